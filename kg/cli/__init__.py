@@ -1,0 +1,39 @@
+"""The ``kg`` command line. Each command lives in its own module; this one wires them up and
+turns every :class:`~kg.errors.KgError` into a message and an exit code, never a traceback."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import typer
+
+from kg.errors import KgError
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="kg",
+    help="renkei-kg: build, validate, query and serve the 連携協約 knowledge graph.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+def _register() -> None:
+    from kg.cli import ingest, validate
+
+    for module in (ingest, validate):
+        module.register(app)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point: ``kg``."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    _register()
+    try:
+        app(args=argv, standalone_mode=True)
+    except KgError as e:
+        typer.echo(str(e), err=True)
+        sys.exit(e.exit_code)

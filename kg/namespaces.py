@@ -1,0 +1,116 @@
+"""Namespaces and IRI minting: the one place that knows the base IRI.
+
+>>> ids = Ids("https://w3id.org/renkei/")
+>>> str(ids.municipality("072036"))
+'https://w3id.org/renkei/id/municipality/072036'
+>>> str(ids.agreement("072036", "072109", "2019-10-18"))
+'https://w3id.org/renkei/id/agreement/072036-072109-2019-10-18'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, TIME, VOID, XSD
+
+DEFAULT_BASE = "https://w3id.org/renkei/"
+
+RENKEI = Namespace(DEFAULT_BASE + "ns#")
+ELI = Namespace("http://data.europa.eu/eli/ontology#")
+ORG = Namespace("http://www.w3.org/ns/org#")
+VANN = Namespace("http://purl.org/vocab/vann/")
+SH = Namespace("http://www.w3.org/ns/shacl#")
+DCT = DCTERMS
+
+#: e-Gov law id of 地方自治法 (昭和22年法律第67号).
+LOCAL_AUTONOMY_ACT = "322AC0000000067"
+
+PREFIXES: dict[str, str] = {
+    "renkei": str(RENKEI),
+    "eli": str(ELI),
+    "org": str(ORG),
+    "skos": str(SKOS),
+    "dct": str(DCTERMS),
+    "prov": str(PROV),
+    "foaf": str(FOAF),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "owl": str(OWL),
+    "xsd": str(XSD),
+    "time": str(TIME),
+    "dcat": str(DCAT),
+    "void": str(VOID),
+    "vann": str(VANN),
+    "sh": str(SH),
+}
+
+__all__ = [
+    "DCT", "DEFAULT_BASE", "ELI", "LOCAL_AUTONOMY_ACT", "ORG", "PREFIXES", "RENKEI", "SH", "VANN",
+    "Ids", "bind_prefixes",
+]
+
+
+def bind_prefixes(graph: object, base: str = DEFAULT_BASE) -> None:
+    """Bind the project's prefixes (and ``rid:`` for the data) on an rdflib graph or dataset."""
+    bind = graph.bind  # type: ignore[attr-defined]
+    for prefix, iri in PREFIXES.items():
+        bind(prefix, iri, override=True)
+    bind("rid", base + "id/", override=True)
+
+
+@dataclass(frozen=True)
+class Ids:
+    """Mints the IRIs of docs/model.md under one base IRI."""
+
+    base: str = DEFAULT_BASE
+
+    def id(self, path: str) -> URIRef:
+        return URIRef(f"{self.base}id/{path}")
+
+    def graph(self, path: str) -> URIRef:
+        return URIRef(f"{self.base}graph/{path}")
+
+    def municipality(self, code: str) -> URIRef:
+        return self.id(f"municipality/{code}")
+
+    def area(self, slug: str) -> URIRef:
+        return self.id(f"area/{slug}")
+
+    def membership(self, area_slug: str, code: str) -> URIRef:
+        return self.id(f"area/{area_slug}/member/{code}")
+
+    def person(self, slug: str) -> URIRef:
+        return self.id(f"person/{slug}")
+
+    def agreement_key(self, central: str, partner: str, date: str) -> str:
+        return f"{central}-{partner}-{date}"
+
+    def agreement(self, central: str, partner: str, date: str) -> URIRef:
+        return self.id("agreement/" + self.agreement_key(central, partner, date))
+
+    def amendment(self, central: str, partner: str, date: str) -> URIRef:
+        return self.id("amendment/" + self.agreement_key(central, partner, date))
+
+    def agreement_graph(self, central: str, partner: str, date: str) -> URIRef:
+        return self.graph("agreement/" + self.agreement_key(central, partner, date))
+
+    def source(self, stem: str) -> URIRef:
+        return self.id(f"source/{stem}")
+
+    def excerpt(self, stem: str, first: int, last: int) -> URIRef:
+        return URIRef(f"{self.source(stem)}#L{first}-L{last}")
+
+    def framework(self, notation: str | None = None) -> URIRef:
+        return self.id("framework" if notation is None else f"framework/{notation}")
+
+    def law(self, law_id: str = LOCAL_AUTONOMY_ACT) -> URIRef:
+        return self.id(f"law/{law_id}")
+
+    def law_provision(self, article: str, paragraph: int | None = None,
+                      law_id: str = LOCAL_AUTONOMY_ACT) -> URIRef:
+        """``article`` is '252-2' for 第252条の2."""
+        path = f"law/{law_id}/article/{article}"
+        if paragraph is not None:
+            path += f"/paragraph/{paragraph}"
+        return self.id(path)

@@ -1,0 +1,55 @@
+"""The one settings class (environment variables with the ``KG_`` prefix)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from kg.namespaces import DEFAULT_BASE, Ids
+
+__all__ = ["Settings"]
+
+_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Where data lives, where the build goes, and how the server behaves."""
+
+    model_config = SettingsConfigDict(env_prefix="KG_", extra="ignore")
+
+    base_iri: str = Field(DEFAULT_BASE, description="Base IRI of the data (ends with '/').")
+    root: Path = Field(_ROOT, description="Project root holding ontology/, shapes/, data/, queries/.")
+    data_dir: Path | None = Field(None, description="Agreement sources and reference data (default ROOT/data).")
+    build_dir: Path | None = Field(None, description="Where builds (store, dumps) go (default ROOT/build).")
+    host: str = Field("127.0.0.1", description="Address `kg serve` listens on.")
+    port: int = Field(8000, description="Port `kg serve` listens on.")
+    query_timeout: float = Field(30.0, description="Seconds after which a SPARQL query is stopped.")
+    result_limit: int = Field(10_000, description="Most rows (or triples) one query returns; announced.")
+    max_body_bytes: int = Field(1_000_000, description="Largest request body accepted (413 beyond).")
+    workers: int = Field(2, description="Query worker processes of the server.")
+
+    @property
+    def ids(self) -> Ids:
+        return Ids(self.base_iri)
+
+    @property
+    def data_path(self) -> Path:
+        return self.data_dir or self.root / "data"
+
+    @property
+    def build_path(self) -> Path:
+        return self.build_dir or self.root / "build"
+
+    @property
+    def ontology_path(self) -> Path:
+        return self.root / "ontology"
+
+    @property
+    def shapes_path(self) -> Path:
+        return self.root / "shapes"
+
+    @property
+    def queries_path(self) -> Path:
+        return self.root / "queries"
