@@ -1,0 +1,178 @@
+"""Reference graphs: ontology, framework, statute, municipalities, areas and their memberships.
+
+Each is one named graph of the dataset (docs/model.md, "Named graphs"). ``context_graph`` gives
+the slice an agreement needs to be validated on its own: the framework, the statute, and the
+municipalities and areas it mentions.
+"""
+
+from __future__ import annotations
+
+import csv
+from functools import cache
+
+import jaconv
+from pathlib import Path
+
+from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, FOAF, SKOS
+
+from kg.codes import standard_area_code
+from kg.errors import RdfSyntaxError, ReferenceDataError
+from kg.namespaces import ORG, RENKEI, Ids, bind_prefixes
+from kg.reference import load_registry
+from kg.romaji import english_name
+from kg.settings import Settings
+
+__all__ = ["areas_graph", "context_graph", "municipalities_graph", "parse_turtle", "reference_graphs"]
+
+MIC_CODE_LIST = URIRef("https://www.soumu.go.jp/denshijiti/code.html")
+_EN_NOTE_JA = "英語名は総務省のカナ表記から本プロジェクトが翻字したもので、公式名称ではない。"
+_EN_NOTE_EN = "English name transliterated by this project from MIC's kana reading; not an official name."
+
+
+@cache
+def parse_turtle(path: Path) -> Graph:
+    """Parse a Turtle file once (cached); a syntax error names the file and line."""
+    g = Graph()
+    try:
+        g.parse(path, format="turtle")
+    except FileNotFoundError as e:
+        raise ReferenceDataError("reference file missing", file=path) from e
+    except Exception as e:  # rdflib raises several unrelated types for bad Turtle
+        raise RdfSyntaxError(f"not valid Turtle: {e}", file=path) from e
+    return g
+
+
+def _ref(settings: Settings) -> Path:
+    return settings.data_path / "reference"
+
+
+def municipalities_graph(settings: Settings, codes: set[str] | None = None) -> Graph:
+    """Every municipality and prefecture of the MIC code list (or only ``codes`` and their prefectures)."""
+    reg = load_registry(_ref(settings))
+    ids = settings.ids
+    g = Graph()
+    bind_prefixes(g, settings.base_iri)
+    wanted = None
+    if codes is not None:
+        wanted = set(codes) | {reg.municipalities[c].prefecture_code for c in codes if c in reg.municipalities}
+    for m in reg.municipalities.values():
+        if wanted is not None and m.code not in wanted:
+            continue
+        s = ids.municipality(m.code)
+        g.add((s, RDF.type, RENKEI.Municipality))
+        if m.kind == "prefecture":
+            g.add((s, RDF.type, RENKEI.Prefecture))
+        else:
+            g.add((s, RENKEI.prefecture, ids.municipality(m.prefecture_code)))
+        for p in (SKOS.prefLabel, RDFS.label):
+            g.add((s, p, Literal(m.name, lang="ja")))
+        g.add((s, RDFS.label, Literal(english_name(m.kana, m.kind), lang="en")))
+        g.add((s, SKOS.editorialNote, Literal(_EN_NOTE_JA, lang="ja")))
+        g.add((s, SKOS.editorialNote, Literal(_EN_NOTE_EN, lang="en")))
+        g.add((s, SKOS.altLabel, Literal(jaconv.h2z(m.kana), lang="ja-Kana")))
+        g.add((s, RENKEI.localGovernmentCode, Literal(m.code)))
+        g.add((s, RENKEI.standardAreaCode, Literal(standard_area_code(m.code))))
+        g.add((s, DCTERMS.identifier, Literal(m.code)))
+        g.add((s, DCTERMS.source, MIC_CODE_LIST))
+    return g
+
+
+def _sources(cell: str) -> list[tuple[URIRef, str]]:
+    """'URL (a remark) ; URL' → [(URL, 'a remark'), (URL, '')]: the registry annotates some sources."""
+    out = []
+    for piece in cell.split(" ; "):
+        url, _, remark = piece.strip().partition(" ")
+        if url:
+            out.append((URIRef(url), remark.strip()))
+    return out
+
+
+def areas_graph(settings: Settings) -> Graph:
+    """Areas, memberships (central city / partner, agreement dates, sources) and signatories' identities."""
+    ref = _ref(settings)
+    reg = load_registry(ref)
+    ids = settings.ids
+    g = Graph()
+    bind_prefixes(g, settings.base_iri)
+    for a in reg.areas.values():
+        s = ids.area(a.slug)
+        g.add((s, RDF.type, RENKEI.Area))
+        g.add((s, SKOS.prefLabel, Literal(a.name, lang="ja")))
+        g.add((s, RDFS.label, Literal(a.name, lang="ja")))
+        g.add((s, RDFS.label, Literal(a.label_en, lang="en")))
+        g.add((s, SKOS.editorialNote, Literal("English name is this project's translation.", lang="en")))
+        if a.name_note:
+            g.add((s, SKOS.note, Literal(a.name_note, lang="en" if a.name_note.isascii() else "ja")))
+    path = ref / "memberships.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        for line, r in enumerate(csv.DictReader(f), start=2):
+            if r["area"] not in reg.areas:
+                raise ReferenceDataError(f"unknown area {r['area']!r}", file=path, line=line)
+            if r["code"] and r["code"] not in reg.municipalities:
+                raise ReferenceDataError(f"unknown code {r['code']!r}", file=path, line=line)
+            area = ids.area(r["area"])
+            mem = ids.membership(r["area"], r["code"])
+            member = ids.municipality(r["code"])
+            g.add((area, ORG.hasMembership, mem))
+            g.add((mem, RDF.type, ORG.Membership))
+            g.add((mem, ORG.organization, area))
+            g.add((mem, ORG.member, member))
+            if r["role"] == "central":
+                g.add((mem, ORG.role, RENKEI.CentralCityRole))
+                g.add((area, RENKEI.centralCity, member))
+            elif r["role"] == "partner":
+                g.add((mem, ORG.role, RENKEI.PartnerRole))
+            if r["agreement_date"]:
+                g.add((mem, RENKEI.agreementDate, Literal(r["agreement_date"], datatype=XSD.date)))
+            if r["date_note"]:
+                g.add((mem, SKOS.note, Literal(r["date_note"])))
+            if r["note"]:
+                g.add((mem, SKOS.note, Literal(r["note"])))
+            for src, remark in _sources(r["source"]):
+                g.add((mem, DCTERMS.source, src))
+                if remark:
+                    g.add((mem, SKOS.note, Literal(f"source {src}: {remark}")))
+    for p in reg.people:
+        s = ids.person(p.slug)
+        g.add((s, RDF.type, FOAF.Person))
+        g.add((s, FOAF.name, Literal(p.name, lang="ja")))
+        g.add((s, RDFS.label, Literal(p.name, lang="ja")))
+        if p.name_en:
+            g.add((s, FOAF.name, Literal(p.name_en, lang="en")))
+            g.add((s, RDFS.label, Literal(p.name_en, lang="en")))
+        g.add((s, DCTERMS.source, URIRef(p.source)))
+        if p.note:
+            g.add((s, SKOS.note, Literal(p.note, lang="en")))
+    return g
+
+
+def reference_graphs(settings: Settings) -> dict[URIRef, Graph]:
+    """Every reference graph of the dataset, by graph name."""
+    ids: Ids = settings.ids
+    return {
+        ids.graph("ontology"): parse_turtle(settings.ontology_path / "renkei.ttl"),
+        ids.graph("framework"): parse_turtle(settings.ontology_path / "framework.ttl"),
+        ids.graph("law"): parse_turtle(settings.data_path / "reference" / "law.ttl"),
+        ids.graph("municipalities"): municipalities_graph(settings),
+        ids.graph("areas"): areas_graph(settings),
+    }
+
+
+def context_graph(data: Graph, settings: Settings) -> Graph:
+    """What ``data`` (one agreement) needs beside it to be validated: framework, statute, its
+    municipalities (with their prefectures) and areas (without the other members)."""
+    ids = settings.ids
+    g = Graph()
+    g += parse_turtle(settings.ontology_path / "framework.ttl")
+    g += parse_turtle(settings.data_path / "reference" / "law.ttl")
+    prefix = str(ids.id("municipality/"))
+    codes = {str(o)[len(prefix):] for o in data.all_nodes() if str(o).startswith(prefix)}
+    g += municipalities_graph(settings, codes)
+    area_prefix = str(ids.id("area/"))
+    areas = {o for o in data.objects(None, RENKEI.area) if str(o).startswith(area_prefix)}
+    if areas:
+        for s, p, o in areas_graph(settings):
+            if s in areas and p != ORG.hasMembership:
+                g.add((s, p, o))
+    return g
