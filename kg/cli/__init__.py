@@ -22,9 +22,9 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from kg.cli import ingest, validate
+    from kg.cli import build, ingest, validate
 
-    for module in (ingest, validate):
+    for module in (ingest, validate, build):
         module.register(app)
 
 

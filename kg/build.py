@@ -1,0 +1,247 @@
+"""Build the dataset: every source text ingested and validated, the reference graphs, one store.
+
+A build writes a new *release* beside the current one and swaps ``build/current`` to it only
+when everything conformed and was written; a refused or failed build leaves the previous release
+serving untouched (issue 2, DESIGN "kg build").
+
+    build/
+      current -> releases/<version>
+      releases/<version>/store/          on-disk pyoxigraph store, one named graph per agreement
+      releases/<version>/dumps/          written by kg.publish
+      releases/<version>/manifest.json
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import os
+import shutil
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
+
+import kg
+from kg.errors import BuildError, KgError, StoreError
+from kg.namespaces import ORG, RENKEI
+from kg.settings import Settings
+
+__all__ = ["SOURCE_SUFFIXES", "Release", "build", "current_release", "ensure_built", "source_files"]
+
+log = logging.getLogger(__name__)
+
+#: What counts as an agreement source under data/sources.
+SOURCE_SUFFIXES = (".txt", ".html", ".htm")
+#: Below this many sources, validating in the main process beats starting workers.
+PARALLEL_THRESHOLD = 8
+#: How many superseded releases to keep beside the current one.
+KEEP_RELEASES = 2
+
+
+@dataclass(frozen=True)
+class Release:
+    """A finished build: where it lives and what its manifest says."""
+
+    path: Path
+    manifest: dict[str, object]
+
+    @property
+    def store_path(self) -> Path:
+        return self.path / "store"
+
+    @property
+    def dumps_path(self) -> Path:
+        return self.path / "dumps"
+
+    @property
+    def version(self) -> str:
+        return str(self.manifest["version"])
+
+
+def source_files(settings: Settings) -> list[Path]:
+    """The agreement texts of the dataset, in a stable order."""
+    folder = settings.data_path / "sources"
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() in SOURCE_SUFFIXES and p.is_file())
+
+
+def _inputs_digest(settings: Settings, sources: list[Path]) -> str:
+    """A version id that changes whenever an input (or the code's version) changes."""
+    h = hashlib.sha256(kg.__version__.encode())
+    h.update(settings.base_iri.encode())
+    files = list(sources)
+    for folder in (settings.data_path / "reference", settings.ontology_path, settings.shapes_path):
+        files += sorted(p for p in folder.rglob("*") if p.is_file())
+    for p in files:
+        h.update(p.name.encode())
+        h.update(hashlib.sha256(p.read_bytes()).digest())
+    return h.hexdigest()[:16]
+
+
+def current_release(settings: Settings) -> Release | None:
+    """The release ``build/current`` points at, or None when there is none (or it is broken)."""
+    link = settings.build_path / "current"
+    manifest = link / "manifest.json"
+    if not manifest.is_file():
+        return None
+    try:
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        log.warning("ignoring unreadable manifest %s: %s", manifest, e)
+        return None
+    return Release(link.resolve(), data)
+
+
+def ensure_built(settings: Settings) -> Release:
+    """The current release, building one first if there is none."""
+    return current_release(settings) or build(settings)
+
+
+def _ingest_and_validate(path: Path, settings: Settings) -> tuple[str, str, str, str, str, int, bytes]:
+    """Worker: ingest one text, validate it; returns what the build needs, or raises KgError."""
+    from kg.ingest import ingest_file
+    from kg.validate import validate_graph
+
+    result = ingest_file(path, settings)
+    report = validate_graph(result.graph, settings)
+    if not report.conforms:
+        raise BuildError("does not conform to the shapes:\n" + report.to_text(lang="en"), file=path)
+    area = next(iter(result.graph.objects(result.agreement, RENKEI.area)), None)
+    partners = set(result.graph.objects(result.agreement, RENKEI.party)) - set(
+        result.graph.objects(result.agreement, RENKEI.centralCity))
+    partner = next(iter(partners), None)
+    nt = result.graph.serialize(format="nt", encoding="utf-8")
+    return (str(result.agreement), str(result.graph_name), str(area or ""), str(partner or ""),
+            result.source, len(result.graph), nt)
+
+
+def _agreements(settings: Settings, sources: list[Path]) -> list[tuple[str, str, str, str, str, int, bytes]]:
+    """Ingest and validate every source; all failures are reported together."""
+    errors: list[str] = []
+    done = []
+    if len(sources) < PARALLEL_THRESHOLD:
+        for p in sources:
+            try:
+                done.append(_ingest_and_validate(p, settings))
+            except KgError as e:
+                errors.append(str(e))
+    else:
+        with ProcessPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+            futures = [pool.submit(_ingest_and_validate, p, settings) for p in sources]
+            for f in futures:
+                try:
+                    done.append(f.result())
+                except KgError as e:
+                    errors.append(str(e))
+    if errors:
+        raise BuildError(f"{len(errors)} of {len(sources)} sources refused; the previous build is kept.\n"
+                         + "\n".join(errors))
+    keys = [a[0] for a in done]
+    dupes = {k for k in keys if keys.count(k) > 1}
+    if dupes:
+        raise BuildError(f"two sources give the same agreement IRI: {sorted(dupes)}")
+    return done
+
+
+def _link_memberships(areas: Graph, agreements: list[tuple[str, str, str, str, str, int, bytes]]) -> None:
+    """Point each membership (area, partner) at the agreement text we hold for it."""
+    for agreement, _g, area, partner, *_ in agreements:
+        if not area or not partner:
+            continue
+        for mem in areas.objects(URIRef(area), ORG.hasMembership):
+            if (mem, ORG.member, URIRef(partner)) in areas:
+                areas.add((mem, RENKEI.agreement, URIRef(agreement)))
+
+
+def _load(store: ox.Store, graph_name: str, nt: bytes) -> None:
+    store.bulk_load(nt, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph_name))
+
+
+def build(settings: Settings, *, force: bool = False) -> Release:
+    """Build the dataset from ``settings.data_path`` into a new release and make it current."""
+    from kg.refdata import reference_graphs
+
+    started = time.perf_counter()
+    sources = source_files(settings)
+    if not sources:
+        raise BuildError("no agreement texts found", file=settings.data_path / "sources")
+    version = _inputs_digest(settings, sources)
+    current = current_release(settings)
+    if current is not None and current.version == version and not force:
+        log.info("release %s is up to date", version)
+        return current
+
+    agreements = _agreements(settings, sources)
+    refs = reference_graphs(settings)
+    areas_name = settings.ids.graph("areas")
+    refs[areas_name] = refs[areas_name] + Graph()  # a copy: the cached reference graph stays pristine
+    _link_memberships(refs[areas_name], agreements)
+
+    releases = settings.build_path / "releases"
+    releases.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{version}-", dir=releases))
+    try:
+        store = ox.Store(str(tmp / "store"))
+        graphs: dict[str, int] = {}
+        for agreement in agreements:
+            _load(store, agreement[1], agreement[6])
+            graphs[agreement[1]] = agreement[5]
+        for name, g in refs.items():
+            _load(store, str(name), g.serialize(format="nt", encoding="utf-8"))
+            graphs[str(name)] = len(g)
+        manifest: dict[str, object] = {
+            "version": version,
+            "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+            "base_iri": settings.base_iri,
+            "generator": f"renkei-kg {kg.__version__}",
+            "agreements": sorted(a[0] for a in agreements),
+            "graphs": graphs,
+            "sources": [{"file": p.name, "sha256": hashlib.sha256(p.read_bytes()).hexdigest()}
+                        for p in sources],
+        }
+        from kg.publish import publish
+
+        publish(store, tmp, manifest, settings)
+        manifest["quads"] = len(store)
+        store.flush()
+        store.optimize()
+        del store
+        (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), "utf-8")
+        final = releases / version
+        if final.exists():
+            shutil.rmtree(final)
+        tmp.rename(final)
+    except KgError:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    except OSError as e:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise StoreError(f"could not write the release: {e}", file=tmp) from e
+    _swap_current(settings.build_path, final)
+    _prune(releases, keep={final.name})
+    log.info("built release %s (%d graphs) in %.1f s", version, len(graphs), time.perf_counter() - started)
+    return Release(final, manifest)
+
+
+def _swap_current(build_dir: Path, target: Path) -> None:
+    """Point build/current at ``target`` atomically (rename over the old link)."""
+    link = build_dir / "current"
+    tmp_link = build_dir / ".current.new"
+    if tmp_link.is_symlink() or tmp_link.exists():
+        tmp_link.unlink()
+    tmp_link.symlink_to(target.relative_to(build_dir))
+    os.replace(tmp_link, link)
+
+
+def _prune(releases: Path, keep: set[str]) -> None:
+    """Delete all but the newest KEEP_RELEASES superseded releases (a server may still read them)."""
+    old = sorted((p for p in releases.iterdir() if p.is_dir() and p.name not in keep and
+                  not p.name.startswith(".")), key=lambda p: p.stat().st_mtime, reverse=True)
+    for p in old[KEEP_RELEASES:]:
+        shutil.rmtree(p, ignore_errors=True)

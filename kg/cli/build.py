@@ -1,0 +1,29 @@
+"""``kg build``: the whole dataset from data/ into a new release of the store and dumps."""
+
+from __future__ import annotations
+
+import typer
+
+from kg.settings import Settings
+
+__all__ = ["register"]
+
+
+def build_command(
+    force: bool = typer.Option(False, "--force", help="Rebuild even if the inputs have not changed."),
+) -> None:
+    """Ingest and validate every text in data/sources, add the reference data, write store and dumps.
+
+    A dataset that does not conform is refused (exit 1) and the previous build keeps serving.
+    """
+    from kg.build import build
+
+    release = build(Settings(), force=force)
+    m = release.manifest
+    agreements = m.get("agreements", [])
+    typer.echo(f"release {release.version}: {len(agreements)} agreements, {m.get('quads', '?')} quads, "
+               f"{len(m.get('graphs', {}))} graphs → {release.path}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("build")(build_command)
