@@ -22,9 +22,9 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from kg.cli import build, ingest, validate
+    from kg.cli import build, generate, ingest, validate
 
-    for module in (ingest, validate, build):
+    for module in (ingest, validate, build, generate):
         module.register(app)
 
 

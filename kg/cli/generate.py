@@ -1,0 +1,33 @@
+"""``kg generate``: a synthetic corpus for benchmarks and round-trip tests (never published)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from kg.settings import Settings
+
+__all__ = ["register"]
+
+
+def generate_command(
+    count: int = typer.Argument(..., min=1, help="How many agreements to write."),
+    out: Path = typer.Option(..., "-o", "--out", help="Folder for the texts and manifest.json."),
+    seed: int = typer.Option(0, help="Random seed: the same seed gives the same corpus."),
+    layout: list[str] = typer.Option(None, "--layout", help="Restrict to these layouts (repeatable)."),
+) -> None:
+    """Write COUNT agreement texts in the published layouts, drawn from the real area registry."""
+    from kg.errors import InputError
+    from kg.generate import LAYOUTS, write_corpus
+
+    layouts = tuple(layout) if layout else LAYOUTS
+    unknown = set(layouts) - set(LAYOUTS)
+    if unknown:
+        raise InputError(f"unknown layout(s) {sorted(unknown)}; known: {', '.join(LAYOUTS)}")
+    corpus = write_corpus(out, count, seed=seed, settings=Settings(), layouts=layouts)
+    typer.echo(f"wrote {len(corpus)} agreements to {out} (manifest.json lists what each says)")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("generate")(generate_command)
