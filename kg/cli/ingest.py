@@ -1,0 +1,122 @@
+"""``kg ingest FILE… [-o OUT] [--format ttl|nt|nq|trig|jsonld]``: agreement texts → RDF.
+
+Several files make one dataset: N-Quads, TriG and JSON-LD keep each agreement in its named graph;
+Turtle and N-Triples have no graphs, so their triples are merged. Without ``-o`` the RDF goes to
+stdout; with it, to a temporary file beside OUT that is renamed over OUT only once everything
+has been ingested and written, so a failure never leaves a half-written or clobbered OUT.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import tempfile
+from enum import Enum
+from pathlib import Path
+
+import typer
+from rdflib import Dataset, Graph
+
+from kg.errors import InputError
+from kg.ingest import IngestResult, ingest_file
+from kg.namespaces import bind_prefixes
+from kg.settings import Settings
+
+__all__ = ["Format", "register", "serialise", "write_atomically"]
+
+
+class Format(str, Enum):
+    """Output formats, by their usual file extension."""
+
+    ttl = "ttl"
+    nt = "nt"
+    nq = "nq"
+    trig = "trig"
+    jsonld = "jsonld"
+
+    @property
+    def rdflib_name(self) -> str:
+        return {"ttl": "turtle", "nt": "nt", "nq": "nquads", "trig": "trig", "jsonld": "json-ld"}[self.value]
+
+    @property
+    def has_graphs(self) -> bool:
+        return self in (Format.nq, Format.trig, Format.jsonld)
+
+
+def serialise(results: list[IngestResult], fmt: Format, base: str) -> bytes:
+    """The results as one document in ``fmt``; line-based formats sorted, so output is stable."""
+    seen: dict[str, str] = {}
+    for r in results:
+        if str(r.graph_name) in seen:
+            raise InputError(f"gives the same agreement as {seen[str(r.graph_name)]} ({r.agreement})",
+                             file=r.source)
+        seen[str(r.graph_name)] = r.source
+    if fmt.has_graphs:
+        data: Graph | Dataset = Dataset()
+        for r in results:
+            named = data.graph(r.graph_name)  # type: ignore[union-attr]
+            for triple in r.graph:
+                named.add(triple)
+    else:
+        data = Graph()
+        for r in results:
+            data += r.graph
+    bind_prefixes(data, base)
+    out = data.serialize(format=fmt.rdflib_name, encoding="utf-8")
+    if fmt in (Format.nt, Format.nq):
+        lines = sorted(line for line in out.decode("utf-8").splitlines() if line.strip())
+        out = ("\n".join(lines) + "\n").encode("utf-8")
+    return out
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same directory and a rename."""
+    directory = path.parent if str(path.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    except OSError as e:
+        raise InputError(f"cannot write: {e.strerror}", file=path) from e
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except OSError as e:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise InputError(f"cannot write: {e.strerror}", file=path) from e
+
+
+def _format_for(output: Path | None, fmt: Format | None) -> Format:
+    """The format asked for, else the one OUT's extension names, else Turtle."""
+    if fmt is not None:
+        return fmt
+    suffix = output.suffix.lstrip(".").lower() if output else ""
+    return {"ttl": Format.ttl, "nt": Format.nt, "nq": Format.nq, "trig": Format.trig,
+            "jsonld": Format.jsonld, "json": Format.jsonld}.get(suffix, Format.ttl)
+
+
+def ingest_command(
+    files: list[Path] = typer.Argument(..., help="Agreement texts (UTF-8 or Shift_JIS/CP932).",
+                                       show_default=False),
+    output: Path | None = typer.Option(None, "-o", "--output", help="Write here instead of stdout."),
+    fmt: Format | None = typer.Option(None, "--format", "-f", case_sensitive=False,
+                                      help="ttl, nt, nq, trig or jsonld (default: from -o, else ttl)."),
+) -> None:
+    """Read agreement texts in any known layout and write their RDF (docs/ingest.md).
+
+    A text that cannot be read as an agreement ends with exit 2 and FILE:LINE: what is wrong.
+    """
+    settings = Settings()
+    results = [ingest_file(path, settings) for path in files]
+    data = serialise(results, _format_for(output, fmt), settings.base_iri)
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    else:
+        write_atomically(output, data)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``kg ingest`` to the command line."""
+    app.command("ingest")(ingest_command)

@@ -1,0 +1,233 @@
+"""The read agreement → an rdflib graph, exactly as docs/model.md lays it out.
+
+Deterministic: no timestamps and no blank nodes, so the same text always gives the same graph
+(and golden files compare with :func:`rdflib.compare.isomorphic`). Every part points to the
+source lines it came from (``prov:wasDerivedFrom`` a ``renkei:SourceExcerpt``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import PROV, RDF, XSD
+
+from kg.ingest.categorise import Alignment, Concept
+from kg.ingest.dates import PrintedDate
+from kg.ingest.decode import SourceText
+from kg.ingest.normalise import key
+from kg.ingest.parties import Parties
+from kg.ingest.signatories import Signatory
+from kg.ingest.structure import Annex, Article, Document, Group, InitiativeText, Reading, Span
+from kg.namespaces import DCT, ELI, RENKEI, Ids, bind_prefixes
+
+__all__ = ["Built", "build", "leads"]
+
+JAPANESE = URIRef("http://publications.europa.eu/resource/authority/language/JPN")
+
+#: Wordings by which a role says its party leads (DESIGN.md, ``renkei:lead``); matched on the
+#: normalised text, so 「主導する」 and 「中心的な役割を果たす」 count.
+LEAD_WORDS = ("主体的に", "中心となって", "中心的な役割", "主導")
+
+
+def leads(text: str) -> bool:
+    """True if a role's text says its party leads."""
+    k = key(text)
+    return any(key(word) in k for word in LEAD_WORDS)
+
+
+@dataclass(frozen=True)
+class Built:
+    agreement: URIRef
+    graph_name: URIRef
+    graph: Graph
+
+
+class _Writer:
+    """Adds the triples of one agreement to one graph; knows the IRIs and the source."""
+
+    def __init__(self, ids: Ids, source: SourceText, agreement: URIRef, graph: Graph) -> None:
+        self.ids, self.source, self.agreement, self.g = ids, source, agreement, graph
+        self.doc_iri = ids.source(source.stem)
+
+    def add(self, s: URIRef, p: URIRef, o: URIRef | Literal | str | int | bool | None) -> None:
+        """Add one triple; ``None`` and empty text add nothing (the shapes judge what is missing)."""
+        if o is None or o == "":
+            return
+        if not isinstance(o, URIRef | Literal):
+            # Plain str is printed Japanese text; bool and int are typed xsd:boolean / xsd:integer.
+            o = Literal(o, lang="ja") if isinstance(o, str) else Literal(o)
+        self.g.add((s, p, o))
+
+    def part(self, whole: URIRef, part: URIRef) -> None:
+        self.add(whole, ELI.has_part, part)
+        self.add(part, ELI.is_part_of, whole)
+
+    def derived(self, node: URIRef, span: Span) -> None:
+        """``node`` comes from lines ``span`` of the source."""
+        excerpt = self.ids.excerpt(self.source.stem, span.first, span.last)
+        self.add(excerpt, RDF.type, RENKEI.SourceExcerpt)
+        self.add(excerpt, RENKEI.sourceDocument, self.doc_iri)
+        self.add(excerpt, RENKEI.firstLine, span.first)
+        self.add(excerpt, RENKEI.lastLine, span.last)
+        self.add(node, PROV.wasDerivedFrom, excerpt)
+
+    def source_document(self) -> None:
+        s = self.source
+        self.add(self.doc_iri, RDF.type, RENKEI.SourceDocument)
+        self.add(self.doc_iri, DCT.title, Literal(s.name.replace("\\", "/").rsplit("/", 1)[-1]))
+        self.add(self.doc_iri, RENKEI.sha256, Literal(s.sha256))
+        self.add(self.doc_iri, RENKEI.encoding, Literal(s.encoding))
+        self.add(self.doc_iri, RENKEI.lineCount, len(s.lines))
+        self.add(self.agreement, PROV.wasDerivedFrom, self.doc_iri)
+
+    def article(self, article: Article) -> URIRef:
+        iri = URIRef(f"{self.agreement}/article/{article.number}")
+        self.add(iri, RDF.type, RENKEI.Article)
+        self.add(iri, RENKEI.number, article.number)
+        self.add(iri, RENKEI.heading, article.heading)
+        self.add(iri, RENKEI.text, article.text)
+        self.part(self.agreement, iri)
+        self.derived(iri, article.span)
+        several = len(article.paragraphs) > 1
+        for paragraph in article.paragraphs:
+            holder = iri
+            if several:  # paragraph IRIs only where there is more than one (docs/model.md)
+                holder = URIRef(f"{iri}/paragraph/{paragraph.number}")
+                self.add(holder, RDF.type, RENKEI.Paragraph)
+                self.add(holder, RENKEI.number, paragraph.number)
+                self.add(holder, RENKEI.text, paragraph.text)
+                self.part(iri, holder)
+                self.derived(holder, paragraph.span)
+            for item in paragraph.items:
+                node = URIRef(f"{holder}/item/{item.number}")
+                self.add(node, RDF.type, RENKEI.Item)
+                self.add(node, RENKEI.number, item.number)
+                self.add(node, RENKEI.text, item.text)
+                self.part(holder, node)
+                self.derived(node, item.span)
+        return iri
+
+    def annex(self, annex: Annex) -> URIRef:
+        iri = URIRef(f"{self.agreement}/annex/{annex.number}")
+        self.add(iri, RDF.type, RENKEI.Annex)
+        self.add(iri, RENKEI.number, annex.number)
+        self.add(iri, RENKEI.heading, annex.heading.text)
+        for n in annex.relates_to:
+            self.add(iri, RENKEI.relatesTo, URIRef(f"{self.agreement}/article/{n}"))
+        self.part(self.agreement, iri)
+        self.derived(iri, annex.span)
+        return iri
+
+    def container(self, group: Group, doc: Document, pillar: URIRef) -> URIRef:
+        """The resource holding a group's initiatives: an annex section, an annex, or an item."""
+        if group.kind == "section":
+            iri = URIRef(f"{self.agreement}/annex/{group.annex}/section/{group.number}")
+            self.add(iri, RDF.type, RENKEI.AnnexSection)
+            self.add(iri, RENKEI.number, group.number)
+            self.add(iri, RENKEI.heading, group.heading)
+            self.part(URIRef(f"{self.agreement}/annex/{group.annex}"), iri)
+            self.derived(iri, group.span)
+        elif group.kind == "annex":
+            iri = URIRef(f"{self.agreement}/annex/{group.number}")
+        else:
+            article = doc.article(group.article or 0)
+            several = article is not None and len(article.paragraphs) > 1
+            holder = f"{self.agreement}/article/{group.article}"
+            holder += f"/paragraph/{group.paragraph}" if several else ""
+            iri = URIRef(f"{holder}/item/{group.number}")
+        self.add(iri, RENKEI.pillar, pillar)
+        return iri
+
+    def initiative(self, group: Group, initiative: InitiativeText, container: URIRef, pillar: URIRef,
+                   category: Concept | None) -> URIRef:
+        iri = URIRef(f"{self.agreement}/initiative/{group.number}-{initiative.number}")
+        self.add(iri, RDF.type, RENKEI.Initiative)
+        self.add(iri, DCT.identifier, Literal(initiative.identifier))
+        self.add(iri, RENKEI.number, initiative.number)
+        self.add(iri, DCT.title, initiative.title)
+        self.add(iri, RENKEI.content, initiative.content)
+        self.add(iri, RENKEI.pillar, pillar)
+        if category is not None:
+            self.add(iri, RENKEI.category, self.ids.framework(category.notation))
+        self.part(container, iri)
+        self.add(self.agreement, RENKEI.initiative, iri)
+        self.derived(iri, initiative.span)
+        used: set[str] = set()
+        for k, role in enumerate(initiative.roles, 1):
+            # A role whose label names no party, or a party named twice, still gets its own node
+            # (never merged into another), so that the shapes can report it.
+            slug = role.party if role.party and role.party not in used else f"{role.party or 'column'}-{k}"
+            used.add(slug)
+            node = URIRef(f"{iri}/role/{slug}")
+            self.add(node, RDF.type, RENKEI.Role)
+            if role.party:
+                self.add(node, RENKEI.actor, self.ids.municipality(role.party))
+            self.add(node, RENKEI.text, role.text)
+            self.add(node, RENKEI.lead, leads(role.text))
+            self.add(iri, RENKEI.role, node)
+            self.derived(node, role.span)
+        return iri
+
+    def signatory(self, sig: Signatory) -> None:
+        iri = URIRef(f"{self.agreement}/signatory/{sig.party}")
+        self.add(iri, RDF.type, RENKEI.Signatory)
+        self.add(iri, RENKEI.onBehalfOf, self.ids.municipality(sig.party))
+        self.add(iri, RENKEI.printedTitle, sig.printed_title)
+        self.add(iri, RENKEI.printedName, sig.printed_name)
+        if sig.person is not None:
+            self.add(iri, RENKEI.identifiedAs, self.ids.person(sig.person.slug))
+            for url in sig.person.source.split(" ; "):
+                if url.startswith(("http://", "https://")):
+                    self.add(iri, DCT.source, URIRef(url.strip()))
+        if sig.note_ja and sig.note_en:
+            self.add(iri, RENKEI.identificationNote, Literal(sig.note_ja, lang="ja"))
+            self.add(iri, RENKEI.identificationNote, Literal(sig.note_en, lang="en"))
+        self.add(self.agreement, RENKEI.signatory, iri)
+        self.derived(iri, sig.span)
+
+
+def build(doc: Document, parties: Parties, date: PrintedDate, reading: Reading, alignment: Alignment,
+          signatories: list[Signatory], basis: tuple[str, int | None] | None, ids: Ids) -> Built:
+    """Write the graph of one agreement (docs/model.md, "An agreement")."""
+    central, partner = parties.central.code, parties.partner.code
+    day = date.date.isoformat()
+    agreement = ids.agreement(central, partner, day)
+    graph_name = ids.agreement_graph(central, partner, day)
+    graph = Graph(identifier=graph_name)
+    bind_prefixes(graph, ids.base)
+    w = _Writer(ids, doc.source, agreement, graph)
+    a = agreement
+    w.add(a, RDF.type, RENKEI.Agreement)
+    titles = sorted(doc.titles, key=lambda t: -len(t.text))  # the full title is the longest
+    w.add(a, ELI.title, titles[0].text if titles else None)
+    for alternative in titles[1:]:
+        w.add(a, ELI.title_alternative, alternative.text)
+    w.add(a, ELI.date_document, Literal(dt.date.isoformat(date.date), datatype=XSD.date))
+    w.add(a, RENKEI.printedDate, date.printed)
+    if basis is not None:
+        w.add(a, ELI.based_on, ids.law_provision(*basis))
+    for party in parties:
+        w.add(a, RENKEI.party, ids.municipality(party.code))
+    w.add(a, RENKEI.centralCity, ids.municipality(central))
+    if parties.area is not None:
+        w.add(a, RENKEI.area, ids.area(parties.area.slug))
+    w.add(a, RENKEI.areaName, parties.area_name)
+    w.add(a, RENKEI.preamble, "\n".join(line.text for line in doc.preamble))
+    w.add(a, RENKEI.closingFormula, "\n".join(line.text for line in doc.closing))
+    w.add(a, RENKEI.layout, Literal(reading.layout))
+    w.add(a, ELI.language, JAPANESE)
+    w.source_document()
+    for article in doc.articles:
+        w.article(article)
+    for annex in doc.annexes:
+        w.annex(annex)
+    for group, pillar, categories in zip(reading.groups, alignment.pillars, alignment.categories, strict=True):
+        pillar_iri = ids.framework(pillar.notation)
+        container = w.container(group, doc, pillar_iri)
+        for initiative, category in zip(group.initiatives, categories, strict=True):
+            w.initiative(group, initiative, container, pillar_iri, category)
+    for sig in signatories:
+        w.signatory(sig)
+    return Built(agreement, graph_name, graph)

@@ -1,0 +1,129 @@
+"""Framework alignment: each group's pillar and each initiative's category, from the SKOS scheme.
+
+The rule (docs/framework.md): among the concepts under the initiative's pillar, the one whose
+normalised ``skos:prefLabel``, ``skos:altLabel`` or ``skos:hiddenLabel`` occurs in the normalised
+title wins, the longest label first and, on a tie, the earlier notation; failing the title, the
+same in the content; else no category. The keywords live in ``ontology/framework.ttl``, never here.
+A group's pillar is the top concept whose label occurs in the group's printed heading (longest
+first), else the top concept with the group's printed number as notation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import SKOS
+
+from kg.errors import IngestError, ReferenceDataError
+from kg.ingest.normalise import key
+from kg.ingest.structure import Group, InitiativeText
+
+__all__ = ["Alignment", "Concept", "Framework", "align", "category_of", "load_framework", "pillar_of"]
+
+
+@dataclass(frozen=True)
+class Concept:
+    """A framework concept: its notation and the matching keys of its Japanese labels."""
+
+    notation: str
+    keys: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Framework:
+    """The pillars (top concepts) and, per pillar, every concept below it in notation order."""
+
+    pillars: tuple[Concept, ...]
+    below: dict[str, tuple[Concept, ...]]
+
+
+def _order(notation: str) -> tuple[tuple[int, int | str], ...]:
+    """Natural order of notations: 3.A.9 before 3.A.10, 3.A before 3.A.1."""
+    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in notation.split("."))
+
+
+def _is_ja(label: Literal) -> bool:
+    return label.language is None or label.language.lower().startswith("ja")
+
+
+@cache
+def load_framework(path: Path) -> Framework:
+    """Read the SKOS scheme at ``path`` (normally ontology/framework.ttl); cached per path."""
+    graph = Graph()
+    try:
+        graph.parse(path, format="turtle")
+    except (OSError, SyntaxError, ValueError) as e:
+        raise ReferenceDataError(f"cannot read the framework scheme: {e}", file=path) from e
+    concepts: dict[URIRef, Concept] = {}
+    for node in set(graph.subjects(SKOS.notation, None)):
+        if not isinstance(node, URIRef):
+            continue
+        labels = [o for p in (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel) for o in graph.objects(node, p)]
+        keys = tuple(sorted({key(str(o)) for o in labels if isinstance(o, Literal) and _is_ja(o)},
+                            key=lambda k: (-len(k), k)))
+        concepts[node] = Concept(str(graph.value(node, SKOS.notation)), keys)
+    tops = {t for t in graph.objects(None, SKOS.hasTopConcept)} | set(graph.subjects(SKOS.topConceptOf, None))
+    pillars = sorted((concepts[t] for t in tops if t in concepts), key=lambda c: _order(c.notation))
+    if not pillars:
+        raise ReferenceDataError("the framework scheme has no top concepts (pillars)", file=path)
+
+    def narrower(node: URIRef) -> set[URIRef]:
+        direct = {n for n in graph.objects(node, SKOS.narrower) if isinstance(n, URIRef)}
+        direct |= {n for n in graph.subjects(SKOS.broader, node) if isinstance(n, URIRef)}
+        return direct.union(*(narrower(n) for n in direct)) if direct else set()
+
+    below = {}
+    for top in tops:
+        if top in concepts and isinstance(top, URIRef):
+            found = [concepts[n] for n in narrower(top) if n in concepts]
+            below[concepts[top].notation] = tuple(sorted(found, key=lambda c: _order(c.notation)))
+    return Framework(tuple(pillars), below)
+
+
+def _best(concepts: tuple[Concept, ...], text: str) -> Concept | None:
+    """The concept with the longest label key found in ``text``; ties go to the earlier notation."""
+    k = key(text)
+    best: tuple[int, Concept] | None = None
+    for concept in concepts:  # in notation order, so a strict > keeps the earlier one on a tie
+        length = max((len(label) for label in concept.keys if label and label in k), default=0)
+        if length and (best is None or length > best[0]):
+            best = (length, concept)
+    return best[1] if best else None
+
+
+def pillar_of(framework: Framework, group: Group, file: str) -> Concept:
+    """The pillar of ``group`` from its printed heading, else from its printed number."""
+    found = _best(framework.pillars, group.heading)
+    if found is None:
+        found = next((p for p in framework.pillars if p.notation == str(group.number)), None)
+    if found is None:
+        raise IngestError(f"cannot tell which pillar 「{group.heading}」 belongs to (neither its wording "
+                          f"nor its number {group.number} is one of the framework's pillars)",
+                          file=file, line=group.span.first)
+    return found
+
+
+def category_of(framework: Framework, pillar: Concept, initiative: InitiativeText) -> Concept | None:
+    """The finer concept under ``pillar`` that the title, else the content, names; else None."""
+    below = framework.below.get(pillar.notation, ())
+    return _best(below, initiative.title) or _best(below, initiative.content)
+
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """Per group of a reading, its pillar and, per initiative, its category (or None)."""
+
+    pillars: tuple[Concept, ...]
+    categories: tuple[tuple[Concept | None, ...], ...]
+
+
+def align(framework: Framework, groups: tuple[Group, ...], file: str) -> Alignment:
+    """Align every group and initiative of a reading with the framework."""
+    pillars = tuple(pillar_of(framework, g, file) for g in groups)
+    categories = tuple(tuple(category_of(framework, p, i) for i in g.initiatives)
+                       for g, p in zip(groups, pillars, strict=True))
+    return Alignment(pillars, categories)

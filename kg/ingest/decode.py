@@ -1,0 +1,103 @@
+"""Bytes → text: UTF-8 (with or without BOM) or Shift_JIS/CP932, line ends made LF.
+
+Municipal 例規集 pages and the PDFs behind them are exported in either encoding, with CRLF from
+Windows editors, so all of these must give the same text and the same line numbers.
+
+>>> src = decode("協約\\r\\n第1条 目的\\r\\n".encode("cp932"), "a.txt")
+>>> src.encoding, src.lines
+('Shift_JIS', ('協約', '第1条 目的'))
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import re
+from dataclasses import dataclass
+
+from kg.errors import DecodeError
+
+__all__ = ["SourceText", "decode"]
+
+# C0 controls other than TAB, LF, FF and CR never occur in a published text: their presence
+# means the file is binary (an image, a PDF, a zip), not an encoding problem.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """A decoded source file: its lines (1-based through :meth:`line`) and what it was made from."""
+
+    name: str
+    lines: tuple[str, ...]
+    encoding: str  # IANA charset name: UTF-8, Shift_JIS or Windows-31J (CP932)
+    sha256: str  # of the bytes as given, so a reader can check the file they hold
+
+    def line(self, number: int) -> str:
+        """The text of line ``number`` (1-based)."""
+        return self.lines[number - 1]
+
+    @property
+    def stem(self) -> str:
+        """The file name without its directory and last suffix: the source document's id."""
+        base = self.name.replace("\\", "/").rsplit("/", 1)[-1]
+        return base.rsplit(".", 1)[0] if "." in base.lstrip(".") else base
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    """1-based line number of byte ``offset`` (CR, LF and CRLF each end one line)."""
+    head = data[:offset]
+    return head.count(b"\n") + head.replace(b"\r\n", b"\n").count(b"\r") + 1
+
+
+def _try(data: bytes, codec: str) -> tuple[str | None, int]:
+    """Decode strictly; on failure return the offset of the first undecodable byte."""
+    try:
+        return data.decode(codec), len(data)
+    except UnicodeDecodeError as e:
+        return None, e.start
+
+
+def decode(data: bytes, name: str) -> SourceText:
+    """Decode ``data`` (the file ``name``) or raise :class:`DecodeError` naming the bad line."""
+    digest = hashlib.sha256(data).hexdigest()
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise DecodeError("binary file (NUL byte): not a text", file=name, line=_line_of(data, nul))
+    if data.startswith(codecs.BOM_UTF8):
+        text, bad = _try(data[len(codecs.BOM_UTF8):], "utf-8")
+        encoding = "UTF-8"
+        bad += len(codecs.BOM_UTF8)
+    else:
+        text, bad = _try(data, "utf-8")
+        encoding = "UTF-8"
+        # Japanese in CP932 is almost never valid UTF-8 over any stretch, so a file whose
+        # start is UTF-8 with non-ASCII characters is UTF-8 with a bad byte, not CP932.
+        if text is None and data[:bad].isascii():
+            # Shift_JIS proper first, so the recorded charset is the narrowest that fits;
+            # CP932 (Windows-31J) adds NEC/IBM extensions such as ① and 髙.
+            sjis, _ = _try(data, "shift_jis")
+            cp932, bad_cp932 = _try(data, "cp932")
+            text, encoding = (sjis, "Shift_JIS") if sjis is not None else (cp932, "Windows-31J")
+            bad = max(bad, bad_cp932)  # the encoding that read further is the likelier one
+            if text is not None and (pua := _PRIVATE_USE.search(text)):
+                # CP932 maps its user-defined rows (0xF040–0xF9FC) and 0xFD–0xFF to the private
+                # use area: 外字 no one else can read, or bytes that are not CP932 at all.
+                bad = len(text[: pua.start()].encode("cp932"))
+                text = None
+    if text is None:
+        raise DecodeError(f"byte 0x{data[bad]:02x} is neither UTF-8 nor Shift_JIS/CP932",
+                          file=name, line=_line_of(data, bad))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = tuple(text.split("\n"))
+    if lines and lines[-1] == "":
+        lines = lines[:-1]  # a final newline ends the last line; it does not start another
+    control = _CONTROL.search(text)
+    if control:
+        line = text.count("\n", 0, control.start()) + 1
+        raise DecodeError(f"binary file (control character U+{ord(control.group()):04X}): not a text",
+                          file=name, line=line)
+    if not text.strip():
+        raise DecodeError("empty file: no text to read", file=name, line=max(len(lines), 1))
+    return SourceText(name=name, lines=lines, encoding=encoding, sha256=digest)

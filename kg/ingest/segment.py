@@ -1,0 +1,160 @@
+"""Lines → a :class:`~kg.ingest.structure.Document`: front matter, articles, closing, signatures, annexes.
+
+The parts are recognised by how every 連携協約 is printed (shared/domain/layouts.md): titles
+and the date before the preamble; articles 「第N条」 with an own-line heading 「（目的）」; the
+closing formula 「…締結を証するため、…」; the signature block; annexes 「別表…」 at the end.
+Reading the initiatives is left to the layout modules.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kg.errors import IngestError
+from kg.ingest.dates import PrintedDate, find_date, is_date_line
+from kg.ingest.decode import SourceText
+from kg.ingest.numerals import NUMERAL, to_int
+from kg.ingest.structure import Annex, Article, Document, Item, Line, Paragraph
+
+__all__ = ["segment"]
+
+_SEP = r"[ \u3000]"
+# 「第3条 …」, 「第３条　…」, 「第三条…」; not 「第252条の2」 (a branch article cited in text) nor
+# 「第3条関係」 (an annex's reference).
+_ARTICLE = re.compile(rf"第(?P<n>{NUMERAL})条(?!の|関係)(?:{_SEP}+|$|(?=\S))(?P<rest>.*)")
+_HEADING = re.compile(r"[（(](?P<h>[^（）()]+)[）)]")
+_PARAGRAPH = re.compile(rf"(?P<n>[0-9０-９]+|[一二三四五六七八九十]+)(?P<sep>{_SEP}+)\S")
+_ITEM = re.compile(rf"[（(](?P<n>[0-9０-９]+|[一二三四五六七八九十]+)[）)]{_SEP}*(?P<rest>.*)")
+_ANNEX = re.compile(rf"別表(?:第(?P<n>{NUMERAL}))?(?P<rest>(?:{_SEP}|[（(]).*|)")
+_RELATES = re.compile(r"[（(](?P<refs>第[^（）()]*条[^（）()]*)関係[）)]")
+# 「この連携協約の締結を証するため」, 「…を証するため」, 「上記協約の証として」.
+_CLOSING = re.compile(r"証するため|の証として")
+_TITLE = re.compile(r"協約書?$|協定書?$")
+_REPORT_MARK = "○"  # 例規集 entries mark the title with ○; it is typography, not part of it
+
+
+def _heading(line: Line) -> str | None:
+    """The heading inside an own-line bracket 「（目的）」 or 「(目的)」, else None."""
+    m = _HEADING.fullmatch(line.text)
+    return m["h"] if m else None
+
+
+def _date(line: Line, source: SourceText) -> tuple[Line, PrintedDate]:
+    """A line known to hold a date, with the date read (or a :class:`DateError` for it)."""
+    found = find_date(line.text, file=source.name, line=line.number)
+    assert found is not None, "is_date_line() and find_date() disagree"  # noqa: S101
+    return line, found
+
+
+def _lines(source: SourceText) -> list[Line]:
+    return [Line(i, raw.strip(" \t\u3000")) for i, raw in enumerate(source.lines, 1)
+            if raw.strip(" \t\u3000")]
+
+
+def _article_number(line: Line, source: SourceText) -> tuple[int, str, str] | None:
+    """(number, printed label, rest of line) if ``line`` starts an article."""
+    m = _ARTICLE.match(line.text)
+    if m is None:
+        return None
+    number = to_int(m["n"])
+    if number is None or m["n"] == "元":
+        raise IngestError(f"unreadable article number 「{m['n']}」", file=source.name, line=line.number)
+    return number, line.text[: m.start("rest")].rstrip(" \u3000"), m["rest"]
+
+
+def _article(number: int, label: str, rest: str, first: Line, heading: Line | None,
+             body: list[Line]) -> Article:
+    """Split one article's lines into paragraphs (「2 …」) and items (「(1) …」)."""
+    paragraphs = [Paragraph(1, [Line(first.number, rest)], "")]
+    for line in body:
+        current = paragraphs[-1]
+        p = _PARAGRAPH.match(line.text)
+        if p and to_int(p["n"]) == current.number + 1:
+            paragraphs.append(Paragraph(current.number + 1, [line], line.text[: p.end("sep")]))
+            continue
+        current.lines.append(line)
+        i = _ITEM.match(line.text)
+        if i and to_int(i["n"]) == len(current.items) + 1:
+            current.items.append(Item(len(current.items) + 1, i["rest"], line))
+        elif current.items:
+            current.items[-1].body.append(line)
+    return Article(number, label, _heading(heading) if heading else None, heading, paragraphs)
+
+
+def _annex(heading: Line, rest: str, number_text: str | None, source: SourceText) -> Annex:
+    number = 1 if number_text is None else to_int(number_text)
+    if number is None:
+        raise IngestError(f"unreadable annex number 「{number_text}」", file=source.name,
+                          line=heading.number)
+    relates: tuple[int, ...] = ()
+    m = _RELATES.search(rest)
+    if m:
+        refs = re.findall(rf"第({NUMERAL})条", m["refs"])
+        relates = tuple(n for n in (to_int(r) for r in refs) if n is not None)
+        rest = rest[: m.start()] + rest[m.end():]
+    title = rest.strip(" \u3000") or None
+    return Annex(number, heading, title, relates, [])
+
+
+def _front(lines: list[Line], doc: Document, source: SourceText) -> None:
+    """Titles, dates and the preamble: everything before the first article."""
+    for line in lines:
+        if is_date_line(line.text):
+            doc.dates.append(_date(line, source))
+        elif line.text.endswith("。") or "以下「" in line.text:
+            doc.preamble.append(line)
+        elif _TITLE.search(line.text) and not doc.preamble:
+            doc.titles.append(Line(line.number, line.text.removeprefix(_REPORT_MARK).strip()))
+        # Anything else on a cover (the parties' names, 告示第N号) is not part of the agreement.
+
+
+def segment(source: SourceText) -> Document:
+    """Read ``source`` into its parts; raise :class:`IngestError` naming the line if it has none."""
+    lines = _lines(source)
+    doc = Document(source, [], [], [], [], [], [], [])
+    starts = [(i, a) for i, line in enumerate(lines) if (a := _article_number(line, source))]
+    if not starts:
+        raise IngestError("no article (第1条 …) found: not the text of an agreement", file=source.name,
+                          line=len(source.lines))
+    # Where the articles end: the closing formula, else the first annex, else the end.
+    first_index = starts[0][0]
+    end = next((i for i in range(first_index, len(lines))
+                if _CLOSING.search(lines[i].text) or _ANNEX.fullmatch(lines[i].text)), len(lines))
+    starts = [(i, a) for i, a in starts if i < end]
+    has_heading = [i > 0 and _heading(lines[i - 1]) is not None for i, _ in starts]
+    front_end = first_index - (1 if has_heading[0] else 0)
+    _front(lines[:front_end], doc, source)
+    seen: dict[int, Line] = {}
+    for k, (i, (number, label, rest)) in enumerate(starts):
+        if number in seen:
+            raise IngestError(f"{label} appears twice (first at line {seen[number].number})",
+                              file=source.name, line=lines[i].number, where=label)
+        seen[number] = lines[i]
+        stop = end if k + 1 == len(starts) else starts[k + 1][0] - (1 if has_heading[k + 1] else 0)
+        heading = lines[i - 1] if has_heading[k] else None
+        doc.articles.append(_article(number, label, rest, lines[i], heading, lines[i + 1: stop]))
+    _back(lines[end:], doc, source)
+    return doc
+
+
+def _back(lines: list[Line], doc: Document, source: SourceText) -> None:
+    """The closing formula, the signature block and its date, and the annexes."""
+    annex: Annex | None = None
+    for line in lines:
+        m = _ANNEX.fullmatch(line.text)
+        if m:
+            annex = _annex(line, m["rest"], m["n"], source)
+            doc.annexes.append(annex)
+        elif annex is not None:
+            annex.lines.append(line)
+        elif is_date_line(line.text):
+            doc.dates.append(_date(line, source))
+        elif not doc.signatures and (not doc.closing or doc.closing[-1].text.endswith("、")):
+            doc.closing.append(line)
+        else:
+            doc.signatures.append(line)
+    numbers = [a.number for a in doc.annexes]
+    for a in doc.annexes:
+        if numbers.count(a.number) > 1:
+            raise IngestError(f"別表 number {a.number} appears twice", file=source.name,
+                              line=a.heading.number, where=a.heading.text)
