@@ -1,0 +1,60 @@
+"""Where comparisons and charts read from: anything that answers a SPARQL SELECT with rows of strings.
+
+A :class:`SparqlSource` has one method, ``query(sparql) -> list[dict[str, str]]``: each row maps
+a variable name to the lexical value of its binding (an IRI's string, a literal's lexical form);
+unbound variables are absent. The default graph is the union of the named graphs (docs/model.md),
+so queries need no ``GRAPH`` clauses. :class:`StoreSource` wraps the local pyoxigraph store; a
+remote endpoint (SPARQLWrapper) or a test double fits the same protocol.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import pyoxigraph as ox
+
+from kg.errors import QueryError
+from kg.settings import Settings
+
+__all__ = ["PREFIXES", "SparqlSource", "StoreSource"]
+
+#: Prefixes every query of kg.compare and kg.svg starts with.
+PREFIXES = """PREFIX renkei: <https://w3id.org/renkei/ns#>
+PREFIX eli: <http://data.europa.eu/eli/ontology#>
+PREFIX dct: <http://purl.org/dc/terms/>
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+"""
+
+class SparqlSource(Protocol):
+    """Where comparisons and charts read from: SPARQL SELECT in, rows of lexical values out."""
+
+    def query(self, sparql: str) -> list[dict[str, str]]:
+        """Run a SELECT over the union of all graphs; one dict per solution, unbound variables absent."""
+        ...
+
+
+class StoreSource:
+    """A pyoxigraph store as a :class:`SparqlSource` (its default graph the union of the named graphs)."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+
+    @classmethod
+    def current(cls, settings: Settings) -> StoreSource:
+        """The store of the current release, opened read-only (building one first if there is none)."""
+        from kg.build import ensure_built
+        from kg.store import open_read_only
+
+        return cls(open_read_only(ensure_built(settings).store_path))
+
+    def query(self, sparql: str) -> list[dict[str, str]]:
+        """Run a SELECT on the store; anything but a SELECT is a QueryError."""
+        try:
+            solutions = self.store.query(sparql, use_default_graph_as_union=True)
+        except SyntaxError as e:
+            raise QueryError(f"query does not parse: {e}") from None
+        if not isinstance(solutions, ox.QuerySolutions):
+            raise QueryError("only SELECT queries can be read as rows")
+        names = [v.value for v in solutions.variables]
+        return [{n: t.value for n, t in zip(names, s, strict=True) if t is not None} for s in solutions]
