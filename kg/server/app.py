@@ -1,0 +1,85 @@
+"""The app factory: ``create_app(settings)`` wires the routers, middleware and the query pool."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.responses import Response
+from fastapi.staticfiles import StaticFiles
+
+import kg
+from kg.errors import KgError, StoreError
+from kg.server import dumps, filters, health, pages, sparql, validate
+from kg.server.context import ServerContext, get_context
+from kg.server.http import error_response
+from kg.server.pool import QueryPool
+from kg.server.query_page import VENDOR
+from kg.server.views import select
+from kg.settings import Settings
+from kg.store import Release
+
+__all__ = ["create_app"]
+
+STATIC = Path(__file__).parent / "static"
+# Headers a browser script on another origin may read (Fetch §3.2.3 CORS-safelisted ones aside).
+_EXPOSED = ["ETag", "Last-Modified", "X-Result-Limit", "X-Result-Count", "X-Result-Truncated", "Warning",
+            "X-Conforms"]
+
+
+def _release_dir(settings: Settings, release: Path | None) -> Path:
+    path = release or settings.build_path / "current"
+    if not path.exists():
+        raise StoreError("no release to serve (run `kg build`)", file=path)
+    return path
+
+
+def create_app(settings: Settings | None = None, release: Path | None = None) -> FastAPI:
+    """An app serving ``release`` (default: ``build/current``); nothing global is touched."""
+    settings = settings or Settings()
+    rel = Release.open(_release_dir(settings, release))
+    ctx = ServerContext(settings, rel, QueryPool(rel.store_path, settings.workers, settings.query_timeout))
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        ctx.load_graphs()
+        ctx.pool.start()
+        try:
+            yield
+        finally:
+            ctx.pool.close()
+
+    app = FastAPI(title="renkei-kg", version=kg.__version__, lifespan=lifespan, docs_url="/api",
+                  redoc_url=None, description="SPARQL endpoint, linked-data pages and dumps of renkei-kg.")
+    app.state.ctx = ctx
+    filters.install(ctx.templates.env, settings.base_iri)
+    app.add_middleware(GZipMiddleware, minimum_size=1000)
+    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "OPTIONS"],
+                       allow_headers=["*"], expose_headers=_EXPOSED, max_age=86400)
+
+    @app.exception_handler(KgError)
+    async def kg_error(request: Request, exc: KgError) -> Response:
+        return error_response(exc)
+
+    for module in (sparql, pages, dumps, health, validate):
+        app.include_router(module.router)
+    if (VENDOR / "codemirror").is_dir():
+        app.mount("/static/vendor/codemirror", StaticFiles(directory=VENDOR / "codemirror"), name="codemirror")
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/", response_model=None)
+    async def home(request: Request, ctx: ServerContext = Depends(get_context)) -> Response:
+        """The front page: what is here, and every agreement."""
+        agreements = await select(ctx, """SELECT ?a ?title ?date ?area_ja { ?a a renkei:Agreement ; eli:title ?title .
+          OPTIONAL { ?a eli:date_document ?date } OPTIONAL { ?a renkei:area ?area .
+          ?area skos:prefLabel ?area_ja FILTER(LANG(?area_ja) = 'ja') } } ORDER BY ?date ?a""", key=("a",))
+        page: Response = ctx.templates.TemplateResponse(request, "index.html", {
+            "agreements": agreements, "graphs": ctx.graphs, "base": ctx.base,
+            "version": ctx.release.version, "created": ctx.release.created})
+        return page
+
+    return app

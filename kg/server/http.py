@@ -1,0 +1,85 @@
+"""HTTP helpers shared by the routers: validators (ETag/Last-Modified), bodies, error answers."""
+
+from __future__ import annotations
+
+import hashlib
+from email.utils import format_datetime
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import Response
+
+from kg.errors import InputError, KgError
+from kg.server.context import ServerContext
+
+__all__ = [
+    "NotAcceptable", "PayloadTooLarge", "UnsupportedMediaType", "error_response", "not_modified", "read_body",
+    "validators", "with_charset",
+]
+
+
+class PayloadTooLarge(InputError):
+    """Raised when a request body is larger than KG_MAX_BODY_BYTES (HTTP 413)."""
+
+    http_status = 413
+
+
+def validators(ctx: ServerContext, *key: Any) -> dict[str, str]:
+    """``ETag`` and ``Last-Modified`` for a response that depends only on the release and ``key``.
+
+    A release is immutable, so its version plus the request's meaning identifies the bytes
+    (RFC 9110 §8.8); harvesters revalidate with If-None-Match and skip unchanged data.
+    """
+    digest = hashlib.sha256(repr((ctx.release.version, *key)).encode()).hexdigest()[:20]
+    return {"ETag": f'"{digest}"', "Last-Modified": format_datetime(ctx.release.created, usegmt=True)}
+
+
+def not_modified(request: Request, headers: dict[str, str]) -> Response | None:
+    """A 304 when the client's If-None-Match names our ETag (RFC 9110 §13.1.2), else None."""
+    given = request.headers.get("if-none-match")
+    if given is None:
+        return None
+    tags = {t.strip().removeprefix("W/") for t in given.split(",")}
+    if "*" in tags or headers["ETag"] in tags:
+        return Response(status_code=304, headers=headers)
+    return None
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The request body, refusing (413) beyond ``limit`` bytes without reading the rest."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(f"the request body is {declared} bytes; the limit is {limit} (KG_MAX_BODY_BYTES)")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise PayloadTooLarge(f"the request body exceeds {limit} bytes (KG_MAX_BODY_BYTES)")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def error_response(error: KgError) -> Response:
+    """A typed error as plain text, the way SPARQL clients print it (SPARQL 1.1 Protocol §2.1.5)."""
+    kind = type(error).__name__
+    return Response(f"{kind}: {error}\n", status_code=error.http_status,
+                    media_type="text/plain; charset=utf-8")
+
+
+class UnsupportedMediaType(InputError):
+    """Raised when a POST body is neither a form nor ``application/sparql-query`` (HTTP 415)."""
+
+    http_status = 415
+
+
+class NotAcceptable(InputError):
+    """Raised when no format we write is acceptable to the client (HTTP 406)."""
+
+    http_status = 406
+
+
+def with_charset(media_type: str) -> str:
+    """Add ``charset=utf-8`` to textual media types (all our text is UTF-8; RFC 6838 §4.2.1)."""
+    textual = media_type.startswith("text/") or media_type.endswith(("+xml", "/xml"))
+    return f"{media_type}; charset=utf-8" if textual else media_type
