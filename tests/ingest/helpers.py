@@ -15,7 +15,7 @@ DATA = ROOT / "tests" / "data" / "ingest"
 SEED = DATA / "koriyama-nihonmatsu-2019.txt"
 T3 = DATA / "t3-three-annex-tables.txt"
 I1 = DATA / "i1-inline-nested.txt"
-KG = Path(sys.executable).parent / "kg"
+KG = Path(sys.executable).parent / "kg"  # the console script the venv installs
 AGREEMENT = "https://w3id.org/renkei/id/agreement/072036-072109-2019-10-18"
 
 _PROLOGUE = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items()) + \
