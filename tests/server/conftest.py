@@ -1,0 +1,133 @@
+"""Fixtures: a real build of ``data/`` into a temporary directory, served by uvicorn on loopback.
+
+The server runs in its own process (as ``kg serve`` does) so tests talk real HTTP and the query
+workers are real processes that a timeout really kills. Small limits keep the suite fast.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+import pytest
+
+from kg.publish import publish
+from kg.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = Path(__file__).parent / "data"
+TIMEOUT_S = 2.0
+RESULT_LIMIT = 500
+MAX_BODY = 100_000
+AGREEMENT = "https://w3id.org/renkei/id/agreement/072036-072109-2019-10-18"
+
+
+@dataclass(frozen=True)
+class Server:
+    """A running server: its base URL and the release it serves."""
+
+    url: str
+    release: Path
+
+    def get(self, path: str, **kw: object) -> httpx.Response:
+        return httpx.get(self.url + path, timeout=30, **kw)  # type: ignore[arg-type]
+
+    def post(self, path: str, **kw: object) -> httpx.Response:
+        return httpx.post(self.url + path, timeout=30, **kw)  # type: ignore[arg-type]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(build_dir: Path, **env: str) -> Iterator[Server]:
+    """Run ``uvicorn kg.server.app:create_app --factory`` on a free loopback port until torn down."""
+    port = free_port()
+    environ = {**os.environ, "KG_BUILD_DIR": str(build_dir), "KG_QUERY_TIMEOUT": str(TIMEOUT_S),
+               "KG_RESULT_LIMIT": str(RESULT_LIMIT), "KG_MAX_BODY_BYTES": str(MAX_BODY), "KG_WORKERS": "2",
+               **env}
+    log = (build_dir / f"server-{port}.log").open("wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "kg.server.app:create_app", "--factory", "--host", "127.0.0.1",
+         "--port", str(port), "--log-level", "warning"], env=environ, cwd=ROOT, stdout=log, stderr=log)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(url + "/health", timeout=5).status_code == 200:
+                break
+        except httpx.TransportError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            raise RuntimeError("server did not start: " + (build_dir / f"server-{port}.log").read_text())
+        time.sleep(0.2)
+    try:
+        yield Server(url, (build_dir / "current").resolve())
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def build_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real build of the project's ``data/`` (kg.build), made once per session."""
+    from kg.build import build
+
+    path = tmp_path_factory.mktemp("build")
+    build(Settings(build_dir=path))
+    assert (path / "current" / "manifest.json").is_file()
+    return path
+
+
+@pytest.fixture(scope="session")
+def server(build_dir: Path) -> Iterator[Server]:
+    yield from start_server(build_dir)
+
+
+def make_release(build: Path, trig: bytes, version: str, graphs: dict[str, bytes] | None = None) -> Path:
+    """A release directory made by hand (store + publish + manifest), for datasets that are not data/."""
+    release = build / "releases" / version
+    release.mkdir(parents=True)
+    store = ox.Store(str(release / "store"))
+    if trig:
+        store.load(trig, format=ox.RdfFormat.TRIG)
+    for name, nt in (graphs or {}).items():
+        store.load(nt, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(name))
+    manifest = {"version": version, "created": "2026-01-02T03:04:05+00:00",
+                "base_iri": "https://w3id.org/renkei/", "graphs": {}, "sources": []}
+    publish(store, release, manifest, Settings(build_dir=build))
+    manifest["quads"] = len(store)
+    store.flush()
+    del store
+    (release / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    (build / "current").symlink_to(release.relative_to(build))
+    return release
+
+
+@pytest.fixture(scope="session")
+def fixture_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The hand-written release of tests/server/data/release.trig, published with kg.publish."""
+    build = tmp_path_factory.mktemp("fixture-build")
+    return make_release(build, (DATA / "release.trig").read_bytes(), "fixture-1")
+
+
+@pytest.fixture(scope="session")
+def release_factory() -> object:
+    """``make_release`` for tests that need a second, independent release."""
+    return make_release
