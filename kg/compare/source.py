@@ -16,7 +16,7 @@ import pyoxigraph as ox
 from kg.errors import QueryError
 from kg.settings import Settings
 
-__all__ = ["PREFIXES", "SparqlSource", "StoreSource"]
+__all__ = ["PREFIXES", "EndpointSource", "SparqlSource", "StoreSource"]
 
 #: Prefixes every query of kg.compare and kg.svg starts with.
 PREFIXES = """PREFIX renkei: <https://w3id.org/renkei/ns#>
@@ -58,3 +58,33 @@ class StoreSource:
             raise QueryError("only SELECT queries can be read as rows")
         names = [v.value for v in solutions.variables]
         return [{n: t.value for n, t in zip(names, s, strict=True) if t is not None} for s in solutions]
+
+
+class EndpointSource:
+    """A remote SPARQL 1.1 endpoint as a :class:`SparqlSource` (through SPARQLWrapper, JSON results).
+
+    The endpoint's default graph must be the union of the named graphs, as ours is; for one
+    where it is not (Fuseki without ``unionDefaultGraph``), the queries find nothing.
+    """
+
+    def __init__(self, url: str, timeout: float = 30.0) -> None:
+        self.url = url
+        self.timeout = timeout
+
+    def query(self, sparql: str) -> list[dict[str, str]]:
+        """Run a SELECT on the endpoint; a failure is a QueryError naming the endpoint."""
+        from SPARQLWrapper import JSON, SPARQLWrapper
+        from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+        client = SPARQLWrapper(self.url, agent="renkei-kg (kg compare)")
+        client.setQuery(sparql)
+        client.setReturnFormat(JSON)
+        client.setTimeout(int(self.timeout))
+        try:
+            data = client.queryAndConvert()
+        except (SPARQLWrapperException, OSError) as e:
+            raise QueryError(f"the endpoint failed: {e}", where=self.url) from None
+        if not isinstance(data, dict) or "results" not in data:
+            raise QueryError("the endpoint did not answer with SPARQL JSON results", where=self.url)
+        return [{v: b["value"] for v, b in row.items()} for row in data["results"]["bindings"]]
+
