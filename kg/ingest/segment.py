@@ -153,8 +153,10 @@ def _back(lines: list[Line], doc: Document, source: SourceText) -> None:
             doc.closing.append(line)
         else:
             doc.signatures.append(line)
-    numbers = [a.number for a in doc.annexes]
+    seen: dict[int, Annex] = {}
     for a in doc.annexes:
-        if numbers.count(a.number) > 1:
-            raise IngestError(f"別表 number {a.number} appears twice", file=source.name,
-                              line=a.heading.number, where=a.heading.text)
+        if a.number in seen:
+            raise IngestError(f"別表 number {a.number} appears twice (first at line "
+                              f"{seen[a.number].heading.number})", file=source.name, line=a.heading.number,
+                              where=a.heading.text)
+        seen[a.number] = a

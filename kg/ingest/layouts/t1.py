@@ -39,10 +39,10 @@ def detect(doc: Document) -> Miss | None:
     annex = doc.annexes[0]
     if len(doc.annexes) > 1 or annex.heading.text.startswith("別表第"):
         return Miss("more than one 別表, or a numbered 別表第N", annex.heading.number)
-    first = next((line for line in annex.lines if is_row(line) or _section(line)), None)
-    if first is None or _section(first) is None:
+    first = annex.lines[0] if annex.lines else annex.heading
+    if is_row(first) or _section(first) is None:
         return Miss("the 別表 does not start with a numbered pillar heading (「1 …に関する取組」)",
-                    (first or annex.heading).number)
+                    first.number)
     return None
 
 

@@ -1,0 +1,94 @@
+"""layouts: each text is in exactly one layout; what no layout fits is refused, never half-read."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from kg.errors import IngestError, UnknownLayoutError
+from kg.ingest import IngestResult
+from kg.ingest.decode import decode
+from kg.ingest.layouts import LAYOUTS, choose
+from kg.ingest.segment import segment
+
+from .helpers import I1, SEED, T3, select
+
+SEED_TEXT = SEED.read_text(encoding="utf-8")
+SEED_LINES = SEED_TEXT.split("\n")
+ANNEX_AT = SEED_LINES.index("別表（第3条関係）")  # 0-based index of the 別表 line
+
+
+@pytest.mark.parametrize(("path", "layout"), [(SEED, "T1"), (T3, "T3"), (I1, "I1")], ids=["T1", "T3", "I1"])
+def test_each_sample_fits_exactly_one_layout(path: Path, layout: str) -> None:
+    doc = segment(decode(path.read_bytes(), path.name))
+    fits = [candidate.name for candidate in LAYOUTS if candidate.detect(doc) is None]
+    assert fits == [layout] and choose(doc).name == layout
+
+
+def test_layout_names_are_unique() -> None:
+    names = [layout.name for layout in LAYOUTS]
+    assert len(names) == len(set(names)) and {"T1", "T3", "I1"} <= set(names)
+
+
+def test_unknown_annex_shape_says_which_layouts_were_tried_and_where_it_stopped(
+        ingest_text: Callable[..., IngestResult]) -> None:
+    text = "\n".join(SEED_LINES[: ANNEX_AT + 1] + ["", "・産業振興に関すること", "・観光に関すること", ""])
+    with pytest.raises(UnknownLayoutError) as e:
+        ingest_text(text)
+    message = str(e.value)
+    assert all(f"{layout.name} (" in message for layout in LAYOUTS)
+    assert e.value.line == ANNEX_AT + 3  # the first annex line no layout could read
+
+
+def test_no_annex_and_no_ladder_is_an_unknown_layout(ingest_text: Callable[..., IngestResult]) -> None:
+    text = "\n".join(SEED_LINES[:ANNEX_AT])
+    with pytest.raises(UnknownLayoutError, match="no 別表") as e:
+        ingest_text(text)
+    assert e.value.line == 37  # the last line of the last article: reading stopped there
+
+
+def _seed_with(number: int, new: str) -> str:
+    lines = list(SEED_LINES)
+    lines[number - 1] = new
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize(("text", "line", "words"), [
+    pytest.param(_seed_with(63, ""), 64, "before its pillar heading and table header", id="row-without-header"),
+    pytest.param(_seed_with(68, "備考 この表は参考である。"), 68, "cannot read", id="stray-line-in-annex"),
+    pytest.param(_seed_with(65, SEED_LINES[64].replace("(2)", "(1)")), 65, "1-(1) appears twice",
+                 id="duplicated-row-number"),
+    pytest.param(_seed_with(63, "取組\t郡山市の役割\t二本松市の役割"), 63, "no 内容 column", id="header-without-content"),
+])
+def test_t1_rows_that_cannot_be_read_are_refused_at_their_line(
+        ingest_text: Callable[..., IngestResult], text: str, line: int, words: str) -> None:
+    with pytest.raises(IngestError) as e:
+        ingest_text(text)
+    assert e.value.line == line and words in str(e.value)
+
+
+def test_a_role_column_naming_no_party_is_emitted_for_the_shapes_to_judge(
+        ingest_text: Callable[..., IngestResult]) -> None:
+    text = _seed_with(63, "取組\t内容\t郡山市の役割\t三春町の役割")
+    graph = ingest_text(text).graph
+    rows = select(graph, """SELECT ?r WHERE { ?i dct:identifier "1-(1)" ; renkei:role ?r .
+        FILTER NOT EXISTS { ?r renkei:actor ?a } }""")
+    assert [str(r).rsplit("/", 1)[-1] for (r,) in rows] == ["column-2"]
+
+
+def test_t3_line_that_is_not_a_row_is_refused(ingest_text: Callable[..., IngestResult]) -> None:
+    lines = T3.read_text(encoding="utf-8").split("\n")
+    lines[40] = "（注）企業誘致は別に定める。"
+    with pytest.raises(IngestError, match="expected a tab-separated row") as e:
+        ingest_text("\n".join(lines))
+    assert (e.value.line, e.value.where) == (41, "別表第1")
+
+
+def test_i1_line_outside_the_ladder_is_refused(ingest_text: Callable[..., IngestResult]) -> None:
+    lines = I1.read_text(encoding="utf-8").split("\n")
+    lines[19] = "z 順序の合わない取組"  # line 20, where 「a …」 was expected
+    with pytest.raises(IngestError) as e:
+        ingest_text("\n".join(lines))
+    assert e.value.line == 20 and e.value.where == "第3条(1)"
