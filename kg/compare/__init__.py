@@ -22,14 +22,15 @@ from kg.compare.model import (
     Row,
     notation_key,
 )
-from kg.compare.read import agreement_keys, read_agreement, resolve
+from kg.compare.read import UnknownAgreementError, agreement_keys, read_agreement, resolve
 from kg.compare.source import PREFIXES, SparqlSource, StoreSource
 from kg.namespaces import Ids
 
 __all__ = [
     "CSV_COLUMNS", "PREFIXES", "SCHEMA_VERSION", "TITLE_THRESHOLD", "Agreement", "Comparison", "Concept",
-    "Initiative", "Lead", "Match", "Party", "Role", "Row", "SparqlSource", "StoreSource", "agreement_keys",
-    "align", "compare", "notation_key", "read_agreement", "resolve", "to_csv", "to_json",
+    "Initiative", "Lead", "Match", "Party", "Role", "Row", "SparqlSource", "StoreSource",
+    "UnknownAgreementError", "agreement_keys", "align", "compare", "notation_key", "read_agreement",
+    "resolve", "to_csv", "to_json",
 ]
 
 

@@ -11,7 +11,13 @@ from kg.compare.source import PREFIXES, SparqlSource
 from kg.errors import KgError
 from kg.namespaces import Ids
 
-__all__ = ["agreement_keys", "broader_map", "read_agreement", "resolve"]
+__all__ = ["UnknownAgreementError", "agreement_keys", "broader_map", "read_agreement", "resolve"]
+
+
+class UnknownAgreementError(KgError):
+    """Raised when a name given for an agreement is not one in the dataset (HTTP 404); lists close ones."""
+
+    http_status = 404
 
 
 def agreement_keys(source: SparqlSource, ids: Ids) -> dict[str, str]:
@@ -33,7 +39,7 @@ def resolve(source: SparqlSource, ids: Ids, name: str) -> str:
     close += [k for k in difflib.get_close_matches(key, list(known), n=5, cutoff=0.5) if k not in close]
     hint = ("; did you mean " + ", ".join(f"{k} ({known[k]})" for k in close[:5]) + "?") if close else (
         f"; the dataset has {len(known)} agreements (`kg query` lists them)")
-    raise KgError(f"no agreement {name!r} in the dataset{hint}", where=prefix + key)
+    raise UnknownAgreementError(f"no agreement {name!r} in the dataset{hint}", where=prefix + key)
 
 
 _NOT_IN_IRIREF = re.compile(r'[\x00-\x20<>"{}|^`\\]')

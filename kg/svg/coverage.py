@@ -89,7 +89,8 @@ SELECT ?a ?title ?date ?central ?partner ?area ?areaName ?i ?iTitle ?c {
   OPTIONAL { ?a renkei:centralCity/skos:prefLabel ?central FILTER (lang(?central) = "ja") }
   OPTIONAL { ?a renkei:party ?p . FILTER NOT EXISTS { ?a renkei:centralCity ?p }
              ?p skos:prefLabel ?partner FILTER (lang(?partner) = "ja") }
-  OPTIONAL { ?a renkei:area ?area OPTIONAL { ?area skos:prefLabel ?areaName FILTER (lang(?areaName) = "ja") } }
+  OPTIONAL { ?a renkei:area ?area
+             OPTIONAL { ?area skos:prefLabel ?areaName FILTER (lang(?areaName) = "ja") } }
   OPTIONAL { ?a renkei:initiative ?i . ?i renkei:category ?c OPTIONAL { ?i dct:title ?iTitle } }
 }""")
     columns = _columns(source, ids, {h["c"] for h in hits if "c" in h})
@@ -200,5 +201,6 @@ def _cell(x: float, y: float, col: Column, cell: Cell | None, empty_tip: str) ->
                 f'stroke="#dddddd"><title>{esc(empty_tip)}</title></rect>')
     opacity = 0.25 + 0.75 * cell.value
     return (f'<rect class="cell filled" x="{x:.1f}" y="{y:.1f}" width="{CELL}" height="{CELL}" '
-            f'fill="{PALETTE.get(col.pillar, "#666")}" fill-opacity="{opacity:.2f}" data-count="{cell.count}">'
+            f'fill="{PALETTE.get(col.pillar, "#666")}" fill-opacity="{opacity:.2f}" '
+            f'data-count="{cell.count}">'
             f"<title>{esc(cell.tooltip)}</title></rect>")

@@ -58,7 +58,9 @@ class Timeline:
 def timeline(source: SparqlSource) -> Timeline:
     """Read every area and its signing dates from ``source``; areas without dates are kept, empty."""
     areas = {r["area"]: r.get("name", r["area"]) for r in source.query(PREFIXES + """
-SELECT ?area ?name { ?area a renkei:Area OPTIONAL { ?area skos:prefLabel ?name FILTER (lang(?name) = "ja") } }""")}
+SELECT ?area ?name {
+  ?area a renkei:Area OPTIONAL { ?area skos:prefLabel ?name FILTER (lang(?name) = "ja") }
+}""")}
     dated = source.query(PREFIXES + """
 SELECT DISTINCT ?area ?date ?who ?text {
   { ?area org:hasMembership ?m . ?m renkei:agreementDate ?date ; org:member ?member .
@@ -115,13 +117,15 @@ def timeline_svg(tl: Timeline) -> str:
     for n, row in enumerate(tl.rows):
         y = top + n * ROW + ROW / 2
         if n % 2 == 0:
-            body.append(f'<rect x="0" y="{y - ROW / 2:.1f}" width="{width:.0f}" height="{ROW}" fill="#f7f7f7"/>')
+            body.append(f'<rect x="0" y="{y - ROW / 2:.1f}" width="{width:.0f}" height="{ROW}" '
+                        'fill="#f7f7f7"/>')
         body.append(text(label_w - 8, y + 4, fit(row.label, FONT, label_w - 16), size=FONT, anchor="end",
                          tooltip=row.label))
         for m in row.marks:
             body.append(_mark(x_of(m.date), y, row.label, m))
     legend_y = top + ROW * len(tl.rows) + 26
-    body.append(f'<circle cx="{label_w + 6}" cy="{legend_y - 4}" r="5" fill="{PALETTE["1"]}" fill-opacity="0.75"/>')
+    body.append(f'<circle cx="{label_w + 6}" cy="{legend_y - 4}" r="5" fill="{PALETTE["1"]}" '
+                'fill-opacity="0.85"/>')
     body.append(text(label_w + 16, legend_y, "協約の締結日（同じ日の締結は一つにまとめ、数字はその件数）",
                      size=FONT - 1, extra=' fill="#444444"'))
     body.append(f'<circle cx="{label_w + 6}" cy="{legend_y + 14}" r="5" fill="none" stroke="{ACCENT}" '

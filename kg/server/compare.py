@@ -1,0 +1,211 @@
+"""``/compare`` (two agreements side by side) and ``/charts/*.svg`` (coverage matrix, timeline).
+
+Data comes through the dependency :func:`sparql_source`: anything with a ``query(sparql)``
+method returning rows as ``{variable: lexical value}`` dicts (:class:`kg.compare.SparqlSource`).
+By default it is a read-only handle on the store of the release the app serves, opened once per
+app and kept on ``app.state``; an app factory or a test replaces it with
+``app.dependency_overrides[sparql_source] = lambda: source``. The routes are plain ``def``s, so
+FastAPI runs them in its thread pool and the event loop never waits on a query; each reads one
+or two agreements or the registry's few hundred memberships, well inside the query timeout.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from kg.compare import (
+    Comparison,
+    SparqlSource,
+    StoreSource,
+    UnknownAgreementError,
+    agreement_keys,
+    compare,
+    to_csv,
+    to_json,
+)
+from kg.errors import InputError
+from kg.namespaces import Ids
+from kg.settings import Settings
+from kg.svg import coverage, coverage_svg, timeline, timeline_svg
+from kg.textdiff import html_a, html_b
+
+__all__ = ["compare_ids", "router", "sparql_source"]
+
+router = APIRouter()
+
+FORMATS = {"html": "text/html", "json": "application/json", "csv": "text/csv"}
+TEMPLATES = Path(__file__).parent / "templates"
+LEAD_JA = {"central": "中心市", "partner": "連携市", "both": "双方", "none": "—"}
+MATCH_JA = {"category": "同じ分類", "broader": "上位・下位の分類", "title": "名称の類似", "only_a": "Aのみ",
+            "only_b": "Bのみ"}
+FIELDS = (("title", "取組"), ("content", "内容"), ("central_role", "中心市の役割"),
+          ("partner_role", "連携市の役割"))
+
+
+def _settings(request: Request) -> Settings:
+    ctx = getattr(request.app.state, "ctx", None)
+    return ctx.settings if ctx is not None else Settings()
+
+
+def sparql_source(request: Request) -> Iterator[SparqlSource]:
+    """FastAPI dependency: where /compare and /charts read from (see the module docstring)."""
+    state = request.app.state
+    source: SparqlSource | None = getattr(state, "compare_source", None)
+    if source is None:
+        ctx = getattr(state, "ctx", None)
+        if ctx is not None:
+            from kg.store import open_read_only
+
+            source = StoreSource(open_read_only(ctx.release.store_path))
+        else:
+            source = StoreSource.current(_settings(request))
+        state.compare_source = source
+    yield source
+
+
+def compare_ids(request: Request) -> Ids:
+    """FastAPI dependency: the IRI minting of the served dataset (its base IRI)."""
+    return _settings(request).ids
+
+
+Source = Annotated[SparqlSource, Depends(sparql_source)]
+
+
+def _etagged(request: Request, body: bytes, media_type: str, **headers: str) -> Response:
+    """``body`` with a strong ETag of its bytes, or 304 if the client already has them (RFC 9110 §13.1.2)."""
+    etag = '"' + hashlib.sha256(body).hexdigest()[:20] + '"'
+    common = {"ETag": etag, "Vary": "Accept", "Cache-Control": "public, max-age=300", **headers}
+    given = request.headers.get("if-none-match", "")
+    if etag in {t.strip().removeprefix("W/") for t in given.split(",")}:
+        return Response(status_code=304, headers=common)
+    return Response(body, media_type=media_type, headers=common)
+
+
+def _format(request: Request, fmt: str | None) -> str:
+    """``?format=`` if given, else the client's best Accept match among HTML, JSON and CSV."""
+    from kg.server.http import NotAcceptable
+    from kg.server.negotiate import best_match
+
+    if fmt is not None:
+        if fmt not in FORMATS:
+            raise InputError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}", where="?format=")
+        return fmt
+    media = best_match(request.headers.get("accept"), list(FORMATS.values()))
+    if media is None:
+        raise NotAcceptable("/compare answers in text/html, application/json or text/csv")
+    return next(k for k, v in FORMATS.items() if v == media)
+
+
+@router.get("/compare", response_model=None, summary="Two agreements side by side")
+def compare_page(
+    request: Request, source: Source, ids: Annotated[Ids, Depends(compare_ids)],
+    a: Annotated[str | None, Query(description="Agreement A: IRI or key (072036-072109-2019-10-18)")] = None,
+    b: Annotated[str | None, Query(description="Agreement B: IRI or key")] = None,
+    format: Annotated[str | None, Query(description="html, json or csv (default: by Accept)")] = None,
+) -> Response:
+    """Initiatives of A and B aligned by framework category; HTML, JSON or CSV (docs/compare.md)."""
+    fmt = _format(request, format)
+    if fmt != "html" and not (a and b):
+        raise InputError("both ?a= and ?b= are needed for JSON or CSV", where="/compare")
+    result, error = None, None
+    if a and b:
+        try:
+            result = compare(source, ids, a, b)
+        except UnknownAgreementError as e:
+            if fmt != "html":
+                raise
+            error = e
+    if fmt == "json" and result is not None:
+        body = json.dumps(to_json(result), ensure_ascii=False, indent=1).encode()
+        return _etagged(request, body, "application/json")
+    if fmt == "csv" and result is not None:
+        name = f"compare_{result.a.key}_{result.b.key}.csv"
+        return _etagged(request, to_csv(result).encode(), "text/csv; charset=utf-8; header=present",
+                        **{"Content-Disposition": f'attachment; filename="{name}"'})
+    page = _render(request, {
+        "agreements": sorted(agreement_keys(source, ids).items()), "a": a or "", "b": b or "",
+        "result": result, "error": str(error.message) if error else None, "rows": _rows(result, ids),
+        "data_links": {f: "/compare?" + urlencode({"a": a, "b": b, "format": f}) for f in ("json", "csv")}})
+    return _etagged(request, page.encode(), "text/html; charset=utf-8")
+
+
+@router.get("/charts/coverage.svg", response_model=None, summary="Coverage matrix (SVG)")
+def coverage_chart(
+    request: Request, source: Source, ids: Annotated[Ids, Depends(compare_ids)],
+    by: Annotated[str, Query(pattern="^(agreements|areas)$", description="Rows: agreements or areas")]
+    = "agreements",
+) -> Response:
+    """Agreements (or areas) × framework categories, a filled cell per category covered."""
+    svg = coverage_svg(coverage(source, ids, "areas" if by == "areas" else "agreements"))
+    return _etagged(request, svg.encode(), "image/svg+xml")
+
+
+@router.get("/charts/timeline.svg", response_model=None, summary="Signing dates by area (SVG)")
+def timeline_chart(request: Request, source: Source) -> Response:
+    """One row per area, a mark per signing date (registry memberships and agreement texts)."""
+    return _etagged(request, timeline_svg(timeline(source)).encode(), "image/svg+xml")
+
+
+# ─── the HTML page ────────────────────────────────────────────────────────────────────────────
+
+def _local(iri: str, ids: Ids) -> str:
+    """``/id/…`` for IRIs of the dataset (served by the /id pages), the IRI itself otherwise."""
+    base = ids.base
+    return "/" + iri[len(base):] if iri.startswith(base) else iri
+
+
+def _rows(result: Comparison | None, ids: Ids) -> list[dict[str, Any]]:
+    """What the template shows per aligned row, diffs already rendered to <ins>/<del> HTML."""
+    from markupsafe import Markup, escape
+
+    if result is None:
+        return []
+    out = []
+    for r in result.rows:
+        fields = []
+        for name, label in FIELDS:
+            segs = r.diffs.get(name)
+            cells = []
+            for side, fn in ((r.a, html_a), (r.b, html_b)):
+                if side is None:
+                    cells.append(Markup('<span class="none">（なし）</span>'))
+                elif segs is not None:
+                    cells.append(Markup(fn(segs)))  # noqa: S704 -- html_a/html_b escape every segment
+                else:
+                    value = getattr(side, name)
+                    value = value.text if hasattr(value, "text") else (value or "（記載なし）")
+                    cells.append(escape(value))
+            fields.append((label, cells))
+        concept = r.concept
+        out.append({
+            "concept": f"{concept.notation} {concept.label}" if concept else "（分類なし）",
+            "concept_href": _local(concept.iri, ids) if concept else None,
+            "match": r.match, "match_ja": MATCH_JA[r.match], "similarity": r.similarity, "fields": fields,
+            "links": [(_local(i.iri, ids), i.identifier) if i else None for i in (r.a, r.b)],
+            "lead": [LEAD_JA[i.lead] if i else "" for i in (r.a, r.b)], "lead_differs": r.lead_differs,
+        })
+    return out
+
+
+def _render(request: Request, context: dict[str, Any]) -> str:
+    env: Environment | None = getattr(request.app.state, "compare_env", None)
+    if env is None:
+        # Its own environment (not the site's Jinja2Templates) so the router works in any app;
+        # compare.html still extends the site's base.html.
+        env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True))
+        request.app.state.compare_env = env
+    ctx = getattr(request.app.state, "ctx", None)
+    version = ctx.release.version if ctx is not None else ""
+    ids: Ids = _settings(request).ids
+    return env.get_template("compare.html").render(
+        version=version, local=lambda iri: _local(iri, ids), **context)
+
