@@ -12,8 +12,9 @@ import contextlib
 import os
 import sys
 import tempfile
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rdflib import Dataset, Graph
@@ -26,7 +27,7 @@ from kg.settings import Settings
 __all__ = ["Format", "register", "serialise", "write_atomically"]
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     """Output formats, by their usual file extension."""
 
     ttl = "ttl"
@@ -97,11 +98,13 @@ def _format_for(output: Path | None, fmt: Format | None) -> Format:
 
 
 def ingest_command(
-    files: list[Path] = typer.Argument(..., help="Agreement texts (UTF-8 or Shift_JIS/CP932).",
-                                       show_default=False),
-    output: Path | None = typer.Option(None, "-o", "--output", help="Write here instead of stdout."),
-    fmt: Format | None = typer.Option(None, "--format", "-f", case_sensitive=False,
-                                      help="ttl, nt, nq, trig or jsonld (default: from -o, else ttl)."),
+    files: Annotated[list[Path], typer.Argument(help="Agreement texts (UTF-8 or Shift_JIS/CP932).",
+                                                show_default=False)],
+    output: Annotated[Path | None, typer.Option("-o", "--output",
+                                                help="Write here instead of stdout.")] = None,
+    fmt: Annotated[Format | None, typer.Option(
+        "--format", "-f", case_sensitive=False,
+        help="ttl, nt, nq, trig or jsonld (default: from -o, else ttl).")] = None,
 ) -> None:
     """Read agreement texts in any known layout and write their RDF (docs/ingest.md).
 

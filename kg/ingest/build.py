@@ -223,7 +223,8 @@ def build(doc: Document, parties: Parties, date: PrintedDate, reading: Reading, 
         w.article(article)
     for annex in doc.annexes:
         w.annex(annex)
-    for group, pillar, categories in zip(reading.groups, alignment.pillars, alignment.categories, strict=True):
+    aligned = zip(reading.groups, alignment.pillars, alignment.categories, strict=True)
+    for group, pillar, categories in aligned:
         pillar_iri = ids.framework(pillar.notation)
         container = w.container(group, doc, pillar_iri)
         for initiative, category in zip(group.initiatives, categories, strict=True):

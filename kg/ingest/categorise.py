@@ -61,11 +61,13 @@ def load_framework(path: Path) -> Framework:
     for node in set(graph.subjects(SKOS.notation, None)):
         if not isinstance(node, URIRef):
             continue
-        labels = [o for p in (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel) for o in graph.objects(node, p)]
+        labels = [o for p in (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel)
+                  for o in graph.objects(node, p)]
         keys = tuple(sorted({key(str(o)) for o in labels if isinstance(o, Literal) and _is_ja(o)},
                             key=lambda k: (-len(k), k)))
         concepts[node] = Concept(str(graph.value(node, SKOS.notation)), keys)
-    tops = {t for t in graph.objects(None, SKOS.hasTopConcept)} | set(graph.subjects(SKOS.topConceptOf, None))
+    tops = {t for t in graph.objects(None, SKOS.hasTopConcept) if isinstance(t, URIRef)}
+    tops |= {t for t in graph.subjects(SKOS.topConceptOf, None) if isinstance(t, URIRef)}
     pillars = sorted((concepts[t] for t in tops if t in concepts), key=lambda c: _order(c.notation))
     if not pillars:
         raise ReferenceDataError("the framework scheme has no top concepts (pillars)", file=path)
@@ -77,7 +79,7 @@ def load_framework(path: Path) -> Framework:
 
     below = {}
     for top in tops:
-        if top in concepts and isinstance(top, URIRef):
+        if top in concepts:
             found = [concepts[n] for n in narrower(top) if n in concepts]
             below[concepts[top].notation] = tuple(sorted(found, key=lambda c: _order(c.notation)))
     return Framework(tuple(pillars), below)

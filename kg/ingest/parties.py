@@ -84,7 +84,8 @@ def _split(subject: str, registry: Registry) -> tuple[str, str] | None:
               for m in re.finditer(re.escape(joiner), subject)]
     splits = [(a, b) for a, b in splits if a and b and not any(j in b for j in ("は、", "。"))]
     known = [(a, b) for a, b in splits if _resolve(a, registry) and _resolve(b, registry)]
-    return (known or splits or [None])[0]
+    candidates = known or splits
+    return candidates[0] if candidates else None
 
 
 def _names(doc: Document, registry: Registry) -> tuple[list[tuple[str, str | None]], Line]:
@@ -104,8 +105,9 @@ def _names(doc: Document, registry: Registry) -> tuple[list[tuple[str, str | Non
         if pair:
             return [(pair[0], None), (pair[1], None)], line
     where = (doc.preamble or doc.titles or [Line(1, "")])[0]
-    raise IngestError("cannot find the two parties: the preamble names neither 「A（以下「甲」という。）"
-                      "及びB（以下「乙」という。）」 nor 「A及びBは、」", file=doc.source.name, line=where.number)
+    raise IngestError("cannot find the two parties: the preamble names neither "
+                      "「A（以下「甲」という。）及びB（以下「乙」という。）」 nor 「A及びBは、」",
+                      file=doc.source.name, line=where.number)
 
 
 def _pick(name: str, found: list[Municipality], other: list[Municipality], file: str,

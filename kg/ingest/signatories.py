@@ -53,7 +53,7 @@ def _identify(sig: Signatory, date: dt.date, registry: Registry) -> Signatory:
         en = (f"Printed 「{sig.printed_name}」; identified as {person.name_en} ({person.name}), "
               f"{person.office} on {on}. The printed name differs from the registered one.")
     else:
-        ja = en = None
+        return Signatory(sig.party, sig.printed_title, sig.printed_name, sig.span, person)
     return Signatory(sig.party, sig.printed_title, sig.printed_name, sig.span, person, ja, en)
 
 

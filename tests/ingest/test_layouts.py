@@ -56,11 +56,13 @@ def _seed_with(number: int, new: str) -> str:
 
 
 @pytest.mark.parametrize(("text", "line", "words"), [
-    pytest.param(_seed_with(63, ""), 64, "before its pillar heading and table header", id="row-without-header"),
+    pytest.param(_seed_with(63, ""), 64, "before its pillar heading and table header",
+                 id="row-without-header"),
     pytest.param(_seed_with(68, "備考 この表は参考である。"), 68, "cannot read", id="stray-line-in-annex"),
     pytest.param(_seed_with(65, SEED_LINES[64].replace("(2)", "(1)")), 65, "1-(1) appears twice",
                  id="duplicated-row-number"),
-    pytest.param(_seed_with(63, "取組\t郡山市の役割\t二本松市の役割"), 63, "no 内容 column", id="header-without-content"),
+    pytest.param(_seed_with(63, "取組\t郡山市の役割\t二本松市の役割"), 63, "no 内容 column",
+                 id="header-without-content"),
 ])
 def test_t1_rows_that_cannot_be_read_are_refused_at_their_line(
         ingest_text: Callable[..., IngestResult], text: str, line: int, words: str) -> None:

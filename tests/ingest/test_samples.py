@@ -105,7 +105,8 @@ def test_i1_ladder_gives_title_content_and_roles(i1: IngestResult) -> None:
         <{I1_AGREEMENT}/initiative/1-2> dct:identifier ?id ; dct:title ?title ; renkei:content ?content ;
         eli:is_part_of <{I1_AGREEMENT}/article/3/item/1> ;
         prov:wasDerivedFrom [ renkei:firstLine ?first ; renkei:lastLine ?last ] }}""")
-    assert rows == [("1-b", "戦略的な観光施策", "圏域の歴史及び文化を生かした周遊観光を推進し、観光客の誘致を図る。",
+    assert rows == [("1-b", "戦略的な観光施策",
+                     "圏域の歴史及び文化を生かした周遊観光を推進し、観光客の誘致を図る。",
                      36, 50)]
     roles = select(i1.graph, f"""SELECT ?code ?text ?lead WHERE {{ <{I1_AGREEMENT}/initiative/1-2>
         renkei:role ?r . ?r renkei:actor ?m ; renkei:text ?text ; renkei:lead ?lead .

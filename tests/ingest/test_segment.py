@@ -24,7 +24,8 @@ def test_seed_parts_and_their_lines() -> None:
     assert [(a.number, a.span.first, a.span.last) for a in doc.articles] == [
         (1, 13, 15), (2, 17, 19), (3, 21, 25), (4, 27, 29), (5, 31, 33), (6, 35, 37)]
     assert [c.number for c in doc.closing] == [39]
-    assert [s.text for s in doc.signatures] == ["郡山市", "郡山市長", "品川 萬里", "二本松市", "二本松市長", "三保、忠一"]
+    assert [s.text for s in doc.signatures] == ["郡山市", "郡山市長", "品川 萬里",
+                                                "二本松市", "二本松市長", "三保、忠一"]
     [annex] = doc.annexes
     assert (annex.number, annex.relates_to, annex.title, annex.span.first) == (1, (3,), None, 59)
 
@@ -104,6 +105,7 @@ def test_duplicated_annex_number_is_refused() -> None:
 
 
 def test_signing_date_is_the_one_above_the_signatures() -> None:
-    doc = _doc("協約\n令和2年1月6日\n第1条 目的。\nこの協約の締結を証するため、保有する。\n令和元年12月25日\n甲 郡山市長\n")
+    doc = _doc("協約\n令和2年1月6日\n第1条 目的。\nこの協約の締結を証するため、保有する。\n"
+               "令和元年12月25日\n甲 郡山市長\n")
     found = doc.signing_date()
     assert found is not None and found[1].printed == "令和元年12月25日"

@@ -26,11 +26,15 @@ _KANJI = "〇一二三四五六七八九"
 def _kanji(n: int) -> str:
     """18 → 十八, 10 → 十, 3 → 三 (unit style, as 例規 print article numbers and dates)."""
     tens, ones = divmod(n, 10)
-    return ("" if tens == 0 else ("十" if tens == 1 else _KANJI[tens] + "十")) + ("" if ones == 0 else _KANJI[ones])
+    head = "" if tens == 0 else ("十" if tens == 1 else _KANJI[tens] + "十")
+    return head + ("" if ones == 0 else _KANJI[ones])
+
+
+_FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 
 
 def _fullwidth_articles(text: str) -> str:
-    return re.sub(r"(?m)^第(\d+)条", lambda m: "第" + m[1].translate(str.maketrans("0123456789", "０１２３４５６７８９")) + "条", text)
+    return re.sub(r"(?m)^第(\d+)条", lambda m: "第" + m[1].translate(_FULLWIDTH) + "条", text)
 
 
 def _kanji_articles_and_dates(text: str) -> str:

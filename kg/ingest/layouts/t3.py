@@ -19,7 +19,7 @@ from kg.errors import IngestError
 from kg.ingest.layouts.base import Layout, Miss
 from kg.ingest.layouts.tables import is_header, is_row, read_header, read_row
 from kg.ingest.parties import Parties
-from kg.ingest.structure import Annex, Document, Group, Reading
+from kg.ingest.structure import Annex, Document, Group, InitiativeText, Reading
 
 __all__ = ["LAYOUT"]
 
@@ -58,7 +58,7 @@ def read(doc: Document, parties: Parties) -> Reading:
     for annex in doc.annexes:
         label = f"別表第{annex.number}"
         header = read_header(annex.lines[0], parties, file)
-        rows = []
+        rows: list[InitiativeText] = []
         for line in annex.lines[1:]:
             if not is_row(line):
                 raise IngestError(f"cannot read 「{line.text}」 in {label}: expected a tab-separated row",
