@@ -1,0 +1,1 @@
+# The base agreement as it is: the central city and one partner.

@@ -1,0 +1,1 @@
+# The base agreement as it is: 郡山市 is the central city.

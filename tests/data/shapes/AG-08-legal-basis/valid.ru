@@ -1,0 +1,1 @@
+# The base agreement as it is: based on 地方自治法第252条の2第1項.

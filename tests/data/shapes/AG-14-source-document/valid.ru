@@ -1,0 +1,1 @@
+# The base agreement as it is: derived from the source document fixture.txt.

@@ -1,0 +1,1 @@
+# The base agreement as it is: every excerpt has a last line.

@@ -1,0 +1,1 @@
+# The base agreement as it is: each signatory signs for one party.
