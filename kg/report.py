@@ -171,14 +171,15 @@ class Report:
         """The report for a person: a summary line, then each result, most severe first."""
         return "\n".join([self.summary(lang), *(r.to_text(lang) for r in self.results)])
 
-    def to_json(self) -> str:
-        """The report as one JSON object (both languages), for programs and the HTTP API."""
+    def to_json(self, indent: int | None = 2) -> str:
+        """The report as one JSON object (both languages), for programs and the HTTP API;
+        ``indent=None`` puts it on one line (JSON Lines)."""
         doc = {
             "source": self.source, "conforms": self.conforms, "exit_code": self.exit_code,
             "counts": {s.value: self.count(s) for s in Severity},
             "results": [r.as_dict() for r in self.results],
         }
-        return json.dumps(doc, ensure_ascii=False, indent=2)
+        return json.dumps(doc, ensure_ascii=False, indent=indent)
 
     def to_turtle(self) -> str:
         """The sh:ValidationReport graph as Turtle."""

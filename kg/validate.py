@@ -163,6 +163,10 @@ def read_rdf(path: Path) -> Graph:
         raise InputError(f"unknown file type {path.suffix or '(none)'!r}; expected one of: {known}", file=path)
     try:
         data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError("no such file", file=path) from None
+    except IsADirectoryError:
+        raise InputError("is a directory, not an RDF file", file=path) from None
     except OSError as e:
         raise InputError(f"cannot read: {e.strerror}", file=path) from e
     if not data.strip():
