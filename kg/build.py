@@ -216,6 +216,7 @@ def build(settings: Settings, *, force: bool = False) -> Release:
         final = releases / version
         if final.exists():
             shutil.rmtree(final)
+        tmp.chmod(0o755)  # mkdtemp makes it private; a server may run as another user
         tmp.rename(final)
     except KgError:
         shutil.rmtree(tmp, ignore_errors=True)
