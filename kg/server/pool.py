@@ -92,7 +92,7 @@ class QueryPool:
 
     async def run(self, query: CheckedQuery, fmt: Format, *, limit: int,
                   default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = (),
-                  timeout: float | None = None) -> QueryResult:
+                  timeout: float | None = None, base_iri: str | None = None) -> QueryResult:
         """Run one query in a worker; raise QueryTimeout (and replace the worker) if it overruns."""
         budget = self.timeout if timeout is None else timeout
         deadline = time.monotonic() + budget
@@ -101,7 +101,7 @@ class QueryPool:
         except TimeoutError:
             raise QueryTimeout(f"every query worker stayed busy for {budget:g} s; try again later") from None
         try:
-            worker.conn.send(Job(query, fmt, limit, tuple(default_graphs), tuple(named_graphs)))
+            worker.conn.send(Job(query, fmt, limit, tuple(default_graphs), tuple(named_graphs), base_iri))
             reply = await self._reply(worker, deadline)
         except TimeoutError:
             log.warning("query ran past %.3g s; killing worker %s", budget, worker.process.pid)

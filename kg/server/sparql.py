@@ -75,13 +75,14 @@ async def run_query(request: Request, ctx: ServerContext, params: Params, text: 
     default_graphs = params.all("default-graph-uri")
     named_graphs = params.all("named-graph-uri")
     limit = ctx.settings.result_limit
-    headers = {**validators(ctx, "sparql", text, default_graphs, named_graphs, fmt.name, limit),
+    headers = {**validators(ctx, "sparql", text, default_graphs, named_graphs, fmt.name, limit,
+                            str(request.base_url)),
                "Vary": "Accept", "X-Result-Limit": str(limit)}
     cached = not_modified(request, headers)
     if cached is not None:
         return cached
     result = await ctx.pool.run(query, fmt, limit=limit, default_graphs=default_graphs,
-                                named_graphs=named_graphs)
+                                named_graphs=named_graphs, base_iri=str(request.url.replace(query="")))
     headers["X-Result-Count"] = str(result.count)
     if result.truncated:
         headers["X-Result-Truncated"] = "true"

@@ -101,11 +101,13 @@ def _graph(triples: Iterable[ox.Triple], fmt: Format, limit: int) -> tuple[bytes
 
 
 def execute(store: ox.Store, query: CheckedQuery, fmt: Format, *, limit: int,
-            default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = ()) -> QueryResult:
+            default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = (),
+            base_iri: str | None = None) -> QueryResult:
     """Run ``query``; the default graph is the union of all named graphs unless the protocol
     (``default-graph-uri``) or the query (``FROM``) says otherwise (SPARQL 1.1 Protocol §2.1.4:
     the protocol's dataset wins over the query's)."""
-    kwargs: dict[str, Any] = {}
+    # Relative IRIs resolve against the endpoint's own IRI (SPARQL 1.1 Query §4.1.1.1, RFC 3986 §5.1.3).
+    kwargs: dict[str, Any] = {"base_iri": base_iri} if base_iri else {}
     if default_graphs:
         kwargs["default_graph"] = _graphs(default_graphs)
     elif not query.from_graphs and not query.from_named_graphs:

@@ -30,6 +30,7 @@ class Job:
     limit: int
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
+    base_iri: str | None = None
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,8 @@ def serve_jobs(store_path: str, conn: Connection) -> None:
         else:
             try:
                 reply = execute(store, job.query, job.fmt, limit=job.limit,
-                                default_graphs=job.default_graphs, named_graphs=job.named_graphs)
+                                default_graphs=job.default_graphs, named_graphs=job.named_graphs,
+                                base_iri=job.base_iri)
             except KgError as e:
                 reply = Failure(type(e).__name__, str(e))
             except Exception as e:  # noqa: BLE001 — a bug must not kill the worker silently
