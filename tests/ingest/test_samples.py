@@ -136,3 +136,19 @@ def test_signature_blocks_without_names(sample: IngestResult) -> None:
     rows = select(sample.graph, """SELECT ?title ?name WHERE { ?a renkei:signatory ?s .
         ?s renkei:printedTitle ?title OPTIONAL { ?s renkei:printedName ?name } } ORDER BY ?title""")
     assert len(rows) == 2 and all(name is None for _, name in rows)
+
+
+# docs/framework.md, "Composed samples": the categories the framework rule gives these titles.
+SAMPLE_CATEGORIES = {
+    "t3": {"1-1": "1.a", "1-2": "1.b", "1-3": "1.d", "2-1": "2.a", "2-2": "2.b",
+           "3-1": "3.A.3", "3-2": "3.A.7", "3-3": "3.A.4", "3-4": "3.C.1"},
+    "i1": {"1-a": "1.a", "1-b": "1.d", "2-a": "2.a", "3-a": "3.A", "3-b": "3.B", "3-c": "3.C"},
+}
+
+
+@pytest.mark.parametrize("name", SAMPLE_CATEGORIES)
+def test_sample_categories_follow_docs_framework(name: str, request: pytest.FixtureRequest) -> None:
+    result: IngestResult = request.getfixturevalue(name)
+    rows = dict(select(result.graph, """SELECT ?id ?notation WHERE { ?i dct:identifier ?id ;
+        renkei:category ?c . BIND(STRAFTER(STR(?c), "framework/") AS ?notation) }"""))
+    assert rows == SAMPLE_CATEGORIES[name]
