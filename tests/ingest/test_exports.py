@@ -8,9 +8,12 @@ import pytest
 
 import kg.ingest
 
-MODULES = ["kg.ingest", "kg.ingest.decode", "kg.ingest.numerals", "kg.ingest.dates",
-           "kg.ingest.normalise", "kg.ingest.segment", "kg.ingest.parties", "kg.ingest.signatories", "kg.ingest.layouts",
-           "kg.ingest.categorise", "kg.ingest.build", "kg.ingest.basis", "kg.ingest.structure", "kg.cli.ingest"]
+MODULES = [
+    "kg.ingest", "kg.ingest.decode", "kg.ingest.numerals", "kg.ingest.dates", "kg.ingest.normalise",
+    "kg.ingest.segment", "kg.ingest.parties", "kg.ingest.signatories", "kg.ingest.layouts",
+    "kg.ingest.layouts.t1", "kg.ingest.layouts.t3", "kg.ingest.layouts.i1", "kg.ingest.layouts.tables",
+    "kg.ingest.categorise", "kg.ingest.build", "kg.ingest.basis", "kg.ingest.structure", "kg.cli.ingest",
+]
 
 
 def test_api_names_are_those_others_call() -> None:
