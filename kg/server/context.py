@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,7 @@ class ServerContext:
     pool: QueryPool
     templates: Jinja2Templates = field(default_factory=lambda: Jinja2Templates(directory=str(TEMPLATES)))
     graphs: dict[str, int] = field(default_factory=dict)
+    validate_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     @property
     def base(self) -> str:

@@ -14,7 +14,6 @@ from fastapi import Request
 from fastapi.responses import Response
 
 from kg.errors import KgError
-from kg.querylib import QueryDoc, load_queries
 from kg.server.context import ServerContext
 from kg.store.formats import GRAPH_FORMATS, RESULT_FORMATS
 
@@ -35,13 +34,17 @@ ORDER BY ?date
 """
 
 
-def examples(ctx: ServerContext) -> tuple[list[QueryDoc], str | None]:
+def examples(ctx: ServerContext) -> tuple[list[Any], str | None]:
     """The example queries (for this base IRI), and the error if the library cannot be read."""
     folder = ctx.settings.queries_path
     if not folder.is_dir():
         return [], None
     try:
+        from kg.querylib import load_queries
+
         return load_queries(folder), None
+    except ImportError as e:
+        return [], f"the query library module is missing: {e}"
     except KgError as e:
         log.warning("query examples not shown: %s", e)
         return [], str(e)

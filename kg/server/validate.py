@@ -7,7 +7,8 @@ the same messages (DESIGN.md: "the same over HTTP").
 
 from __future__ import annotations
 
-import inspect
+import asyncio
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from kg.errors import StoreError
+from kg.errors import KgError, StoreError
 from kg.server.context import ServerContext, get_context
 from kg.server.http import NotAcceptable, UnsupportedMediaType, read_body
 from kg.server.negotiate import best_match
@@ -30,6 +31,7 @@ SUFFIXES = {
     "application/rdf+xml": ".rdf",
 }
 _OUT = ["application/json", "text/turtle"]
+_NAME = re.compile(r"[^A-Za-z0-9._-]")
 
 
 def _validator() -> Any:
@@ -51,12 +53,20 @@ async def validate(request: Request, ctx: ServerContext = Depends(get_context)) 
         raise NotAcceptable("the report is available as application/json or text/turtle")
     body = await read_body(request, ctx.settings.max_body_bytes)
     validate_path = _validator()
+    name = _NAME.sub("_", request.query_params.get("name", "upload"))[:80] or "upload"
     with tempfile.TemporaryDirectory(prefix="kg-validate-") as tmp:
-        path = Path(tmp) / f"upload{SUFFIXES[media]}"
+        path = Path(tmp) / f"{name}{SUFFIXES[media]}"
         path.write_bytes(body)
-        kwargs = {"settings": ctx.settings} if "settings" in inspect.signature(validate_path).parameters else {}
-        report = validate_path(path, **kwargs)
-    text = report.to_json() if out == "application/json" else report.to_turtle()
+        try:
+            # pySHACL is CPU-bound: off the event loop, one at a time, so queries keep flowing.
+            async with ctx.validate_lock:
+                report = await asyncio.to_thread(validate_path, path, ctx.settings)
+        except KgError as e:
+            if e.file and e.file.startswith(tmp):
+                e.file = e.file[len(tmp) + 1:]  # name the upload as the client named it, not our temp dir
+            raise
+        text = report.to_json() if out == "application/json" else report.to_turtle()
+        text = text.replace(tmp + "/", "")
     conforms = getattr(report, "conforms", None)
     headers = {} if conforms is None else {"X-Conforms": str(bool(conforms)).lower()}
     return Response(text, media_type=out + ("; charset=utf-8" if out.startswith("text/") else ""),
