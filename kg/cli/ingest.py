@@ -38,10 +38,12 @@ class Format(StrEnum):
 
     @property
     def rdflib_name(self) -> str:
+        """The name rdflib's serialiser knows the format by."""
         return {"ttl": "turtle", "nt": "nt", "nq": "nquads", "trig": "trig", "jsonld": "json-ld"}[self.value]
 
     @property
     def has_graphs(self) -> bool:
+        """True for formats that keep named graphs."""
         return self in (Format.nq, Format.trig, Format.jsonld)
 
 

@@ -39,6 +39,8 @@ def leads(text: str) -> bool:
 
 @dataclass(frozen=True)
 class Built:
+    """The graph of one agreement and the IRIs that name it."""
+
     agreement: URIRef
     graph_name: URIRef
     graph: Graph
@@ -48,6 +50,7 @@ class _Writer:
     """Adds the triples of one agreement to one graph; knows the IRIs and the source."""
 
     def __init__(self, ids: Ids, source: SourceText, agreement: URIRef, graph: Graph) -> None:
+        """Write into ``graph`` for ``agreement``, read from ``source``."""
         self.ids, self.source, self.agreement, self.g = ids, source, agreement, graph
         self.doc_iri = ids.source(source.stem)
 
@@ -61,6 +64,7 @@ class _Writer:
         self.g.add((s, p, o))
 
     def part(self, whole: URIRef, part: URIRef) -> None:
+        """``part`` is part of ``whole`` (eli:has_part and its inverse eli:is_part_of)."""
         self.add(whole, ELI.has_part, part)
         self.add(part, ELI.is_part_of, whole)
 
@@ -74,6 +78,7 @@ class _Writer:
         self.add(node, PROV.wasDerivedFrom, excerpt)
 
     def source_document(self) -> None:
+        """The source file: name, sha256, encoding, line count."""
         s = self.source
         self.add(self.doc_iri, RDF.type, RENKEI.SourceDocument)
         self.add(self.doc_iri, DCT.title, Literal(s.name.replace("\\", "/").rsplit("/", 1)[-1]))
@@ -83,6 +88,7 @@ class _Writer:
         self.add(self.agreement, PROV.wasDerivedFrom, self.doc_iri)
 
     def article(self, article: Article) -> URIRef:
+        """An article, its paragraphs (when two or more) and its items."""
         iri = URIRef(f"{self.agreement}/article/{article.number}")
         self.add(iri, RDF.type, RENKEI.Article)
         self.add(iri, RENKEI.number, article.number)
@@ -110,6 +116,7 @@ class _Writer:
         return iri
 
     def annex(self, annex: Annex) -> URIRef:
+        """A 別表 and the articles it relates to."""
         iri = URIRef(f"{self.agreement}/annex/{annex.number}")
         self.add(iri, RDF.type, RENKEI.Annex)
         self.add(iri, RENKEI.number, annex.number)
@@ -142,6 +149,7 @@ class _Writer:
 
     def initiative(self, group: Group, initiative: InitiativeText, container: URIRef, pillar: URIRef,
                    category: Concept | None) -> URIRef:
+        """An initiative with its pillar, category and one role per role column."""
         iri = URIRef(f"{self.agreement}/initiative/{group.number}-{initiative.number}")
         self.add(iri, RDF.type, RENKEI.Initiative)
         self.add(iri, DCT.identifier, Literal(initiative.identifier))
@@ -171,6 +179,7 @@ class _Writer:
         return iri
 
     def signatory(self, sig: Signatory) -> None:
+        """A signatory as printed, and the person identified, with its source and note."""
         iri = URIRef(f"{self.agreement}/signatory/{sig.party}")
         self.add(iri, RDF.type, RENKEI.Signatory)
         self.add(iri, RENKEI.onBehalfOf, self.ids.municipality(sig.party))

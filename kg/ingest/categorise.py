@@ -46,6 +46,7 @@ def _order(notation: str) -> tuple[tuple[int, int | str], ...]:
 
 
 def _is_ja(label: Literal) -> bool:
+    """True for a Japanese (or untagged) label: only those are matching keys."""
     return label.language is None or label.language.lower().startswith("ja")
 
 
@@ -73,6 +74,7 @@ def load_framework(path: Path) -> Framework:
         raise ReferenceDataError("the framework scheme has no top concepts (pillars)", file=path)
 
     def narrower(node: URIRef) -> set[URIRef]:
+        """Every concept below ``node``, by skos:narrower or skos:broader."""
         direct = {n for n in graph.objects(node, SKOS.narrower) if isinstance(n, URIRef)}
         direct |= {n for n in graph.subjects(SKOS.broader, node) if isinstance(n, URIRef)}
         return direct.union(*(narrower(n) for n in direct)) if direct else set()

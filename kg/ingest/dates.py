@@ -45,6 +45,7 @@ class PrintedDate:
 
 
 def _value(text: str, what: str, printed: str) -> int:
+    """The number in one field of a date, or a DateError naming the date."""
     value = to_int(text)
     if value is None:
         raise DateError(f"unreadable {what} {text!r} in date 「{printed}」")

@@ -40,6 +40,7 @@ class Party:
 
     @property
     def code(self) -> str:
+        """The party's 6-digit municipality code."""
         return self.municipality.code
 
 
@@ -54,6 +55,7 @@ class Parties:
     line: Line  # where the parties are named
 
     def __iter__(self) -> Iterator[Party]:
+        """The central city, then the partner."""
         return iter((self.central, self.partner))
 
     def code_for(self, name: str) -> str | None:

@@ -47,6 +47,7 @@ def _date(line: Line, source: SourceText) -> tuple[Line, PrintedDate]:
 
 
 def _lines(source: SourceText) -> list[Line]:
+    """The non-blank lines with their numbers, without indentation or trailing spaces."""
     return [Line(i, raw.strip(" \t\u3000")) for i, raw in enumerate(source.lines, 1)
             if raw.strip(" \t\u3000")]
 
@@ -82,6 +83,7 @@ def _article(number: int, label: str, rest: str, first: Line, heading: Line | No
 
 
 def _annex(heading: Line, rest: str, number_text: str | None, source: SourceText) -> Annex:
+    """An annex from its heading line: number, related articles, title."""
     number = 1 if number_text is None else to_int(number_text)
     if number is None:
         raise IngestError(f"unreadable annex number 「{number_text}」", file=source.name,

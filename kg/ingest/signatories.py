@@ -59,6 +59,8 @@ def _identify(sig: Signatory, date: dt.date, registry: Registry) -> Signatory:
 
 @dataclass
 class _Block:
+    """One party's block of the signature being read."""
+
     party: str
     first: int
     last: int

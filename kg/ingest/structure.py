@@ -25,6 +25,7 @@ class Span:
     last: int
 
     def __or__(self, other: Span) -> Span:
+        """The span covering both."""
         return Span(min(self.first, other.first), max(self.last, other.last))
 
 
@@ -37,6 +38,7 @@ class Line:
 
     @property
     def span(self) -> Span:
+        """The lines it was read from."""
         return Span(self.number, self.number)
 
 
@@ -51,6 +53,7 @@ class Item:
 
     @property
     def span(self) -> Span:
+        """The lines it was read from."""
         return Span(self.line.number, (self.body[-1] if self.body else self.line).number)
 
 
@@ -75,6 +78,7 @@ class Paragraph:
 
     @property
     def span(self) -> Span:
+        """The lines it was read from."""
         return Span(self.lines[0].number, self.lines[-1].number)
 
 
@@ -95,6 +99,7 @@ class Article:
 
     @property
     def span(self) -> Span:
+        """The lines it was read from."""
         first = self.heading_line.number if self.heading_line else self.paragraphs[0].lines[0].number
         return Span(first, self.paragraphs[-1].lines[-1].number)
 
@@ -111,6 +116,7 @@ class Annex:
 
     @property
     def span(self) -> Span:
+        """The lines it was read from."""
         return Span(self.heading.number, (self.lines[-1] if self.lines else self.heading).number)
 
 
@@ -128,6 +134,7 @@ class Document:
     annexes: list[Annex]
 
     def article(self, number: int) -> Article | None:
+        """The article numbered ``number``, if any."""
         return next((a for a in self.articles if a.number == number), None)
 
     def signing_date(self) -> tuple[Line, PrintedDate] | None:

@@ -37,6 +37,8 @@ _ROLE_PARTY = re.compile(r"(?P<party>.+?)の役割")
 
 @dataclass
 class _Draft:
+    """An initiative being read, line by line, from the ladder."""
+
     letter: str
     title: str
     first: Line
@@ -69,6 +71,7 @@ def detect(doc: Document) -> Miss | None:
 
 
 def _read_item(item: Item, file: str, parties: Parties, where: str) -> list[InitiativeText]:
+    """Read the initiatives of one pillar item: a → (a) content / (b) roles → i, ii."""
     drafts: list[_Draft] = []
     for line in item.body:
         init, part, role = (r.fullmatch(line.text) for r in (_INITIATIVE, _PART, _ROLE))
@@ -95,6 +98,7 @@ def _read_item(item: Item, file: str, parties: Parties, where: str) -> list[Init
 
 
 def _initiative(d: _Draft, group: int, parties: Parties, where: str) -> InitiativeText:
+    """A finished draft as an InitiativeText, its roles matched to parties."""
     roles = []
     for head, label, body in d.roles:
         m = _ROLE_PARTY.fullmatch(label)

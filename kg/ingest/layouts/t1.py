@@ -27,6 +27,7 @@ _SECTION = re.compile(rf"(?P<n>{NUMERAL})[ \u3000]+(?P<heading>[^\t]+)")
 
 
 def _section(line: Line) -> tuple[int, str] | None:
+    """(number, heading) if ``line`` is a pillar heading 「1 …に関する取組」."""
     m = _SECTION.fullmatch(line.text)
     n = to_int(m["n"]) if m else None
     return (n, m["heading"]) if m and n is not None else None
@@ -56,6 +57,7 @@ def read(doc: Document, parties: Parties) -> Reading:
     header: Header | None = None
 
     def close() -> None:
+        """End the current section: keep it as a group with its rows."""
         if section is not None:
             span = Span(section[2].number, (rows[-1].span if rows else section[2].span).last)
             groups.append(Group("section", section[0], section[1], span, tuple(rows), annex=annex.number))

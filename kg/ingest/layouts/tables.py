@@ -34,6 +34,7 @@ class Header:
 
 
 def _cells(line: Line) -> list[str]:
+    """The cells of a tab-separated row, without the spaces around them."""
     return [cell.strip(_SPACES) for cell in line.text.split("\t")]
 
 
