@@ -114,7 +114,8 @@
           status.textContent = `ASK (${ms} ms)`;
         } else {
           results.appendChild(table(doc));
-          status.textContent = `${doc.results.bindings.length} rows (${ms} ms)`;
+          const n = doc.results.bindings.length;
+          status.textContent = `${n} ${n === 1 ? "row" : "rows"} (${ms} ms)`;
           setDownloads("table", query);
         }
       } else {
