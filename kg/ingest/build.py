@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import PROV, RDF, XSD
+from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
 
 from kg.ingest.categorise import Alignment, Concept
 from kg.ingest.dates import PrintedDate
@@ -21,6 +21,7 @@ from kg.ingest.parties import Parties
 from kg.ingest.signatories import Signatory
 from kg.ingest.structure import Annex, Article, Document, Group, InitiativeText, Reading, Span
 from kg.namespaces import DCT, ELI, RENKEI, Ids, bind_prefixes
+from kg.romaji import english_name
 
 __all__ = ["Built", "build", "leads"]
 
@@ -29,6 +30,17 @@ JAPANESE = URIRef("http://publications.europa.eu/resource/authority/language/JPN
 #: Wordings by which a role says its party leads (DESIGN.md, ``renkei:lead``); matched on the
 #: normalised text, so 「主導する」 and 「中心的な役割を果たす」 count.
 LEAD_WORDS = ("主体的に", "中心となって", "中心的な役割", "主導")
+
+
+#: The agreement's English label is ours (DESIGN.md: "English labels we add are ours, not official").
+EDITORIAL_NOTE_EN = "The English label is the project's translation, not an official title."
+EDITORIAL_NOTE_JA = "英語のラベルは本プロジェクトによる訳であり、公式の名称ではない。"
+
+
+def _english_label(parties: Parties, day: dt.date) -> str:
+    """「Cooperation agreement between Koriyama City and Nihonmatsu City (2019-10-18)」."""
+    central, partner = (english_name(p.municipality.kana, p.municipality.kind) for p in parties)
+    return f"Cooperation agreement between {central} and {partner} ({day.isoformat()})"
 
 
 def leads(text: str) -> bool:
@@ -213,6 +225,9 @@ def build(doc: Document, parties: Parties, date: PrintedDate, reading: Reading, 
     w.add(a, ELI.title, titles[0].text if titles else None)
     for alternative in titles[1:]:
         w.add(a, ELI.title_alternative, alternative.text)
+    w.add(a, RDFS.label, Literal(_english_label(parties, date.date), lang="en"))
+    w.add(a, SKOS.editorialNote, Literal(EDITORIAL_NOTE_EN, lang="en"))
+    w.add(a, SKOS.editorialNote, Literal(EDITORIAL_NOTE_JA, lang="ja"))
     w.add(a, ELI.date_document, Literal(dt.date.isoformat(date.date), datatype=XSD.date))
     w.add(a, RENKEI.printedDate, date.printed)
     if basis is not None:

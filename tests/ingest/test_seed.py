@@ -176,3 +176,10 @@ def test_seed_every_part_points_to_its_source_lines(seed: IngestResult) -> None:
 
 def test_seed_graph_has_no_blank_nodes(seed: IngestResult) -> None:
     assert not ask(seed.graph, "ASK { ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) }")
+
+
+def test_seed_english_label_is_marked_as_our_translation(seed: IngestResult) -> None:
+    rows = select(seed.graph, """SELECT ?label ?note WHERE { ?a a renkei:Agreement ; rdfs:label ?label ;
+        skos:editorialNote ?note FILTER(LANG(?label) = "en" && LANG(?note) = "en") }""")
+    assert rows == [("Cooperation agreement between Koriyama City and Nihonmatsu City (2019-10-18)",
+                     "The English label is the project's translation, not an official title.")]
