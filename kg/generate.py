@@ -48,7 +48,8 @@ TITLES: dict[str, tuple[str, ...]] = {
     "3.B.3": ("道路等の社会インフラの整備・維持",),
     "3.B.4": ("地域の生産者や消費者等の連携による地産地消",),
     "3.B.5": ("圏域内外の住民との交流・移住促進",),
-    "3.C": ("圏域マネジメント能力の強化", "職員の人材育成"),
+    "3.C": ("圏域マネジメント能力の強化",),
+    "3.C.1": ("職員の人材育成", "職員の人材育成及び交流"),
 }
 PILLAR_NAMES = {
     1: "圏域全体の経済成長のけん引",
@@ -94,18 +95,16 @@ def era_date(d: dt.date) -> str:
 
 def _pairs(settings: Settings) -> list[tuple[str, str, Municipality, list[Municipality]]]:
     """(area slug, area name, central city, candidate partners) from the registry."""
-    import csv
-
     reg = load_registry(settings.data_path / "reference")
-    rows = list(csv.DictReader((settings.data_path / "reference" / "memberships.csv").open(encoding="utf-8")))
     out = []
     for slug, area in reg.areas.items():
-        centrals = [reg.municipalities[r["code"]] for r in rows if r["area"] == slug and r["role"] == "central"]
+        members = reg.members(slug)
+        centrals = [reg.municipalities[m.code] for m in members if m.role == "central"]
         if not centrals:
             continue
         central = centrals[0]
-        partners = [reg.municipalities[r["code"]] for r in rows if r["area"] == slug and r["role"] == "partner"
-                    and reg.municipalities[r["code"]].kind != "prefecture"]
+        partners = [reg.municipalities[m.code] for m in members if m.role == "partner"
+                    and reg.municipalities[m.code].kind != "prefecture"]
         # Beyond the real members: other towns of the central city's prefecture (a grown area).
         partners += [m for m in reg.municipalities.values() if m.prefecture == central.prefecture
                      and m.kind in ("city", "town", "village") and m.code != central.code and m not in partners]
@@ -137,8 +136,11 @@ def plan(n: int, *, seed: int = 0, settings: Settings | None = None,
                 initiatives.append(GeneratedInitiative(pillar, i, rng.choice(TITLES[cat]), cat,
                                                        partner_leads=rng.random() < 0.05))
         layout = layouts[len(corpus) % len(layouts)]
+        printed = partner.name
+        if len(load_registry(settings.data_path / "reference").municipalities_named(partner.name)) > 1:
+            printed = partner.prefecture + partner.name
         corpus.append(Generated(f"gen-{len(corpus):05d}-{layout.lower()}.txt", layout, slug, area_name,
-                                central.code, central.name, partner.code, partner.name, date.isoformat(),
+                                central.code, central.name, partner.code, printed, date.isoformat(),
                                 initiatives))
     return corpus
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from kg.codes import is_valid_code
 from kg.errors import ReferenceDataError
 
-__all__ = ["Area", "Municipality", "Person", "Registry", "load_registry"]
+__all__ = ["Area", "Membership", "Municipality", "Person", "Registry", "load_registry"]
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,18 @@ class Area:
 
 
 @dataclass(frozen=True)
+class Membership:
+    """One row of memberships.csv: a municipality's place in an area."""
+
+    area: str
+    code: str
+    name: str
+    role: str  # central | partner | member (role not stated by the source)
+    agreement_date: dt.date | None
+    source: str
+
+
+@dataclass(frozen=True)
 class Person:
     slug: str
     name: str
@@ -68,6 +80,15 @@ class Registry:
     municipalities: dict[str, Municipality] = field(default_factory=dict)
     areas: dict[str, Area] = field(default_factory=dict)
     people: list[Person] = field(default_factory=list)
+    memberships: list[Membership] = field(default_factory=list)
+
+    def members(self, area_slug: str) -> list[Membership]:
+        """The memberships of one area (central cities first, as in the table)."""
+        return [m for m in self.memberships if m.area == area_slug]
+
+    def areas_of(self, code: str) -> list[Membership]:
+        """The memberships of one municipality (some belong to two areas)."""
+        return [m for m in self.memberships if m.code == code]
 
     def municipalities_named(self, name: str, prefecture: str | None = None) -> list[Municipality]:
         """Every municipality printed as ``name`` (optionally within ``prefecture``)."""
@@ -131,6 +152,13 @@ def load_registry(ref_dir: Path) -> Registry:
     path = ref_dir / "areas.csv"
     for _line, r in _rows(path):
         reg.areas[r["slug"]] = Area(r["slug"], r["name"], r["registry_name"], r["label_en"], r["name_note"])
+    path = ref_dir / "memberships.csv"
+    if path.exists():
+        for line, r in _rows(path):
+            if r["area"] not in reg.areas or (r["code"] and r["code"] not in reg.municipalities):
+                raise ReferenceDataError(f"unknown area or code: {r['area']!r} {r['code']!r}", file=path, line=line)
+            reg.memberships.append(Membership(r["area"], r["code"], r["name"], r["role"],
+                                              _date(r["agreement_date"], path, line), r["source"]))
     path = ref_dir / "people.csv"
     for line, r in _rows(path):
         if r["office_code"] not in reg.municipalities:

@@ -85,3 +85,11 @@ def test_registry_has_32_areas_one_with_two_central_cities_and_a_prefecture_part
 def test_some_municipalities_belong_to_two_areas() -> None:
     per_code = Counter((r["code"]) for r in _memberships())
     assert {"342041"} <= {c for c, n in per_code.items() if n > 1}  # 三原市: 広島広域 and 備後
+
+
+def test_members_and_areas_of_read_the_membership_table(reg) -> None:
+    koriyama = reg.members("koriyama")
+    assert koriyama[0].role == "central" and koriyama[0].code == "072036"
+    assert {m.area for m in reg.areas_of("342041")} == {"hiroshima", "bingo"}
+    nihonmatsu = next(m for m in koriyama if m.code == "072109")
+    assert nihonmatsu.agreement_date == dt.date(2019, 10, 18)
