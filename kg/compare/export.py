@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
 from kg.compare.model import Agreement, Comparison, Concept, Initiative, Party, Role
 
@@ -46,7 +47,7 @@ def _agreement_json(ag: Agreement) -> dict[str, object]:
             "initiatives": len(ag.initiatives)}
 
 
-def to_json(c: Comparison) -> dict[str, object]:
+def to_json(c: Comparison) -> dict[str, Any]:
     """The comparison as plain JSON data (schema: docs/compare.md)."""
     return {
         "schema_version": SCHEMA_VERSION,
@@ -55,7 +56,7 @@ def to_json(c: Comparison) -> dict[str, object]:
         "summary": {
             "shared_categories": c.shared_categories, "only_a_categories": c.only_a_categories,
             "only_b_categories": c.only_b_categories,
-            "pairs": sum(r.match in ("category", "title") for r in c.rows),
+            "pairs": sum(r.a is not None and r.b is not None for r in c.rows),
             "only_a": sum(r.match == "only_a" for r in c.rows),
             "only_b": sum(r.match == "only_b" for r in c.rows),
             "lead_differs": sum(r.lead_differs for r in c.rows),

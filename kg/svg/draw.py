@@ -40,7 +40,7 @@ def text_width(s: str, size: float) -> float:
     """Estimated width of ``s`` at font size ``size``: full-width characters 1 em, others 0.6 em.
 
     >>> text_width("3.A.7 災害対策", 10)
-    63.0
+    76.0
     """
     return sum(size if unicodedata.east_asian_width(c) in "WF" else size * 0.6 for c in s)
 

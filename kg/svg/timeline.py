@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass
 
 from kg.compare import PREFIXES, SparqlSource
-from kg.svg.draw import ACCENT, PALETTE, document, esc, fit, text, text_width
+from kg.svg.draw import ACCENT, PALETTE, attr, document, esc, fit, text, text_width
 
 __all__ = ["Mark", "Timeline", "TimelineRow", "timeline", "timeline_svg"]
 
@@ -122,7 +122,7 @@ def timeline_svg(tl: Timeline) -> str:
         body.append(text(label_w - 8, y + 4, fit(row.label, FONT, label_w - 16), size=FONT, anchor="end",
                          tooltip=row.label))
         for m in row.marks:
-            body.append(_mark(x_of(m.date), y, row.label, m))
+            body.append(_mark(x_of(m.date), y, row, m))
     legend_y = top + ROW * len(tl.rows) + 26
     body.append(f'<circle cx="{label_w + 6}" cy="{legend_y - 4}" r="5" fill="{PALETTE["1"]}" '
                 'fill-opacity="0.85"/>')
@@ -139,14 +139,15 @@ def timeline_svg(tl: Timeline) -> str:
     return document(width, height, title, desc, body, id_prefix="timeline")
 
 
-def _mark(x: float, y: float, area: str, m: Mark) -> str:
+def _mark(x: float, y: float, row: TimelineRow, m: Mark) -> str:
     """A disc for one day, growing with √count up to the row's height; the count printed when > 1."""
     n = len(m.members)
     r = min(ROW / 2 - 1, 3.5 * math.sqrt(n))
     ring = f' stroke="{ACCENT}" stroke-width="2"' if m.in_dataset else ' stroke="#ffffff" stroke-width="1"'
-    tip = f"{area} {m.date.isoformat()}: {'、'.join(m.members)}（{n} 件）"
+    tip = f"{row.label} {m.date.isoformat()}: {'、'.join(m.members)}（{n} 件）"
     count = (text(x, y + 3, str(n), size=8 if n < 10 else 7, anchor="middle",
                   extra=' fill="#ffffff" font-weight="bold" pointer-events="none"') if n > 1 else "")
-    return (f'<g class="mark" data-date="{m.date.isoformat()}" data-count="{n}">'
+    return (f'<g class="mark" data-area={attr(row.iri)} data-date="{m.date.isoformat()}" data-count="{n}" '
+            f'data-in-dataset="{str(m.in_dataset).lower()}">'
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="{PALETTE["1"]}" fill-opacity="0.85"{ring}>'
             f"<title>{esc(tip)}</title></circle>{count}</g>")
