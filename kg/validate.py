@@ -35,14 +35,14 @@ log = logging.getLogger(__name__)
 #: The namespace of shape IRIs (stable, numbered: ``shapes:AG-01-two-parties``).
 SHAPES_NS = "https://w3id.org/renkei/shapes#"
 
-#: File extension → (rdflib format, pyoxigraph format name, holds named graphs).
-RDF_FORMATS: dict[str, tuple[str, str, bool]] = {
-    ".ttl": ("turtle", "TURTLE", False),
-    ".nt": ("nt", "N_TRIPLES", False),
-    ".nq": ("nquads", "N_QUADS", True),
-    ".trig": ("trig", "TRIG", True),
-    ".jsonld": ("json-ld", "JSON_LD", True),
-    ".rdf": ("xml", "RDF_XML", False),
+#: File extension → (rdflib format, pyoxigraph format name, display name, holds named graphs).
+RDF_FORMATS: dict[str, tuple[str, str, str, bool]] = {
+    ".ttl": ("turtle", "TURTLE", "Turtle", False),
+    ".nt": ("nt", "N_TRIPLES", "N-Triples", False),
+    ".nq": ("nquads", "N_QUADS", "N-Quads", True),
+    ".trig": ("trig", "TRIG", "TriG", True),
+    ".jsonld": ("json-ld", "JSON_LD", "JSON-LD", True),
+    ".rdf": ("xml", "RDF_XML", "RDF/XML", False),
 }
 TEXT_SUFFIXES = (".txt",)
 
@@ -178,17 +178,17 @@ def read_rdf(path: Path) -> Graph:
         line = data[: e.start].count(b"\n") + 1
         raise DecodeError(f"not UTF-8 text (byte 0x{data[e.start]:02x} at offset {e.start}); "
                           "RDF files must be UTF-8", file=path, line=line) from e
-    rdflib_format, ox_format, quads = fmt
+    rdflib_format, ox_format, display, quads = fmt
     g: Graph = Dataset() if quads else Graph()
     try:
         g.parse(data=data, format=rdflib_format, publicID=path.resolve().as_uri())
     except Exception as e:  # rdflib's parsers raise unrelated exception types
         line, message = _syntax_error(data, ox_format, e)
-        raise RdfSyntaxError(f"not valid {rdflib_format}: {message}", file=path, line=line) from e
+        raise RdfSyntaxError(f"not valid {display}: {message}", file=path, line=line) from e
     return g
 
 
-_OX_SUFFIX = re.compile(r"\s*\([^()]*, line \d+\)$")
+_OX_SUFFIX = re.compile(r"\s*\((?:[^()]*, )?line \d+\)$")  # Python's SyntaxError adds "(file, line N)"
 
 
 def _syntax_error(data: bytes, ox_format: str, error: Exception) -> tuple[int | None, str]:
@@ -199,11 +199,20 @@ def _syntax_error(data: bytes, ox_format: str, error: Exception) -> tuple[int | 
         for _ in ox.parse(data, format=getattr(ox.RdfFormat, ox_format)):
             pass
     except SyntaxError as e:
-        return e.lineno, _OX_SUFFIX.sub("", str(e))
-    except Exception as e:  # noqa: BLE001 — any other parser complaint is still worth showing
+        message = _OX_SUFFIX.sub("", str(e))
+        # "Parser error between line 2 column 34 and line 3 column 1": the error starts on line 2.
+        first = re.search(r"\bline (\d+)", message)
+        return (int(first.group(1)) if first else e.lineno), message
+    except Exception as e:  # noqa: BLE001 — pyoxigraph could not say where; rdflib's error still stands
         log.debug("pyoxigraph could not locate the error: %s", e)
-    line = getattr(error, "lines", None)  # rdflib's Turtle BadSyntax counts lines from 0
-    return (line + 1 if isinstance(line, int) else None), str(error).splitlines()[-1] if str(error) else repr(error)
+    if isinstance(getattr(error, "lines", None), int):  # rdflib's Turtle/TriG BadSyntax counts from 0
+        line: int | None = error.lines + 1  # type: ignore[attr-defined]
+    elif hasattr(error, "getLineNumber"):  # xml.sax.SAXParseException (RDF/XML)
+        line = error.getLineNumber()
+    else:
+        line = getattr(error, "lineno", None)  # json.JSONDecodeError (JSON-LD)
+    text = str(error).strip()
+    return line, text.splitlines()[-1] if text else type(error).__name__
 
 
 # ── From pySHACL's report to ours ─────────────────────────────────────────────────────────────

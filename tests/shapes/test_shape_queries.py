@@ -1,0 +1,173 @@
+"""The SPARQL-based rules agree with the code they mirror: MU-02 with kg.codes' check digit,
+AG-10 and AG-11 with plain arithmetic on article numbers."""
+
+from __future__ import annotations
+
+import csv
+import random
+from functools import cache
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rdflib import RDF, Graph, Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.sparql import Query
+import pyoxigraph as ox
+
+from kg.codes import check_digit, is_valid_code
+from kg.namespaces import ELI, RENKEI, SH
+from kg.settings import Settings
+from kg.validate import SHAPES_NS, load_shapes, validate_graph
+
+SETTINGS = Settings()
+SHAPES = load_shapes(SETTINGS.shapes_path, SETTINGS.base_iri).graph
+
+
+def _select(shape_id: str) -> str:
+    """The shape's SPARQL query run for every focus at once: $this unbound, $PATH its path."""
+    shape = URIRef(SHAPES_NS + shape_id)
+    constraint = SHAPES.value(shape, SH.sparql)
+    text = str(SHAPES.value(constraint, SH.select)).replace("$this", "?this")
+    path = SHAPES.value(shape, SH.path)
+    if path is not None:
+        text = text.replace("$PATH", f"<{path}>")
+    prefixes = "".join(f"PREFIX {SHAPES.value(d, SH.prefix)}: <{SHAPES.value(d, SH.namespace)}>\n"
+                       for d in SHAPES.objects(None, SH.declare))
+    return prefixes + text
+
+
+def _flagged_codes(codes: list[str], engine: str = "rdflib") -> set[str]:
+    """The codes MU-02 flags, run by rdflib (the engine pySHACL uses) or pyoxigraph (fast, and the
+    engine of the store: the rule must mean the same there)."""
+    g = Graph()
+    for i, code in enumerate(codes):
+        node = URIRef(f"urn:x:{i}")
+        g.add((node, RDF.type, RENKEI.Municipality))
+        g.add((node, RENKEI.localGovernmentCode, Literal(code)))
+    if engine == "rdflib":
+        return {str(row.value) for row in g.query(_prepared("MU-02-code-check-digit"))}  # type: ignore[union-attr]
+    store = ox.Store()
+    store.extend(ox.Quad(ox.NamedNode(str(s)), ox.NamedNode(str(p)),
+                         ox.Literal(str(o)) if isinstance(o, Literal) else ox.NamedNode(str(o)))
+                 for s, p, o in g)
+    return {row["value"].value for row in store.query(_select("MU-02-code-check-digit"))}  # type: ignore[union-attr]
+
+
+@cache
+def _prepared(shape_id: str) -> Query:
+    return prepareQuery(_select(shape_id))
+
+
+@cache
+def _registry_codes() -> list[str]:
+    with (SETTINGS.data_path / "reference" / "municipalities.csv").open(encoding="utf-8") as f:
+        return [row["code"] for row in csv.DictReader(f)]
+
+
+def _wrong_digits(codes: list[str]) -> list[str]:
+    return [code[:5] + d for code in codes for d in "0123456789" if d != code[5]]
+
+
+def test_check_digit_rule_accepts_every_code_of_the_registry() -> None:
+    codes = _registry_codes()
+    assert len(codes) > 1700  # the whole MIC list: prefectures, cities, towns, villages, wards
+    assert _flagged_codes(codes, "pyoxigraph") == set()
+
+
+def test_check_digit_rule_rejects_every_wrong_digit_of_every_registry_code() -> None:
+    wrong = _wrong_digits(_registry_codes())
+    assert not any(is_valid_code(c) for c in wrong)
+    assert _flagged_codes(wrong, "pyoxigraph") == set(wrong)
+
+
+def test_check_digit_rule_agrees_with_kg_codes_under_rdflib() -> None:
+    sample = random.Random(20140825).sample(_registry_codes(), 40)
+    codes = sample + _wrong_digits(sample[:20])
+    assert _flagged_codes(codes) == {c for c in codes if not is_valid_code(c)}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.from_regex(r"[0-9]{6}", fullmatch=True), min_size=1, max_size=30))
+def test_check_digit_rule_matches_kg_codes_on_any_six_digits(codes: list[str]) -> None:
+    assert _flagged_codes(codes, "pyoxigraph") == {c for c in codes if not is_valid_code(c)}
+
+
+def test_check_digit_rule_ignores_what_is_not_six_digits() -> None:
+    # The format is MU-01's concern; MU-02 must not report it twice.
+    assert _flagged_codes(["07203", "0720366", "07203a", "０７２０３６"]) == set()
+
+
+@pytest.mark.parametrize("rest, code5", [(0, "01213"), (1, "01205"), (10, "01204")])
+def test_check_digit_rule_handles_the_special_remainders(rest: int, code5: str) -> None:
+    # Remainder 0 gives 1, remainder 1 gives 0 (11 - r would be two digits), 10 gives 1.
+    assert sum(int(d) * w for d, w in zip(code5, (6, 5, 4, 3, 2), strict=True)) % 11 == rest
+    good = code5 + check_digit(code5)
+    assert _flagged_codes([good] + _wrong_digits([good])) == set(_wrong_digits([good]))
+
+
+AGREEMENT = URIRef("https://w3id.org/renkei/id/agreement/072036-072109-2019-10-18")
+
+
+def _articles(numbers: list[object]) -> Graph:
+    g = Graph()
+    g.add((AGREEMENT, RDF.type, RENKEI.Agreement))
+    for i, n in enumerate(numbers):
+        article = URIRef(f"{AGREEMENT}/article/x{i}")
+        g.add((AGREEMENT, ELI.has_part, article))
+        g.add((article, RDF.type, RENKEI.Article))
+        g.add((article, RENKEI.number, n if isinstance(n, Literal) else Literal(n)))
+    return g
+
+
+@pytest.mark.parametrize("numbers, missing", [
+    ([1, 2, 3], set()),
+    ([1, 2, 4], {3}),
+    ([2, 3], {1}),
+    ([1, 5], {2}),           # the first number of each gap is reported
+    ([1, 3, 4, 7], {2, 5}),
+    ([], {1}),               # no article at all
+    ([1, 1, 2], set()),      # a duplicate is AG-11's concern
+    ([1, Literal("2"), 3], {2}),  # a number that is not an integer does not count (AR-01 reports it)
+], ids=lambda v: repr(v))
+def test_article_gap_rule_reports_the_first_missing_number_of_each_gap(numbers: list[object],
+                                                                         missing: set[int]) -> None:
+    rows = _articles(numbers).query(_select("AG-10-articles-without-gaps"))
+    assert {int(row.value) for row in rows} == missing  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("numbers, duplicated", [
+    ([1, 2, 3], set()),
+    ([1, 1, 2], {1}),
+    ([1, 2, 2, 3, 3], {2, 3}),
+    ([1, Literal("1", datatype=XSD.string)], set()),
+], ids=lambda v: repr(v))
+def test_article_duplicate_rule_reports_each_duplicated_number_once(numbers: list[object],
+                                                                      duplicated: set[int]) -> None:
+    rows = list(_articles(numbers).query(_select("AG-11-article-numbers-unique")))
+    assert sorted(int(row.value) for row in rows) == sorted(duplicated)  # type: ignore[union-attr]
+
+
+def test_future_date_rule_uses_japan_time() -> None:
+    # A date is in the future when its first instant in Japan (00:00+09:00) is after now: today
+    # in Japan is never in the future, even when it is still yesterday in UTC.
+    import datetime as dt
+
+    jst = dt.timezone(dt.timedelta(hours=9))
+    today_in_japan = dt.datetime.now(jst).date()
+    g = Graph()
+    for i, day in enumerate((today_in_japan, today_in_japan + dt.timedelta(days=1))):
+        node = URIRef(f"urn:x:{i}")
+        g.add((node, RDF.type, RENKEI.Agreement))
+        g.add((node, ELI.date_document, Literal(day.isoformat(), datatype=XSD.date)))
+    flagged = {str(row.value) for row in g.query(_select("AG-07-date-not-in-future"))}  # type: ignore[union-attr]
+    assert flagged == {(today_in_japan + dt.timedelta(days=1)).isoformat()}
+
+
+def test_validate_graph_reports_every_gap_with_its_own_message() -> None:
+    g = _articles([1, 3, 4, 7])
+    report = validate_graph(g, SETTINGS)
+    gaps = [r.message.en for r in report.results if r.shape_id == "AG-10-articles-without-gaps"]
+    assert sorted(gaps) == ["Article 2 is missing (articles are numbered from 1 without gaps).",
+                            "Article 5 is missing (articles are numbered from 1 without gaps)."]
