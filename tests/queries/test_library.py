@@ -1,0 +1,85 @@
+"""Every query of ``queries/`` answers the fixture dataset as its expected file says, on both engines."""
+
+from __future__ import annotations
+
+import re
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Dataset, Graph, URIRef
+
+from kg.querylib import QueryDoc, load_queries
+
+from .dataset import EXPECTED_DIR, QUERIES_DIR, fixture_sources
+from .results import differences, expected_path, is_ordered, run_oxigraph, run_rdflib, solutions
+
+DOCS = load_queries(QUERIES_DIR)
+IDS = [d.name for d in DOCS]
+
+#: Queries whose expected answer is empty on purpose, and why. An entry here is a debt: the
+#: test below xfails strictly, so it fails as soon as the answer is no longer empty.
+EMPTY_ON_PURPOSE = {
+    "018_amendment_changes": "the ingester does not read amending agreements yet (issue 4, point 2); "
+                             "regenerate once tests/data/queries/sources holds one",
+}
+#: Known differences between rdflib's SPARQL engine and pyoxigraph that are rdflib's bugs.
+RDFLIB_BUGS: dict[str, str] = {}
+
+
+def test_library_is_not_empty() -> None:
+    assert len(DOCS) >= 15, f"only {len(DOCS)} queries in {QUERIES_DIR}"
+
+
+def test_every_query_has_an_expected_answer_and_no_answer_is_orphaned() -> None:
+    missing = [d.name for d in DOCS if not expected_path(d).is_file()]
+    assert not missing, f"no expected answer for {missing}: run python -m tests.queries.regen"
+    names = {d.name for d in DOCS}
+    orphans = [p.name for p in EXPECTED_DIR.iterdir() if p.stem not in names]
+    assert not orphans, f"expected answers without a query: {orphans}"
+
+
+def test_fixture_dataset_has_its_texts(graphs: dict[URIRef, Graph]) -> None:
+    agreements = [g for g in graphs if "/graph/agreement/" in str(g)]
+    assert len(fixture_sources()) >= 4
+    assert len(agreements) == len(fixture_sources())
+
+
+def test_each_query_declares_only_prefixes_it_uses() -> None:
+    unused = {}
+    for d in DOCS:
+        declared = re.findall(r"^PREFIX\s+([\w-]*):", d.body, re.MULTILINE)
+        code = re.sub(r"^PREFIX[^\n]*$|#[^\n>]*$", "", d.body, flags=re.MULTILINE)
+        idle = [p for p in declared if not re.search(rf"(?<![\w-]){p}:", code)]
+        if idle:
+            unused[d.name] = idle
+    assert not unused, f"PREFIX declared but never used: {unused}"
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=IDS)
+def test_query_answers_as_expected(doc: QueryDoc, store: ox.Store) -> None:
+    expected = expected_path(doc).read_bytes()
+    diff = differences(doc, expected, run_oxigraph(store, doc), is_ordered(doc))
+    assert diff is None, f"{doc.path.name}: {diff}"
+
+
+@pytest.mark.parametrize("doc", [
+    pytest.param(d, marks=pytest.mark.xfail(strict=True, reason=RDFLIB_BUGS[d.name]))
+    if d.name in RDFLIB_BUGS else d for d in DOCS], ids=IDS)
+def test_rdflib_engine_gives_the_same_answer(doc: QueryDoc, rdflib_engine: Dataset) -> None:
+    expected = expected_path(doc).read_bytes()
+    diff = differences(doc, expected, run_rdflib(rdflib_engine, doc), is_ordered(doc))
+    assert diff is None, f"{doc.path.name} on rdflib: {diff}"
+
+
+@pytest.mark.parametrize("doc", [
+    pytest.param(d, marks=pytest.mark.xfail(strict=True, reason=EMPTY_ON_PURPOSE[d.name]))
+    if d.name in EMPTY_ON_PURPOSE else d for d in DOCS], ids=IDS)
+def test_expected_answer_is_not_empty(doc: QueryDoc) -> None:
+    body = expected_path(doc).read_bytes()
+    if doc.form == "CONSTRUCT":
+        assert len(Graph().parse(data=body, format="turtle")) > 0
+        return
+    answer = solutions(body)
+    if isinstance(answer, bool):
+        return
+    assert answer[1], f"{doc.path.name}: the expected answer has no rows"
