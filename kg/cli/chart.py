@@ -34,8 +34,10 @@ class By(StrEnum):
 
 
 def chart_command(
-    chart: Annotated[Chart, typer.Argument(help="coverage (agreements × categories) or timeline (dates by area).")],
-    out: Annotated[Path | None, typer.Option("-o", "--out", help="Write the SVG here (default: stdout).")] = None,
+    chart: Annotated[Chart, typer.Argument(
+        help="coverage (agreements × categories) or timeline (signing dates by area).")],
+    out: Annotated[Path | None, typer.Option(
+        "-o", "--out", help="Write the SVG here (default: stdout).")] = None,
     by: Annotated[By, typer.Option("--by", help="Coverage rows: agreements or areas.")] = By.agreements,
     endpoint: Annotated[str | None, typer.Option(
         "--endpoint", help="Read from this SPARQL endpoint instead of the local store.")] = None,

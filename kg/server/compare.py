@@ -45,10 +45,19 @@ router = APIRouter()
 FORMATS = {"html": "text/html", "json": "application/json", "csv": "text/csv"}
 TEMPLATES = Path(__file__).parent / "templates"
 LEAD_JA = {"central": "中心市", "partner": "連携市", "both": "双方", "none": "—"}
-MATCH_JA = {"category": "同じ分類", "broader": "上位・下位の分類", "title": "名称の類似", "only_a": "Aのみ",
-            "only_b": "Bのみ"}
-FIELDS = (("title", "取組"), ("content", "内容"), ("central_role", "中心市の役割"),
-          ("partner_role", "連携市の役割"))
+MATCH_JA = {
+    "category": "同じ分類",
+    "broader": "上位・下位の分類",
+    "title": "名称の類似",
+    "only_a": "Aのみ",
+    "only_b": "Bのみ",
+}
+FIELDS = (
+    ("title", "取組"),
+    ("content", "内容"),
+    ("central_role", "中心市の役割"),
+    ("partner_role", "連携市の役割"),
+)
 
 
 def _settings(request: Request) -> Settings:
@@ -107,7 +116,9 @@ def _format(request: Request, fmt: str | None) -> str:
 
 @router.get("/compare", response_model=None, summary="Two agreements side by side")
 def compare_page(
-    request: Request, source: Source, ids: Annotated[Ids, Depends(compare_ids)],
+    request: Request,
+    source: Source,
+    ids: Annotated[Ids, Depends(compare_ids)],
     a: Annotated[str | None, Query(description="Agreement A: IRI or key (072036-072109-2019-10-18)")] = None,
     b: Annotated[str | None, Query(description="Agreement B: IRI or key")] = None,
     format: Annotated[str | None, Query(description="html, json or csv (default: by Accept)")] = None,
@@ -129,20 +140,37 @@ def compare_page(
         return _etagged(request, body, "application/json")
     if fmt == "csv" and result is not None:
         name = f"compare_{result.a.key}_{result.b.key}.csv"
-        return _etagged(request, to_csv(result).encode(), "text/csv; charset=utf-8; header=present",
-                        **{"Content-Disposition": f'attachment; filename="{name}"'})
-    page = _render(request, {
-        "agreements": sorted(agreement_keys(source, ids).items()), "a": a or "", "b": b or "",
-        "result": result, "error": str(error.message) if error else None, "rows": _rows(result, ids),
-        "data_links": {f: "/compare?" + urlencode({"a": a, "b": b, "format": f}) for f in ("json", "csv")}})
+        return _etagged(
+            request,
+            to_csv(result).encode(),
+            "text/csv; charset=utf-8; header=present",
+            **{"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+    page = _render(
+        request,
+        {
+            "agreements": sorted(agreement_keys(source, ids).items()),
+            "a": a or "",
+            "b": b or "",
+            "result": result,
+            "error": str(error.message) if error else None,
+            "rows": _rows(result, ids),
+            "data_links": {
+                f: "/compare?" + urlencode({"a": a, "b": b, "format": f}) for f in ("json", "csv")
+            },
+        },
+    )
     return _etagged(request, page.encode(), "text/html; charset=utf-8")
 
 
 @router.get("/charts/coverage.svg", response_model=None, summary="Coverage matrix (SVG)")
 def coverage_chart(
-    request: Request, source: Source, ids: Annotated[Ids, Depends(compare_ids)],
-    by: Annotated[str, Query(pattern="^(agreements|areas)$", description="Rows: agreements or areas")]
-    = "agreements",
+    request: Request,
+    source: Source,
+    ids: Annotated[Ids, Depends(compare_ids)],
+    by: Annotated[
+        str, Query(pattern="^(agreements|areas)$", description="Rows: agreements or areas")
+    ] = "agreements",
 ) -> Response:
     """Agreements (or areas) × framework categories, a filled cell per category covered."""
     svg = coverage_svg(coverage(source, ids, "areas" if by == "areas" else "agreements"))
@@ -157,10 +185,11 @@ def timeline_chart(request: Request, source: Source) -> Response:
 
 # ─── the HTML page ────────────────────────────────────────────────────────────────────────────
 
+
 def _local(iri: str, ids: Ids) -> str:
     """``/id/…`` for IRIs of the dataset (served by the /id pages), the IRI itself otherwise."""
     base = ids.base
-    return "/" + iri[len(base):] if iri.startswith(base) else iri
+    return "/" + iri[len(base) :] if iri.startswith(base) else iri
 
 
 def _rows(result: Comparison | None, ids: Ids) -> list[dict[str, Any]]:
@@ -186,13 +215,19 @@ def _rows(result: Comparison | None, ids: Ids) -> list[dict[str, Any]]:
                     cells.append(escape(value))
             fields.append((label, cells))
         concept = r.concept
-        out.append({
-            "concept": f"{concept.notation} {concept.label}" if concept else "（分類なし）",
-            "concept_href": _local(concept.iri, ids) if concept else None,
-            "match": r.match, "match_ja": MATCH_JA[r.match], "similarity": r.similarity, "fields": fields,
-            "links": [(_local(i.iri, ids), i.identifier) if i else None for i in (r.a, r.b)],
-            "lead": [LEAD_JA[i.lead] if i else "" for i in (r.a, r.b)], "lead_differs": r.lead_differs,
-        })
+        out.append(
+            {
+                "concept": f"{concept.notation} {concept.label}" if concept else "（分類なし）",
+                "concept_href": _local(concept.iri, ids) if concept else None,
+                "match": r.match,
+                "match_ja": MATCH_JA[r.match],
+                "similarity": r.similarity,
+                "fields": fields,
+                "links": [(_local(i.iri, ids), i.identifier) if i else None for i in (r.a, r.b)],
+                "lead": [LEAD_JA[i.lead] if i else "" for i in (r.a, r.b)],
+                "lead_differs": r.lead_differs,
+            }
+        )
     return out
 
 
@@ -207,5 +242,5 @@ def _render(request: Request, context: dict[str, Any]) -> str:
     version = ctx.release.version if ctx is not None else ""
     ids: Ids = _settings(request).ids
     return env.get_template("compare.html").render(
-        version=version, local=lambda iri: _local(iri, ids), **context)
-
+        version=version, local=lambda iri: _local(iri, ids), **context
+    )
