@@ -19,6 +19,7 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, FOAF, RDF, RDFS, VOID, XSD
+from rdflib.term import Node
 
 from kg.namespaces import DCT, PREFIXES, bind_prefixes
 from kg.settings import Settings
@@ -48,12 +49,16 @@ class Dump:
 
 DUMPS: tuple[Dump, ...] = (
     Dump("dataset.ttl", ox.RdfFormat.TURTLE, "text/turtle", False, "Turtle (union of all graphs)"),
-    Dump("dataset.nt", ox.RdfFormat.N_TRIPLES, "application/n-triples", False,
-         "N-Triples (union of all graphs)"),
+    Dump(
+        "dataset.nt",
+        ox.RdfFormat.N_TRIPLES,
+        "application/n-triples",
+        False,
+        "N-Triples (union of all graphs)",
+    ),
     Dump("dataset.nq", ox.RdfFormat.N_QUADS, "application/n-quads", True, "N-Quads (named graphs kept)"),
     Dump("dataset.trig", ox.RdfFormat.TRIG, "application/trig", True, "TriG (named graphs kept)"),
-    Dump("dataset.jsonld", ox.RdfFormat.JSON_LD, "application/ld+json", True,
-         "JSON-LD (named graphs kept)"),
+    Dump("dataset.jsonld", ox.RdfFormat.JSON_LD, "application/ld+json", True, "JSON-LD (named graphs kept)"),
 )
 
 
@@ -90,7 +95,9 @@ def _count(store: ox.Store, query: str, catalog: ox.NamedNode) -> int:
     graphs = [g for g in store.named_graphs() if g != catalog]
     if not graphs:
         return 0
-    rows = list(store.query(query, default_graph=list(graphs)))  # type: ignore[union-attr]
+    solutions = store.query(query, default_graph=list(graphs))
+    assert isinstance(solutions, ox.QuerySolutions)
+    rows = list(solutions)
     return int(rows[0][0].value) if rows and rows[0][0] is not None else 0
 
 
@@ -98,7 +105,8 @@ def _statistics(store: ox.Store, catalog: ox.NamedNode, base: str) -> dict[str, 
     """VoID statistics of the published union graph (VoID §4.5)."""
     queries = {
         "triples": "SELECT (COUNT(*) AS ?n) { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }",
-        "entities": f"SELECT (COUNT(DISTINCT ?s) AS ?n) {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), '{base}id/')) }}",
+        "entities": "SELECT (COUNT(DISTINCT ?s) AS ?n) "
+        f"{{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), '{base}id/')) }}",
         "classes": "SELECT (COUNT(DISTINCT ?c) AS ?n) { ?s a ?c }",
         "properties": "SELECT (COUNT(DISTINCT ?p) AS ?n) { ?s ?p ?o }",
         "distinctSubjects": "SELECT (COUNT(DISTINCT ?s) AS ?n) { ?s ?p ?o }",
@@ -122,6 +130,8 @@ def catalog_graph(store: ox.Store, dumps_dir: Path, manifest: dict[str, Any], se
     ids = settings.ids
     catalog_iri = ox.NamedNode(str(ids.graph("catalog")))
     g = Graph()
+    p: URIRef  # the loops below pair predicates with IRIs and literals alike
+    o: Node
     bind_prefixes(g, base)
     g.bind("spdx", SPDX)
     g.bind("sd", SD)
@@ -151,28 +161,54 @@ def catalog_graph(store: ox.Store, dumps_dir: Path, manifest: dict[str, Any], se
         g.add((URIRef(EU_LANG + code), RDF.type, DCT.LinguisticSystem))
 
     g.add((catalog, RDF.type, DCAT.Catalog))
-    titled(catalog, "連携協約ナレッジグラフ カタログ", "renkei-kg catalogue",
-           "連携中枢都市圏の連携協約を linked data として公開するデータセットとサービスの目録。",
-           "The datasets and services of renkei-kg, Japanese cooperation agreements as linked data.")
-    for p, o in ((DCT.publisher, publisher), (DCAT.dataset, dataset), (DCAT.service, service),
-                 (DCT.license, CC_BY), (FOAF.homepage, URIRef(base))):
+    titled(
+        catalog,
+        "連携協約ナレッジグラフ カタログ",
+        "renkei-kg catalogue",
+        "連携中枢都市圏の連携協約を linked data として公開するデータセットとサービスの目録。",
+        "The datasets and services of renkei-kg, Japanese cooperation agreements as linked data.",
+    )
+    for p, o in (
+        (DCT.publisher, publisher),
+        (DCAT.dataset, dataset),
+        (DCAT.service, service),
+        (DCT.license, CC_BY),
+        (FOAF.homepage, URIRef(base)),
+    ):
         g.add((catalog, p, o))
     g.add((catalog, DCT.modified, issued))
 
     g.add((dataset, RDF.type, DCAT.Dataset))
     g.add((dataset, RDF.type, VOID.Dataset))
-    titled(dataset, "連携中枢都市圏 連携協約ナレッジグラフ", "Knowledge graph of cooperation agreements (renkei-kg)",
-           "連携中枢都市圏の連携協約（地方自治法第252条の2）の条文・別表の取組と役割分担、"
-           "地方公共団体と圏域の参照データ。協約の文言は原文のまま（@ja）。",
-           "The articles, annexed initiatives and role allocations of 連携協約 (Local Autonomy Act "
-           "art. 252-2), with municipality and area reference data. English labels are unofficial.")
-    for kw, lang in (("連携中枢都市圏", "ja"), ("連携協約", "ja"), ("地方自治", "ja"),
-                     ("inter-municipal cooperation", "en"), ("linked data", "en"), ("Japan", "en")):
+    titled(
+        dataset,
+        "連携中枢都市圏 連携協約ナレッジグラフ",
+        "Knowledge graph of cooperation agreements (renkei-kg)",
+        "連携中枢都市圏の連携協約（地方自治法第252条の2）の条文・別表の取組と役割分担、"
+        "地方公共団体と圏域の参照データ。協約の文言は原文のまま（@ja）。",
+        "The articles, annexed initiatives and role allocations of 連携協約 (Local Autonomy Act "
+        "art. 252-2), with municipality and area reference data. English labels are unofficial.",
+    )
+    for kw, lang in (
+        ("連携中枢都市圏", "ja"),
+        ("連携協約", "ja"),
+        ("地方自治", "ja"),
+        ("inter-municipal cooperation", "en"),
+        ("linked data", "en"),
+        ("Japan", "en"),
+    ):
         g.add((dataset, DCAT.keyword, Literal(kw, lang=lang)))
-    for p, o in ((DCT.publisher, publisher), (DCT.license, CC_BY), (DCAT.landingPage, URIRef(base)),
-                 (DCT.language, URIRef(EU_LANG + "JPN")), (DCT.language, URIRef(EU_LANG + "ENG")),
-                 (VOID.sparqlEndpoint, endpoint), (VOID.uriSpace, Literal(base + "id/")),
-                 (VOID.rootResource, ids.id("framework")), (DCT.conformsTo, URIRef(base + "ns#"))):
+    for p, o in (
+        (DCT.publisher, publisher),
+        (DCT.license, CC_BY),
+        (DCAT.landingPage, URIRef(base)),
+        (DCT.language, URIRef(EU_LANG + "JPN")),
+        (DCT.language, URIRef(EU_LANG + "ENG")),
+        (VOID.sparqlEndpoint, endpoint),
+        (VOID.uriSpace, Literal(base + "id/")),
+        (VOID.rootResource, ids.id("framework")),
+        (DCT.conformsTo, URIRef(base + "ns#")),
+    ):
         g.add((dataset, p, o))
     g.add((dataset, DCT.issued, issued))
     g.add((dataset, DCT.modified, issued))
@@ -197,8 +233,13 @@ def catalog_graph(store: ox.Store, dumps_dir: Path, manifest: dict[str, Any], se
         g.add((dist, DCT.title, Literal(dump.title_en + (", gzip" if compressed else ""), lang="en")))
         media = URIRef(IANA + dump.media_type)
         g.add((media, RDF.type, DCT.MediaType))
-        for p, o in ((DCAT.accessURL, url), (DCAT.downloadURL, url), (DCAT.mediaType, media),
-                     (DCT.license, CC_BY), (DCAT.byteSize, _lit(len(data)))):
+        for p, o in (
+            (DCAT.accessURL, url),
+            (DCAT.downloadURL, url),
+            (DCAT.mediaType, media),
+            (DCT.license, CC_BY),
+            (DCAT.byteSize, _lit(len(data))),
+        ):
             g.add((dist, p, o))
         g.add((dist, DCT.issued, issued))
         if compressed:
@@ -209,18 +250,29 @@ def catalog_graph(store: ox.Store, dumps_dir: Path, manifest: dict[str, Any], se
         g.add((dist, SPDX.checksum, checksum))
         g.add((checksum, RDF.type, SPDX.Checksum))
         g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
-        g.add((checksum, SPDX.checksumValue, Literal(hashlib.sha256(data).hexdigest(), datatype=XSD.hexBinary)))
+        g.add(
+            (checksum, SPDX.checksumValue, Literal(hashlib.sha256(data).hexdigest(), datatype=XSD.hexBinary))
+        )
     g.add((SPDX.checksumAlgorithm_sha256, RDF.type, SPDX.ChecksumAlgorithm))
 
     g.add((service, RDF.type, DCAT.DataService))
     g.add((service, RDF.type, SD.Service))
-    titled(service, "連携協約ナレッジグラフ SPARQL エンドポイント", "renkei-kg SPARQL endpoint",
-           "SPARQL 1.1 プロトコルによる読み取り専用の問い合わせ窓口。既定グラフは全名前付きグラフの和。",
-           "A read-only SPARQL 1.1 Protocol endpoint; the default graph is the union of all named graphs.")
-    for p, o in ((DCAT.endpointURL, endpoint), (DCAT.endpointDescription, endpoint),
-                 (DCAT.servesDataset, dataset), (DCT.license, CC_BY), (DCT.publisher, publisher),
-                 (DCT.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")),
-                 (SD.endpoint, endpoint)):
+    titled(
+        service,
+        "連携協約ナレッジグラフ SPARQL エンドポイント",
+        "renkei-kg SPARQL endpoint",
+        "SPARQL 1.1 プロトコルによる読み取り専用の問い合わせ窓口。既定グラフは全名前付きグラフの和。",
+        "A read-only SPARQL 1.1 Protocol endpoint; the default graph is the union of all named graphs.",
+    )
+    for p, o in (
+        (DCAT.endpointURL, endpoint),
+        (DCAT.endpointDescription, endpoint),
+        (DCAT.servesDataset, dataset),
+        (DCT.license, CC_BY),
+        (DCT.publisher, publisher),
+        (DCT.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")),
+        (SD.endpoint, endpoint),
+    ):
         g.add((service, p, o))
 
     graphs = manifest.get("graphs") or {}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -16,7 +16,7 @@ from kg.settings import Settings
 __all__ = ["register", "query"]
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     """How ``kg query`` prints a result."""
 
     table = "table"
@@ -51,10 +51,14 @@ def _pad(text: str, width: int) -> str:
 
 def query(
     text: Annotated[str | None, typer.Argument(help="The SPARQL query (or use --file).")] = None,
-    file: Annotated[Path | None, typer.Option("--file", "-f", help="Read the query from a file.",
-                                              exists=True, dir_okay=False)] = None,
+    file: Annotated[
+        Path | None,
+        typer.Option("--file", "-f", help="Read the query from a file.", exists=True, dir_okay=False),
+    ] = None,
     fmt: Annotated[OutputFormat, typer.Option("--format", help="table, csv or json.")] = OutputFormat.table,
-    store: Annotated[Path | None, typer.Option(help="Release or store to query (default build/current).")] = None,
+    store: Annotated[
+        Path | None, typer.Option(help="Release or store to query (default build/current).")
+    ] = None,
 ) -> None:
     """Run a read-only query on the local store (the same checks and limits as the endpoint)."""
     from kg.store import Release, by_alias, check_query, execute, open_read_only

@@ -13,11 +13,18 @@ __all__ = ["register", "serve"]
 
 
 def serve(
-    host: Annotated[str | None, typer.Option(help="Address to listen on (KG_HOST; default 127.0.0.1).")] = None,
+    host: Annotated[
+        str | None, typer.Option(help="Address to listen on (KG_HOST; default 127.0.0.1).")
+    ] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on (KG_PORT; default 8000).")] = None,
-    store: Annotated[Path | None, typer.Option(
-        help="A release directory or pyoxigraph store to serve instead of build/current (no build).",
-        exists=True, file_okay=False)] = None,
+    store: Annotated[
+        Path | None,
+        typer.Option(
+            help="A release directory or pyoxigraph store to serve instead of build/current (no build).",
+            exists=True,
+            file_okay=False,
+        ),
+    ] = None,
 ) -> None:
     """Serve the SPARQL endpoint, /id pages, query page, dumps and catalogue."""
     import uvicorn

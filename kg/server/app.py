@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import Response
@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 import kg
 from kg.errors import KgError, StoreError
 from kg.server import dumps, filters, health, pages, sparql, validate
-from kg.server.context import ServerContext, get_context
+from kg.server.context import Ctx, ServerContext
 from kg.server.http import error_response
 from kg.server.pool import QueryPool
 from kg.server.query_page import VENDOR
@@ -27,8 +27,15 @@ __all__ = ["create_app"]
 
 STATIC = Path(__file__).parent / "static"
 # Headers a browser script on another origin may read (Fetch §3.2.3 CORS-safelisted ones aside).
-_EXPOSED = ["ETag", "Last-Modified", "X-Result-Limit", "X-Result-Count", "X-Result-Truncated", "Warning",
-            "X-Conforms"]
+_EXPOSED = [
+    "ETag",
+    "Last-Modified",
+    "X-Result-Limit",
+    "X-Result-Count",
+    "X-Result-Truncated",
+    "Warning",
+    "X-Conforms",
+]
 
 
 def _release_dir(settings: Settings, release: Path | None) -> Path:
@@ -53,13 +60,25 @@ def create_app(settings: Settings | None = None, release: Path | None = None) ->
         finally:
             ctx.pool.close()
 
-    app = FastAPI(title="renkei-kg", version=kg.__version__, lifespan=lifespan, docs_url="/api",
-                  redoc_url=None, description="SPARQL endpoint, linked-data pages and dumps of renkei-kg.")
+    app = FastAPI(
+        title="renkei-kg",
+        version=kg.__version__,
+        lifespan=lifespan,
+        docs_url="/api",
+        redoc_url=None,
+        description="SPARQL endpoint, linked-data pages and dumps of renkei-kg.",
+    )
     app.state.ctx = ctx
     filters.install(ctx.templates.env, settings.base_iri)
     app.add_middleware(GZipMiddleware, minimum_size=1000)
-    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "OPTIONS"],
-                       allow_headers=["*"], expose_headers=_EXPOSED, max_age=86400)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["GET", "POST", "OPTIONS"],
+        allow_headers=["*"],
+        expose_headers=_EXPOSED,
+        max_age=86400,
+    )
 
     @app.exception_handler(KgError)
     async def kg_error(request: Request, exc: KgError) -> Response:
@@ -68,18 +87,32 @@ def create_app(settings: Settings | None = None, release: Path | None = None) ->
     for module in (sparql, pages, dumps, health, validate):
         app.include_router(module.router)
     if (VENDOR / "codemirror").is_dir():
-        app.mount("/static/vendor/codemirror", StaticFiles(directory=VENDOR / "codemirror"), name="codemirror")
+        app.mount(
+            "/static/vendor/codemirror", StaticFiles(directory=VENDOR / "codemirror"), name="codemirror"
+        )
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/", response_model=None)
-    async def home(request: Request, ctx: ServerContext = Depends(get_context)) -> Response:
+    async def home(request: Request, ctx: Ctx) -> Response:
         """The front page: what is here, and every agreement."""
-        agreements = await select(ctx, """SELECT ?a ?title ?date ?area_ja { ?a a renkei:Agreement ; eli:title ?title .
+        agreements = await select(
+            ctx,
+            """SELECT ?a ?title ?date ?area_ja { ?a a renkei:Agreement ; eli:title ?title .
           OPTIONAL { ?a eli:date_document ?date } OPTIONAL { ?a renkei:area ?area .
-          ?area skos:prefLabel ?area_ja FILTER(LANG(?area_ja) = 'ja') } } ORDER BY ?date ?a""", key=("a",))
-        page: Response = ctx.templates.TemplateResponse(request, "index.html", {
-            "agreements": agreements, "graphs": ctx.graphs, "base": ctx.base,
-            "version": ctx.release.version, "created": ctx.release.created})
+          ?area skos:prefLabel ?area_ja FILTER(LANG(?area_ja) = 'ja') } } ORDER BY ?date ?a""",
+            key=("a",),
+        )
+        page: Response = ctx.templates.TemplateResponse(
+            request,
+            "index.html",
+            {
+                "agreements": agreements,
+                "graphs": ctx.graphs,
+                "base": ctx.base,
+                "version": ctx.release.version,
+                "created": ctx.release.created,
+            },
+        )
         return page
 
     return app

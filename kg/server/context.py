@@ -6,8 +6,9 @@ import asyncio
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Annotated
 
-from fastapi import Request
+from fastapi import Depends, Request
 from fastapi.templating import Jinja2Templates
 
 from kg.server.pool import QueryPool
@@ -16,7 +17,7 @@ from kg.store import Release, check_query, execute
 from kg.store.formats import RESULT_FORMATS
 from kg.store.release import open_read_only
 
-__all__ = ["ServerContext", "get_context"]
+__all__ = ["Ctx", "ServerContext", "get_context"]
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -47,10 +48,14 @@ class ServerContext:
 
     def local_path(self, iri: str) -> str | None:
         """``https://w3id.org/renkei/id/x`` → ``/id/x`` (None for IRIs outside the base)."""
-        return "/" + iri[len(self.base):] if iri.startswith(self.base) else None
+        return "/" + iri[len(self.base) :] if iri.startswith(self.base) else None
 
 
 def get_context(request: Request) -> ServerContext:
     """FastAPI dependency: the server context stored on the app."""
     ctx: ServerContext = request.app.state.ctx
     return ctx
+
+
+#: The type routes declare to receive the context (FastAPI's ``Annotated`` dependency style).
+Ctx = Annotated[ServerContext, Depends(get_context)]

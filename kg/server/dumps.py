@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from email.utils import format_datetime
 from datetime import UTC, datetime
+from email.utils import format_datetime
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, Response
 from rdflib import Graph
 
 from kg.errors import KgError
 from kg.publish import CATALOG_FILE, DUMPS
-from kg.server.context import ServerContext, get_context
+from kg.server.context import Ctx, ServerContext
 from kg.server.http import NotAcceptable, not_modified, validators
 from kg.server.negotiate import best_match, prefers_html
 from kg.server.sparql import graph_response
@@ -38,20 +38,27 @@ def _files(ctx: ServerContext) -> list[dict[str, object]]:
     for path in sorted(folder.iterdir()):
         if path.is_file() and (path.name in _MEDIA or path.name.removesuffix(".gz") in _MEDIA):
             stat = path.stat()
-            out.append({"name": path.name, "bytes": stat.st_size,
-                        "modified": datetime.fromtimestamp(stat.st_mtime, UTC).isoformat(timespec="seconds")})
+            out.append(
+                {
+                    "name": path.name,
+                    "bytes": stat.st_size,
+                    "modified": datetime.fromtimestamp(stat.st_mtime, UTC).isoformat(timespec="seconds"),
+                }
+            )
     return out
 
 
 @router.get("/dumps", response_model=None)
 @router.get("/dumps/", response_model=None)
-async def listing(request: Request, ctx: ServerContext = Depends(get_context)) -> Response:
+async def listing(request: Request, ctx: Ctx) -> Response:
     """The dump files: an HTML page for browsers, JSON for programs."""
     files = _files(ctx)
     if prefers_html(request.headers.get("accept")):
         page: Response = ctx.templates.TemplateResponse(
-            request, "dumps.html", {"files": files, "base": ctx.base, "version": ctx.release.version,
-                                    "media": _MEDIA})
+            request,
+            "dumps.html",
+            {"files": files, "base": ctx.base, "version": ctx.release.version, "media": _MEDIA},
+        )
         return page
     from fastapi.responses import JSONResponse
 
@@ -59,7 +66,7 @@ async def listing(request: Request, ctx: ServerContext = Depends(get_context)) -
 
 
 @router.get("/dumps/{name}", response_model=None)
-async def dump_file(name: str, request: Request, ctx: ServerContext = Depends(get_context)) -> Response:
+async def dump_file(name: str, request: Request, ctx: Ctx) -> Response:
     """One dump, with ETag/Last-Modified so harvesters can skip unchanged data (RFC 9110 §13)."""
     path = ctx.release.dumps_path / name
     plain = name.removesuffix(".gz")
@@ -74,8 +81,11 @@ async def dump_file(name: str, request: Request, ctx: ServerContext = Depends(ge
     if name.endswith(".gz"):
         # The file is gzip itself: say so as its type, so no client or proxy unpacks it on the way.
         return FileResponse(path, media_type="application/gzip", headers=headers, filename=name)
-    return FileResponse(path, media_type=_MEDIA[plain] + ("; charset=utf-8" if _MEDIA[plain].startswith("text/")
-                                                          else ""), headers=headers)
+    return FileResponse(
+        path,
+        media_type=_MEDIA[plain] + ("; charset=utf-8" if _MEDIA[plain].startswith("text/") else ""),
+        headers=headers,
+    )
 
 
 def _catalogue(ctx: ServerContext) -> Graph:
@@ -95,12 +105,12 @@ def _negotiated(request: Request, ctx: ServerContext, graph: Graph, key: str) ->
 
 
 @router.get("/catalog", response_model=None)
-async def catalog(request: Request, ctx: ServerContext = Depends(get_context)) -> Response:
+async def catalog(request: Request, ctx: Ctx) -> Response:
     """The DCAT-AP 3 catalogue (with the VoID description) as Turtle, RDF/XML, JSON-LD or N-Triples."""
     return _negotiated(request, ctx, _catalogue(ctx), "catalog")
 
 
 @router.get("/.well-known/void", response_model=None)
-async def void(request: Request, ctx: ServerContext = Depends(get_context)) -> Response:
+async def void(request: Request, ctx: Ctx) -> Response:
     """VoID's well-known location (VoID §6.2) answers the same description."""
     return _negotiated(request, ctx, _catalogue(ctx), "void")

@@ -13,16 +13,16 @@ __all__ = ["curie", "href", "install"]
 
 def href(iri: str, base: str) -> str:
     """Where a link to ``iri`` goes: our own page for IRIs under the base, the IRI itself otherwise."""
-    return "/" + iri[len(base):] if iri.startswith(base) else iri
+    return "/" + iri[len(base) :] if iri.startswith(base) else iri
 
 
 def curie(iri: str, base: str) -> str:
     """``renkei:Agreement``, ``rid:municipality/072036`` — or the IRI when no prefix fits."""
     if iri.startswith(base + "id/"):
-        return "rid:" + iri[len(base) + 3:]
+        return "rid:" + iri[len(base) + 3 :]
     for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
         if iri.startswith(ns) and len(iri) > len(ns):
-            return f"{prefix}:{iri[len(ns):]}"
+            return f"{prefix}:{iri[len(ns) :]}"
     return iri
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import time
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from kg.errors import KgError
-from kg.server.context import ServerContext, get_context
+from kg.server.context import Ctx
 from kg.store import check_query
 from kg.store.formats import RESULT_FORMATS
 
@@ -18,7 +18,7 @@ router = APIRouter()
 
 
 @router.get("/health")
-async def health(ctx: ServerContext = Depends(get_context)) -> JSONResponse:
+async def health(ctx: Ctx) -> JSONResponse:
     """200 with the release's version and size when a worker answers ``ASK {}``; 503 otherwise."""
     started = time.perf_counter()
     try:
@@ -26,11 +26,19 @@ async def health(ctx: ServerContext = Depends(get_context)) -> JSONResponse:
         ok, error = True, None
     except KgError as e:
         ok, error = False, str(e)
-    body = {"status": "ok" if ok else "unavailable", "store": ok, "version": ctx.release.version,
-            "created": ctx.release.created.isoformat(), "quads": sum(ctx.graphs.values()),
-            "graphs": len(ctx.graphs), "workers": ctx.pool.size, "workers_restarted": ctx.pool.respawned,
-            "query_timeout_s": ctx.settings.query_timeout, "result_limit": ctx.settings.result_limit,
-            "latency_ms": round((time.perf_counter() - started) * 1000, 1)}
+    body = {
+        "status": "ok" if ok else "unavailable",
+        "store": ok,
+        "version": ctx.release.version,
+        "created": ctx.release.created.isoformat(),
+        "quads": sum(ctx.graphs.values()),
+        "graphs": len(ctx.graphs),
+        "workers": ctx.pool.size,
+        "workers_restarted": ctx.pool.respawned,
+        "query_timeout_s": ctx.settings.query_timeout,
+        "result_limit": ctx.settings.result_limit,
+        "latency_ms": round((time.perf_counter() - started) * 1000, 1),
+    }
     if error:
         body["error"] = error
     return JSONResponse(body, status_code=200 if ok else 503, headers={"Cache-Control": "no-store"})

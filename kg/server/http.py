@@ -13,8 +13,14 @@ from kg.errors import InputError, KgError
 from kg.server.context import ServerContext
 
 __all__ = [
-    "NotAcceptable", "PayloadTooLarge", "UnsupportedMediaType", "error_response", "not_modified", "read_body",
-    "validators", "with_charset",
+    "NotAcceptable",
+    "PayloadTooLarge",
+    "UnsupportedMediaType",
+    "error_response",
+    "not_modified",
+    "read_body",
+    "validators",
+    "with_charset",
 ]
 
 
@@ -49,7 +55,9 @@ async def read_body(request: Request, limit: int) -> bytes:
     """The request body, refusing (413) beyond ``limit`` bytes without reading the rest."""
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
-        raise PayloadTooLarge(f"the request body is {declared} bytes; the limit is {limit} (KG_MAX_BODY_BYTES)")
+        raise PayloadTooLarge(
+            f"the request body is {declared} bytes; the limit is {limit} (KG_MAX_BODY_BYTES)"
+        )
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():
@@ -63,8 +71,9 @@ async def read_body(request: Request, limit: int) -> bytes:
 def error_response(error: KgError) -> Response:
     """A typed error as plain text, the way SPARQL clients print it (SPARQL 1.1 Protocol §2.1.5)."""
     kind = type(error).__name__
-    return Response(f"{kind}: {error}\n", status_code=error.http_status,
-                    media_type="text/plain; charset=utf-8")
+    return Response(
+        f"{kind}: {error}\n", status_code=error.http_status, media_type="text/plain; charset=utf-8"
+    )
 
 
 class UnsupportedMediaType(InputError):

@@ -88,5 +88,6 @@ def prefers_html(header: str | None) -> bool:
     html = _quality(ranges, "text/html")
     if html <= 0 or not any(r.type == "text" and r.subtype == "html" for r in ranges):
         return False
-    return html >= max(_quality(ranges, m) for m in ("text/turtle", "application/ld+json",
-                                                    "application/sparql-results+json"))
+    return html >= max(
+        _quality(ranges, m) for m in ("text/turtle", "application/ld+json", "application/sparql-results+json")
+    )

@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from kg.errors import KgError
-from kg.server.context import ServerContext, get_context
+from kg.server.context import Ctx, ServerContext
 from kg.server.negotiate import best_match
 from kg.server.sparql import graph_response
 from kg.server.views import kind_of, view
@@ -48,7 +48,7 @@ def _page(request: Request, ctx: ServerContext, template: str, status: int = 200
 
 
 @router.get("/id/{path:path}", response_model=None)
-async def resource(path: str, request: Request, ctx: ServerContext = Depends(get_context)) -> Response:
+async def resource(path: str, request: Request, ctx: Ctx) -> Response:
     """HTML for browsers, RDF for programs; 404 with a page that helps for unknown IRIs."""
     fmt: Format | None = None
     for ext, candidate in EXTENSIONS.items():
@@ -78,5 +78,15 @@ async def resource(path: str, request: Request, ctx: ServerContext = Depends(get
     local = f"/id/{path}"
     alternates = [(f.media_type, f"{local}.{f.extension}", f.name) for f in GRAPH_FORMATS]
     template = f"{kind}.html" if kind != "resource" else "resource.html"
-    return _page(request, ctx, template, iri=iri, kind=kind, types=types, data=data,
-                 jsonld=jsonld.replace("</", "<\\/"), alternates=alternates, local=local)
+    return _page(
+        request,
+        ctx,
+        template,
+        iri=iri,
+        kind=kind,
+        types=types,
+        data=data,
+        jsonld=jsonld.replace("</", "<\\/"),
+        alternates=alternates,
+        local=local,
+    )

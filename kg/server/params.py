@@ -29,8 +29,9 @@ def decode_utf8(data: bytes, what: str) -> str:
 def _unquote(raw: str, what: str) -> str:
     m = _BAD_ESCAPE.search(raw)
     if m:
-        raise InputError(f"{what}: bad percent-encoding at character {m.start() + 1}: "
-                         f"{raw[m.start():m.start() + 3]!r}")
+        raise InputError(
+            f"{what}: bad percent-encoding at character {m.start() + 1}: {raw[m.start() : m.start() + 3]!r}"
+        )
     data = _ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), raw.replace("+", " ").encode("utf-8"))
     return decode_utf8(data, what)
 

@@ -33,8 +33,9 @@ class _Worker:
     def __init__(self, store_path: Path) -> None:
         parent, child = _CTX.Pipe()
         self.conn: Connection = parent
-        self.process: BaseProcess = _CTX.Process(target=serve_jobs, args=(str(store_path), child),
-                                                 daemon=True, name="kg-query-worker")
+        self.process: BaseProcess = _CTX.Process(
+            target=serve_jobs, args=(str(store_path), child), daemon=True, name="kg-query-worker"
+        )
         self.process.start()
         child.close()
 
@@ -82,7 +83,12 @@ class QueryPool:
         loop = asyncio.get_running_loop()
         ready = loop.create_future()
         fd = worker.conn.fileno()
-        loop.add_reader(fd, lambda: ready.done() or ready.set_result(None))
+
+        def readable() -> None:
+            if not ready.done():
+                ready.set_result(None)
+
+        loop.add_reader(fd, readable)
         try:
             await asyncio.wait_for(ready, max(0.0, deadline - time.monotonic()))
         finally:
@@ -90,9 +96,17 @@ class QueryPool:
         reply: QueryResult | Failure = worker.conn.recv()
         return reply
 
-    async def run(self, query: CheckedQuery, fmt: Format, *, limit: int,
-                  default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = (),
-                  timeout: float | None = None, base_iri: str | None = None) -> QueryResult:
+    async def run(
+        self,
+        query: CheckedQuery,
+        fmt: Format,
+        *,
+        limit: int,
+        default_graphs: Sequence[str] = (),
+        named_graphs: Sequence[str] = (),
+        timeout: float | None = None,
+        base_iri: str | None = None,
+    ) -> QueryResult:
         """Run one query in a worker; raise QueryTimeout (and replace the worker) if it overruns."""
         budget = self.timeout if timeout is None else timeout
         deadline = time.monotonic() + budget
@@ -106,11 +120,14 @@ class QueryPool:
         except TimeoutError:
             log.warning("query ran past %.3g s; killing worker %s", budget, worker.process.pid)
             self._replace(worker)
-            raise QueryTimeout(f"the query ran past the time limit of {budget:g} s and was stopped "
-                               "(KG_QUERY_TIMEOUT)") from None
+            raise QueryTimeout(
+                f"the query ran past the time limit of {budget:g} s and was stopped (KG_QUERY_TIMEOUT)"
+            ) from None
         except (EOFError, OSError) as e:
             self._replace(worker)
-            raise StoreError(f"a query worker died while running the query ({e!r}); it was restarted") from None
+            raise StoreError(
+                f"a query worker died while running the query ({e!r}); it was restarted"
+            ) from None
         except BaseException:
             # Cancelled (client went away) mid-query: the worker's state is unknown, replace it.
             self._replace(worker)

@@ -54,14 +54,30 @@ def query_page(request: Request, ctx: ServerContext) -> Response:
     """Render the page (the examples are re-read on each request: editing queries/ needs no restart)."""
     docs, error = examples(ctx)
     items: list[dict[str, Any]] = [
-        {"name": d.name, "title_ja": d.title_ja, "title_en": d.title_en, "description_ja": d.description_ja,
-         "description_en": d.description_en, "tags": list(d.tags), "form": d.form,
-         "text": d.for_base(ctx.base)} for d in docs]
+        {
+            "name": d.name,
+            "title_ja": d.title_ja,
+            "title_en": d.title_en,
+            "description_ja": d.description_ja,
+            "description_en": d.description_en,
+            "tags": list(d.tags),
+            "form": d.form,
+            "text": d.for_base(ctx.base),
+        }
+        for d in docs
+    ]
     vendor = (VENDOR / "codemirror" / "lib").is_dir()
-    data = {"examples": items, "examples_error": error, "default_query": DEFAULT_QUERY.replace(
-                "https://w3id.org/renkei/id/", ctx.base + "id/"),
-            "result_formats": RESULT_FORMATS, "graph_formats": GRAPH_FORMATS, "editor": vendor,
-            "limit": ctx.settings.result_limit, "timeout": ctx.settings.query_timeout,
-            "base": ctx.base, "version": ctx.release.version}
+    data = {
+        "examples": items,
+        "examples_error": error,
+        "default_query": DEFAULT_QUERY.replace("https://w3id.org/renkei/id/", ctx.base + "id/"),
+        "result_formats": RESULT_FORMATS,
+        "graph_formats": GRAPH_FORMATS,
+        "editor": vendor,
+        "limit": ctx.settings.result_limit,
+        "timeout": ctx.settings.query_timeout,
+        "base": ctx.base,
+        "version": ctx.release.version,
+    }
     response: Response = ctx.templates.TemplateResponse(request, "query.html", data)
     return response

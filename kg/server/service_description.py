@@ -15,9 +15,16 @@ FORMATS = Namespace("http://www.w3.org/ns/formats/")
 ENT = Namespace("http://www.w3.org/ns/entailment/")
 
 # The W3C "Unique URIs for file formats" for each format we write.
-_FORMAT_IRIS = {"json": "SPARQL_Results_JSON", "xml": "SPARQL_Results_XML", "csv": "SPARQL_Results_CSV",
-                "tsv": "SPARQL_Results_TSV", "turtle": "Turtle", "ntriples": "N-Triples",
-                "jsonld": "JSON-LD", "rdfxml": "RDF_XML"}
+_FORMAT_IRIS = {
+    "json": "SPARQL_Results_JSON",
+    "xml": "SPARQL_Results_XML",
+    "csv": "SPARQL_Results_CSV",
+    "tsv": "SPARQL_Results_TSV",
+    "turtle": "Turtle",
+    "ntriples": "N-Triples",
+    "jsonld": "JSON-LD",
+    "rdfxml": "RDF_XML",
+}
 
 
 def service_description(ctx: ServerContext, endpoint: str) -> Graph:
@@ -37,10 +44,18 @@ def service_description(ctx: ServerContext, endpoint: str) -> Graph:
     for fmt in (*RESULT_FORMATS, *GRAPH_FORMATS):
         g.add((service, SD.resultFormat, FORMATS[_FORMAT_IRIS[fmt.name]]))
     g.add((service, DCTERMS.title, Literal("renkei-kg SPARQL endpoint", lang="en")))
-    g.add((service, RDFS.comment, Literal(
-        f"Read-only. Queries run at most {ctx.settings.query_timeout:g} s and return at most "
-        f"{ctx.settings.result_limit} rows or triples (announced in the X-Result-Limit header). "
-        "SERVICE and FROM graphs outside the dataset are refused; nothing is ever fetched.", lang="en")))
+    g.add(
+        (
+            service,
+            RDFS.comment,
+            Literal(
+                f"Read-only. Queries run at most {ctx.settings.query_timeout:g} s and return at most "
+                f"{ctx.settings.result_limit} rows or triples (announced in the X-Result-Limit header). "
+                "SERVICE and FROM graphs outside the dataset are refused; nothing is ever fetched.",
+                lang="en",
+            ),
+        )
+    )
     g.add((service, SD.defaultDataset, dataset))
     g.add((dataset, RDF.type, SD.Dataset))
     g.add((dataset, SD.defaultGraph, default))

@@ -8,13 +8,18 @@ query page to a browser.
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from kg.errors import QueryRefused
-from kg.server.context import ServerContext, get_context
+from kg.server.context import Ctx, ServerContext
 from kg.server.http import (
-    NotAcceptable, UnsupportedMediaType, not_modified, read_body, validators, with_charset,
+    NotAcceptable,
+    UnsupportedMediaType,
+    not_modified,
+    read_body,
+    validators,
+    with_charset,
 )
 from kg.server.negotiate import best_match, prefers_html
 from kg.server.params import Params, decode_utf8, parse_urlencoded
@@ -41,13 +46,15 @@ def choose_format(kind: QueryKind, accept: str | None, params: Params) -> Format
     chosen = best_match(accept, list(by_type))
     if chosen is None:
         names = ", ".join(f.media_type for f in offered)
-        raise NotAcceptable(f"a {kind.value} result can be written as {names}; "
-                            f"none is acceptable to Accept: {accept}")
+        raise NotAcceptable(
+            f"a {kind.value} result can be written as {names}; none is acceptable to Accept: {accept}"
+        )
     return by_type[chosen]
 
 
-def graph_response(request: Request, ctx: ServerContext, data: bytes | str, fmt: Format,
-                   key: tuple[object, ...]) -> Response:
+def graph_response(
+    request: Request, ctx: ServerContext, data: bytes | str, fmt: Format, key: tuple[object, ...]
+) -> Response:
     """Send an RDF document with validators, Vary and a 304 when the client already has it."""
     headers = {**validators(ctx, *key, fmt.name), "Vary": "Accept"}
     cached = not_modified(request, headers)
@@ -75,14 +82,24 @@ async def run_query(request: Request, ctx: ServerContext, params: Params, text: 
     default_graphs = params.all("default-graph-uri")
     named_graphs = params.all("named-graph-uri")
     limit = ctx.settings.result_limit
-    headers = {**validators(ctx, "sparql", text, default_graphs, named_graphs, fmt.name, limit,
-                            str(request.base_url)),
-               "Vary": "Accept", "X-Result-Limit": str(limit)}
+    headers = {
+        **validators(
+            ctx, "sparql", text, default_graphs, named_graphs, fmt.name, limit, str(request.base_url)
+        ),
+        "Vary": "Accept",
+        "X-Result-Limit": str(limit),
+    }
     cached = not_modified(request, headers)
     if cached is not None:
         return cached
-    result = await ctx.pool.run(query, fmt, limit=limit, default_graphs=default_graphs,
-                                named_graphs=named_graphs, base_iri=str(request.url.replace(query="")))
+    result = await ctx.pool.run(
+        query,
+        fmt,
+        limit=limit,
+        default_graphs=default_graphs,
+        named_graphs=named_graphs,
+        base_iri=str(request.url.replace(query="")),
+    )
     headers["X-Result-Count"] = str(result.count)
     if result.truncated:
         headers["X-Result-Truncated"] = "true"
@@ -99,7 +116,7 @@ def _refuse_update(params: Params) -> None:
 
 
 @router.get("/sparql", response_model=None)
-async def sparql_get(request: Request, ctx: ServerContext = Depends(get_context)) -> Response:
+async def sparql_get(request: Request, ctx: Ctx) -> Response:
     """Run ``?query=`` or, without one, describe the service (or show the query page to a browser)."""
     params = parse_urlencoded(request.scope.get("query_string", b""))
     _refuse_update(params)
@@ -112,7 +129,7 @@ async def sparql_get(request: Request, ctx: ServerContext = Depends(get_context)
 
 
 @router.post("/sparql", response_model=None)
-async def sparql_post(request: Request, ctx: ServerContext = Depends(get_context)) -> Response:
+async def sparql_post(request: Request, ctx: Ctx) -> Response:
     """Run a query sent form-encoded or as ``application/sparql-query`` (Protocol §2.1.2, §2.1.3)."""
     params = parse_urlencoded(request.scope.get("query_string", b""))
     _refuse_update(params)
@@ -127,8 +144,14 @@ async def sparql_post(request: Request, ctx: ServerContext = Depends(get_context
         if text is None:
             raise UnsupportedMediaType("the form has no 'query' field")
     elif media == "application/sparql-query":
-        charset = next((p.split("=", 1)[1].strip().strip('"').lower() for p in rest.split(";")
-                        if p.strip().lower().startswith("charset=")), "utf-8")
+        charset = next(
+            (
+                p.split("=", 1)[1].strip().strip('"').lower()
+                for p in rest.split(";")
+                if p.strip().lower().startswith("charset=")
+            ),
+            "utf-8",
+        )
         if charset not in ("utf-8", "utf8"):
             raise UnsupportedMediaType(f"the query must be UTF-8 (SPARQL 1.1 Protocol §2.1.3), not {charset}")
         text = decode_utf8(body, "the query")
@@ -137,7 +160,6 @@ async def sparql_post(request: Request, ctx: ServerContext = Depends(get_context
     else:
         raise UnsupportedMediaType(
             f"POST a query as application/x-www-form-urlencoded or application/sparql-query, "
-            f"not {media or 'a body without Content-Type'}")
+            f"not {media or 'a body without Content-Type'}"
+        )
     return await run_query(request, ctx, params, text)
-
-

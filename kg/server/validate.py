@@ -13,11 +13,11 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from kg.errors import KgError, StoreError
-from kg.server.context import ServerContext, get_context
+from kg.server.context import Ctx
 from kg.server.http import NotAcceptable, UnsupportedMediaType, read_body
 from kg.server.negotiate import best_match
 
@@ -26,8 +26,12 @@ __all__ = ["SUFFIXES", "router"]
 router = APIRouter()
 #: The media types accepted in, and the file suffix ``kg validate`` recognises each by.
 SUFFIXES = {
-    "text/plain": ".txt", "text/turtle": ".ttl", "application/n-triples": ".nt",
-    "application/n-quads": ".nq", "application/trig": ".trig", "application/ld+json": ".jsonld",
+    "text/plain": ".txt",
+    "text/turtle": ".ttl",
+    "application/n-triples": ".nt",
+    "application/n-quads": ".nq",
+    "application/trig": ".trig",
+    "application/ld+json": ".jsonld",
     "application/rdf+xml": ".rdf",
 }
 _OUT = ["application/json", "text/turtle"]
@@ -43,11 +47,13 @@ def _validator() -> Any:
 
 
 @router.post("/validate", response_model=None)
-async def validate(request: Request, ctx: ServerContext = Depends(get_context)) -> Response:
+async def validate(request: Request, ctx: Ctx) -> Response:
     """Validate the body; 200 with the report whether or not it conforms (the report says which)."""
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media not in SUFFIXES:
-        raise UnsupportedMediaType("send an agreement as " + ", ".join(SUFFIXES) + f", not {media or 'nothing'}")
+        raise UnsupportedMediaType(
+            "send an agreement as " + ", ".join(SUFFIXES) + f", not {media or 'nothing'}"
+        )
     out = best_match(request.headers.get("accept"), _OUT)
     if out is None:
         raise NotAcceptable("the report is available as application/json or text/turtle")
@@ -63,11 +69,12 @@ async def validate(request: Request, ctx: ServerContext = Depends(get_context)) 
                 report = await asyncio.to_thread(validate_path, path, ctx.settings)
         except KgError as e:
             if e.file and e.file.startswith(tmp):
-                e.file = e.file[len(tmp) + 1:]  # name the upload as the client named it, not our temp dir
+                e.file = e.file[len(tmp) + 1 :]  # name the upload as the client named it, not our temp dir
             raise
         text = report.to_json() if out == "application/json" else report.to_turtle()
         text = text.replace(tmp + "/", "")
     conforms = getattr(report, "conforms", None)
     headers = {} if conforms is None else {"X-Conforms": str(bool(conforms)).lower()}
-    return Response(text, media_type=out + ("; charset=utf-8" if out.startswith("text/") else ""),
-                    headers=headers)
+    return Response(
+        text, media_type=out + ("; charset=utf-8" if out.startswith("text/") else ""), headers=headers
+    )

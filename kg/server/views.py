@@ -19,10 +19,12 @@ __all__ = ["KINDS", "Row", "kind_of", "select", "view"]
 Row = dict[str, str]
 _PROLOGUE = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 # A resource's label: the Japanese one first, as printed (DESIGN.md: labels stay in Japanese).
-_LABEL = ("OPTIONAL {{ {v} skos:prefLabel|rdfs:label|eli:title|dct:title|foaf:name ?{n}_ja "
-          "FILTER(LANGMATCHES(LANG(?{n}_ja), 'ja') || LANG(?{n}_ja) = '') }}\n"
-          "OPTIONAL {{ {v} skos:prefLabel|rdfs:label|eli:title|dct:title|foaf:name ?{n}_en "
-          "FILTER(LANGMATCHES(LANG(?{n}_en), 'en')) }}\n")
+_LABEL = (
+    "OPTIONAL {{ {v} skos:prefLabel|rdfs:label|eli:title|dct:title|foaf:name ?{n}_ja "
+    "FILTER(LANGMATCHES(LANG(?{n}_ja), 'ja') || LANG(?{n}_ja) = '') }}\n"
+    "OPTIONAL {{ {v} skos:prefLabel|rdfs:label|eli:title|dct:title|foaf:name ?{n}_en "
+    "FILTER(LANGMATCHES(LANG(?{n}_en), 'en')) }}\n"
+)
 
 
 def _label(var: str, name: str) -> str:
@@ -67,8 +69,11 @@ KINDS = {  # rdf:type → page kind, most specific first
 
 async def kind_of(ctx: ServerContext, iri: str) -> tuple[str, list[str]] | None:
     """The page kind of ``iri`` and its types, or None if the dataset never mentions it."""
-    rows = await select(ctx, f"SELECT ?t ?in {{ {{ <{iri}> ?p ?o OPTIONAL {{ <{iri}> a ?t }} }} "
-                             f"UNION {{ ?s ?p <{iri}> BIND(true AS ?in) }} }} LIMIT 200")
+    rows = await select(
+        ctx,
+        f"SELECT ?t ?in {{ {{ <{iri}> ?p ?o OPTIONAL {{ <{iri}> a ?t }} }} "
+        f"UNION {{ ?s ?p <{iri}> BIND(true AS ?in) }} }} LIMIT 200",
+    )
     if not rows:
         return None
     types = sorted({r["t"] for r in rows if "t" in r})
@@ -79,112 +84,200 @@ async def kind_of(ctx: ServerContext, iri: str) -> tuple[str, list[str]] | None:
 
 
 async def _properties(ctx: ServerContext, iri: str) -> dict[str, Any]:
-    out = await select(ctx, f"SELECT ?p ?o ?ol_ja ?ol_en {{ <{iri}> ?p ?o {_label('?o', 'ol')} }} "
-                            "ORDER BY ?p ?o", limit=2000, key=("p", "o"))
-    incoming = await select(ctx, f"SELECT ?s ?p {{ ?s ?p <{iri}> {_label('?s', 'sl')} }} "
-                                 "ORDER BY ?p ?s", limit=500, key=("p", "s"))
+    out = await select(
+        ctx,
+        f"SELECT ?p ?o ?ol_ja ?ol_en {{ <{iri}> ?p ?o {_label('?o', 'ol')} }} ORDER BY ?p ?o",
+        limit=2000,
+        key=("p", "o"),
+    )
+    incoming = await select(
+        ctx,
+        f"SELECT ?s ?p {{ ?s ?p <{iri}> {_label('?s', 'sl')} }} ORDER BY ?p ?s",
+        limit=500,
+        key=("p", "s"),
+    )
     return {"properties": out, "incoming": incoming}
 
 
 async def _agreement(ctx: ServerContext, iri: str) -> dict[str, Any]:
-    main = await select(ctx, f"""SELECT ?title ?date ?printed ?area ?area_ja ?central ?preamble ?closing ?source ?file {{
+    main = await select(
+        ctx,
+        f"""SELECT ?title ?date ?printed ?area ?area_ja ?central ?preamble ?closing ?source ?file {{
       <{iri}> eli:title ?title .
       OPTIONAL {{ <{iri}> eli:date_document ?date }} OPTIONAL {{ <{iri}> renkei:printedDate ?printed }}
-      OPTIONAL {{ <{iri}> renkei:area ?area OPTIONAL {{ ?area skos:prefLabel ?area_ja FILTER(LANG(?area_ja) = 'ja') }} }}
+      OPTIONAL {{ <{iri}> renkei:area ?area OPTIONAL {{ ?area skos:prefLabel ?area_ja
+      FILTER(LANG(?area_ja) = 'ja') }} }}
       OPTIONAL {{ <{iri}> renkei:centralCity ?central }} OPTIONAL {{ <{iri}> renkei:preamble ?preamble }}
       OPTIONAL {{ <{iri}> renkei:closingFormula ?closing }}
       OPTIONAL {{ <{iri}> prov:wasDerivedFrom ?source OPTIONAL {{ ?source dct:title ?file }} }}
-    }} LIMIT 1""")
-    parties = await select(ctx, f"""SELECT ?party ?party_ja ?code {{ <{iri}> renkei:party ?party .
-      OPTIONAL {{ ?party renkei:localGovernmentCode ?code }} {_label('?party', 'party')} }} ORDER BY ?code""", key=("party",))
-    articles = await select(ctx, f"""SELECT ?article ?number ?heading ?text ?first ?last {{
+    }} LIMIT 1""",
+    )
+    parties = await select(
+        ctx,
+        f"""SELECT ?party ?party_ja ?code {{ <{iri}> renkei:party ?party .
+      OPTIONAL {{ ?party renkei:localGovernmentCode ?code }} {_label("?party", "party")} }} ORDER BY ?code""",
+        key=("party",),
+    )
+    articles = await select(
+        ctx,
+        f"""SELECT ?article ?number ?heading ?text ?first ?last {{
       <{iri}> eli:has_part ?article . ?article a renkei:Article ; renkei:number ?number .
       OPTIONAL {{ ?article renkei:heading ?heading }} OPTIONAL {{ ?article renkei:text ?text }}
       OPTIONAL {{ ?article prov:wasDerivedFrom ?ex . ?ex renkei:firstLine ?first ; renkei:lastLine ?last }}
-    }} ORDER BY ?number""")
-    initiatives = await select(ctx, f"""SELECT ?i ?id ?title ?content ?pillar ?pnot ?number ?cat ?cat_ja ?first ?last {{
+    }} ORDER BY ?number""",
+    )
+    initiatives = await select(
+        ctx,
+        f"""SELECT ?i ?id ?title ?content ?pillar ?pnot ?number ?cat ?cat_ja ?first ?last {{
       <{iri}> renkei:initiative ?i . ?i dct:title ?title .
       OPTIONAL {{ ?i dct:identifier ?id }} OPTIONAL {{ ?i renkei:content ?content }}
       OPTIONAL {{ ?i renkei:number ?number }}
       OPTIONAL {{ ?i renkei:pillar ?pillar OPTIONAL {{ ?pillar skos:notation ?pnot }} }}
-      OPTIONAL {{ ?i renkei:category ?cat OPTIONAL {{ ?cat skos:prefLabel ?cat_ja FILTER(LANG(?cat_ja) = 'ja') }} }}
+      OPTIONAL {{ ?i renkei:category ?cat OPTIONAL {{ ?cat skos:prefLabel ?cat_ja
+      FILTER(LANG(?cat_ja) = 'ja') }} }}
       OPTIONAL {{ ?i prov:wasDerivedFrom ?ex . ?ex renkei:firstLine ?first ; renkei:lastLine ?last }}
-    }} ORDER BY ?pnot ?number""", key=("i",))
-    roles = await select(ctx, f"""SELECT ?i ?actor ?text ?lead {{
+    }} ORDER BY ?pnot ?number""",
+        key=("i",),
+    )
+    roles = await select(
+        ctx,
+        f"""SELECT ?i ?actor ?text ?lead {{
       <{iri}> renkei:initiative ?i . ?i renkei:role ?r . ?r renkei:actor ?actor .
-      OPTIONAL {{ ?r renkei:text ?text }} OPTIONAL {{ ?r renkei:lead ?lead }} }}""")
-    pillars = await select(ctx, """SELECT ?pillar ?pnot ?pillar_ja { ?pillar skos:topConceptOf ?s ; skos:notation ?pnot .
-      OPTIONAL { ?pillar skos:prefLabel ?pillar_ja FILTER(LANG(?pillar_ja) = 'ja') } } ORDER BY ?pnot""")
-    signatories = await select(ctx, f"""SELECT ?sig ?for ?title ?name ?person ?person_ja {{
+      OPTIONAL {{ ?r renkei:text ?text }} OPTIONAL {{ ?r renkei:lead ?lead }} }}""",
+    )
+    pillars = await select(
+        ctx,
+        """SELECT ?pillar ?pnot ?pillar_ja { ?pillar skos:topConceptOf ?s ; skos:notation ?pnot .
+      OPTIONAL { ?pillar skos:prefLabel ?pillar_ja FILTER(LANG(?pillar_ja) = 'ja') } } ORDER BY ?pnot""",
+    )
+    signatories = await select(
+        ctx,
+        f"""SELECT ?sig ?for ?title ?name ?person ?person_ja {{
       <{iri}> renkei:signatory ?sig . OPTIONAL {{ ?sig renkei:onBehalfOf ?for }}
       OPTIONAL {{ ?sig renkei:printedTitle ?title }} OPTIONAL {{ ?sig renkei:printedName ?name }}
-      OPTIONAL {{ ?sig renkei:identifiedAs ?person {_label('?person', 'person')} }} }} ORDER BY ?for""", key=("sig",))
+      OPTIONAL {{ ?sig renkei:identifiedAs ?person {_label("?person", "person")} }} }} ORDER BY ?for""",
+        key=("sig",),
+    )
     by_initiative: dict[str, dict[str, Row]] = {}
     for role in roles:
         by_initiative.setdefault(role["i"], {})[role["actor"]] = role
     for row in initiatives:
         row["roles"] = by_initiative.get(row["i"], {})  # type: ignore[assignment]
-    sections = [{"pillar": p, "initiatives": [i for i in initiatives if i.get("pillar") == p["pillar"]]}
-                for p in pillars]
+    sections = [
+        {"pillar": p, "initiatives": [i for i in initiatives if i.get("pillar") == p["pillar"]]}
+        for p in pillars
+    ]
     sections = [s for s in sections if s["initiatives"]]
     unplaced = [i for i in initiatives if not any(i in s["initiatives"] for s in sections)]
     if unplaced:
         sections.append({"pillar": {}, "initiatives": unplaced})
-    return {"main": main[0] if main else {}, "parties": parties, "articles": articles,
-            "sections": sections, "signatories": signatories, "initiative_count": len(initiatives)}
+    return {
+        "main": main[0] if main else {},
+        "parties": parties,
+        "articles": articles,
+        "sections": sections,
+        "signatories": signatories,
+        "initiative_count": len(initiatives),
+    }
 
 
 async def _initiative(ctx: ServerContext, iri: str) -> dict[str, Any]:
-    main = await select(ctx, f"""SELECT ?title ?id ?content ?pillar ?pillar_ja ?cat ?cat_ja ?agreement ?agreement_ja ?first ?last {{
-      <{iri}> dct:title ?title . OPTIONAL {{ <{iri}> dct:identifier ?id }} OPTIONAL {{ <{iri}> renkei:content ?content }}
-      OPTIONAL {{ <{iri}> renkei:pillar ?pillar OPTIONAL {{ ?pillar skos:prefLabel ?pillar_ja FILTER(LANG(?pillar_ja)='ja') }} }}
-      OPTIONAL {{ <{iri}> renkei:category ?cat OPTIONAL {{ ?cat skos:prefLabel ?cat_ja FILTER(LANG(?cat_ja)='ja') }} }}
+    main = await select(
+        ctx,
+        f"""SELECT ?title ?id ?content ?pillar ?pillar_ja ?cat ?cat_ja ?agreement ?agreement_ja
+      ?first ?last {{
+      <{iri}> dct:title ?title . OPTIONAL {{ <{iri}> dct:identifier ?id }}
+      OPTIONAL {{ <{iri}> renkei:content ?content }}
+      OPTIONAL {{ <{iri}> renkei:pillar ?pillar OPTIONAL {{ ?pillar skos:prefLabel ?pillar_ja
+      FILTER(LANG(?pillar_ja)='ja') }} }}
+      OPTIONAL {{ <{iri}> renkei:category ?cat OPTIONAL {{ ?cat skos:prefLabel ?cat_ja
+      FILTER(LANG(?cat_ja)='ja') }} }}
       OPTIONAL {{ ?agreement renkei:initiative <{iri}> ; eli:title ?agreement_ja }}
       OPTIONAL {{ <{iri}> prov:wasDerivedFrom ?ex . ?ex renkei:firstLine ?first ; renkei:lastLine ?last }}
-    }} LIMIT 1""")
-    roles = await select(ctx, f"""SELECT ?actor ?actor_ja ?text ?lead {{ <{iri}> renkei:role ?r . ?r renkei:actor ?actor .
-      OPTIONAL {{ ?r renkei:text ?text }} OPTIONAL {{ ?r renkei:lead ?lead }} {_label('?actor', 'actor')} }} ORDER BY ?actor""", key=("actor",))
+    }} LIMIT 1""",
+    )
+    roles = await select(
+        ctx,
+        f"""SELECT ?actor ?actor_ja ?text ?lead {{ <{iri}> renkei:role ?r . ?r renkei:actor ?actor .
+      OPTIONAL {{ ?r renkei:text ?text }} OPTIONAL {{ ?r renkei:lead ?lead }} {_label("?actor", "actor")}
+      }} ORDER BY ?actor""",
+        key=("actor",),
+    )
     return {"main": main[0] if main else {}, "roles": roles}
 
 
 async def _municipality(ctx: ServerContext, iri: str) -> dict[str, Any]:
-    main = await select(ctx, f"""SELECT ?code ?sac ?pref ?pref_ja ?label_ja ?label_en {{
-      OPTIONAL {{ <{iri}> renkei:localGovernmentCode ?code }} OPTIONAL {{ <{iri}> renkei:standardAreaCode ?sac }}
-      OPTIONAL {{ <{iri}> renkei:prefecture ?pref {_label('?pref', 'pref')} }} {_label(f'<{iri}>', 'label')} }} LIMIT 1""")
-    agreements = await select(ctx, f"""SELECT ?a ?title ?date {{ ?a renkei:party <{iri}> ; eli:title ?title .
-      OPTIONAL {{ ?a eli:date_document ?date }} }} ORDER BY ?date""")
-    areas = await select(ctx, f"""SELECT ?area ?area_ja ?role ?date {{ ?m org:member <{iri}> ; org:organization ?area .
-      OPTIONAL {{ ?m org:role ?role }} OPTIONAL {{ ?m renkei:agreementDate ?date }} {_label('?area', 'area')} }} ORDER BY ?area""", key=("area",))
+    main = await select(
+        ctx,
+        f"""SELECT ?code ?sac ?pref ?pref_ja ?label_ja ?label_en {{
+      OPTIONAL {{ <{iri}> renkei:localGovernmentCode ?code }}
+      OPTIONAL {{ <{iri}> renkei:standardAreaCode ?sac }}
+      OPTIONAL {{ <{iri}> renkei:prefecture ?pref {_label("?pref", "pref")} }} {_label(f"<{iri}>", "label")}
+      }} LIMIT 1""",
+    )
+    agreements = await select(
+        ctx,
+        f"""SELECT ?a ?title ?date {{ ?a renkei:party <{iri}> ; eli:title ?title .
+      OPTIONAL {{ ?a eli:date_document ?date }} }} ORDER BY ?date""",
+    )
+    areas = await select(
+        ctx,
+        f"""SELECT ?area ?area_ja ?role ?date {{ ?m org:member <{iri}> ; org:organization ?area .
+      OPTIONAL {{ ?m org:role ?role }} OPTIONAL {{ ?m renkei:agreementDate ?date }}
+      {_label("?area", "area")} }} ORDER BY ?area""",
+        key=("area",),
+    )
     return {"main": main[0] if main else {}, "agreements": agreements, "areas": areas}
 
 
 async def _area(ctx: ServerContext, iri: str) -> dict[str, Any]:
     main = await select(ctx, f"SELECT ?label_ja ?label_en {{ {_label(f'<{iri}>', 'label')} }} LIMIT 1")
-    members = await select(ctx, f"""SELECT ?m ?member ?member_ja ?code ?role ?date ?agreement ?source {{
-      <{iri}> org:hasMembership ?m . ?m org:member ?member . OPTIONAL {{ ?member renkei:localGovernmentCode ?code }}
+    members = await select(
+        ctx,
+        f"""SELECT ?m ?member ?member_ja ?code ?role ?date ?agreement ?source {{
+      <{iri}> org:hasMembership ?m . ?m org:member ?member .
+      OPTIONAL {{ ?member renkei:localGovernmentCode ?code }}
       OPTIONAL {{ ?m org:role ?role }} OPTIONAL {{ ?m renkei:agreementDate ?date }}
       OPTIONAL {{ ?m renkei:agreement ?agreement }} OPTIONAL {{ ?m dct:source ?source }}
-      {_label('?member', 'member')} }} ORDER BY DESC(?role = renkei:CentralCityRole) ?date ?code""",
-                           key=("m",))
+      {_label("?member", "member")} }} ORDER BY DESC(?role = renkei:CentralCityRole) ?date ?code""",
+        key=("m",),
+    )
     return {"main": main[0] if main else {}, "members": members}
 
 
 async def _concept(ctx: ServerContext, iri: str) -> dict[str, Any]:
-    main = await select(ctx, f"""SELECT ?notation ?label_ja ?label_en ?definition ?note ?broader ?broader_ja {{
+    main = await select(
+        ctx,
+        f"""SELECT ?notation ?label_ja ?label_en ?definition ?note ?broader ?broader_ja {{
       OPTIONAL {{ <{iri}> skos:notation ?notation }} OPTIONAL {{ <{iri}> skos:definition ?definition }}
       OPTIONAL {{ <{iri}> skos:editorialNote ?note }}
-      OPTIONAL {{ <{iri}> skos:broader ?broader {_label('?broader', 'broader')} }} {_label(f'<{iri}>', 'label')} }} LIMIT 1""")
-    narrower = await select(ctx, f"""SELECT ?c ?notation ?c_ja {{ {{ <{iri}> skos:narrower ?c }} UNION
+      OPTIONAL {{ <{iri}> skos:broader ?broader {_label("?broader", "broader")} }}
+      {_label(f"<{iri}>", "label")} }} LIMIT 1""",
+    )
+    narrower = await select(
+        ctx,
+        f"""SELECT ?c ?notation ?c_ja {{ {{ <{iri}> skos:narrower ?c }} UNION
       {{ ?c skos:broader <{iri}> }} UNION {{ ?c skos:topConceptOf <{iri}> }}
-      OPTIONAL {{ ?c skos:notation ?notation }} {_label('?c', 'c')} }} ORDER BY ?notation""", key=("c",))
-    initiatives = await select(ctx, f"""SELECT DISTINCT ?i ?title ?id ?a ?a_ja {{ ?i renkei:pillar|renkei:category <{iri}> ;
+      OPTIONAL {{ ?c skos:notation ?notation }} {_label("?c", "c")} }} ORDER BY ?notation""",
+        key=("c",),
+    )
+    initiatives = await select(
+        ctx,
+        f"""SELECT DISTINCT ?i ?title ?id ?a ?a_ja {{ ?i renkei:pillar|renkei:category <{iri}> ;
       dct:title ?title . OPTIONAL {{ ?i dct:identifier ?id }}
-      OPTIONAL {{ ?a renkei:initiative ?i ; eli:title ?a_ja }} }} ORDER BY ?a ?id""", key=("i",))
+      OPTIONAL {{ ?a renkei:initiative ?i ; eli:title ?a_ja }} }} ORDER BY ?a ?id""",
+        key=("i",),
+    )
     return {"main": main[0] if main else {}, "narrower": narrower, "initiatives": initiatives}
 
 
-_VIEWS = {"agreement": _agreement, "initiative": _initiative, "municipality": _municipality,
-          "area": _area, "concept": _concept}
+_VIEWS = {
+    "agreement": _agreement,
+    "initiative": _initiative,
+    "municipality": _municipality,
+    "area": _area,
+    "concept": _concept,
+}
 
 
 async def view(ctx: ServerContext, kind: str, iri: str) -> dict[str, Any]:

@@ -15,6 +15,17 @@ from kg.store.guard import CheckedQuery, check_query
 from kg.store.release import Release, open_read_only
 
 __all__ = [
-    "GRAPH_FORMATS", "RESULT_FORMATS", "CheckedQuery", "Format", "QueryKind", "QueryResult", "Release",
-    "by_alias", "check_query", "execute", "formats_for", "open_read_only", "term_to_json",
+    "GRAPH_FORMATS",
+    "RESULT_FORMATS",
+    "CheckedQuery",
+    "Format",
+    "QueryKind",
+    "QueryResult",
+    "Release",
+    "by_alias",
+    "check_query",
+    "execute",
+    "formats_for",
+    "open_read_only",
+    "term_to_json",
 ]

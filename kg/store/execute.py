@@ -50,9 +50,14 @@ def term_to_json(term: Any) -> dict[str, Any]:
             out["datatype"] = term.datatype.value
         return out
     if isinstance(term, ox.Triple):
-        return {"type": "triple", "value": {"subject": term_to_json(term.subject),
-                                            "predicate": term_to_json(term.predicate),
-                                            "object": term_to_json(term.object)}}
+        return {
+            "type": "triple",
+            "value": {
+                "subject": term_to_json(term.subject),
+                "predicate": term_to_json(term.predicate),
+                "object": term_to_json(term.object),
+            },
+        }
     raise QueryError(f"cannot write the term {term!r} in a SPARQL result")
 
 
@@ -68,21 +73,25 @@ def _select(solutions: ox.QuerySolutions, fmt: Format, limit: int) -> tuple[byte
         if len(rows) == limit:
             truncated = True
             break
-        rows.append({name: term_to_json(solution[name]) for name in names
-                     if solution[name] is not None})
-    doc = json.dumps({"head": {"vars": names}, "results": {"bindings": rows}},
-                     ensure_ascii=False, separators=(",", ":")).encode()
+        rows.append({name: term_to_json(solution[name]) for name in names if solution[name] is not None})
+    doc = json.dumps(
+        {"head": {"vars": names}, "results": {"bindings": rows}}, ensure_ascii=False, separators=(",", ":")
+    ).encode()
     if fmt.name != "json":
         # pyoxigraph's own writers for XML/CSV/TSV, fed the capped JSON: one encoder to trust.
         parsed = ox.parse_query_results(doc, format=ox.QueryResultsFormat.JSON)
-        doc = parsed.serialize(format=fmt.results_format)
+        doc = parsed.serialize(format=fmt.results_format) or b""
     return doc, len(rows), truncated
 
 
 def _used_prefixes(triples: Sequence[ox.Triple]) -> dict[str, str]:
     """The project prefixes that some IRI in ``triples`` starts with (no noise in small answers)."""
-    iris = {t.value for triple in triples for t in (triple.subject, triple.predicate, triple.object)
-            if isinstance(t, ox.NamedNode)}
+    iris = {
+        t.value
+        for triple in triples
+        for t in (triple.subject, triple.predicate, triple.object)
+        if isinstance(t, ox.NamedNode)
+    }
     iris |= {t.datatype.value for triple in triples for t in (triple.object,) if isinstance(t, ox.Literal)}
     return {p: ns for p, ns in PREFIXES.items() if any(iri.startswith(ns) for iri in iris)}
 
@@ -100,9 +109,16 @@ def _graph(triples: Iterable[ox.Triple], fmt: Format, limit: int) -> tuple[bytes
     return body or b"", len(kept), truncated
 
 
-def execute(store: ox.Store, query: CheckedQuery, fmt: Format, *, limit: int,
-            default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = (),
-            base_iri: str | None = None) -> QueryResult:
+def execute(
+    store: ox.Store,
+    query: CheckedQuery,
+    fmt: Format,
+    *,
+    limit: int,
+    default_graphs: Sequence[str] = (),
+    named_graphs: Sequence[str] = (),
+    base_iri: str | None = None,
+) -> QueryResult:
     """Run ``query``; the default graph is the union of all named graphs unless the protocol
     (``default-graph-uri``) or the query (``FROM``) says otherwise (SPARQL 1.1 Protocol §2.1.4:
     the protocol's dataset wins over the query's)."""
@@ -124,8 +140,8 @@ def execute(store: ox.Store, query: CheckedQuery, fmt: Format, *, limit: int,
     try:
         result = store.query(query.text, **kwargs)
         if isinstance(result, ox.QueryBoolean):
-            return QueryResult(result.serialize(format=fmt.results_format), fmt.media_type,
-                               query.kind, 1, False, limit)
+            body = result.serialize(format=fmt.results_format) or b""
+            return QueryResult(body, fmt.media_type, query.kind, 1, False, limit)
         if isinstance(result, ox.QuerySolutions):
             body, count, truncated = _select(result, fmt, limit)
         else:

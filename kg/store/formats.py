@@ -7,14 +7,14 @@ SPARQLWrapper and browsers send, the CLI's ``--format`` and the dump file names.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 import pyoxigraph as ox
 
 __all__ = ["GRAPH_FORMATS", "RESULT_FORMATS", "Format", "QueryKind", "by_alias", "formats_for"]
 
 
-class QueryKind(str, Enum):
+class QueryKind(StrEnum):
     """The four SPARQL query forms (SPARQL 1.1 Query §10); they decide which formats apply."""
 
     SELECT = "SELECT"
@@ -53,28 +53,54 @@ class Format:
 # Order is preference: the first is what a client gets for */* (SPARQL 1.1 Protocol §2.1.6 leaves
 # the choice to the server; JSON and Turtle are what most clients read best).
 RESULT_FORMATS: tuple[Format, ...] = (
-    Format("json", "application/sparql-results+json", "srj",
-           ("application/json", "text/javascript", "application/javascript"), ("json", "srj")),
-    Format("xml", "application/sparql-results+xml", "srx",
-           ("application/xml", "text/xml"), ("xml", "srx")),
+    Format(
+        "json",
+        "application/sparql-results+json",
+        "srj",
+        ("application/json", "text/javascript", "application/javascript"),
+        ("json", "srj"),
+    ),
+    Format("xml", "application/sparql-results+xml", "srx", ("application/xml", "text/xml"), ("xml", "srx")),
     Format("csv", "text/csv", "csv", (), ("csv",)),
     Format("tsv", "text/tab-separated-values", "tsv", (), ("tsv", "tab")),
 )
 GRAPH_FORMATS: tuple[Format, ...] = (
-    Format("turtle", "text/turtle", "ttl", ("application/turtle", "application/x-turtle"),
-           ("turtle", "ttl", "n3", "text/n3")),
-    Format("ntriples", "application/n-triples", "nt", ("text/plain",),
-           ("ntriples", "n-triples", "nt")),
-    Format("jsonld", "application/ld+json", "jsonld", ("application/x-json+ld", "application/json"),
-           ("jsonld", "json-ld", "json")),
-    Format("rdfxml", "application/rdf+xml", "rdf", ("application/xml", "text/xml"),
-           ("rdfxml", "rdf+xml", "rdf", "xml", "owl")),
+    Format(
+        "turtle",
+        "text/turtle",
+        "ttl",
+        ("application/turtle", "application/x-turtle"),
+        ("turtle", "ttl", "n3", "text/n3"),
+    ),
+    Format("ntriples", "application/n-triples", "nt", ("text/plain",), ("ntriples", "n-triples", "nt")),
+    Format(
+        "jsonld",
+        "application/ld+json",
+        "jsonld",
+        ("application/x-json+ld", "application/json"),
+        ("jsonld", "json-ld", "json"),
+    ),
+    Format(
+        "rdfxml",
+        "application/rdf+xml",
+        "rdf",
+        ("application/xml", "text/xml"),
+        ("rdfxml", "rdf+xml", "rdf", "xml", "owl"),
+    ),
 )
 
-_RESULTS = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
-            "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}
-_RDF = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
-        "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML}
+_RESULTS = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
+_RDF = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+}
 
 
 def formats_for(kind: QueryKind) -> tuple[Format, ...]:

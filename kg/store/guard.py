@@ -36,8 +36,9 @@ _TOKEN = re.compile(
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 # SPARQL 1.1 Update operations (§3): none of these words is a keyword or built-in of the query
 # language, so any of them outside strings, IRIs and comments means the text is an update.
-_UPDATE_WORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE",
-                           "COPY", "WITH"})
+_UPDATE_WORDS = frozenset(
+    {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
+)
 _FORMS = {k.value: k for k in QueryKind}
 
 
@@ -107,11 +108,14 @@ def check_query(text: str, known_graphs: Collection[str] | None = None) -> Check
         word = tok.text.upper()
         nxt = tokens[i + 1] if i + 1 < len(tokens) else None
         if word in _UPDATE_WORDS:
-            raise QueryRefused(f"SPARQL Update ({word}) is not allowed: this endpoint is read-only",
-                               where=f"line {tok.line}")
+            raise QueryRefused(
+                f"SPARQL Update ({word}) is not allowed: this endpoint is read-only", where=f"line {tok.line}"
+            )
         if word == "SERVICE":
-            raise QueryRefused("SERVICE is not allowed: this endpoint never queries other endpoints",
-                               where=f"line {tok.line}")
+            raise QueryRefused(
+                "SERVICE is not allowed: this endpoint never queries other endpoints",
+                where=f"line {tok.line}",
+            )
         if word == "PREFIX" and nxt is not None and i + 2 < len(tokens):
             iri = _resolve(tokens[i + 2], prefixes, base)
             if nxt.kind == "pname" and iri is not None:
@@ -134,5 +138,6 @@ def check_query(text: str, known_graphs: Collection[str] | None = None) -> Check
                 raise QueryRefused(
                     f"FROM <{iri}>: no such graph in this dataset; the endpoint never fetches or "
                     "reads anything outside its store (list the graphs with "
-                    "SELECT DISTINCT ?g { GRAPH ?g {} })")
+                    "SELECT DISTINCT ?g { GRAPH ?g {} })"
+                )
     return CheckedQuery(text, kind, tuple(froms), tuple(named))

@@ -34,7 +34,7 @@ class Release:
 
     @classmethod
     def open(cls, path: Path) -> Release:
-        """Read ``path/manifest.json`` (a store without one, e.g. ``kg serve --store``, gets a minimal one)."""
+        """Read ``path/manifest.json``; a bare store (``kg serve --store``) gets an empty manifest."""
         path = path.resolve()
         if (path / "manifest.json").is_file():
             try:

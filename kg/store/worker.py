@@ -59,9 +59,15 @@ def serve_jobs(store_path: str, conn: Connection) -> None:
             reply = startup_error
         else:
             try:
-                reply = execute(store, job.query, job.fmt, limit=job.limit,
-                                default_graphs=job.default_graphs, named_graphs=job.named_graphs,
-                                base_iri=job.base_iri)
+                reply = execute(
+                    store,
+                    job.query,
+                    job.fmt,
+                    limit=job.limit,
+                    default_graphs=job.default_graphs,
+                    named_graphs=job.named_graphs,
+                    base_iri=job.base_iri,
+                )
             except KgError as e:
                 reply = Failure(type(e).__name__, str(e))
             except Exception as e:  # noqa: BLE001 — a bug must not kill the worker silently

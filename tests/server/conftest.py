@@ -54,13 +54,35 @@ def free_port() -> int:
 def start_server(build_dir: Path, **env: str) -> Iterator[Server]:
     """Run ``uvicorn kg.server.app:create_app --factory`` on a free loopback port until torn down."""
     port = free_port()
-    environ = {**os.environ, "KG_BUILD_DIR": str(build_dir), "KG_QUERY_TIMEOUT": str(TIMEOUT_S),
-               "KG_RESULT_LIMIT": str(RESULT_LIMIT), "KG_MAX_BODY_BYTES": str(MAX_BODY), "KG_WORKERS": "2",
-               **env}
+    environ = {
+        **os.environ,
+        "KG_BUILD_DIR": str(build_dir),
+        "KG_QUERY_TIMEOUT": str(TIMEOUT_S),
+        "KG_RESULT_LIMIT": str(RESULT_LIMIT),
+        "KG_MAX_BODY_BYTES": str(MAX_BODY),
+        "KG_WORKERS": "2",
+        **env,
+    }
     log = (build_dir / f"server-{port}.log").open("wb")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "kg.server.app:create_app", "--factory", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning"], env=environ, cwd=ROOT, stdout=log, stderr=log)
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "kg.server.app:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        env=environ,
+        cwd=ROOT,
+        stdout=log,
+        stderr=log,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
@@ -109,8 +131,13 @@ def make_release(build: Path, trig: bytes, version: str, graphs: dict[str, bytes
         store.load(trig, format=ox.RdfFormat.TRIG)
     for name, nt in (graphs or {}).items():
         store.load(nt, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(name))
-    manifest = {"version": version, "created": "2026-01-02T03:04:05+00:00",
-                "base_iri": "https://w3id.org/renkei/", "graphs": {}, "sources": []}
+    manifest = {
+        "version": version,
+        "created": "2026-01-02T03:04:05+00:00",
+        "base_iri": "https://w3id.org/renkei/",
+        "graphs": {},
+        "sources": [],
+    }
     publish(store, release, manifest, Settings(build_dir=build))
     manifest["quads"] = len(store)
     store.flush()

@@ -9,6 +9,7 @@ Screenshots go to a temporary folder, or to ``$KG_SCREENSHOTS_DIR`` when set —
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -34,9 +35,19 @@ def browser() -> Iterator[Any]:
     profile = tempfile.mkdtemp(prefix="kg-chromium-")
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-                 f"--user-data-dir={profile}", "--window-size=1280,900", "--lang=ja"):
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        f"--user-data-dir={profile}",
+        "--window-size=1280,900",
+        "--lang=ja",
+    ):
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service(executable_path=str(DRIVER)), options=options)
     driver.set_page_load_timeout(30)
@@ -72,12 +83,14 @@ def test_a_query_run_from_the_page_shows_results(server: Server, browser: Any, s
     editor = browser.find_elements(By.CSS_SELECTOR, ".CodeMirror")
     assert editor, "the editor (CodeMirror from npm ci --prefix kg/server) is loaded without a CDN"
     browser.find_element(By.ID, "run").click()
-    WebDriverWait(browser, 20).until(ec.presence_of_element_located((By.CSS_SELECTOR, "table.results-table tbody tr")))
+    WebDriverWait(browser, 20).until(
+        ec.presence_of_element_located((By.CSS_SELECTOR, "table.results-table tbody tr"))
+    )
     rows = browser.find_elements(By.CSS_SELECTOR, "table.results-table tbody tr")
     assert len(rows) >= 1
     link = rows[0].find_element(By.CSS_SELECTOR, "a")
     assert link.get_attribute("href").startswith(server.url + "/id/agreement/")
-    assert "rows" in browser.find_element(By.ID, "status").text
+    assert re.fullmatch(r"\d+ rows? \(\d+ ms\)", browser.find_element(By.ID, "status").text)
     downloads = browser.find_elements(By.CSS_SELECTOR, "#downloads [data-kind=table] a")
     assert {a.text for a in downloads} == {"JSON", "XML", "CSV", "TSV"}
     _full_page(browser, shots / "query-page.png")
@@ -93,7 +106,9 @@ def test_an_example_query_runs_when_picked(server: Server, browser: Any) -> None
         pytest.xfail("queries/ holds no example yet")
     examples[0].click()
     WebDriverWait(browser, 20).until(lambda d: d.find_element(By.ID, "status").text not in ("", "Running…"))
-    assert not browser.find_elements(By.CSS_SELECTOR, "pre.error"), browser.find_element(By.ID, "results").text
+    assert not browser.find_elements(By.CSS_SELECTOR, "pre.error"), browser.find_element(
+        By.ID, "results"
+    ).text
 
 
 def test_the_page_works_without_the_editor_library(server: Server, browser: Any) -> None:
@@ -111,7 +126,9 @@ def test_the_page_works_without_the_editor_library(server: Server, browser: Any)
         area.clear()
         area.send_keys("SELECT ?g WHERE { GRAPH ?g { } }")
         browser.find_element(By.ID, "run").click()
-        WebDriverWait(browser, 20).until(ec.presence_of_element_located((By.CSS_SELECTOR, "table.results-table tbody tr")))
+        WebDriverWait(browser, 20).until(
+            ec.presence_of_element_located((By.CSS_SELECTOR, "table.results-table tbody tr"))
+        )
     finally:
         browser.execute_cdp_cmd("Network.setBlockedURLs", {"urls": []})
 

@@ -40,8 +40,11 @@ def test_query_string_keeps_repeated_parameters_in_order() -> None:
     assert params.one("query") == "ASK {}"
 
 
-@pytest.mark.parametrize("raw", ["query=%ZZ", "query=%4", "query=%FF%FE", "query=%C3"],
-                         ids=["not_hex", "truncated_escape", "invalid_utf8", "cut_utf8_sequence"])
+@pytest.mark.parametrize(
+    "raw",
+    ["query=%ZZ", "query=%4", "query=%FF%FE", "query=%C3"],
+    ids=["not_hex", "truncated_escape", "invalid_utf8", "cut_utf8_sequence"],
+)
 def test_bad_percent_encoding_or_utf8_is_an_input_error(raw: str) -> None:
     with pytest.raises(InputError):
         parse_urlencoded(raw)

@@ -13,13 +13,18 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from tests.server.conftest import AGREEMENT, Server
+from tests.server.conftest import Server
 
 BASE = "https://w3id.org/renkei/"
 PAGES = {
-    "agreement": ("/id/agreement/072036-072109-2019-10-18", ["郡山市と二本松市との連携中枢都市圏形成に係る連携協約",
-                                                            "第3条", "I C T インフラの整備", "主体的に"]),
-    "initiative": ("/id/agreement/072036-072109-2019-10-18/initiative/3-8", ["I C T インフラの整備", "二本松市"]),
+    "agreement": (
+        "/id/agreement/072036-072109-2019-10-18",
+        ["郡山市と二本松市との連携中枢都市圏形成に係る連携協約", "第3条", "I C T インフラの整備", "主体的に"],
+    ),
+    "initiative": (
+        "/id/agreement/072036-072109-2019-10-18/initiative/3-8",
+        ["I C T インフラの整備", "二本松市"],
+    ),
     "municipality": ("/id/municipality/072109", ["二本松市", "072109", "こおりやま広域連携中枢都市圏"]),
     "area": ("/id/area/koriyama", ["こおりやま広域連携中枢都市圏", "郡山市", "二本松市"]),
     "concept": ("/id/framework/3", ["圏域全体の生活関連機能サービスの向上", "I C T インフラの整備"]),
@@ -75,8 +80,12 @@ def test_browser_gets_an_html_page_with_its_data(server: Server, path: str, text
     assert scan.html_lang == "ja" and "en" in scan.langs and scan.viewport
     data = rdflib.Graph().parse(data=scan.jsonld[0], format="json-ld")
     assert (rdflib.URIRef(BASE + path.lstrip("/")), None, None) in data
-    assert set(scan.alternates) == {"text/turtle", "application/n-triples", "application/ld+json",
-                                    "application/rdf+xml"}
+    assert set(scan.alternates) == {
+        "text/turtle",
+        "application/n-triples",
+        "application/ld+json",
+        "application/rdf+xml",
+    }
     for media, href in scan.alternates.items():
         assert server.get(href).headers["content-type"].split(";")[0] == media
 
@@ -88,9 +97,12 @@ def test_agreement_annex_table_shows_both_roles_and_the_lead_mark(server: Server
     assert re.search(r'class="prov"[^>]*>L\d+', html), "provenance lines are shown"
 
 
-FORMATS = {"text/turtle": ("ttl", ox.RdfFormat.TURTLE), "application/n-triples": ("nt", ox.RdfFormat.N_TRIPLES),
-           "application/ld+json": ("jsonld", ox.RdfFormat.JSON_LD),
-           "application/rdf+xml": ("rdf", ox.RdfFormat.RDF_XML)}
+FORMATS = {
+    "text/turtle": ("ttl", ox.RdfFormat.TURTLE),
+    "application/n-triples": ("nt", ox.RdfFormat.N_TRIPLES),
+    "application/ld+json": ("jsonld", ox.RdfFormat.JSON_LD),
+    "application/rdf+xml": ("rdf", ox.RdfFormat.RDF_XML),
+}
 
 
 @pytest.mark.parametrize("media_type", FORMATS)
@@ -98,7 +110,11 @@ FORMATS = {"text/turtle": ("ttl", ox.RdfFormat.TURTLE), "application/n-triples":
 def test_program_gets_rdf_by_accept_and_by_extension(server: Server, media_type: str, how: str) -> None:
     path = "/id/municipality/072036"
     ext, fmt = FORMATS[media_type]
-    r = server.get(f"{path}.{ext}") if how == "extension" else server.get(path, headers={"Accept": media_type})
+    r = (
+        server.get(f"{path}.{ext}")
+        if how == "extension"
+        else server.get(path, headers={"Accept": media_type})
+    )
     assert r.status_code == 200
     assert r.headers["content-type"].split(";")[0] == media_type
     triples = list(ox.parse(r.content, format=fmt))
@@ -121,7 +137,7 @@ def test_every_iri_minted_under_id_resolves(server: Server) -> None:
     assert len(rows) >= 6
     for row in rows:
         iri = row["one"]["value"].split("#")[0]
-        r = server.get("/" + iri[len(BASE):], headers={"Accept": "text/turtle"})
+        r = server.get("/" + iri[len(BASE) :], headers={"Accept": "text/turtle"})
         assert r.status_code == 200, iri
 
 
@@ -145,18 +161,28 @@ def test_dumps_over_http_parse_to_the_store_content(server: Server) -> None:
     dataset = ox.Dataset(ox.parse(nq, format=ox.RdfFormat.N_QUADS))
     manifest = json.loads((server.release / "manifest.json").read_text(encoding="utf-8"))
     count = "SELECT (COUNT(*) AS ?n) { GRAPH <https://w3id.org/renkei/graph/catalog> { ?s ?p ?o } }"
-    catalog = int(server.get("/sparql", params={"query": count}).json()["results"]["bindings"][0]["n"]["value"])
+    catalog = int(
+        server.get("/sparql", params={"query": count}).json()["results"]["bindings"][0]["n"]["value"]
+    )
     assert catalog > 0
     assert len(dataset) == manifest["quads"] - catalog
 
 
-@pytest.mark.parametrize(("path", "media_type"), [
-    ("/catalog", "text/turtle"), ("/catalog", "application/rdf+xml"), ("/catalog", "application/ld+json"),
-    ("/.well-known/void", "text/turtle")])
+@pytest.mark.parametrize(
+    ("path", "media_type"),
+    [
+        ("/catalog", "text/turtle"),
+        ("/catalog", "application/rdf+xml"),
+        ("/catalog", "application/ld+json"),
+        ("/.well-known/void", "text/turtle"),
+    ],
+)
 def test_catalogue_by_accept(server: Server, path: str, media_type: str) -> None:
     r = server.get(path, headers={"Accept": media_type})
     assert r.status_code == 200 and r.headers["content-type"].split(";")[0] == media_type
-    fmt = {"text/turtle": "turtle", "application/rdf+xml": "xml", "application/ld+json": "json-ld"}[media_type]
+    fmt = {"text/turtle": "turtle", "application/rdf+xml": "xml", "application/ld+json": "json-ld"}[
+        media_type
+    ]
     g = rdflib.Graph().parse(data=r.content, format=fmt)
     dcat = rdflib.Namespace("http://www.w3.org/ns/dcat#")
     assert (None, rdflib.RDF.type, dcat.DataService) in g
@@ -164,7 +190,9 @@ def test_catalogue_by_accept(server: Server, path: str, media_type: str) -> None
     for name, n in size.items():
         assert n == len(server.get("/dumps/" + name).content), name
     checksum = rdflib.URIRef("http://spdx.org/rdf/terms#checksumValue")
-    assert hashlib.sha256(server.get("/dumps/dataset.ttl").content).hexdigest() in {str(o) for o in g.objects(None, checksum)}
+    assert hashlib.sha256(server.get("/dumps/dataset.ttl").content).hexdigest() in {
+        str(o) for o in g.objects(None, checksum)
+    }
 
 
 def test_health_reports_the_release(server: Server) -> None:
@@ -192,8 +220,11 @@ def test_validate_a_text_gives_the_same_report_as_kg_validate(server: Server, tm
 
     source = SAMPLES / "koriyama-nihonmatsu-2019.txt"
     assert source.is_file()
-    r = server.post("/validate?name=koriyama-nihonmatsu-2019", content=source.read_bytes(),
-                    headers={"Content-Type": "text/plain", "Accept": "application/json"})
+    r = server.post(
+        "/validate?name=koriyama-nihonmatsu-2019",
+        content=source.read_bytes(),
+        headers={"Content-Type": "text/plain", "Accept": "application/json"},
+    )
     assert r.status_code == 200, r.text
     local = tmp_path / "koriyama-nihonmatsu-2019.txt"
     local.write_bytes(source.read_bytes())

@@ -57,7 +57,9 @@ def load_manifest() -> tuple[list[Entry], dict[str, Path]]:
     entries, graphs = [], {}
     for node in _list(g, g.value(manifest, MF.entries)):
         for data in g.objects(node, UT.graphData):
-            graphs[str(g.value(data, rdflib.RDFS.label))] = Path(str(g.value(data, UT.graph)).removeprefix("file://"))
+            graphs[str(g.value(data, rdflib.RDFS.label))] = Path(
+                str(g.value(data, UT.graph)).removeprefix("file://")
+            )
         requests = []
         for req in _list(g, g.value(g.value(node, MF.action), HT.requests)):
             body = g.value(req, HT.body)
@@ -69,11 +71,17 @@ def load_manifest() -> tuple[list[Entry], dict[str, Path]]:
             resp = g.value(req, HT.resp)
             boolean = g.value(resp, MF.expectedBoolean)
             fmt = g.value(resp, MF.expectedFormat)
-            requests.append(Request(
-                str(g.value(req, HT.methodName)), str(g.value(req, HT.absolutePath)).replace("/sparql/", "/sparql", 1),
-                str(g.value(body, CNT.chars)).encode(encoding.lower()) if body else None, headers,
-                tuple(sorted(str(s).removeprefix(HTS) for s in g.objects(resp, MF.expectedStatus))),
-                None if boolean is None else bool(boolean.toPython()), None if fmt is None else str(fmt)))
+            requests.append(
+                Request(
+                    str(g.value(req, HT.methodName)),
+                    str(g.value(req, HT.absolutePath)).replace("/sparql/", "/sparql", 1),
+                    str(g.value(body, CNT.chars)).encode(encoding.lower()) if body else None,
+                    headers,
+                    tuple(sorted(str(s).removeprefix(HTS) for s in g.objects(resp, MF.expectedStatus))),
+                    None if boolean is None else bool(boolean.toPython()),
+                    None if fmt is None else str(fmt),
+                )
+            )
         name = str(node).rsplit("#", 1)[1]
         entries.append(Entry(name, str(g.value(node, MF.name)), tuple(requests)))
     return entries, graphs
@@ -95,8 +103,12 @@ def protocol_server(tmp_path_factory: pytest.TempPathFactory, release_factory: A
     yield from start_server(build, KG_WORKERS="1")
 
 
-TABULAR = {"application/sparql-results+json", "application/sparql-results+xml", "text/csv",
-           "text/tab-separated-values"}
+TABULAR = {
+    "application/sparql-results+json",
+    "application/sparql-results+xml",
+    "text/csv",
+    "text/tab-separated-values",
+}
 RDF = {"text/turtle", "application/n-triples", "application/rdf+xml", "application/ld+json"}
 BOOLEAN = {"application/sparql-results+json", "application/sparql-results+xml"}
 
@@ -105,8 +117,13 @@ BOOLEAN = {"application/sparql-results+json", "application/sparql-results+xml"}
 def test_protocol(protocol_server: Server, entry: Entry) -> None:
     is_update = "update" in entry.name
     for request in entry.requests[:1] if is_update else entry.requests:
-        r = httpx.request(request.method, protocol_server.url + request.path, content=request.body,
-                          headers=request.headers, timeout=30)
+        r = httpx.request(
+            request.method,
+            protocol_server.url + request.path,
+            content=request.body,
+            headers=request.headers,
+            timeout=30,
+        )
         family = f"{r.status_code // 100}xx"
         if is_update:
             assert family == "4xx", f"{entry.title}: an update must be refused, got {r.status_code} {r.text}"
@@ -120,5 +137,8 @@ def test_protocol(protocol_server: Server, entry: Entry) -> None:
         elif request.fmt == "boolean":
             assert media in BOOLEAN
         if request.boolean is not None:
-            assert (r.json()["boolean"] if media.endswith("json") else
-                    f"<boolean>{str(request.boolean).lower()}</boolean>" in r.text) in (request.boolean, True)
+            assert (
+                r.json()["boolean"]
+                if media.endswith("json")
+                else f"<boolean>{str(request.boolean).lower()}</boolean>" in r.text
+            ) in (request.boolean, True)

@@ -36,7 +36,9 @@ def canonical(quads: list[ox.Quad]) -> ox.Dataset:
 
 @pytest.mark.parametrize("dump", DUMPS, ids=[d.name for d in DUMPS])
 @pytest.mark.parametrize("gz", [False, True], ids=["plain", "gzip"])
-def test_dump_parses_back_to_the_same_data_with_pyoxigraph(fixture_release: Path, dump: object, gz: bool) -> None:
+def test_dump_parses_back_to_the_same_data_with_pyoxigraph(
+    fixture_release: Path, dump: object, gz: bool
+) -> None:
     assert hasattr(dump, "name")
     path = fixture_release / "dumps" / (dump.name + (".gz" if gz else ""))  # type: ignore[attr-defined]
     data = gzip.decompress(path.read_bytes()) if gz else path.read_bytes()
@@ -51,8 +53,13 @@ def test_dump_parses_back_to_the_same_data_with_pyoxigraph(fixture_release: Path
 
 @pytest.mark.parametrize("dump", DUMPS, ids=[d.name for d in DUMPS])
 def test_dump_parses_back_to_the_same_data_with_rdflib(fixture_release: Path, dump: object) -> None:
-    rdflib_format = {"dataset.ttl": "turtle", "dataset.nt": "nt", "dataset.nq": "nquads",
-                     "dataset.trig": "trig", "dataset.jsonld": "json-ld"}[dump.name]  # type: ignore[attr-defined]
+    rdflib_format = {
+        "dataset.ttl": "turtle",
+        "dataset.nt": "nt",
+        "dataset.nq": "nquads",
+        "dataset.trig": "trig",
+        "dataset.jsonld": "json-ld",
+    }[dump.name]  # type: ignore[attr-defined]
     path = fixture_release / "dumps" / dump.name  # type: ignore[attr-defined]
     expected = rdflib.Dataset()
     expected.parse(data="".join(str(q) + " .\n" for q in published_quads(fixture_release)), format="nquads")

@@ -34,15 +34,27 @@ def _requests(text: str) -> dict[str, dict[str, object]]:
         "get_update": {"method": "GET", "params": {"update": text}},
         "post_form_query": {"method": "POST", "data": {"query": text}},
         "post_form_update": {"method": "POST", "data": {"update": text}},
-        "post_sparql_query": {"method": "POST", "content": text.encode(),
-                              "headers": {"Content-Type": "application/sparql-query"}},
-        "post_sparql_update": {"method": "POST", "content": text.encode(),
-                               "headers": {"Content-Type": "application/sparql-update"}},
+        "post_sparql_query": {
+            "method": "POST",
+            "content": text.encode(),
+            "headers": {"Content-Type": "application/sparql-query"},
+        },
+        "post_sparql_update": {
+            "method": "POST",
+            "content": text.encode(),
+            "headers": {"Content-Type": "application/sparql-update"},
+        },
     }
 
 
-ROUTES = ["get_query", "get_update", "post_form_query", "post_form_update", "post_sparql_query",
-          "post_sparql_update"]
+ROUTES = [
+    "get_query",
+    "get_update",
+    "post_form_query",
+    "post_form_update",
+    "post_sparql_query",
+    "post_sparql_update",
+]
 
 
 @pytest.mark.parametrize("route", ROUTES)
@@ -55,7 +67,9 @@ def test_updates_are_refused_on_every_route(server: Server, update: str, route: 
 
 
 def test_the_data_is_unchanged_after_every_refusal(server: Server) -> None:
-    r = server.get("/sparql", params={"query": "ASK { GRAPH <https://w3id.org/renkei/graph/areas> { ?s ?p ?o } }"})
+    r = server.get(
+        "/sparql", params={"query": "ASK { GRAPH <https://w3id.org/renkei/graph/areas> { ?s ?p ?o } }"}
+    )
     assert r.json()["boolean"] is True
 
 
@@ -98,8 +112,9 @@ FETCHERS = {
 
 
 @pytest.mark.parametrize("query", FETCHERS.values(), ids=FETCHERS.keys())
-def test_no_query_makes_the_server_fetch_anything(server: Server, canary: tuple[str, list[object]],
-                                                   query: str) -> None:
+def test_no_query_makes_the_server_fetch_anything(
+    server: Server, canary: tuple[str, list[object]], query: str
+) -> None:
     url, hits = canary
     r = server.get("/sparql", params={"query": query.format(url=url)})
     assert r.status_code == 400, r.text
@@ -108,11 +123,19 @@ def test_no_query_makes_the_server_fetch_anything(server: Server, canary: tuple[
     assert hits == []
 
 
-def test_protocol_graph_parameters_never_fetch_either(server: Server, canary: tuple[str, list[object]]) -> None:
+def test_protocol_graph_parameters_never_fetch_either(
+    server: Server, canary: tuple[str, list[object]]
+) -> None:
     """default-graph-uri / named-graph-uri name graphs of the store; an unknown one is just empty."""
     url, hits = canary
-    r = server.get("/sparql", params={"query": "SELECT * { ?s ?p ?o }", "default-graph-uri": url + "/g",
-                                      "named-graph-uri": "file:///etc/passwd"})
+    r = server.get(
+        "/sparql",
+        params={
+            "query": "SELECT * { ?s ?p ?o }",
+            "default-graph-uri": url + "/g",
+            "named-graph-uri": "file:///etc/passwd",
+        },
+    )
     assert r.status_code == 200
     assert r.json()["results"]["bindings"] == []
     time.sleep(0.3)
@@ -140,8 +163,9 @@ def test_a_slow_query_times_out_while_another_client_is_answered(server: Server)
     assert server.get("/sparql", params={"query": "ASK {}"}).status_code == 200
 
 
-@pytest.mark.parametrize("query", ["SELECT * { ?s ?p ?o }", "CONSTRUCT WHERE { ?s ?p ?o }"],
-                         ids=["select", "construct"])
+@pytest.mark.parametrize(
+    "query", ["SELECT * { ?s ?p ?o }", "CONSTRUCT WHERE { ?s ?p ?o }"], ids=["select", "construct"]
+)
 def test_results_are_capped_and_the_cap_is_announced(server: Server, query: str) -> None:
     r = server.get("/sparql", params={"query": query}, headers={"Accept": "application/n-triples, text/csv"})
     assert r.status_code == 200
@@ -163,8 +187,11 @@ def test_an_uncut_result_says_it_was_not_cut(server: Server) -> None:
 @pytest.mark.parametrize("path", ["/sparql", "/validate"])
 def test_bodies_over_the_limit_are_413(server: Server, path: str) -> None:
     body = b"ASK {} #" + b"x" * (MAX_BODY + 10)
-    r = server.post(path, content=body, headers={"Content-Type": "application/sparql-query"
-                                                 if path == "/sparql" else "text/plain"})
+    r = server.post(
+        path,
+        content=body,
+        headers={"Content-Type": "application/sparql-query" if path == "/sparql" else "text/plain"},
+    )
     assert r.status_code == 413
     assert "KG_MAX_BODY_BYTES" in r.text
 
@@ -175,8 +202,12 @@ def test_chunked_body_over_the_limit_is_413(server: Server) -> None:
         for _ in range(20):
             yield b"x" * (MAX_BODY // 10)
 
-    r = httpx.post(server.url + "/sparql", content=chunks(), timeout=30,
-                   headers={"Content-Type": "application/sparql-query"})
+    r = httpx.post(
+        server.url + "/sparql",
+        content=chunks(),
+        timeout=30,
+        headers={"Content-Type": "application/sparql-query"},
+    )
     assert r.status_code == 413
 
 
@@ -200,7 +231,9 @@ def test_malformed_input_is_400_with_the_reason(server: Server, params: object, 
 
 
 def test_non_utf8_query_body_is_refused(server: Server) -> None:
-    r = server.post("/sparql", content="ASK {}".encode("utf-16"), headers={"Content-Type": "application/sparql-query"})
+    r = server.post(
+        "/sparql", content="ASK {}".encode("utf-16"), headers={"Content-Type": "application/sparql-query"}
+    )
     assert r.status_code == 400
     assert "UTF-8" in r.text
 
@@ -225,9 +258,15 @@ def test_odd_requests_never_give_a_500(server: Server, path: str) -> None:
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(text=st.lists(st.sampled_from(list("SELECTASK{}?<>:\"'#.;*()\\u \n郡山") + ["SERVICE", "FROM", "SELECT",
-                                                                               "ASK", "GRAPH", "%", "\x00"]),
-                    max_size=40).map("".join))
+@given(
+    text=st.lists(
+        st.sampled_from(
+            list("SELECTASK{}?<>:\"'#.;*()\\u \n郡山")
+            + ["SERVICE", "FROM", "SELECT", "ASK", "GRAPH", "%", "\x00"]
+        ),
+        max_size=40,
+    ).map("".join)
+)
 def test_no_query_text_gives_a_500(server: Server, text: str) -> None:
     r = server.get("/sparql", params={"query": text})
     assert r.status_code in (200, 400, 503), r.text

@@ -19,8 +19,11 @@ PREFIXES = """PREFIX renkei: <https://w3id.org/renkei/ns#>
 PREFIX eli: <http://data.europa.eu/eli/ontology#>
 PREFIX dct: <http://purl.org/dc/terms/>
 """
-INITIATIVES = PREFIXES + f"""SELECT ?i ?title WHERE {{ <{AGREEMENT}> renkei:initiative ?i . ?i dct:title ?title }}
+INITIATIVES = (
+    PREFIXES
+    + f"""SELECT ?i ?title WHERE {{ <{AGREEMENT}> renkei:initiative ?i . ?i dct:title ?title }}
 ORDER BY ?i"""
+)
 CONSTRUCT = PREFIXES + f"CONSTRUCT {{ <{AGREEMENT}> eli:title ?t }} WHERE {{ <{AGREEMENT}> eli:title ?t }}"
 TITLE = "郡山市と二本松市との連携中枢都市圏形成に係る連携協約"
 
@@ -38,7 +41,9 @@ def test_sparqlwrapper_reads_json_results(server: Server, method: str) -> None:
     sparql.setQuery(INITIATIVES)
     rows = sparql.queryAndConvert()["results"]["bindings"]  # type: ignore[index]
     assert len(rows) >= 19
-    assert {"type": "literal", "value": "I C T インフラの整備", "xml:lang": "ja"} in [r["title"] for r in rows]
+    assert {"type": "literal", "value": "I C T インフラの整備", "xml:lang": "ja"} in [
+        r["title"] for r in rows
+    ]
 
 
 def test_sparqlwrapper_reads_xml_results(server: Server) -> None:
@@ -65,14 +70,19 @@ def test_sparqlwrapper_reads_tsv_results(server: Server) -> None:
     assert '"I C T インフラの整備"@ja' in text
 
 
-@pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")  # inside SPARQLWrapper
+@pytest.mark.filterwarnings(
+    "ignore:ConjunctiveGraph is deprecated:DeprecationWarning"
+)  # inside SPARQLWrapper
 def test_sparqlwrapper_construct_into_an_rdflib_graph(server: Server) -> None:
     sparql = wrapper(server, XML)  # SPARQLWrapper's default for CONSTRUCT is RDF/XML into rdflib
     sparql.setQuery(CONSTRUCT)
     graph = sparql.queryAndConvert()
     assert isinstance(graph, rdflib.Graph)
-    assert (rdflib.URIRef(AGREEMENT), rdflib.URIRef("http://data.europa.eu/eli/ontology#title"),
-            rdflib.Literal(TITLE, lang="ja")) in graph
+    assert (
+        rdflib.URIRef(AGREEMENT),
+        rdflib.URIRef("http://data.europa.eu/eli/ontology#title"),
+        rdflib.Literal(TITLE, lang="ja"),
+    ) in graph
 
 
 def test_sparqlwrapper_construct_as_turtle(server: Server) -> None:
@@ -87,8 +97,9 @@ def test_sparqlwrapper_construct_as_turtle(server: Server) -> None:
 
 RESULT_TYPES = {
     "application/sparql-results+json": lambda b: len(json.loads(b)["results"]["bindings"]),
-    "application/sparql-results+xml": lambda b: len(ET.fromstring(b).findall(
-        ".//{http://www.w3.org/2005/sparql-results#}result")),
+    "application/sparql-results+xml": lambda b: len(
+        ET.fromstring(b).findall(".//{http://www.w3.org/2005/sparql-results#}result")
+    ),
     "text/csv": lambda b: len(b.decode().strip().splitlines()) - 1,
     "text/tab-separated-values": lambda b: len(b.decode().strip().splitlines()) - 1,
 }
@@ -103,8 +114,10 @@ def test_select_in_every_result_format(server: Server, media_type: str) -> None:
 
 
 GRAPH_TYPES = {
-    "text/turtle": ox.RdfFormat.TURTLE, "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/ld+json": ox.RdfFormat.JSON_LD, "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
 }
 
 
@@ -112,20 +125,33 @@ GRAPH_TYPES = {
 @pytest.mark.parametrize("form", ["CONSTRUCT", "DESCRIBE"])
 def test_graph_result_in_every_format(server: Server, media_type: str, form: str) -> None:
     query = CONSTRUCT if form == "CONSTRUCT" else f"DESCRIBE <{AGREEMENT}>"
-    r = server.post("/sparql", content=query.encode(), headers={
-        "Content-Type": "application/sparql-query", "Accept": media_type})
+    r = server.post(
+        "/sparql",
+        content=query.encode(),
+        headers={"Content-Type": "application/sparql-query", "Accept": media_type},
+    )
     assert r.status_code == 200, r.text
     assert r.headers["content-type"].split(";")[0] == media_type
     triples = list(ox.parse(r.content, format=GRAPH_TYPES[media_type]))
     assert ox.Literal(TITLE, language="ja") in {t.object for t in triples}
 
 
-@pytest.mark.parametrize(("param", "media_type"), [
-    ("json", "application/sparql-results+json"), ("xml", "application/sparql-results+xml"),
-    ("csv", "text/csv"), ("tsv", "text/tab-separated-values"), ("text/csv", "text/csv")])
+@pytest.mark.parametrize(
+    ("param", "media_type"),
+    [
+        ("json", "application/sparql-results+json"),
+        ("xml", "application/sparql-results+xml"),
+        ("csv", "text/csv"),
+        ("tsv", "text/tab-separated-values"),
+        ("text/csv", "text/csv"),
+    ],
+)
 def test_format_parameter_overrides_accept(server: Server, param: str, media_type: str) -> None:
-    r = server.get("/sparql", params={"query": "ASK {}" if param == "xml" else INITIATIVES, "format": param},
-                   headers={"Accept": "application/sparql-results+json"})
+    r = server.get(
+        "/sparql",
+        params={"query": "ASK {}" if param == "xml" else INITIATIVES, "format": param},
+        headers={"Accept": "application/sparql-results+json"},
+    )
     assert r.headers["content-type"].split(";")[0] == media_type
 
 
@@ -143,8 +169,11 @@ def test_nothing_acceptable_is_406(server: Server) -> None:
 
 
 def test_default_graph_is_the_union_of_named_graphs(server: Server) -> None:
-    query = PREFIXES + """ASK { ?a a renkei:Agreement ; renkei:area ?area .
-      ?area <http://www.w3.org/2004/02/skos/core#prefLabel> ?label }"""  # agreement graph ⋈ areas graph
+    query = (
+        PREFIXES
+        + """ASK { ?a a renkei:Agreement ; renkei:area ?area .
+      ?area <http://www.w3.org/2004/02/skos/core#prefLabel> ?label }"""
+    )  # agreement graph ⋈ areas graph
     assert server.get("/sparql", params={"query": query}).json()["boolean"] is True
 
 
@@ -156,8 +185,12 @@ def test_default_graph_uri_restricts_the_default_graph(server: Server) -> None:
 
 def test_named_graph_uri_limits_graph_patterns(server: Server) -> None:
     query = "SELECT DISTINCT ?g { GRAPH ?g { ?s ?p ?o } }"
-    r = server.get("/sparql", params={"query": query, "named-graph-uri": "https://w3id.org/renkei/graph/areas"})
-    assert [b["g"]["value"] for b in r.json()["results"]["bindings"]] == ["https://w3id.org/renkei/graph/areas"]
+    r = server.get(
+        "/sparql", params={"query": query, "named-graph-uri": "https://w3id.org/renkei/graph/areas"}
+    )
+    assert [b["g"]["value"] for b in r.json()["results"]["bindings"]] == [
+        "https://w3id.org/renkei/graph/areas"
+    ]
 
 
 # --- Service description (W3C sparql11/service-description manifest) ------------------------------
@@ -185,10 +218,25 @@ def test_has_endpoint_triple(server: Server) -> None:
 def test_conforms_to_schema(server: Server) -> None:
     """sd manifest :conforms-to-schema — every sd: term is in the vocabulary; the service is complete."""
     g = service_description(server)
-    known = {"Service", "Dataset", "Graph", "NamedGraph", "endpoint", "supportedLanguage", "resultFormat",
-             "feature", "defaultDataset", "defaultGraph", "namedGraph", "name", "graph", "SPARQL11Query",
-             "UnionDefaultGraph", "defaultEntailmentRegime"}
-    used = {str(t)[len(str(SD)):] for triple in g for t in triple if str(t).startswith(str(SD))}
+    known = {
+        "Service",
+        "Dataset",
+        "Graph",
+        "NamedGraph",
+        "endpoint",
+        "supportedLanguage",
+        "resultFormat",
+        "feature",
+        "defaultDataset",
+        "defaultGraph",
+        "namedGraph",
+        "name",
+        "graph",
+        "SPARQL11Query",
+        "UnionDefaultGraph",
+        "defaultEntailmentRegime",
+    }
+    used = {str(t)[len(str(SD)) :] for triple in g for t in triple if str(t).startswith(str(SD))}
     assert used <= known
     service = next(g.subjects(rdflib.RDF.type, SD.Service))
     assert (service, SD.supportedLanguage, SD.SPARQL11Query) in g
@@ -198,6 +246,7 @@ def test_conforms_to_schema(server: Server) -> None:
 
 
 # --- HTTP niceties -----------------------------------------------------------------------------
+
 
 def test_cors_allows_any_origin_and_exposes_the_limit(server: Server) -> None:
     r = server.get("/sparql", params={"query": "ASK {}"}, headers={"Origin": "https://example.org"})
@@ -210,9 +259,14 @@ def test_cors_allows_any_origin_and_exposes_the_limit(server: Server) -> None:
 def httpx_options(server: Server) -> object:
     import httpx
 
-    return httpx.options(server.url + "/sparql", headers={
-        "Origin": "https://example.org", "Access-Control-Request-Method": "POST",
-        "Access-Control-Request-Headers": "content-type"})
+    return httpx.options(
+        server.url + "/sparql",
+        headers={
+            "Origin": "https://example.org",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
 
 
 def test_large_results_are_gzipped_when_asked(server: Server) -> None:
@@ -226,7 +280,8 @@ def test_etag_revalidation_answers_304_without_a_body(server: Server) -> None:
     etag, modified = first.headers["etag"], first.headers["last-modified"]
     again = server.get("/sparql", params={"query": INITIATIVES}, headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.content == b""
-    other_format = server.get("/sparql", params={"query": INITIATIVES},
-                              headers={"If-None-Match": etag, "Accept": "text/csv"})
+    other_format = server.get(
+        "/sparql", params={"query": INITIATIVES}, headers={"If-None-Match": etag, "Accept": "text/csv"}
+    )
     assert other_format.status_code == 200
     assert modified.endswith("GMT")

@@ -20,10 +20,18 @@ ALLOWED = {
     "service_as_variable": ("SELECT ?service { ?service ?p ?o }", QueryKind.SELECT),
     "load_as_local_name": ("PREFIX ex: <http://e/> ASK { ?a ex:LOAD ?b }", QueryKind.ASK),
     "less_than_is_not_an_iri": ("SELECT * { ?a ?p ?b FILTER(?a<?b && ?b>?a) }", QueryKind.SELECT),
-    "from_known_graph": ("SELECT * FROM <https://w3id.org/renkei/graph/areas> { ?s ?p ?o }", QueryKind.SELECT),
-    "from_known_graph_by_prefix": ("PREFIX g: <https://w3id.org/renkei/graph/> SELECT * FROM NAMED g:areas "
-                                   "{ GRAPH ?g { ?s ?p ?o } }", QueryKind.SELECT),
-    "from_relative_to_base": ("BASE <https://w3id.org/renkei/graph/> SELECT * FROM <areas> {}", QueryKind.SELECT),
+    "from_known_graph": (
+        "SELECT * FROM <https://w3id.org/renkei/graph/areas> { ?s ?p ?o }",
+        QueryKind.SELECT,
+    ),
+    "from_known_graph_by_prefix": (
+        "PREFIX g: <https://w3id.org/renkei/graph/> SELECT * FROM NAMED g:areas { GRAPH ?g { ?s ?p ?o } }",
+        QueryKind.SELECT,
+    ),
+    "from_relative_to_base": (
+        "BASE <https://w3id.org/renkei/graph/> SELECT * FROM <areas> {}",
+        QueryKind.SELECT,
+    ),
 }
 
 REFUSED = {
@@ -58,8 +66,11 @@ def test_query_is_refused(text: str) -> None:
         check_query(text, KNOWN)
 
 
-@pytest.mark.parametrize("text", ["", "   ", "# only a comment", "PREFIX ex: <http://e/>"],
-                         ids=["empty", "blank", "comment", "prologue_only"])
+@pytest.mark.parametrize(
+    "text",
+    ["", "   ", "# only a comment", "PREFIX ex: <http://e/>"],
+    ids=["empty", "blank", "comment", "prologue_only"],
+)
 def test_text_without_a_query_form_is_a_query_error(text: str) -> None:
     with pytest.raises(QueryError):
         check_query(text)
