@@ -23,5 +23,5 @@ def test_the_current_release_is_read_through_store_source(tmp_path: Path) -> Non
     tl = timeline(source)
     assert tl.marks > 40 and len(tl.rows) == 32
     ringed = [m for r in tl.rows for m in r.marks if m.in_dataset]
-    assert [m.date.isoformat() for m in ringed] == ["2019-10-18"]  # the founding agreement, linked by the build
+    assert [m.date.isoformat() for m in ringed] == ["2019-10-18"]  # the founding agreement
     assert [r.label for r in coverage(source, settings.ids).rows] == ["郡山市–二本松市 2019-10-18"]
