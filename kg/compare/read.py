@@ -8,16 +8,10 @@ from collections.abc import Iterable
 
 from kg.compare.model import Agreement, Concept, Initiative, Party, Role, notation_key
 from kg.compare.source import PREFIXES, SparqlSource
-from kg.errors import KgError
+from kg.errors import KgError, UnknownAgreementError
 from kg.namespaces import Ids
 
 __all__ = ["UnknownAgreementError", "agreement_keys", "broader_map", "read_agreement", "resolve"]
-
-
-class UnknownAgreementError(KgError):
-    """Raised when a name given for an agreement is not one in the dataset (HTTP 404); lists close ones."""
-
-    http_status = 404
 
 
 def agreement_keys(source: SparqlSource, ids: Ids) -> dict[str, str]:
