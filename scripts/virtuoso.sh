@@ -188,9 +188,11 @@ start() {
   write_ini
   rm -f "$DIR/db/virtuoso.lck"
   log "starting Virtuoso ($DIR) on $HOST:$HTTP_PORT (HTTP) and $HOST:$SQL_PORT (SQL)"
-  # +foreground under setsid, so the process is ours to stop by pid and leaves no daemon helpers behind.
-  (cd "$DIR" && setsid virtuoso-t +foreground +configfile "$DIR/virtuoso.ini" \
-      </dev/null >>"$DIR/stdout.log" 2>&1 &)
+  # +foreground in a session of its own, so the process is ours to stop by pid and leaves no daemon
+  # helpers behind. exec, and every descriptor redirected, so that no shell lingers holding our caller's
+  # stdout open (a caller reading our output to EOF would wait for the server's whole life).
+  (cd "$DIR" && exec setsid virtuoso-t +foreground +configfile "$DIR/virtuoso.ini") \
+      </dev/null >>"$DIR/stdout.log" 2>&1 &
   local waited=0
   until answers; do
     sleep 1
