@@ -131,6 +131,10 @@ class Result:
                 f"{self.message.get(lang)}\n    {fix}: {self.description.get(lang)}")
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 @dataclass(frozen=True)
 class Report:
     """The outcome of validating one agreement graph (or file)."""
@@ -161,10 +165,9 @@ class Report:
             verdict = "適合" if self.conforms else "不適合"
             counts = f"違反 {v}件、警告 {w}件、情報 {i}件" if v else f"警告 {w}件、情報 {i}件"
             return f"{name}: {verdict}（{counts}）"
-        plural = lambda n, word: f"{n} {word}{'' if n == 1 else 's'}"  # noqa: E731
-        counts = f"{plural(w, 'warning')}, {plural(i, 'info')}"
+        counts = f"{_plural(w, 'warning')}, {_plural(i, 'info')}"
         if v:
-            return f"{name}: does not conform ({plural(v, 'violation')}, {counts})"
+            return f"{name}: does not conform ({_plural(v, 'violation')}, {counts})"
         return f"{name}: conforms ({counts})"
 
     def to_text(self, lang: str = "en") -> str:
@@ -205,7 +208,9 @@ def describe(g: Graph, node: Node | None) -> Text:
     en = _label(g, node, "en")
     notation = g.value(node, SKOS.notation)
     if notation is not None:
-        return Text(f"{notation}「{ja}」" if ja else str(notation), f"{notation} ({en or ja})" if en or ja else str(notation))
+        if not (ja or en):
+            return Text(str(notation), str(notation))
+        return Text(f"{notation}「{ja or en}」", f"{notation} ({en or ja})")
     if ja or en:
         return Text(ja or en, en or ja)
     return Text(str(node), str(node))
@@ -233,7 +238,8 @@ def _is(g: Graph, node: Node, cls: Node) -> bool:
 
 
 def _place(g: Graph, node: Node, depth: int = 0) -> tuple[str, str]:
-    """(ja, en) of where ``node`` stands: 第3条第2項 / Article 3, paragraph 2; 別表 3-(8) / annex row 3-(8)."""
+    """(ja, en) of where ``node`` stands: 第3条第2項 / Article 3, paragraph 2; 別表 3-(8) / annex row
+    3-(8)."""
     number = g.value(node, RENKEI.number)
     parent = _parent(g, node) if depth < _MAX_DEPTH else None
     up = _place(g, parent, depth + 1) if parent is not None else ("", "")
@@ -264,7 +270,9 @@ def _place(g: Graph, node: Node, depth: int = 0) -> tuple[str, str]:
         return _role_place(g, up, g.value(node, RENKEI.actor))
     if _is(g, node, RENKEI.Signatory):
         who = describe(g, g.value(node, RENKEI.onBehalfOf))
-        return (f"署名欄（{who.ja}）", f"signature block of {who.en}") if who.ja else ("署名欄", "signature block")
+        if not who.ja:
+            return "署名欄", "signature block"
+        return f"署名欄（{who.ja}）", f"signature block of {who.en}"
     if _is(g, node, RENKEI.Municipality):
         who, code = describe(g, node), g.value(node, RENKEI.localGovernmentCode)
         return f"団体 {who.ja}（{code}）", f"local government {who.en}, code {code}"

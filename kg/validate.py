@@ -54,9 +54,11 @@ class Shapes:
     graph: Graph
     rules: dict[URIRef, dict[URIRef, Text]]  #: shape → {sh:name, sh:message, sh:description → Text}
 
-    def text(self, shape: Node, prop: URIRef) -> Text:
+    def text(self, shape: Node | None, prop: URIRef) -> Text:
         """The shape's ``prop`` (sh:name, sh:message, sh:description) in both languages."""
-        return self.rules.get(shape, {}).get(prop, Text("", "")) if isinstance(shape, URIRef) else Text("", "")
+        if not isinstance(shape, URIRef):
+            return Text("", "")
+        return self.rules.get(shape, {}).get(prop, Text("", ""))
 
 
 @cache
@@ -75,7 +77,7 @@ def load_shapes(shapes_dir: Path, base_iri: str = DEFAULT_BASE) -> Shapes:
         try:
             g.parse(data=text, format="turtle", publicID=path.as_uri())
         except Exception as e:  # rdflib raises several unrelated types for bad Turtle
-            raise RdfSyntaxError(f"shapes do not parse: {e}", file=path, line=getattr(e, "lines", None)) from e
+            raise RdfSyntaxError(f"shapes do not parse: {e}", file=path) from e
     rules: dict[URIRef, dict[URIRef, Text]] = {}
     for shape in set(g.subjects(SH.severity, None)):
         if isinstance(shape, URIRef):
@@ -119,7 +121,7 @@ class _PreparedQueryGraph(Graph):
     once per focus node; parsing it again each time took 80 % of a validation (measured on a
     19-initiative agreement: 5 s of 6.5 s), evaluating it very little."""
 
-    def query(self, query_object: str | Query, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+    def query(self, query_object: str | Query, *args: Any, **kwargs: Any) -> Any:
         if isinstance(query_object, str):
             query_object = _prepared(query_object)
         return super().query(query_object, *args, **kwargs)
@@ -144,7 +146,8 @@ def _merge(data: Graph) -> Graph:
 
 
 def validate_path(path: Path, settings: Settings | None = None) -> Report:
-    """Validate a file: RDF by its extension (.ttl .nt .nq .trig .jsonld .rdf), or a text (.txt) ingested first."""
+    """Validate a file: RDF by its extension (.ttl .nt .nq .trig .jsonld .rdf), or a text (.txt),
+    ingested first."""
     settings = settings or Settings()
     suffix = path.suffix.lower()
     if suffix in TEXT_SUFFIXES:
@@ -160,7 +163,8 @@ def read_rdf(path: Path) -> Graph:
     fmt = RDF_FORMATS.get(path.suffix.lower())
     if fmt is None:
         known = " ".join([*RDF_FORMATS, *TEXT_SUFFIXES])
-        raise InputError(f"unknown file type {path.suffix or '(none)'!r}; expected one of: {known}", file=path)
+        raise InputError(f"unknown file type {path.suffix or '(none)'!r}; expected one of: {known}",
+                         file=path)
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -183,8 +187,8 @@ def read_rdf(path: Path) -> Graph:
     try:
         g.parse(data=data, format=rdflib_format, publicID=path.resolve().as_uri())
     except Exception as e:  # rdflib's parsers raise unrelated exception types
-        line, message = _syntax_error(data, ox_format, e)
-        raise RdfSyntaxError(f"not valid {display}: {message}", file=path, line=line) from e
+        where, message = _syntax_error(data, ox_format, e)
+        raise RdfSyntaxError(f"not valid {display}: {message}", file=path, line=where) from e
     return g
 
 
@@ -205,8 +209,10 @@ def _syntax_error(data: bytes, ox_format: str, error: Exception) -> tuple[int | 
         return (int(first.group(1)) if first else e.lineno), message
     except Exception as e:  # noqa: BLE001 — pyoxigraph could not say where; rdflib's error still stands
         log.debug("pyoxigraph could not locate the error: %s", e)
-    if isinstance(getattr(error, "lines", None), int):  # rdflib's Turtle/TriG BadSyntax counts from 0
-        line: int | None = error.lines + 1  # type: ignore[attr-defined]
+    line: int | None
+    lines = getattr(error, "lines", None)
+    if isinstance(lines, int):  # rdflib's Turtle/TriG BadSyntax counts from 0
+        line = lines + 1
     elif hasattr(error, "getLineNumber"):  # xml.sax.SAXParseException (RDF/XML)
         line = error.getLineNumber()
     else:
@@ -242,8 +248,9 @@ def build_report(report_graph: Graph, data: Graph, shapes: Shapes, source: str |
                 report_graph.add((shape, p, o))
     bind_prefixes(report_graph)
     report_graph.bind("shapes", SHAPES_NS)
-    ordered = sorted(results.values(), key=lambda r: (
-        r.severity.rank, r.location.file or "", r.location.first_line or 0, r.shape_id, r.focus, r.value or ""))
+    ordered = sorted(results.values(), key=lambda r: (r.severity.rank, r.location.file or "",
+                                                      r.location.first_line or 0, r.shape_id, r.focus,
+                                                      r.value or ""))
     return Report(source, tuple(ordered), report_graph)
 
 
@@ -252,8 +259,11 @@ def _result(report_graph: Graph, data: Graph, shapes: Shapes, node: Node, source
         SH.sourceShape, SH.focusNode, SH.resultPath, SH.value, SH.resultSeverity))
     names = {"value": describe(data, value), "this": describe(data, focus)}
     template = shapes.text(shape, SH.message)
-    message = Text(*(_VAR.sub(lambda m, lang=lang: names[m.group(1)].get(lang), template.get(lang))
-                     for lang in ("ja", "en")))
+
+    def fill(lang: str) -> str:  # {?value} → 二本松市 / Nihonmatsu City, in the message's language
+        return _VAR.sub(lambda m: names[m.group(1)].get(lang), template.get(lang))
+
+    message = Text(fill("ja"), fill("en"))
     where = locate(data, focus, value)
     if source and where.file == Path(source).name:
         where = replace(where, file=source)  # the path the user gave, not only the file name

@@ -70,7 +70,8 @@ def render(settings: Settings | None = None) -> str:
     """The generated part of docs/validation.md: one table per group of rules."""
     settings = settings or Settings()
     g = load_shapes(settings.shapes_path, settings.base_iri).graph
-    rules = sorted(s for s in g.subjects(SH.severity, None) if isinstance(s, URIRef) and str(s).startswith(SHAPES_NS))
+    rules = sorted(s for s in g.subjects(SH.severity, None)
+                   if isinstance(s, URIRef) and str(s).startswith(SHAPES_NS))
     lines = [BEGIN, ""]
     for group, (ja, en) in GROUPS.items():
         mine = [s for s in rules if str(s)[len(SHAPES_NS):].startswith(group + "-")]

@@ -72,7 +72,8 @@ def _write_error(path: Path, error: KgError, fmt: Format) -> None:
     typer.echo(str(error), err=True)
     if fmt is Format.json:
         doc = {"source": str(path), "exit_code": error.exit_code,
-               "error": {"message": error.message, "file": error.file, "line": error.line, "where": error.where}}
+               "error": {"message": error.message, "file": error.file, "line": error.line,
+                         "where": error.where}}
         typer.echo(json.dumps(doc, ensure_ascii=False))
 
 
@@ -80,7 +81,8 @@ def validate_command(
     files: Annotated[list[Path], typer.Argument(
         help="RDF files (.ttl .nt .nq .trig .jsonld .rdf) or agreement texts (.txt).", show_default=False)],
     fmt: Annotated[Format, typer.Option(
-        "--format", "-f", case_sensitive=False, help="text (for a person), json (JSON Lines) or ttl.")] = Format.text,
+        "--format", "-f", case_sensitive=False,
+        help="text (for a person), json (JSON Lines) or ttl.")] = Format.text,
     lang: Annotated[Lang | None, typer.Option(
         "--lang", "-l", case_sensitive=False,
         help="Language of the text report (default: ja when LC_ALL/LC_MESSAGES/LANG is Japanese, else en).",

@@ -7,6 +7,7 @@ import csv
 import random
 from functools import cache
 
+import pyoxigraph as ox
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -14,7 +15,6 @@ from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
-import pyoxigraph as ox
 
 from kg.codes import check_digit, is_valid_code
 from kg.namespaces import ELI, RENKEI, SH

@@ -46,7 +46,7 @@ def test_language_defaults_to_the_locale(rdf_files: dict[str, Path]) -> None:
 
 @pytest.mark.parametrize("name, content, message", [
     ("garbage.ttl", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe\xfd", "garbage.ttl:1: not UTF-8 text"),
-    ("syntax.ttl", "@prefix ex: <http://ex/> .\nex:a ex:b ex:c .\nex:a ex:b \"open .\n".encode(),
+    ("syntax.ttl", b"@prefix ex: <http://ex/> .\nex:a ex:b ex:c .\nex:a ex:b \"open .\n",
      "syntax.ttl:3: not valid Turtle"),
     ("empty.nt", b"", "empty.nt: empty file"),
     ("garbage.txt", bytes(range(256)) * 4, "garbage.txt"),

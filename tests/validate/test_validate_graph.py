@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from validate_inputs import SEED, SHAPES_DATA
 from rdflib import Dataset, Graph, URIRef
+from validate_inputs import SEED, SHAPES_DATA
 
 from kg.errors import InputError
 from kg.report import Severity
@@ -39,11 +39,13 @@ def test_role_without_actor_is_a_violation_naming_the_annex_row(seed_without_act
     assert missing.message.en == "The role of Nihonmatsu City is missing or given more than once."
 
 
-def test_result_points_at_the_source_line_of_the_annex_row(settings: Settings, seed_without_actor: Graph) -> None:
+def test_result_points_at_the_source_line_of_the_annex_row(settings: Settings,
+                                                           seed_without_actor: Graph) -> None:
     row = next(i for i, line in enumerate(SEED.read_text(encoding="utf-8").splitlines(), start=1)
                if line.startswith("(8) I C T インフラの整備"))
     report = validate_graph(seed_without_actor, settings, source=str(SEED))
-    located = {(r.location.file, r.location.first_line) for r in report.results if r.severity is Severity.VIOLATION}
+    located = {(r.location.file, r.location.first_line)
+               for r in report.results if r.severity is Severity.VIOLATION}
     assert located == {(str(SEED), row)}
 
 
