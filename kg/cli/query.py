@@ -73,7 +73,8 @@ def query(
         store = ensure_built(settings).path
     release = Release.open(store)
     checked = check_query(source)
-    wanted = "json" if fmt is OutputFormat.table else fmt.value
+    # A graph (CONSTRUCT/DESCRIBE) has no table: it prints as Turtle; json/csv name result formats.
+    wanted = ("turtle" if checked.kind.is_graph else "json") if fmt is OutputFormat.table else fmt.value
     out_fmt = by_alias(checked.kind, wanted) or by_alias(checked.kind, "turtle")
     assert out_fmt is not None
     result = execute(open_read_only(release.store_path), checked, out_fmt, limit=settings.result_limit)
