@@ -105,9 +105,9 @@ def validate_graph(data: Graph, settings: Settings | None = None, *, source: str
     shapes = load_shapes(settings.shapes_path, settings.base_iri)
     merged += context_graph(merged, settings)
     started = time.perf_counter()
-    # inference none: the shapes say exactly what must be asserted; advanced: SHACL-AF features
-    # (SPARQL-based constraints need only Core+SPARQL, but this keeps custom targets available).
-    # inplace: ``merged`` is our own copy, so pySHACL need not clone it again.
+    # inference none: the shapes say exactly what must be asserted (no RDFS entailment behind a
+    # reader's back). advanced: SHACL-AF stays available to the shapes (they use Core and
+    # SPARQL-based constraints today). inplace: ``merged`` is our own copy; no second clone.
     _conforms, report_graph, _text = pyshacl.validate(
         merged, shacl_graph=shapes.graph, inference="none", advanced=True, inplace=True,
         allow_warnings=True, allow_infos=True,
