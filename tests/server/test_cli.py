@@ -14,7 +14,8 @@ from kg.cli import serve as serve_cli
 from kg.errors import QueryRefused
 
 AGREEMENTS = (
-    "SELECT ?t { ?a a <https://w3id.org/renkei/ns#Agreement> ; <http://data.europa.eu/eli/ontology#title> ?t }"
+    "SELECT ?t { ?a a <https://w3id.org/renkei/ns#Agreement> ; "
+    "<http://data.europa.eu/eli/ontology#title> ?t }"
 )
 
 
