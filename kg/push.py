@@ -10,6 +10,7 @@ endpoints); without one, each graph's count comes from a GSP GET (§5.2) and sta
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 from collections.abc import Callable, Generator, Iterator
@@ -25,8 +26,8 @@ from kg.errors import StoreError
 if TYPE_CHECKING:
     from kg.build import Release
 
-__all__ = ["DEFAULT_CHUNK_BYTES", "AuthScheme", "Endpoint", "GraphChange", "PushReport", "graph_counts", "push",
-           "push_release", "remote_counts"]
+__all__ = ["DEFAULT_CHUNK_BYTES", "AuthScheme", "Endpoint", "GraphChange", "PushReport", "graph_counts",
+           "push", "push_release", "remote_counts"]
 
 log = logging.getLogger(__name__)
 
@@ -113,10 +114,8 @@ class _ChallengeAuth(httpx.Auth):
         except StopIteration:
             return
         final = yield retry
-        try:
+        with contextlib.suppress(StopIteration):
             flow.send(final)
-        except StopIteration:
-            pass
 
 
 def _server_message(response: httpx.Response) -> str:
@@ -154,7 +153,8 @@ class _Gsp:
         if r.status_code in ok:
             return r
         hint = {401: " (check --auth user:password)", 403: " (the user may not write this graph)"}
-        raise StoreError(f"HTTP {r.status_code}{hint.get(r.status_code, '')}: {_server_message(r)}", where=where)
+        status = f"HTTP {r.status_code}{hint.get(r.status_code, '')}"
+        raise StoreError(f"{status}: {_server_message(r)}", where=where)
 
     def count(self, graph: str) -> int | None:
         """Triples the remote holds in ``graph`` (§5.2 GET), or None when it has no such graph."""
@@ -170,7 +170,8 @@ class _Gsp:
 
 def _sparql_string(text: str) -> str:
     """A SPARQL string literal (SPARQL 1.1 Query §19.7 ECHAR escapes)."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r") + '"'
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + escaped.replace("\n", "\\n").replace("\r", "\\r") + '"'
 
 
 def remote_counts(endpoint: Endpoint, prefix: str) -> dict[str, int]:
@@ -196,7 +197,9 @@ def _counts(endpoint: Endpoint, restriction: str) -> dict[str, int]:
     # a 401 with Digest, then Basic, unless the scheme was named.
     schemes: list[str | None] = [None]
     if endpoint.auth is not None:
-        schemes = {"basic": [BASIC], "digest": [DIGEST], "auto": [None, DIGEST, BASIC]}[endpoint.auth_scheme]
+        by_name: dict[str, list[str | None]] = {
+            "basic": [BASIC], "digest": [DIGEST], "auto": [None, DIGEST, BASIC]}
+        schemes = by_name[endpoint.auth_scheme]
     where = f"POST {endpoint.query}"
     for i, scheme in enumerate(schemes):
         client = SPARQLWrapper(endpoint.query, agent="renkei-kg push")

@@ -33,15 +33,17 @@ def push_command(
              "and after, lists stale graphs and checks the push. Without it each graph is counted by a GET."),
     auth: str | None = typer.Option(None, "--auth", metavar="USER:PASSWORD", envvar="KG_PUSH_AUTH",
                                     help="Credentials (or set KG_PUSH_AUTH, which keeps them out of `ps`)."),
-    auth_scheme: str = typer.Option("auto", "--auth-scheme", help="auto (answer the server's challenge), basic or digest."),
+    auth_scheme: str = typer.Option("auto", "--auth-scheme",
+                                    help="auto (answer the server's challenge), basic or digest."),
     graph_prefix: str | None = typer.Option(
         None, "--graph-prefix", metavar="IRI",
-        help="Remote graphs under this IRI belong to the dataset (default: BASE_IRI + 'graph/'); only they are "
-             "listed as stale and, with --prune, deleted."),
-    prune: bool = typer.Option(False, "--prune", help="Delete remote graphs under the prefix that the release lacks."),
+        help="Remote graphs under this IRI belong to the dataset (default: BASE_IRI + 'graph/'); only "
+             "they are listed as stale and, with --prune, deleted."),
+    prune: bool = typer.Option(False, "--prune",
+                               help="Delete remote graphs under the prefix that the release lacks."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Count and report, but write nothing."),
     chunk_bytes: int = typer.Option(4 * 1024 * 1024, "--chunk-bytes", min=1024,
-                                    help="Largest request body; bigger graphs are sent as one PUT and then POSTs."),
+                                    help="Largest request body; a bigger graph goes as a PUT, then POSTs."),
     output: str = typer.Option("text", "--format", help="text or json."),
 ) -> None:
     """Replace each named graph of the current release on a remote store (idempotent: one PUT per graph).
@@ -62,8 +64,9 @@ def push_command(
     text = output == "text"
     if text:
         verb = "would push" if dry_run else "pushing"
-        typer.echo(f"{verb} release {release.version} ({len(release.manifest.get('graphs', {}))} graphs) "
-                   f"to {endpoint}")
+        graphs = release.manifest.get("graphs")
+        count = len(graphs) if isinstance(graphs, dict) else 0
+        typer.echo(f"{verb} release {release.version} ({count} graphs) to {endpoint}")
 
     def progress(c: GraphChange) -> None:
         if text:

@@ -28,7 +28,8 @@ SCRIPT = ROOT / "scripts" / "virtuoso.sh"
 
 def pytest_configure(config: pytest.Config) -> None:
     # Until pyproject.toml lists it (asked of the lead); a second registration is harmless.
-    config.addinivalue_line("markers", "virtuoso: needs Virtuoso on loopback (bash scripts/virtuoso.sh start)")
+    config.addinivalue_line("markers",
+                            "virtuoso: needs Virtuoso on loopback (bash scripts/virtuoso.sh start)")
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,7 @@ def _hand_release(settings: Settings, build_dir: Path) -> Release:
         graphs[name] = len(g)
     store.flush()
     del store
-    manifest = {"version": "hand", "base_iri": settings.base_iri, "graphs": graphs,
+    manifest: dict[str, object] = {"version": "hand", "base_iri": settings.base_iri, "graphs": graphs,
                 "generator": "tests/external (kg build without validation)"}
     (path / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), "utf-8")
     (build_dir / "current").symlink_to(path.relative_to(build_dir))

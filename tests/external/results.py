@@ -124,7 +124,10 @@ def from_oxigraph(result: Any) -> Answer:
     return Answer(variables=tuple(sorted(variables)), rows=_reorder(rows, variables))
 
 
-def _reorder(rows: Counter[tuple[Term | None, ...]], variables: tuple[str, ...]) -> Counter[tuple[Term | None, ...]]:
+Rows = Counter[tuple[Term | None, ...]]
+
+
+def _reorder(rows: Rows, variables: tuple[str, ...]) -> Rows:
     """Rows with their cells in sorted-variable order, so that projection order does not matter."""
     order = sorted(range(len(variables)), key=lambda i: variables[i])
     return Counter({tuple(row[i] for i in order): n for row, n in rows.items()})

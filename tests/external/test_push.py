@@ -25,7 +25,8 @@ def _graphs(release: Release) -> dict[str, int]:
     return graphs
 
 
-def test_release_under_test_holds_agreements_and_reference_graphs(release: Release, graph_prefix: str) -> None:
+def test_release_under_test_holds_agreements_and_reference_graphs(release: Release,
+                                                                    graph_prefix: str) -> None:
     names = set(_graphs(release))
     assert any(n.startswith(graph_prefix + "agreement/") for n in names), names
     assert graph_prefix + "municipalities" in names
@@ -54,8 +55,9 @@ def test_remote_holds_exactly_the_release_graph_by_graph(pushed: Pushes, release
         r.raise_for_status()
         remote = from_triples(ox.parse(r.content, format=ox.RdfFormat.N_TRIPLES))
         local = from_triples(q.triple for q in store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+        assert remote.rows is not None and local.rows is not None
         assert remote == local, f"<{graph}> differs: only remote {remote.rows - local.rows}, " \
-                                f"only local {local.rows - remote.rows}"  # type: ignore[operator]
+                                f"only local {local.rows - remote.rows}"
 
 
 def _put(virtuoso: Virtuoso, graph: str, body: bytes) -> None:
@@ -76,7 +78,8 @@ def test_stale_graphs_are_listed_kept_then_deleted_only_with_prune(
         kept = push(release.store_path, law, virtuoso.endpoint(), version="t", graph_prefix=prefix)
         assert kept.stale == {stale: 2} and not kept.pruned
         assert stale in remote_counts(virtuoso.endpoint(), prefix)
-        pruned = push(release.store_path, law, virtuoso.endpoint(), version="t", graph_prefix=prefix, prune=True)
+        pruned = push(release.store_path, law, virtuoso.endpoint(), version="t", graph_prefix=prefix,
+                      prune=True)
         assert pruned.stale == {stale: 2} and pruned.pruned
         assert remote_counts(virtuoso.endpoint(), prefix) == {}
         # A graph outside the prefix is not the dataset's: never listed, never deleted.
@@ -128,9 +131,10 @@ def test_blank_nodes_keep_their_links_when_a_graph_is_chunked(tmp_path: Path, vi
         report = push(tmp_path / "store", [graph.value], virtuoso.endpoint(), version="test",
                       graph_prefix=graph.value, chunk_bytes=16 * 1024)
         assert report.changes[0].requests > 5 and report.changes[0].after == 3100
+        query = (f"SELECT (COUNT(DISTINCT ?v) AS ?n) WHERE {{ GRAPH <{graph.value}> "
+                 "{ ?s <urn:p> ?b . ?b <urn:q> ?v } }")
         joined = httpx.post(virtuoso.query, headers={"Accept": "application/sparql-results+json"}, timeout=60,
-                            data={"query": f"SELECT (COUNT(DISTINCT ?v) AS ?n) WHERE {{ GRAPH <{graph.value}> "
-                                           "{ ?s <urn:p> ?b . ?b <urn:q> ?v } }"}).json()
+                            data={"query": query}).json()
         assert joined["results"]["bindings"][0]["n"]["value"] == "50"
     finally:
         with httpx.Client(auth=httpx.DigestAuth(virtuoso.user, virtuoso.password), timeout=60) as client:

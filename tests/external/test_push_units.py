@@ -106,7 +106,8 @@ def test_unreachable_endpoint_is_a_store_error_naming_url_and_graph(tmp_path: Pa
     url = f"http://127.0.0.1:{_closed_port()}/gsp"
     with pytest.raises(StoreError) as caught:
         push(tmp_path / "store", [G.value], Endpoint(url), version="t", graph_prefix=G.value)
-    assert "cannot reach" in str(caught.value) and url in str(caught.value) and f"<{G.value}>" in str(caught.value)
+    message = str(caught.value)
+    assert "cannot reach" in message and url in message and f"<{G.value}>" in message
 
 
 def test_unreachable_query_endpoint_is_a_store_error_naming_it(tmp_path: Path) -> None:

@@ -65,7 +65,9 @@ def _remote(virtuoso: Virtuoso, text: str, graph_result: bool) -> Answer:
         body: Any = client.query().response.read()
         return from_triples(ox.parse(body, format=ox.RdfFormat.TURTLE))
     client.setReturnFormat(JSON)
-    return from_sparql_json(client.queryAndConvert())
+    answer = client.queryAndConvert()
+    assert isinstance(answer, dict), f"Virtuoso did not answer in SPARQL JSON: {answer!r:.200}"
+    return from_sparql_json(answer)
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +77,8 @@ def embedded(release: Release) -> ox.Store:
 
 @pytest.mark.parametrize("path", QUERY_FILES, ids=[p.stem for p in QUERY_FILES])
 def test_query_answers_the_same_on_virtuoso_as_on_the_embedded_store(
-        path: Path, pushed: Pushes, embedded: ox.Store, virtuoso: Virtuoso, request: pytest.FixtureRequest) -> None:
+        path: Path, pushed: Pushes, embedded: ox.Store, virtuoso: Virtuoso,
+        request: pytest.FixtureRequest) -> None:
     text = path.read_text(encoding="utf-8")
     if path.stem in KNOWN_VIRTUOSO_DEFECTS:
         request.applymarker(pytest.mark.xfail(reason=KNOWN_VIRTUOSO_DEFECTS[path.stem], strict=True))

@@ -15,7 +15,8 @@ from .conftest import SCRIPT, Virtuoso
 pytestmark = pytest.mark.virtuoso
 
 
-def _script(*args: str, env: dict[str, str] | None = None, timeout: float = 240) -> subprocess.CompletedProcess[str]:
+def _script(*args: str, env: dict[str, str] | None = None,
+            timeout: float = 240) -> subprocess.CompletedProcess[str]:
     return subprocess.run(["bash", str(SCRIPT), *args], capture_output=True, text=True, timeout=timeout,
                           env={**os.environ, **(env or {})}, check=False)
 
@@ -62,7 +63,8 @@ def test_anonymous_graph_store_cannot_write(virtuoso: Virtuoso) -> None:
 
 
 def test_anonymous_sparql_update_is_refused(virtuoso: Virtuoso) -> None:
-    r = httpx.post(virtuoso.query, data={"query": "INSERT DATA { GRAPH <urn:renkei-kg-test:anon> { <urn:a> <urn:b> 1 } }"},
+    update = "INSERT DATA { GRAPH <urn:renkei-kg-test:anon> { <urn:a> <urn:b> 1 } }"
+    r = httpx.post(virtuoso.query, data={"query": update},
                    headers={"Accept": "application/sparql-results+json"})
     assert r.status_code >= 400 or "permission" in r.text.lower(), r.text
     ask = httpx.post(virtuoso.query, data={"query": "ASK { GRAPH <urn:renkei-kg-test:anon> { ?s ?p ?o } }"},
@@ -97,8 +99,10 @@ def test_second_instance_starts_provisions_and_really_stops(virtuoso: Virtuoso, 
         assert started.returncode == 0, started.stderr
         pid = _pid(tmp_path / "v")
         assert _script("status", env=env).returncode == 0
-        credentials = dict(line.split(":", 1) for line in (tmp_path / "v" / "credentials").read_text().split())
-        assert set(credentials) == {"dba", "kg_push"} and credentials["dba"] != "dba"  # no well-known password
+        lines = (tmp_path / "v" / "credentials").read_text().split()
+        credentials = dict(line.split(":", 1) for line in lines)
+        assert set(credentials) == {"dba", "kg_push"}
+        assert credentials["dba"] != "dba"  # no well-known password
         assert (tmp_path / "v" / "credentials").stat().st_mode & 0o077 == 0
     finally:
         stopped = _script("stop", env=env, timeout=120)
