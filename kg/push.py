@@ -257,11 +257,24 @@ def _open(store_path: Path) -> ox.Store:
         raise StoreError(f"cannot open the release's store: {e}", file=store_path) from e
 
 
-def push(store_path: Path, graphs: list[str], endpoint: Endpoint, *, version: str, graph_prefix: str,
+def _named_graphs(store: ox.Store, store_path: Path) -> list[str]:
+    """Every named graph of the store, sorted; refuses a store with triples in its default graph."""
+    stray = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    if stray:
+        # GSP's ?default names the remote's default graph, which Virtuoso and others make the union of
+        # all graphs: there is no faithful place for these triples. kg build never writes any.
+        raise StoreError(f"the store's default graph holds {stray} triples; only named graphs can be pushed",
+                         file=store_path)
+    return sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
+
+
+def push(store_path: Path, graphs: list[str] | None, endpoint: Endpoint, *, version: str, graph_prefix: str,
          prune: bool = False, dry_run: bool = False, chunk_bytes: int = DEFAULT_CHUNK_BYTES,
          progress: Callable[[GraphChange], None] | None = None) -> PushReport:
-    """Replace each of ``graphs`` on the remote with its content in the store at ``store_path``."""
+    """Replace each of ``graphs`` (None: every named graph of the store) on the remote with its content."""
     store = _open(store_path)
+    if graphs is None:
+        graphs = _named_graphs(store, store_path)
     gsp = _Gsp(endpoint)
     report = PushReport(endpoint.gsp, version, dry_run)
     try:
@@ -299,12 +312,13 @@ def push(store_path: Path, graphs: list[str], endpoint: Endpoint, *, version: st
 
 
 def push_release(release: Release, endpoint: Endpoint, *, graph_prefix: str, **options: Any) -> PushReport:
-    """Push every named graph the release's manifest lists (sorted, so reports compare across runs)."""
-    graphs = release.manifest.get("graphs")
-    if not isinstance(graphs, dict) or not graphs:
-        raise StoreError("the release's manifest lists no graphs", file=release.path / "manifest.json")
-    return push(release.store_path, sorted(graphs), endpoint, version=release.version,
-                graph_prefix=graph_prefix, **options)
+    """Push every named graph of the release's store, the catalogue included (sorted, so reports compare).
+
+    The store, not the manifest's ``graphs``, is the list: the catalogue graph is written after the
+    manifest counts the others (kg.publish).
+    """
+    return push(release.store_path, None, endpoint, version=release.version, graph_prefix=graph_prefix,
+                **options)
 
 
 def _verify(report: PushReport, after: dict[str, int]) -> None:

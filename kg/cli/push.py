@@ -64,9 +64,7 @@ def push_command(
     text = output == "text"
     if text:
         verb = "would push" if dry_run else "pushing"
-        graphs = release.manifest.get("graphs")
-        count = len(graphs) if isinstance(graphs, dict) else 0
-        typer.echo(f"{verb} release {release.version} ({count} graphs) to {endpoint}")
+        typer.echo(f"{verb} release {release.version} to {endpoint}")
 
     def progress(c: GraphChange) -> None:
         if text:

@@ -117,6 +117,15 @@ def test_unreachable_query_endpoint_is_a_store_error_naming_it(tmp_path: Path) -
         push(tmp_path / "store", [G.value], Endpoint(url, query=url), version="t", graph_prefix=G.value)
 
 
+def test_store_with_triples_in_its_default_graph_is_refused(tmp_path: Path) -> None:
+    store = ox.Store(str(tmp_path / "store"))
+    store.add(ox.Quad(ox.NamedNode("urn:s"), ox.NamedNode("urn:p"), ox.Literal("x"), ox.DefaultGraph()))
+    store.flush()
+    del store
+    with pytest.raises(StoreError, match="default graph holds 1 triples"):
+        push(tmp_path / "store", None, Endpoint("http://127.0.0.1:1/"), version="t", graph_prefix="x")
+
+
 def test_missing_store_is_a_store_error_naming_it(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="cannot open the release's store"):
         push(tmp_path / "nothing", [G.value], Endpoint("http://127.0.0.1:1/"), version="t", graph_prefix="x")
