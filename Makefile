@@ -6,10 +6,13 @@ STAMP := $(VENV)/.installed
 
 .PHONY: setup serve build test lint clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml kg/server/package-lock.json
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[test]'
+	@# Front-end libraries for the query page come from the npm registry, never a CDN; without
+	@# npm the page falls back to a plain textarea.
+	if command -v npm >/dev/null 2>&1; then npm ci --prefix kg/server --no-audit --no-fund --silent; fi
 	touch $(STAMP)
 
 setup: $(STAMP)

@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 
 import kg
 from kg.errors import KgError, StoreError
-from kg.server import dumps, filters, health, pages, sparql, validate
+from kg.server import compare, dumps, filters, health, pages, sparql, validate
 from kg.server.context import Ctx, ServerContext
 from kg.server.http import error_response
 from kg.server.pool import QueryPool
@@ -84,7 +84,7 @@ def create_app(settings: Settings | None = None, release: Path | None = None) ->
     async def kg_error(request: Request, exc: KgError) -> Response:
         return error_response(exc)
 
-    for module in (sparql, pages, dumps, health, validate):
+    for module in (sparql, pages, dumps, health, validate, compare):
         app.include_router(module.router)
     if (VENDOR / "codemirror").is_dir():
         app.mount(
