@@ -22,9 +22,9 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from kg.cli import build, chart, compare, generate, ingest, push, query, serve
+    from kg.cli import build, chart, compare, generate, ingest, push, query, serve, validate
 
-    for module in (ingest, build, serve, query, compare, chart, generate, push):
+    for module in (ingest, validate, build, serve, query, compare, chart, generate, push):
         module.register(app)
 
 
