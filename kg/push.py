@@ -150,6 +150,7 @@ class _Gsp:
             raise StoreError(f"no answer within {self.client.timeout.read} s ({e})", where=where) from e
         except httpx.HTTPError as e:
             raise StoreError(f"cannot reach the endpoint: {e}", where=where) from e
+        log.debug("%s: HTTP %d, %d bytes sent", where, r.status_code, len(body or b""))
         if r.status_code in ok:
             return r
         hint = {401: " (check --auth user:password)", 403: " (the user may not write this graph)"}
