@@ -129,3 +129,14 @@ def test_store_with_triples_in_its_default_graph_is_refused(tmp_path: Path) -> N
 def test_missing_store_is_a_store_error_naming_it(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="cannot open the release's store"):
         push(tmp_path / "nothing", [G.value], Endpoint("http://127.0.0.1:1/"), version="t", graph_prefix="x")
+
+
+def test_missing_virtuoso_fails_under_ci_and_skips_elsewhere(monkeypatch: pytest.MonkeyPatch) -> None:
+    from .conftest import _unavailable
+
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI=true and Virtuoso is required.*virtuoso.sh start"):
+        _unavailable("Virtuoso does not answer")
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception, match="bash scripts/virtuoso.sh start"):
+        _unavailable("Virtuoso does not answer")
