@@ -16,6 +16,7 @@ traceback) and exits with its ``exit_code``; the server answers with its ``http_
     ├── ReferenceDataError          data/reference is inconsistent (bad code, check digit)
     ├── BuildError                  the dataset does not conform; the previous build is kept
     ├── StoreError                  the store is missing, locked or unreadable
+    │   └── RemoteStoreError        a remote endpoint refused or failed a request (kg push)
     ├── UnknownAgreementError       an agreement name that is not in the dataset (HTTP 404)
     └── QueryError                  a SPARQL query that does not parse or is refused
         ├── QueryRefused            update, SERVICE, remote FROM … (HTTP 400/403)
@@ -28,7 +29,7 @@ from pathlib import Path
 
 __all__ = [
     "BuildError", "DateError", "DecodeError", "IngestError", "InputError", "KgError", "QueryError",
-    "QueryRefused", "QueryTimeout", "RdfSyntaxError", "ReferenceDataError", "StoreError",
+    "QueryRefused", "QueryTimeout", "RdfSyntaxError", "ReferenceDataError", "RemoteStoreError", "StoreError",
     "UnknownAgreementError", "UnknownLayoutError", "UnknownMunicipalityError",
 ]
 
@@ -109,6 +110,10 @@ class UnknownAgreementError(KgError):
     """Raised when a name given for an agreement is not one in the dataset (HTTP 404); lists close ones."""
 
     http_status = 404
+
+
+class RemoteStoreError(StoreError):
+    """Raised when a remote SPARQL or Graph Store Protocol endpoint refuses or fails a request."""
 
 
 class QueryError(KgError):

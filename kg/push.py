@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import httpx
 import pyoxigraph as ox
 
-from kg.errors import StoreError
+from kg.errors import RemoteStoreError
 
 if TYPE_CHECKING:
     from kg.build import Release
@@ -126,7 +126,7 @@ def _server_message(response: httpx.Response) -> str:
 
 
 class _Gsp:
-    """The four Graph Store Protocol operations on one endpoint, errors mapped to StoreError."""
+    """The four Graph Store Protocol operations on one endpoint, errors mapped to RemoteStoreError."""
 
     def __init__(self, endpoint: Endpoint) -> None:
         self.url = endpoint.gsp
@@ -147,15 +147,15 @@ class _Gsp:
         try:
             r = self.client.request(method, self.url, params={"graph": graph}, content=body, headers=headers)
         except httpx.TimeoutException as e:
-            raise StoreError(f"no answer within {self.client.timeout.read} s ({e})", where=where) from e
+            raise RemoteStoreError(f"no answer within {self.client.timeout.read} s ({e})", where=where) from e
         except httpx.HTTPError as e:
-            raise StoreError(f"cannot reach the endpoint: {e}", where=where) from e
+            raise RemoteStoreError(f"cannot reach the endpoint: {e}", where=where) from e
         log.debug("%s: HTTP %d, %d bytes sent", where, r.status_code, len(body or b""))
         if r.status_code in ok:
             return r
         hint = {401: " (check --auth user:password)", 403: " (the user may not write this graph)"}
         status = f"HTTP {r.status_code}{hint.get(r.status_code, '')}"
-        raise StoreError(f"{status}: {_server_message(r)}", where=where)
+        raise RemoteStoreError(f"{status}: {_server_message(r)}", where=where)
 
     def count(self, graph: str) -> int | None:
         """Triples the remote holds in ``graph`` (§5.2 GET), or None when it has no such graph."""
@@ -165,7 +165,7 @@ class _Gsp:
         try:
             return sum(1 for _ in ox.parse(r.content, format=ox.RdfFormat.N_TRIPLES))
         except SyntaxError as e:
-            raise StoreError(f"the endpoint answered GET with unreadable N-Triples: {e}",
+            raise RemoteStoreError(f"the endpoint answered GET with unreadable N-Triples: {e}",
                              where=f"GET {self.url} graph <{graph}>") from e
 
 
@@ -217,13 +217,13 @@ def _counts(endpoint: Endpoint, restriction: str) -> dict[str, int]:
         except sx.Unauthorized as e:
             if i + 1 < len(schemes):
                 continue
-            raise StoreError("HTTP 401: the query endpoint refused the credentials", where=where) from e
+            raise RemoteStoreError("HTTP 401: the query endpoint refused the credentials", where=where) from e
         except sx.SPARQLWrapperException as e:
-            raise StoreError(f"the query endpoint refused the count query: {e.msg}", where=where) from e
+            raise RemoteStoreError(f"the query endpoint refused the count query: {e.msg}", where=where) from e
         except (OSError, ValueError) as e:  # URLError (refused, DNS), timeouts, a body that is not JSON
-            raise StoreError(f"cannot query the endpoint: {e}", where=where) from e
+            raise RemoteStoreError(f"cannot query the endpoint: {e}", where=where) from e
     if not isinstance(result, dict) or "results" not in result:
-        raise StoreError("the query endpoint did not answer with SPARQL JSON results", where=where)
+        raise RemoteStoreError("the query endpoint did not answer with SPARQL JSON results", where=where)
     return {row["g"]["value"]: int(row["n"]["value"]) for row in result["results"]["bindings"]}
 
 
@@ -255,7 +255,7 @@ def _open(store_path: Path) -> ox.Store:
     try:
         return ox.Store.read_only(str(store_path))
     except OSError as e:
-        raise StoreError(f"cannot open the release's store: {e}", file=store_path) from e
+        raise RemoteStoreError(f"cannot open the release's store: {e}", file=store_path) from e
 
 
 def _named_graphs(store: ox.Store, store_path: Path) -> list[str]:
@@ -264,7 +264,7 @@ def _named_graphs(store: ox.Store, store_path: Path) -> list[str]:
     if stray:
         # GSP's ?default names the remote's default graph, which Virtuoso and others make the union of
         # all graphs: there is no faithful place for these triples. kg build never writes any.
-        raise StoreError(f"the store's default graph holds {stray} triples; only named graphs can be pushed",
+        raise RemoteStoreError(f"the store's default graph holds {stray} triples; only named graphs can be pushed",
                          file=store_path)
     return sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
 
@@ -329,5 +329,5 @@ def _verify(report: PushReport, after: dict[str, int]) -> None:
     wrong = [c for c in report.changes if c.after != c.sent]
     if wrong:
         lines = "; ".join(f"<{c.graph}> sent {c.sent}, holds {c.after}" for c in wrong[:10])
-        raise StoreError(f"{len(wrong)} graph(s) differ from the release after the push: {lines}",
+        raise RemoteStoreError(f"{len(wrong)} graph(s) differ from the release after the push: {lines}",
                          where=f"PUT {report.gsp}")

@@ -21,8 +21,11 @@ def build_command(
     release = build(Settings(), force=force)
     m = release.manifest
     agreements = m.get("agreements", [])
-    typer.echo(f"release {release.version}: {len(agreements)} agreements, {m.get('quads', '?')} quads, "
-               f"{len(m.get('graphs', {}))} graphs → {release.path}")
+    graphs = m.get("graphs", {})
+    n_agreements = len(agreements) if isinstance(agreements, list) else "?"
+    n_graphs = len(graphs) if isinstance(graphs, dict) else "?"
+    typer.echo(f"release {release.version}: {n_agreements} agreements, {m.get('quads', '?')} quads, "
+               f"{n_graphs} graphs → {release.path}")
 
 
 def register(app: typer.Typer) -> None:
