@@ -264,8 +264,8 @@ def _named_graphs(store: ox.Store, store_path: Path) -> list[str]:
     if stray:
         # GSP's ?default names the remote's default graph, which Virtuoso and others make the union of
         # all graphs: there is no faithful place for these triples. kg build never writes any.
-        raise RemoteStoreError(f"the store's default graph holds {stray} triples; only named graphs can be pushed",
-                         file=store_path)
+        message = f"the store's default graph holds {stray} triples; only named graphs can be pushed"
+        raise RemoteStoreError(message, file=store_path)
     return sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
 
 
