@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import csv
 from functools import cache
-
-import jaconv
 from pathlib import Path
 
+import jaconv
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
+from rdflib.term import Node
 from rdflib.namespace import DCTERMS, FOAF, SKOS
 
 from kg.codes import standard_area_code
 from kg.errors import RdfSyntaxError, ReferenceDataError
-from kg.namespaces import ORG, RENKEI, Ids, bind_prefixes
+from kg.namespaces import DEFAULT_BASE, ORG, RENKEI, Ids, bind_prefixes
 from kg.reference import load_registry
 from kg.romaji import english_name
 from kg.settings import Settings
@@ -43,6 +43,25 @@ def parse_turtle(path: Path) -> Graph:
     return g
 
 
+@cache
+def _rebased(path: Path, base: str) -> Graph:
+    """A data file written under the default base (``…/renkei/id/``), moved to ``base`` (cached)."""
+    g = parse_turtle(path)
+    if base == DEFAULT_BASE:
+        return g
+    old, new = DEFAULT_BASE + "id/", base + "id/"
+
+    def move(t: Node) -> Node:
+        return URIRef(new + t[len(old):]) if isinstance(t, URIRef) and t.startswith(old) else t
+
+    out = Graph()
+    for prefix, ns in g.namespaces():
+        out.bind(prefix, ns)
+    for s_, p, o in g:
+        out.add((move(s_), p, move(o)))
+    return out
+
+
 def _ref(settings: Settings) -> Path:
     return settings.data_path / "reference"
 
@@ -55,7 +74,8 @@ def municipalities_graph(settings: Settings, codes: set[str] | None = None) -> G
     bind_prefixes(g, settings.base_iri)
     wanted = None
     if codes is not None:
-        wanted = set(codes) | {reg.municipalities[c].prefecture_code for c in codes if c in reg.municipalities}
+        known = [reg.municipalities[c] for c in codes if c in reg.municipalities]
+        wanted = set(codes) | {m.prefecture_code for m in known}
     for m in reg.municipalities.values():
         if wanted is not None and m.code not in wanted:
             continue
@@ -152,8 +172,8 @@ def reference_graphs(settings: Settings) -> dict[URIRef, Graph]:
     ids: Ids = settings.ids
     return {
         ids.graph("ontology"): parse_turtle(settings.ontology_path / "renkei.ttl"),
-        ids.graph("framework"): parse_turtle(settings.ontology_path / "framework.ttl"),
-        ids.graph("law"): parse_turtle(settings.data_path / "reference" / "law.ttl"),
+        ids.graph("framework"): _rebased(settings.ontology_path / "framework.ttl", settings.base_iri),
+        ids.graph("law"): _rebased(settings.data_path / "reference" / "law.ttl", settings.base_iri),
         ids.graph("municipalities"): municipalities_graph(settings),
         ids.graph("areas"): areas_graph(settings),
     }
@@ -164,8 +184,8 @@ def context_graph(data: Graph, settings: Settings) -> Graph:
     municipalities (with their prefectures) and areas (without the other members)."""
     ids = settings.ids
     g = Graph()
-    g += parse_turtle(settings.ontology_path / "framework.ttl")
-    g += parse_turtle(settings.data_path / "reference" / "law.ttl")
+    g += _rebased(settings.ontology_path / "framework.ttl", settings.base_iri)
+    g += _rebased(settings.data_path / "reference" / "law.ttl", settings.base_iri)
     prefix = str(ids.id("municipality/"))
     codes = {str(o)[len(prefix):] for o in data.all_nodes() if str(o).startswith(prefix)}
     g += municipalities_graph(settings, codes)

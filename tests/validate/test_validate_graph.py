@@ -70,8 +70,6 @@ def test_validate_graph_does_not_change_its_input(settings: Settings, seed_graph
     assert len(seed_graph) == before
 
 
-@pytest.mark.xfail(strict=True, reason="kg.refdata.context_graph parses framework.ttl and law.ttl with "
-                   "the default base IRI; under KG_BASE_IRI the pillars are not found (asked of the lead)")
 def test_validation_follows_a_configured_base_iri() -> None:
     text = (SHAPES_DATA / "base.ttl").read_text(encoding="utf-8")
     g = Graph().parse(data=text.replace("https://w3id.org/renkei/id/", "https://example.org/kg/id/"),
