@@ -13,8 +13,8 @@ from pathlib import Path
 
 import jaconv
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
-from rdflib.term import Node
 from rdflib.namespace import DCTERMS, FOAF, SKOS
+from rdflib.term import Node
 
 from kg.codes import standard_area_code
 from kg.errors import RdfSyntaxError, ReferenceDataError
