@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from kg.settings import Settings
@@ -10,7 +12,7 @@ __all__ = ["register"]
 
 
 def build_command(
-    force: bool = typer.Option(False, "--force", help="Rebuild even if the inputs have not changed."),
+    force: Annotated[bool, typer.Option("--force", help="Rebuild even if the inputs have not changed.")] = False,
 ) -> None:
     """Ingest and validate every text in data/sources, add the reference data, write store and dumps.
 

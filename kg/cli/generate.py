@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -12,10 +13,11 @@ __all__ = ["register"]
 
 
 def generate_command(
-    count: int = typer.Argument(..., min=1, help="How many agreements to write."),
-    out: Path = typer.Option(..., "-o", "--out", help="Folder for the texts and manifest.json."),
-    seed: int = typer.Option(0, help="Random seed: the same seed gives the same corpus."),
-    layout: list[str] = typer.Option(None, "--layout", help="Restrict to these layouts (repeatable)."),
+    count: Annotated[int, typer.Argument(min=1, help="How many agreements to write.")],
+    out: Annotated[Path, typer.Option("-o", "--out", help="Folder for the texts and manifest.json.")],
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same corpus.")] = 0,
+    layout: Annotated[list[str] | None, typer.Option("--layout", help="Restrict to these layouts (repeatable).")]
+    = None,
 ) -> None:
     """Write COUNT agreement texts in the published layouts, drawn from the real area registry."""
     from kg.errors import InputError
