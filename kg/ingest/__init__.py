@@ -63,7 +63,7 @@ def ingest_bytes(data: bytes, name: str, settings: Settings | None = None) -> In
     signing = doc.signing_date()
     if signing is None:
         raise IngestError("no signing date (a line such as 「令和元年10月18日」)", file=name,
-                          line=len(source.lines))
+                          line=source.line_count)
     _, date = signing
     registry = load_registry(settings.data_path / "reference")
     parties = read_parties(doc, registry)

@@ -26,6 +26,7 @@ from kg.romaji import english_name
 __all__ = ["Built", "build", "leads"]
 
 JAPANESE = URIRef("http://publications.europa.eu/resource/authority/language/JPN")
+IANA_MEDIA_TYPES = "http://www.iana.org/assignments/media-types/"
 
 #: Wordings by which a role says its party leads (DESIGN.md, ``renkei:lead``); matched on the
 #: normalised text, so 「主導する」 and 「中心的な役割を果たす」 count.
@@ -96,8 +97,19 @@ class _Writer:
         self.add(self.doc_iri, DCT.title, Literal(s.name.replace("\\", "/").rsplit("/", 1)[-1]))
         self.add(self.doc_iri, RENKEI.sha256, Literal(s.sha256))
         self.add(self.doc_iri, RENKEI.encoding, Literal(s.encoding))
-        self.add(self.doc_iri, RENKEI.lineCount, len(s.lines))
+        # The media type as an IANA IRI, as the catalogue's dcat:mediaType (kg/publish.py) gives it.
+        self.add(self.doc_iri, DCT["format"], URIRef(IANA_MEDIA_TYPES + s.media_type))
+        self.add(self.doc_iri, RENKEI.lineCount, s.line_count)
         self.add(self.agreement, PROV.wasDerivedFrom, self.doc_iri)
+
+    def publication(self, doc: Document) -> None:
+        """A 例規集 entry's publication: its date and the notice as printed (「告示第41号」)."""
+        if doc.publication is not None:
+            day = doc.publication[1].date
+            self.add(self.agreement, ELI.date_publication, Literal(day.isoformat(), datatype=XSD.date))
+        if doc.notice is not None:
+            # How a 告示 is cited (「平成27年3月27日告示第41号」) is a bibliographic citation of the text.
+            self.add(self.agreement, DCT.bibliographicCitation, doc.notice.text)
 
     def article(self, article: Article) -> URIRef:
         """An article, its paragraphs (when two or more) and its items."""
@@ -146,6 +158,8 @@ class _Writer:
             self.add(iri, RDF.type, RENKEI.AnnexSection)
             self.add(iri, RENKEI.number, group.number)
             self.add(iri, RENKEI.heading, group.heading)
+            for description in group.description:  # T2's 基本方針 (docs/ingest.md)
+                self.add(iri, DCT.description, description)
             self.part(URIRef(f"{self.agreement}/annex/{group.annex}"), iri)
             self.derived(iri, group.span)
         elif group.kind == "annex":
@@ -230,6 +244,7 @@ def build(doc: Document, parties: Parties, date: PrintedDate, reading: Reading, 
     w.add(a, SKOS.editorialNote, Literal(EDITORIAL_NOTE_JA, lang="ja"))
     w.add(a, ELI.date_document, Literal(dt.date.isoformat(date.date), datatype=XSD.date))
     w.add(a, RENKEI.printedDate, date.printed)
+    w.publication(doc)
     if basis is not None:
         w.add(a, ELI.based_on, ids.law_provision(*basis))
     for party in parties:

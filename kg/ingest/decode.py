@@ -33,10 +33,24 @@ class SourceText:
     lines: tuple[str, ...]
     encoding: str  # IANA charset name: UTF-8, Shift_JIS or Windows-31J (CP932)
     sha256: str  # of the bytes as given, so a reader can check the file they hold
+    media_type: str = "text/plain"  # "text/html" for a 例規集 page (kg/ingest/page.py)
+    # For a page: the source line each text line was read from (1-based); None for a text file,
+    # whose lines are their own numbers.
+    origins: tuple[int, ...] | None = None
+    source_lines: int | None = None  # for a page: how many lines the HTML file has
 
     def line(self, number: int) -> str:
         """The text of line ``number`` (1-based)."""
         return self.lines[number - 1]
+
+    def origin(self, index: int) -> int:
+        """The source line (1-based) that text line ``index`` (0-based) was read from."""
+        return self.origins[index] if self.origins is not None else index + 1
+
+    @property
+    def line_count(self) -> int:
+        """How many lines the source file has (for a page, the HTML's, not the text's)."""
+        return self.source_lines if self.source_lines is not None else len(self.lines)
 
     @property
     def stem(self) -> str:

@@ -30,6 +30,8 @@ _RELATES = re.compile(r"[（(](?P<refs>第[^（）()]*条[^（）()]*)関係[）
 # 「この連携協約の締結を証するため」, 「…を証するため」, 「上記協約の証として」.
 _CLOSING = re.compile(r"証するため|の証として")
 _TITLE = re.compile(r"協約書?$|協定書?$")
+# 「告示第41号」, 「三原市告示第41号」, 「平成27年3月27日告示第41号」: a 例規集 entry's publication.
+_NOTICE = re.compile(rf"[^\s\u3000]*?告示第(?:{NUMERAL})号")
 _REPORT_MARK = "○"  # 例規集 entries mark the title with ○; it is typography, not part of it
 
 
@@ -46,10 +48,16 @@ def _date(line: Line, source: SourceText) -> tuple[Line, PrintedDate]:
     return line, found
 
 
+def _strip(raw: str) -> str:
+    """A line without indentation or trailing spaces; a table row keeps its empty first and last
+    cells (a merged 分野 cell exported as 「\t\t取組…」), so only spaces are stripped from it."""
+    text = raw.strip(" \u3000")
+    return text if "\t" in text.strip("\t") else text.strip(" \t\u3000")
+
+
 def _lines(source: SourceText) -> list[Line]:
-    """The non-blank lines with their numbers, without indentation or trailing spaces."""
-    return [Line(i, raw.strip(" \t\u3000")) for i, raw in enumerate(source.lines, 1)
-            if raw.strip(" \t\u3000")]
+    """The non-blank lines with their source line numbers, without indentation or trailing spaces."""
+    return [Line(source.origin(i), text) for i, raw in enumerate(source.lines) if (text := _strip(raw))]
 
 
 def _article_number(line: Line, source: SourceText) -> tuple[int, str, str] | None:
@@ -99,15 +107,29 @@ def _annex(heading: Line, rest: str, number_text: str | None, source: SourceText
 
 
 def _front(lines: list[Line], doc: Document, source: SourceText) -> None:
-    """Titles, dates and the preamble: everything before the first article."""
-    for line in lines:
-        if is_date_line(line.text):
+    """Titles, dates, the publication notice and the preamble: everything before the first article."""
+    notice_at: int | None = None
+    for i, line in enumerate(lines):
+        notice = _NOTICE.search(line.text) if not doc.preamble else None
+        if notice is not None:
+            doc.notice, notice_at = Line(line.number, notice.group(0)), i
+            found = find_date(line.text, file=source.name, line=line.number)
+            if found is not None:
+                doc.publication = (line, found)
+        elif is_date_line(line.text):
             doc.dates.append(_date(line, source))
         elif line.text.endswith("。") or "以下「" in line.text:
             doc.preamble.append(line)
         elif _TITLE.search(line.text) and not doc.preamble:
             doc.titles.append(Line(line.number, line.text.removeprefix(_REPORT_MARK).strip()))
-        # Anything else on a cover (the parties' names, 告示第N号) is not part of the agreement.
+        # Anything else on a cover (the parties' names) is not part of the agreement.
+    if notice_at is not None and doc.publication is None:
+        # 「平成27年3月27日」 on the line next to 「告示第41号」 (either side) is the publication date.
+        beside = {lines[j].number for j in (notice_at - 1, notice_at + 1) if 0 <= j < len(lines)}
+        dated = next((d for d in doc.dates if d[0].number in beside), None)
+        if dated is not None:
+            doc.dates.remove(dated)
+            doc.publication = dated
 
 
 def segment(source: SourceText) -> Document:
@@ -117,7 +139,7 @@ def segment(source: SourceText) -> Document:
     starts = [(i, a) for i, line in enumerate(lines) if (a := _article_number(line, source))]
     if not starts:
         raise IngestError("no article (第1条 …) found: not the text of an agreement", file=source.name,
-                          line=len(source.lines))
+                          line=source.line_count)
     # Where the articles end: the closing formula, else the first annex, else the end.
     first_index = starts[0][0]
     end = next((i for i in range(first_index, len(lines))

@@ -57,6 +57,17 @@ def _identify(sig: Signatory, date: dt.date, registry: Registry) -> Signatory:
     return Signatory(sig.party, sig.printed_title, sig.printed_name, sig.span, person, ja, en)
 
 
+def _office_and_name(text: str) -> tuple[str, str]:
+    """「松山市長　野志　克仁」 → (「松山市長」, 「野志　克仁」): an office and a name printed on one line.
+
+    Anything else comes back whole, with no name: 「郡山市長」, or a name line such as 「品川 萬里」.
+    """
+    parts = re.split(r"[ \u3000]+", text, maxsplit=1)
+    if len(parts) == 2 and _OFFICE.fullmatch(parts[0]):
+        return parts[0], text[len(parts[0]):].strip(" \u3000")
+    return text, ""
+
+
 @dataclass
 class _Block:
     """One party's block of the signature being read."""
@@ -74,7 +85,8 @@ def read_signatories(lines: list[Line], parties: Parties, date: dt.date, registr
     blocks: list[_Block] = []
     for line in lines:
         text = _ALIAS_PREFIX.sub("", line.text)
-        office = _OFFICE.fullmatch(text)
+        head, tail = _office_and_name(text)
+        office = _OFFICE.fullmatch(head)
         party = parties.code_for(text)
         office_party = parties.code_for(office["body"]) if office else None
         current = blocks[-1] if blocks else None
@@ -84,7 +96,9 @@ def read_signatories(lines: list[Line], parties: Parties, date: dt.date, registr
             if current is None or current.party != office_party or current.title is not None:
                 current = _Block(office_party, line.number, line.number)
                 blocks.append(current)
-            current.title, current.last = text, line.number
+            current.title, current.last = head, line.number
+            if tail:
+                current.name = tail
         elif current is not None and current.title is not None and current.name is None:
             current.name, current.last = line.text, line.number
         else:

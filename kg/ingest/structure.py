@@ -132,6 +132,10 @@ class Document:
     closing: list[Line]  # the closing formula 「この連携協約の締結を証するため、…」
     signatures: list[Line]  # the signature block, dates excluded
     annexes: list[Annex]
+    # A 例規集 entry's publication: the date printed with 「告示第N号」 (which may differ from the
+    # signing date by a day or more, shared/domain/layouts.md) and the notice as printed.
+    publication: tuple[Line, PrintedDate] | None = None
+    notice: Line | None = None
 
     def article(self, number: int) -> Article | None:
         """The article numbered ``number``, if any."""
@@ -141,7 +145,8 @@ class Document:
         """The date printed above the signatures, else the first one printed (on the cover).
 
         A 例規集 copy may print a publication date on top that differs from the signing date
-        (shared/domain/layouts.md, "Publication"); the one by the signatures is the signing date.
+        (shared/domain/layouts.md, "Publication"); the one by the signatures is the signing date,
+        and the one printed with 「告示第N号」 is :attr:`publication`, never a signing date.
         """
         end = self.articles[-1].span.last if self.articles else 0
         after = [d for d in self.dates if d[0].number > end]
@@ -173,7 +178,7 @@ class InitiativeText:
 
 @dataclass(frozen=True)
 class Group:
-    """A pillar's group of initiatives: a T1 annex section, a T3 annex, an I1 item of 第3条."""
+    """A pillar's group of initiatives: a T1/T2/T4/P annex section, a T3 annex, an I1 item of 第3条."""
 
     kind: str  # "section" (annex/a/section/n), "annex" (annex/n) or "item" (article item)
     number: int  # the printed group number (section 「3」, 別表第3, item (3))
@@ -183,6 +188,7 @@ class Group:
     annex: int | None = None  # for "section": the annex holding it
     article: int | None = None  # for "item": where the item stands
     paragraph: int | None = None
+    description: tuple[str, ...] = ()  # T2: the 基本方針 printed beside the 分野, once per distinct wording
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ in order; the first whose ``detect`` finds nothing amiss reads the document.
 from __future__ import annotations
 
 from kg.errors import IngestError, UnknownLayoutError
-from kg.ingest.layouts import i1, t1, t3
+from kg.ingest.layouts import i1, p, t1, t2, t3, t4
 from kg.ingest.layouts.base import Layout, Miss
 from kg.ingest.parties import Parties
 from kg.ingest.structure import Document, Reading
@@ -16,7 +16,7 @@ from kg.ingest.structure import Document, Reading
 __all__ = ["LAYOUTS", "Layout", "Miss", "choose", "read"]
 
 #: Every layout the ingester reads, in the order they are tried.
-LAYOUTS: tuple[Layout, ...] = (t1.LAYOUT, t3.LAYOUT, i1.LAYOUT)
+LAYOUTS: tuple[Layout, ...] = (t1.LAYOUT, t2.LAYOUT, t3.LAYOUT, t4.LAYOUT, i1.LAYOUT, p.LAYOUT)
 
 
 def choose(doc: Document) -> Layout:

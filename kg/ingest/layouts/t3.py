@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from kg.errors import IngestError
 from kg.ingest.layouts.base import Layout, Miss
-from kg.ingest.layouts.tables import is_header, is_row, read_header, read_row
+from kg.ingest.layouts.tables import grouping_columns, is_header, is_row, read_header, read_row
 from kg.ingest.parties import Parties
 from kg.ingest.structure import Annex, Document, Group, InitiativeText, Reading
 
@@ -35,6 +35,8 @@ def detect(doc: Document) -> Miss | None:
             where = annex.lines[0] if annex.lines else annex.heading
             return Miss(f"{annex.heading.text.split('（')[0]} does not open with a table header "
                         "(「取組<TAB>内容<TAB>…の役割」)", where.number)
+        if grouping_columns(annex.lines[0]):
+            return Miss("the table has columns before 取組 (「分野」, 「区分」: T2 or P)", annex.lines[0].number)
     return None
 
 
