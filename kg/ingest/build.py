@@ -98,7 +98,7 @@ class _Writer:
         self.add(self.doc_iri, RENKEI.sha256, Literal(s.sha256))
         self.add(self.doc_iri, RENKEI.encoding, Literal(s.encoding))
         # The media type as an IANA IRI, as the catalogue's dcat:mediaType (kg/publish.py) gives it.
-        self.add(self.doc_iri, DCT["format"], URIRef(IANA_MEDIA_TYPES + s.media_type))
+        self.add(self.doc_iri, DCT.format, URIRef(IANA_MEDIA_TYPES + s.media_type))
         self.add(self.doc_iri, RENKEI.lineCount, s.line_count)
         self.add(self.agreement, PROV.wasDerivedFrom, self.doc_iri)
 

@@ -112,10 +112,12 @@ def _front(lines: list[Line], doc: Document, source: SourceText) -> None:
     for i, line in enumerate(lines):
         notice = _NOTICE.search(line.text) if not doc.preamble else None
         if notice is not None:
-            doc.notice, notice_at = Line(line.number, notice.group(0)), i
             found = find_date(line.text, file=source.name, line=line.number)
-            if found is not None:
+            if found is not None:  # 「平成27年3月27日三原市告示第41号」: the date is not part of the notice
                 doc.publication = (line, found)
+                notice = _NOTICE.search(line.text.replace(found.printed, " "))
+            assert notice is not None  # noqa: S101 (a date never holds 「告示第N号」)
+            doc.notice, notice_at = Line(line.number, notice.group(0)), i
         elif is_date_line(line.text):
             doc.dates.append(_date(line, source))
         elif line.text.endswith("。") or "以下「" in line.text:

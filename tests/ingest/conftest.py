@@ -1,4 +1,4 @@
-"""Fixtures for the ingester's tests: settings and the three fixture texts, ingested once."""
+"""Fixtures for the ingester's tests: settings and the fixture text of each layout, ingested once."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from kg.ingest import IngestResult, ingest_bytes, ingest_file
 from kg.settings import Settings
 
-from .helpers import I1, SEED, T3
+from .helpers import I1, SEED, T2, T3, T4, P
 
 
 @pytest.fixture(scope="session")
@@ -30,6 +30,21 @@ def t3(settings: Settings) -> IngestResult:
 @pytest.fixture(scope="session")
 def i1(settings: Settings) -> IngestResult:
     return ingest_file(I1, settings)
+
+
+@pytest.fixture(scope="session")
+def t2(settings: Settings) -> IngestResult:
+    return ingest_file(T2, settings)
+
+
+@pytest.fixture(scope="session")
+def t4(settings: Settings) -> IngestResult:
+    return ingest_file(T4, settings)
+
+
+@pytest.fixture(scope="session")
+def p(settings: Settings) -> IngestResult:
+    return ingest_file(P, settings)
 
 
 @pytest.fixture

@@ -13,8 +13,13 @@ from kg.namespaces import PREFIXES
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data" / "ingest"
 SEED = DATA / "koriyama-nihonmatsu-2019.txt"
+T2 = DATA / "t2-field-policy-columns.txt"
 T3 = DATA / "t3-three-annex-tables.txt"
+T4 = DATA / "t4-cost-sharing-columns.txt"
 I1 = DATA / "i1-inline-nested.txt"
+P = DATA / "p-default-division.txt"
+#: Every layout's fixture text, by layout name.
+BY_LAYOUT = {"T1": SEED, "T2": T2, "T3": T3, "T4": T4, "I1": I1, "P": P}
 KG = Path(sys.executable).parent / "kg"  # the console script the venv installs
 AGREEMENT = "https://w3id.org/renkei/id/agreement/072036-072109-2019-10-18"
 

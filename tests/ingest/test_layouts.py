@@ -13,14 +13,14 @@ from kg.ingest.decode import decode
 from kg.ingest.layouts import LAYOUTS, choose
 from kg.ingest.segment import segment
 
-from .helpers import I1, SEED, T3, select
+from .helpers import BY_LAYOUT, I1, SEED, T3, select
 
 SEED_TEXT = SEED.read_text(encoding="utf-8")
 SEED_LINES = SEED_TEXT.split("\n")
 ANNEX_AT = SEED_LINES.index("別表（第3条関係）")  # 0-based index of the 別表 line
 
 
-@pytest.mark.parametrize(("path", "layout"), [(SEED, "T1"), (T3, "T3"), (I1, "I1")], ids=["T1", "T3", "I1"])
+@pytest.mark.parametrize(("layout", "path"), BY_LAYOUT.items(), ids=list(BY_LAYOUT))
 def test_each_sample_fits_exactly_one_layout(path: Path, layout: str) -> None:
     doc = segment(decode(path.read_bytes(), path.name))
     fits = [candidate.name for candidate in LAYOUTS if candidate.detect(doc) is None]
@@ -29,7 +29,7 @@ def test_each_sample_fits_exactly_one_layout(path: Path, layout: str) -> None:
 
 def test_layout_names_are_unique() -> None:
     names = [layout.name for layout in LAYOUTS]
-    assert len(names) == len(set(names)) and {"T1", "T3", "I1"} <= set(names)
+    assert len(names) == len(set(names)) and set(names) == set(BY_LAYOUT)
 
 
 def test_unknown_annex_shape_says_which_layouts_were_tried_and_where_it_stopped(

@@ -109,3 +109,28 @@ def test_signing_date_is_the_one_above_the_signatures() -> None:
                "令和元年12月25日\n甲 郡山市長\n")
     found = doc.signing_date()
     assert found is not None and found[1].printed == "令和元年12月25日"
+
+
+@pytest.mark.parametrize("front", [
+    "○甲と乙との連携協約\n平成27年3月27日\n三原市告示第41号\n",
+    "○甲と乙との連携協約\n三原市告示第41号\n平成27年3月27日\n",
+    "○甲と乙との連携協約\n平成27年3月27日三原市告示第41号\n",
+], ids=["date-above-notice", "date-below-notice", "date-on-the-notice-line"])
+def test_publication_date_beside_the_notice_is_not_the_signing_date(front: str) -> None:
+    doc = _doc(front + "甲及び乙は、締結する。\n第1条 目的とする。\n本書2通を作成し、証するため、\n平成27年3月25日\n")
+    assert doc.notice is not None and doc.notice.text == "三原市告示第41号"
+    assert doc.publication is not None and doc.publication[1].printed == "平成27年3月27日"
+    signing = doc.signing_date()
+    assert signing is not None and signing[1].printed == "平成27年3月25日"
+
+
+def test_a_cover_date_without_a_notice_stays_a_signing_date_candidate() -> None:
+    doc = _doc("連携協約\n令和元年10月18日\n甲及び乙は、締結する。\n第1条 目的とする。\n")
+    signing = doc.signing_date()
+    assert doc.publication is None and doc.notice is None
+    assert signing is not None and signing[1].printed == "令和元年10月18日"
+
+
+def test_a_row_keeps_its_empty_first_cells() -> None:
+    doc = _doc("甲及び乙は、締結する。\n第1条 目的とする。\n別表\n分野\t取組\t内容\n\t\t地域振興\t内容\t\n")
+    assert [line.text for line in doc.annexes[0].lines] == ["分野\t取組\t内容", "\t\t地域振興\t内容\t"]

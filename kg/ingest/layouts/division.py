@@ -101,6 +101,9 @@ def read_rules(paragraph: Paragraph, names: dict[str, str], count: int) -> list[
     rules = []
     for k, m in enumerate(citations):
         end = citations[k + 1].start() if k + 1 < len(citations) else len(text)
+        # A rule printed as an item ends with its line, before the next item's 「(2)」.
+        line_end = text.rfind("\n", m.end(), end)
+        end = line_end if line_end >= 0 and k + 1 < len(citations) else end
         roles = _roles(text[m.end(): end], names)
         if roles:
             rules.append(Rule(_numbers(m, count), roles, _span(paragraph, m.start(), end)))
