@@ -22,7 +22,6 @@ import shutil
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -32,6 +31,7 @@ import kg
 from kg.errors import BuildError, KgError, StoreError
 from kg.namespaces import ORG, RENKEI
 from kg.settings import Settings
+from kg.store.release import Release  # the one Release type; re-exported for callers of kg.build
 
 __all__ = ["SOURCE_SUFFIXES", "Release", "build", "current_release", "ensure_built", "source_files"]
 
@@ -41,28 +41,10 @@ log = logging.getLogger(__name__)
 SOURCE_SUFFIXES = (".txt", ".html", ".htm")
 #: Below this many sources, validating in the main process beats starting workers.
 PARALLEL_THRESHOLD = 8
+#: Files whose bytes make up a release's identity (data, vocabulary, shapes, code).
+_DIGESTED = {".csv", ".ttl", ".py", ".txt", ".html", ".htm", ".json"}
 #: How many superseded releases to keep beside the current one.
 KEEP_RELEASES = 2
-
-
-@dataclass(frozen=True)
-class Release:
-    """A finished build: where it lives and what its manifest says."""
-
-    path: Path
-    manifest: dict[str, object]
-
-    @property
-    def store_path(self) -> Path:
-        return self.path / "store"
-
-    @property
-    def dumps_path(self) -> Path:
-        return self.path / "dumps"
-
-    @property
-    def version(self) -> str:
-        return str(self.manifest["version"])
 
 
 def source_files(settings: Settings) -> list[Path]:
@@ -72,12 +54,14 @@ def source_files(settings: Settings) -> list[Path]:
 
 
 def _inputs_digest(settings: Settings, sources: list[Path]) -> str:
-    """A version id that changes whenever an input (or the code's version) changes."""
+    """A version id that changes whenever an input or the code that reads it changes."""
     h = hashlib.sha256(kg.__version__.encode())
     h.update(settings.base_iri.encode())
     files = list(sources)
-    for folder in (settings.data_path / "reference", settings.ontology_path, settings.shapes_path):
-        files += sorted(p for p in folder.rglob("*") if p.is_file())
+    code = Path(kg.__file__).parent
+    for folder in (settings.data_path / "reference", settings.ontology_path, settings.shapes_path, code):
+        files += sorted(p for p in folder.rglob("*")
+                        if p.suffix in _DIGESTED and "node_modules" not in p.parts and p.is_file())
     for p in files:
         h.update(p.name.encode())
         h.update(hashlib.sha256(p.read_bytes()).digest())
@@ -87,15 +71,13 @@ def _inputs_digest(settings: Settings, sources: list[Path]) -> str:
 def current_release(settings: Settings) -> Release | None:
     """The release ``build/current`` points at, or None when there is none (or it is broken)."""
     link = settings.build_path / "current"
-    manifest = link / "manifest.json"
-    if not manifest.is_file():
+    if not (link / "manifest.json").is_file():
         return None
     try:
-        data = json.loads(manifest.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as e:
-        log.warning("ignoring unreadable manifest %s: %s", manifest, e)
+        return Release.open(link)
+    except StoreError as e:
+        log.warning("ignoring the current release: %s", e)
         return None
-    return Release(link.resolve(), data)
 
 
 def ensure_built(settings: Settings) -> Release:
@@ -208,6 +190,8 @@ def build(settings: Settings, *, force: bool = False) -> Release:
         from kg.publish import publish
 
         publish(store, tmp, manifest, settings)
+        catalog = settings.ids.graph("catalog")
+        graphs[str(catalog)] = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(catalog)))
         manifest["quads"] = len(store)
         store.flush()
         store.optimize()
