@@ -23,7 +23,7 @@ from pathlib import Path
 from kg.reference import Municipality, load_registry
 from kg.settings import Settings
 
-__all__ = ["LAYOUTS", "Generated", "GeneratedInitiative", "plan", "render", "write_corpus"]
+__all__ = ["LAYOUTS", "Generated", "GeneratedInitiative", "era_date", "plan", "render", "write_corpus"]
 
 #: Layouts the generator writes (docs: shared/domain/layouts.md).
 LAYOUTS = ("T1", "T3", "I1")

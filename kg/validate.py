@@ -28,7 +28,9 @@ from kg.namespaces import DEFAULT_BASE, RENKEI, SH, bind_prefixes
 from kg.report import Report, Result, Severity, Text, describe, locate
 from kg.settings import Settings
 
-__all__ = ["RDF_FORMATS", "SHAPES_NS", "Shapes", "load_shapes", "read_rdf", "validate_graph", "validate_path"]
+__all__ = [
+    "RDF_FORMATS", "SHAPES_NS", "Shapes", "build_report", "load_shapes", "read_rdf", "validate_graph", "validate_path",
+]
 
 log = logging.getLogger(__name__)
 

@@ -23,7 +23,7 @@ from kg.compare import Comparison, Initiative, Row, SparqlSource, StoreSource, c
 from kg.settings import Settings
 from kg.textdiff import ANSI_RESET, Segment, display_width, side_a, side_b, styled_a, styled_b
 
-__all__ = ["Format", "register", "render_table"]
+__all__ = ["Format", "register", "render_table", "source_for", "wrap"]
 
 #: Characters that may not begin a line (行頭禁則, JIS X 4051 §9.1), hung at the end of the previous one.
 NO_LINE_START = set("、。，．,.）)」』】〕！？!?ー々ゝゞぁぃぅぇぉっゃゅょァィゥェォッャュョ")

@@ -13,7 +13,7 @@ import typer
 from kg.errors import InputError
 from kg.settings import Settings
 
-__all__ = ["register", "query"]
+__all__ = ["OutputFormat", "query", "register"]
 
 
 class OutputFormat(StrEnum):

@@ -17,7 +17,7 @@ from kg.server.negotiate import best_match, prefers_html
 from kg.server.sparql import graph_response
 from kg.store import GRAPH_FORMATS
 
-__all__ = ["router"]
+__all__ = ["DumpNotFound", "router"]
 
 router = APIRouter()
 _RDFLIB = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml"}

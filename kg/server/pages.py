@@ -20,7 +20,7 @@ from kg.server.sparql import graph_response
 from kg.server.views import kind_of, view
 from kg.store import GRAPH_FORMATS, Format, check_query
 
-__all__ = ["EXTENSIONS", "describe", "router"]
+__all__ = ["EXTENSIONS", "ResourceNotFound", "describe", "router"]
 
 router = APIRouter()
 _IRI_SAFE = re.compile(r'[^<>"{}|^`\\\x00-\x20]*')
