@@ -2,7 +2,8 @@
 
 The pipeline runs one way, one module per step (docs/ingest.md)::
 
-    decode → segment → parties, signatories → layouts/<layout> → categorise → build
+    decode (or page, for a 例規集 HTML page) → segment → parties, signatories → layouts/<layout>
+        → categorise → build
              (numerals, dates and normalise are the helpers every step reads text with)
 
 Every failure is a :mod:`kg.errors` exception naming the file and line (and the article or
@@ -22,6 +23,7 @@ from kg.ingest.basis import legal_basis
 from kg.ingest.build import build
 from kg.ingest.categorise import align, load_framework
 from kg.ingest.decode import decode
+from kg.ingest.page import is_page, read_page
 from kg.ingest.parties import read_parties
 from kg.ingest.segment import segment
 from kg.ingest.signatories import read_signatories
@@ -58,7 +60,7 @@ def ingest_file(path: Path, settings: Settings | None = None) -> IngestResult:
 def ingest_bytes(data: bytes, name: str, settings: Settings | None = None) -> IngestResult:
     """Ingest the bytes of a text file called ``name`` (used in messages and the source's id)."""
     settings = settings or Settings()
-    source = decode(data, name)
+    source = read_page(data, name) if is_page(data, name) else decode(data, name)
     doc = segment(source)
     signing = doc.signing_date()
     if signing is None:

@@ -73,35 +73,62 @@ def _try(data: bytes, codec: str) -> tuple[str | None, int]:
         return None, e.start
 
 
-def decode(data: bytes, name: str) -> SourceText:
-    """Decode ``data`` (the file ``name``) or raise :class:`DecodeError` naming the bad line."""
+def _japanese(data: bytes) -> tuple[str | None, str, int]:
+    """Shift_JIS proper first, so the recorded charset is the narrowest that fits; CP932
+    (Windows-31J) adds NEC/IBM extensions such as ① and 髙. Returns (text, charset, bad offset)."""
+    sjis, _ = _try(data, "shift_jis")
+    cp932, bad = _try(data, "cp932")
+    text, encoding = (sjis, "Shift_JIS") if sjis is not None else (cp932, "Windows-31J")
+    if text is not None and (pua := _PRIVATE_USE.search(text)):
+        # CP932 maps its user-defined rows (0xF040–0xF9FC) and 0xFD–0xFF to the private use
+        # area: 外字 no one else can read, or bytes that are not CP932 at all.
+        return None, encoding, len(text[: pua.start()].encode("cp932"))
+    return text, encoding, bad
+
+
+def _declared(data: bytes, charset: str) -> tuple[str | None, str, int]:
+    """Decode as the charset a page declares (UTF-8, Shift_JIS, EUC-JP, …)."""
+    if charset in ("Shift_JIS", "Windows-31J"):
+        return _japanese(data)
+    text, bad = _try(data, {"UTF-8": "utf-8", "EUC-JP": "euc_jp", "ISO-2022-JP": "iso2022_jp"}[charset])
+    return text, charset, bad
+
+
+def decode(data: bytes, name: str, charset: str | None = None) -> SourceText:
+    """Decode ``data`` (the file ``name``) or raise :class:`DecodeError` naming the bad line.
+
+    ``charset`` is what the file declares (an HTML page's ``<meta charset>``: UTF-8, Shift_JIS,
+    Windows-31J, EUC-JP or ISO-2022-JP); it is tried first. A page whose bytes are not in the
+    charset it declares is read as a text file would be, since the bytes, not the label, are
+    the text (a Shift_JIS page labelled UTF-8 is a common server misconfiguration).
+    """
     digest = hashlib.sha256(data).hexdigest()
     nul = data.find(b"\x00")
     if nul >= 0:
         raise DecodeError("binary file (NUL byte): not a text", file=name, line=_line_of(data, nul))
+    text: str | None = None
+    failed: tuple[str, int] | None = None  # what the declared charset could not read
     if data.startswith(codecs.BOM_UTF8):
         text, bad = _try(data[len(codecs.BOM_UTF8):], "utf-8")
         encoding = "UTF-8"
         bad += len(codecs.BOM_UTF8)
     else:
-        text, bad = _try(data, "utf-8")
-        encoding = "UTF-8"
-        # Japanese in CP932 is almost never valid UTF-8 over any stretch, so a file whose
-        # start is UTF-8 with non-ASCII characters is UTF-8 with a bad byte, not CP932.
-        if text is None and data[:bad].isascii():
-            # Shift_JIS proper first, so the recorded charset is the narrowest that fits;
-            # CP932 (Windows-31J) adds NEC/IBM extensions such as ① and 髙.
-            sjis, _ = _try(data, "shift_jis")
-            cp932, bad_cp932 = _try(data, "cp932")
-            text, encoding = (sjis, "Shift_JIS") if sjis is not None else (cp932, "Windows-31J")
-            bad = max(bad, bad_cp932)  # the encoding that read further is the likelier one
-            if text is not None and (pua := _PRIVATE_USE.search(text)):
-                # CP932 maps its user-defined rows (0xF040–0xF9FC) and 0xFD–0xFF to the private
-                # use area: 外字 no one else can read, or bytes that are not CP932 at all.
-                bad = len(text[: pua.start()].encode("cp932"))
-                text = None
+        if charset is not None and charset != "UTF-8":
+            text, encoding, bad = _declared(data, charset)
+            failed = (encoding, bad)
+        if text is None:
+            text, bad = _try(data, "utf-8")
+            encoding = "UTF-8"
+            # Japanese in CP932 is almost never valid UTF-8 over any stretch, so a file whose
+            # start is UTF-8 with non-ASCII characters is UTF-8 with a bad byte, not CP932.
+            if text is None and data[:bad].isascii():
+                text, encoding, bad_cp932 = _japanese(data)
+                bad = max(bad, bad_cp932)  # the encoding that read further is the likelier one
+            if text is None and failed is not None:
+                encoding, bad = failed  # report the byte the declared charset could not read
     if text is None:
-        raise DecodeError(f"byte 0x{data[bad]:02x} is neither UTF-8 nor Shift_JIS/CP932",
+        declared = f" (declared {charset})" if charset else ""
+        raise DecodeError(f"byte 0x{data[bad]:02x} is neither UTF-8 nor Shift_JIS/CP932{declared}",
                           file=name, line=_line_of(data, bad))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = tuple(text.split("\n"))

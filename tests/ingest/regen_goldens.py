@@ -20,7 +20,7 @@ DATA = Path(__file__).resolve().parents[1] / "data" / "ingest"
 def main() -> int:
     """Regenerate every golden whose text ingests; report (and skip) the negative cases."""
     settings = Settings()
-    for text in sorted(DATA.glob("*.txt")):
+    for text in sorted((*DATA.glob("*.txt"), *DATA.glob("*.html"))):
         try:
             result = ingest_file(text, settings)
         except KgError as e:

@@ -1,4 +1,4 @@
-"""Golden files: every tests/data/ingest/<case>.txt gives exactly the graph in <case>.ttl.
+"""Golden files: every tests/data/ingest/<case>.txt (or .html) gives exactly the graph in <case>.ttl.
 
 Refresh them deliberately with ``.venv/bin/python tests/ingest/regen_goldens.py`` and review the
 diff by eye.
@@ -17,11 +17,11 @@ from kg.settings import Settings
 
 from .helpers import DATA
 
-CASES = sorted(p for p in DATA.glob("*.txt") if p.with_suffix(".ttl").exists())
+CASES = sorted(p for p in (*DATA.glob("*.txt"), *DATA.glob("*.html")) if p.with_suffix(".ttl").exists())
 
 
 def test_golden_folder_is_not_empty() -> None:
-    assert len(CASES) >= 3, f"no golden cases found in {DATA}"
+    assert len(CASES) >= 8 and any(p.suffix == ".html" for p in CASES), f"golden cases missing in {DATA}"
 
 
 @pytest.mark.parametrize("text", CASES, ids=lambda p: p.stem)
