@@ -4,6 +4,8 @@ Each corpus is a data directory that ``kg build`` accepts as it is::
 
     bench/.cache/corpus-s{seed}-n{size}/
       sources/          gen-00000-t1.txt … (kg.generate: layouts T1, T3, I1 from the real registry)
+      sources/koriyama-nihonmatsu-2019.txt   the founding agreement, so that the library's queries
+                        whose parameter defaults to it (queries/002, …) find it at every size
       sources/manifest.json   what each text says (not a source: kg.build reads .txt/.html only)
       reference -> data/reference   the real registry, shared, never copied
 
@@ -36,6 +38,8 @@ __all__ = ["CACHE", "SIZES", "corpus_dir", "ensure_corpus"]
 CACHE = ROOT / "bench" / ".cache"
 #: The sizes of issue 5: the real corpus (~330) is between the first two; 4,000 is ten times it.
 SIZES = (40, 400, 4000)
+#: The one real text every corpus also holds (see the module docstring).
+FOUNDING = "koriyama-nihonmatsu-2019.txt"
 
 
 def corpus_dir(size: int, seed: int = 0) -> Path:
@@ -55,6 +59,8 @@ def ensure_corpus(size: int, seed: int = 0) -> tuple[Path, float]:
     # The registry is input to every build and must match the code's: link it, never copy it.
     (out / "reference").symlink_to(Settings().data_path.resolve() / "reference", target_is_directory=True)
     write_corpus(out / "sources", size, seed=seed, settings=Settings())
+    founding = Settings().data_path / "sources" / FOUNDING
+    (out / "sources" / FOUNDING).write_bytes(founding.read_bytes())
     seconds = time.perf_counter() - started
     (out / ".complete").write_text(json.dumps({"size": size, "seed": seed, "seconds": round(seconds, 3)}) + "\n",
                                    encoding="utf-8")
@@ -70,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     for size in args.sizes:
         path, seconds = ensure_corpus(size, args.seed)
-        texts = list((path / "sources").glob("*.txt"))
+        texts = list((path / "sources").glob("gen-*.txt"))
         mb = sum(p.stat().st_size for p in texts) / 1e6
         rows.append({"size": size, "seed": args.seed, "path": str(path.relative_to(ROOT)), "texts": len(texts),
                      "megabytes": round(mb, 2), "seconds": round(seconds, 2), "cached": seconds == 0.0})

@@ -88,9 +88,25 @@ CASES = {
     # every row; after MINUS the join pairs initiative-less agreements with every initiative.
     "optional_variable_used_again": NearMiss(
         "SELECT ?a ?i { ?a a r:Agreement OPTIONAL { ?a r:initiative ?i } FILTER(!BOUND(?i)) ?i a r:Initiative }",
-        "used elsewhere",
+        "bound outside the OPTIONAL",
         "SELECT ?a ?i { ?a a r:Agreement MINUS { ?a r:initiative ?i } ?i a r:Initiative }",
         True),
+    # ?a is bound before the OPTIONAL, so !BOUND(?a) is false on every row whatever G matches;
+    # MINUS would keep the rows G does not match (found by the property test).
+    "not_bound_of_a_shared_variable": NearMiss(
+        "SELECT ?a { ?a a r:Agreement OPTIONAL { ?a r:areaName ?n } FILTER(!BOUND(?a)) }",
+        "bound outside the OPTIONAL",
+        "SELECT ?a { ?a a r:Agreement MINUS { ?a r:areaName ?n } }",
+        True),
+    # Another variable of G (?n) is used elsewhere. The rows that survive have ?n unbound either
+    # way, so the answers coincide; but ?n leaves the group's scope, and the rule that refuses this
+    # is the one that also keeps SELECT * and sub-select projections honest. Kept on purpose.
+    "optional_other_variable_used_elsewhere": NearMiss(
+        "SELECT ?a ?n { ?a a r:Agreement OPTIONAL { ?a r:initiative ?i . ?i r:number ?n } FILTER(!BOUND(?i)) } "
+        "ORDER BY ?n",
+        "used elsewhere",
+        "SELECT ?a ?n { ?a a r:Agreement MINUS { ?a r:initiative ?i . ?i r:number ?n } } ORDER BY ?n",
+        False),
     # SELECT * shows every in-scope variable: the OPTIONAL's ?i would vanish from the header.
     "optional_under_select_star": NearMiss(
         "SELECT * { ?a a r:Agreement OPTIONAL { ?a r:initiative ?i } FILTER(!BOUND(?i)) }",

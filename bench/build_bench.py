@@ -1,0 +1,191 @@
+"""Build time and peak memory of ``kg build`` at 40, 400 and 4,000 agreements, phase by phase.
+
+Each run is ``kg.build.build(force=True)`` in a fresh child process on a cached corpus
+(bench/generate_corpus.py), with timers wrapped around the phases the build goes through:
+
+    ingest     kg.ingest.ingest_file, per text, in the build's worker processes (CPU seconds, summed)
+    validate   kg.validate.validate_graph, per text, likewise
+    workers    wall time of kg.build._agreements: ingest + validate over the process pool
+    reference  kg.refdata.reference_graphs
+    load       kg.build._load: every named graph into the on-disk pyoxigraph store
+    publish    kg.publish.publish: dumps, catalogue
+    total      the whole build() call; "other" is what no timer covers (store flush/optimize, …)
+
+Memory: the peak of the summed resident set of the build's whole process tree (sampled every
+0.1 s from /proc) and the largest single process (``getrusage(RUSAGE_CHILDREN).ru_maxrss``).
+The release is kept in bench/.cache/build-s{seed}-n{size}/ for bench/query_bench.py.
+
+    .venv/bin/python bench/build_bench.py --sizes 40 400 --runs 3
+    .venv/bin/python bench/build_bench.py --sizes 4000 --runs 1
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT))
+
+from generate_corpus import CACHE, ensure_corpus  # noqa: E402
+
+PHASES = ("ingest", "validate", "workers", "reference", "load", "publish", "total")
+RESULTS = ROOT / "bench" / "build_bench.json"
+
+
+def build_dir(size: int, seed: int = 0) -> Path:
+    """Where the benchmark's release of this corpus is built (and later queried)."""
+    return CACHE / f"build-s{seed}-n{size}"
+
+
+def _child(data_dir: str, out_dir: str, sink: str) -> None:
+    """In the child: wrap the phases with timers appending ``phase seconds`` lines to ``sink``."""
+    import kg.build
+    import kg.ingest
+    import kg.publish
+    import kg.refdata
+    import kg.validate
+    from kg.settings import Settings
+
+    fd = os.open(sink, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+
+    def timed(module: Any, name: str, phase: str) -> None:
+        inner = getattr(module, name)
+
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return inner(*args, **kwargs)
+            finally:
+                # One short write with O_APPEND: lines from concurrent workers never interleave.
+                os.write(fd, f"{phase} {time.perf_counter() - started:.6f}\n".encode())
+
+        setattr(module, name, wrapper)
+
+    # kg.build imports ingest_file/validate_graph inside its worker function at call time, and
+    # the pool forks after these assignments, so the workers see the wrappers too.
+    timed(kg.ingest, "ingest_file", "ingest")
+    timed(kg.validate, "validate_graph", "validate")
+    timed(kg.build, "_agreements", "workers")
+    timed(kg.refdata, "reference_graphs", "reference")
+    timed(kg.build, "_load", "load")
+    timed(kg.publish, "publish", "publish")
+    timed(kg.build, "build", "total")
+    release = kg.build.build(Settings(data_dir=Path(data_dir), build_dir=Path(out_dir)), force=True)
+    graphs = release.manifest.get("graphs", {})
+    count = len(graphs) if isinstance(graphs, dict) else 0
+    print(json.dumps({"quads": release.manifest.get("quads"), "graphs": count}))
+
+
+def _tree_rss(root: int) -> int:
+    """Resident bytes of ``root`` and all its descendants, from /proc."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = Path(entry.path, "stat").read_text()
+            status = Path(entry.path, "status").read_text()
+        except OSError:
+            continue
+        pid = int(entry.name)
+        parents[pid] = int(stat.rsplit(")", 1)[1].split()[1])
+        rss[pid] = next((int(line.split()[1]) * 1024 for line in status.splitlines() if line.startswith("VmRSS:")), 0)
+    tree, frontier = {root}, [root]
+    while frontier:
+        p = frontier.pop()
+        kids = [c for c, pp in parents.items() if pp == p and c not in tree]
+        tree.update(kids)
+        frontier.extend(kids)
+    return sum(rss.get(p, 0) for p in tree)
+
+
+def run_once(size: int, seed: int) -> dict[str, Any]:
+    """One build of the corpus in a child process: phase seconds, wall seconds, memory."""
+    data, _ = ensure_corpus(size, seed)
+    out = build_dir(size, seed)
+    with tempfile.NamedTemporaryFile("r", suffix=".phases", delete=False) as f:
+        sink = f.name
+    load1 = os.getloadavg()[0]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    child = subprocess.Popen([sys.executable, __file__, "--child", str(data), str(out), sink],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = 0
+    while child.poll() is None:
+        peak = max(peak, _tree_rss(child.pid))
+        time.sleep(0.1)
+    wall = time.perf_counter() - started
+    stdout, stderr = child.communicate()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if child.returncode != 0:
+        raise SystemExit(f"build of {size} failed:\n{stderr[-3000:]}")
+    phases: dict[str, float] = dict.fromkeys(PHASES, 0.0)
+    for line in Path(sink).read_text().splitlines():
+        phase, seconds = line.split()
+        phases[phase] += float(seconds)
+    os.unlink(sink)
+    info = json.loads(stdout.strip().splitlines()[-1])
+    return {"size": size, "wall": wall, **phases,
+            "other": phases["total"] - phases["workers"] - phases["reference"] - phases["load"] - phases["publish"],
+            "cpu": (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime),
+            "peak_tree_mb": peak / 2**20, "max_process_mb": after.ru_maxrss / 1024,
+            "load_before": load1, "load_after": os.getloadavg()[0], **info}
+
+
+def _summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    keys = [k for k in runs[0] if isinstance(runs[0][k], (int, float)) and k != "size"]
+    out: dict[str, Any] = {"size": runs[0]["size"], "runs": len(runs)}
+    for k in keys:
+        values = [r[k] for r in runs]
+        out[k] = {"median": statistics.median(values), "min": min(values), "max": max(values)}
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Build each size ``--runs`` times and print a table; results merge into bench/build_bench.json."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[40, 400, 4000])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        _child(*args.child)
+        return 0
+    results = json.loads(RESULTS.read_text()) if RESULTS.is_file() else {}
+    for size in args.sizes:
+        runs = [run_once(size, args.seed) for _ in range(args.runs)]
+        results[str(size)] = {"summary": _summary(runs), "runs": runs,
+                              "date": time.strftime("%Y-%m-%d %H:%M %Z"), "nproc": os.cpu_count()}
+    RESULTS.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    print("| agreements | runs | wall s | ingest s (Σ workers) | validate s (Σ workers) | workers s | reference s "
+          "| load s | publish s | other s | peak tree MB | largest process MB | quads | load avg |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for size in sorted(results, key=int):
+        s = results[size]["summary"]
+
+        def f(k: str, s: dict[str, Any] = s) -> str:
+            m = s[k]
+            span = "" if m["min"] == m["max"] else f" ({m['min']:.1f}–{m['max']:.1f})"
+            return f"{m['median']:.1f}{span}"
+
+        print(f"| {int(size):,} | {s['runs']} | {f('wall')} | {f('ingest')} | {f('validate')} | {f('workers')} "
+              f"| {f('reference')} | {f('load')} | {f('publish')} | {f('other')} | {s['peak_tree_mb']['max']:.0f} "
+              f"| {s['max_process_mb']['max']:.0f} | {s['quads']['median']:,.0f} | {s['load_before']['median']:.1f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,262 @@
+"""Latency of every library query and of the "lacking a category" family, per engine and size.
+
+For each corpus size (a release built by bench/build_bench.py, built here if missing) and each
+query of queries/*.rq plus the family's forms (FAMILY below), the median and range of ``--runs``
+timed runs after one warm-up, on:
+
+    oxigraph    the release's on-disk pyoxigraph store (read-only, as the server opens it), the
+                query as written; the default graph is the union of the named graphs, as served
+    rewrite     the same store, the query through kg.rewrite.rewrite first (its cost included)
+    rdflib      rdflib's own engine on the same quads (dumps/dataset.nq in a Dataset whose default
+                graph is the union): the baseline a user would otherwise pick
+    virtuoso    with --virtuoso URL: the same text over HTTP with SPARQLWrapper (the release must
+                have been pushed there, e.g. ``kg push``)
+
+A run is the query plus reading every row (what a client pays). Each query runs in a forked
+child killed at ``--cap`` seconds (pyoxigraph cannot cancel a query); a killed run is recorded as
+"> cap", never as a number. Speed-up is rdflib's median over rewrite's; its geometric mean is over
+the library's queries (a capped rdflib run makes that query's ratio a lower bound, marked ≥).
+
+    .venv/bin/python bench/query_bench.py --sizes 40 400 4000
+    .venv/bin/python bench/query_bench.py --sizes 400 --only 005 family_not_exists_path
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import multiprocessing
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT))
+
+from build_bench import build_dir  # noqa: E402
+from generate_corpus import ensure_corpus  # noqa: E402
+
+RESULTS = ROOT / "bench" / "query_bench.json"
+PREFIXES = """PREFIX renkei: <https://w3id.org/renkei/ns#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+"""
+_AREA = """  ?other renkei:area ?area ; renkei:initiative/renkei:category ?category .
+  ?agreement a renkei:Agreement ; renkei:area ?area .
+"""
+_ALL = """  { SELECT DISTINCT ?category { ?i renkei:category ?category } }
+  ?agreement a renkei:Agreement .
+"""
+#: "Agreements lacking a category that others (in their area / anywhere) have", as users write it.
+FAMILY = {
+    "family_area_not_exists_path": f"SELECT DISTINCT ?agreement ?category {{\n{_AREA}"
+    "  FILTER NOT EXISTS { ?agreement renkei:initiative/renkei:category ?category }\n}",
+    "family_area_not_exists_bgp": f"SELECT DISTINCT ?agreement ?category {{\n{_AREA}"
+    "  FILTER NOT EXISTS { ?agreement renkei:initiative ?j . ?j renkei:category ?category }\n}",
+    "family_area_optional_not_bound": f"SELECT DISTINCT ?agreement ?category {{\n{_AREA}"
+    "  OPTIONAL { ?agreement renkei:initiative ?j . ?j renkei:category ?category }\n  FILTER (!BOUND(?j))\n}",
+    "family_area_minus": f"SELECT DISTINCT ?agreement ?category {{\n{_AREA}"
+    "  MINUS { ?agreement renkei:initiative/renkei:category ?category }\n}",
+    "family_all_not_exists": f"SELECT ?agreement ?category {{\n{_ALL}"
+    "  FILTER NOT EXISTS { ?agreement renkei:initiative/renkei:category ?category }\n}",
+    "family_all_minus": f"SELECT ?agreement ?category {{\n{_ALL}"
+    "  MINUS { ?agreement renkei:initiative/renkei:category ?category }\n}",
+}
+
+
+def queries() -> dict[str, str]:
+    """Every library query (by file name) and every family form, as full texts."""
+    from kg.querylib import load_queries
+
+    out = {d.name: d.text for d in load_queries(ROOT / "queries")}
+    out.update({name: PREFIXES + text for name, text in FAMILY.items()})
+    return out
+
+
+def _runner(engine: str, release: Path, virtuoso: str | None) -> Callable[[str], int]:
+    """A function running one query on ``engine`` and returning how many rows (or triples) it read."""
+    if engine in ("oxigraph", "rewrite"):
+        import pyoxigraph as ox
+
+        from kg.rewrite import rewrite
+
+        store = ox.Store.read_only(str(release / "store"))
+
+        def run_ox(text: str) -> int:
+            result = store.query(rewrite(text) if engine == "rewrite" else text, use_default_graph_as_union=True)
+            return 1 if isinstance(result, ox.QueryBoolean) else sum(1 for _ in result)
+
+        return run_ox
+    if engine == "rdflib":
+        dataset = _RDFLIB[0]
+
+        def run_rdflib(text: str) -> int:
+            result = dataset.query(text)
+            return 1 if result.type == "ASK" else sum(1 for _ in result)
+
+        return run_rdflib
+    from SPARQLWrapper import JSON, SPARQLWrapper
+
+    def run_virtuoso(text: str) -> int:
+        client = SPARQLWrapper(virtuoso)
+        client.setQuery(text)
+        client.setReturnFormat(JSON)
+        doc = client.queryAndConvert()
+        return 1 if "boolean" in doc else len(doc["results"]["bindings"])  # type: ignore[index,operator]
+
+    return run_virtuoso
+
+
+_RDFLIB: list[Any] = []  # the rdflib Dataset, loaded once in the parent and inherited by forks
+
+
+def _child(conn: Any, engine: str, release: Path, virtuoso: str | None, text: str, runs: int) -> None:
+    """In a forked child: one warm-up, then ``runs`` timed runs, each reported as it ends."""
+    run = _runner(engine, release, virtuoso)
+    for _ in range(runs + 1):
+        started = time.perf_counter()
+        rows = run(text)
+        conn.send((time.perf_counter() - started, rows))
+
+
+def measure(engine: str, release: Path, text: str, runs: int, cap: float, virtuoso: str | None) -> dict[str, Any]:
+    """Timed runs of one query on one engine, each bounded by ``cap`` seconds."""
+    ctx = multiprocessing.get_context("fork")  # the rdflib Dataset is shared copy-on-write
+    parent, child_end = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child, args=(child_end, engine, release, virtuoso, text, runs))
+    proc.start()
+    child_end.close()
+    times: list[float] = []
+    rows = None
+    capped = error = False
+    for k in range(runs + 1):
+        if not parent.poll(cap):
+            capped = proc.is_alive()
+            error = not capped
+            break
+        try:
+            seconds, rows = parent.recv()
+        except EOFError:
+            error = True
+            break
+        if k > 0:
+            times.append(seconds)
+    proc.kill()
+    proc.join()
+    out: dict[str, Any] = {"runs": len(times), "rows": rows, "capped": capped, "error": error, "times": times}
+    if times:
+        out.update(median=statistics.median(times), min=min(times), max=max(times))
+    return out
+
+
+def _cell(m: dict[str, Any] | None, cap: float) -> str:
+    if m is None:
+        return "–"
+    if m["capped"] and not m["runs"]:
+        return f"> {cap:g} s"
+    if m["error"] and not m["runs"]:
+        return "error"
+    ms = [m[k] * 1000 for k in ("median", "min", "max")]
+    fmt = (lambda x: f"{x:.0f}") if ms[0] >= 10 else (lambda x: f"{x:.1f}")
+    return f"{fmt(ms[0])} ({fmt(ms[1])}–{fmt(ms[2])})" + (" †" if m["capped"] else "")
+
+
+def _ratio(slow: dict[str, Any] | None, fast: dict[str, Any] | None, cap: float) -> tuple[float, bool] | None:
+    """rdflib median / rewrite median, and whether it is a lower bound (rdflib capped)."""
+    if not slow or not fast or "median" not in fast:
+        return None
+    if "median" in slow:
+        return slow["median"] / fast["median"], False
+    return (cap / fast["median"], True) if slow["capped"] else None
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Measure, print one Markdown table per size, and merge the figures into bench/query_bench.json."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[40, 400, 4000])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--cap", type=float, default=30.0, help="seconds before a run is killed")
+    parser.add_argument("--engines", nargs="+", default=["oxigraph", "rewrite", "rdflib"])
+    parser.add_argument("--virtuoso", help="a SPARQL endpoint holding the same release (adds that engine)")
+    parser.add_argument("--only", nargs="+", help="query names (or prefixes) to run")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+    engines = list(args.engines) + (["virtuoso"] if args.virtuoso else [])
+    texts = {n: t for n, t in queries().items() if not args.only or any(n.startswith(o) for o in args.only)}
+    results = json.loads(RESULTS.read_text()) if RESULTS.is_file() else {}
+    for size in args.sizes:
+        release = _release(size, args.seed)
+        _RDFLIB.clear()
+        load_seconds = None
+        if "rdflib" in engines:
+            from rdflib import Dataset
+
+            started = time.perf_counter()
+            dataset = Dataset(default_union=True)
+            dataset.parse(release / "dumps" / "dataset.nq", format="nquads")
+            _RDFLIB.append(dataset)
+            load_seconds = time.perf_counter() - started
+        figures: dict[str, dict[str, Any]] = {}
+        for name, text in texts.items():
+            figures[name] = {"load": os.getloadavg()[0]}
+            for engine in engines:
+                figures[name][engine] = measure(engine, release, text, args.runs, args.cap, args.virtuoso)
+            print(f"{size} {name}: " + ", ".join(f"{e} {_cell(figures[name][e], args.cap)}" for e in engines),
+                  file=sys.stderr, flush=True)
+        entry = results.setdefault(str(size), {})
+        entry.update({"date": time.strftime("%Y-%m-%d %H:%M %Z"), "cap": args.cap, "runs": args.runs,
+                      "rdflib_load_seconds": load_seconds, "quads": _quads(release)})
+        entry.setdefault("queries", {}).update(figures)
+        _print(size, entry, engines, args.cap)
+    RESULTS.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    return 0
+
+
+def _release(size: int, seed: int) -> Path:
+    """The benchmark's release of this corpus (built now if bench/build_bench.py has not)."""
+    current = build_dir(size, seed) / "current"
+    if not (current / "store").is_dir():
+        from kg.build import build
+        from kg.settings import Settings
+
+        data, _ = ensure_corpus(size, seed)
+        build(Settings(data_dir=data, build_dir=build_dir(size, seed)))
+    return current.resolve()
+
+
+def _quads(release: Path) -> int | None:
+    manifest = json.loads((release / "manifest.json").read_text(encoding="utf-8"))
+    return manifest.get("quads")
+
+
+def _print(size: int, entry: dict[str, Any], engines: list[str], cap: float) -> None:
+    """One size as a Markdown table (ms: median (min–max)), with the geometric mean speed-up."""
+    print(f"\n### {size:,} agreements ({entry.get('quads') or 0:,} quads; rdflib load "
+          f"{entry.get('rdflib_load_seconds') or 0:.1f} s)\n")
+    print("| query | rows | " + " | ".join(f"{e} ms" for e in engines) + " | rdflib ÷ rewrite | load |")
+    print("|---|---:|" + "---:|" * len(engines) + "---:|---:|")
+    logs: list[float] = []
+    bound = False
+    for name, f in entry["queries"].items():
+        rows = {f[e]["rows"] for e in engines if e in f and f[e]["rows"] is not None}
+        ratio = _ratio(f.get("rdflib"), f.get("rewrite"), cap)
+        shown = "–" if ratio is None else ("≥ " if ratio[1] else "") + f"{ratio[0]:,.0f}×"
+        if ratio is not None and not name.startswith("family_"):
+            logs.append(math.log(ratio[0]))
+            bound |= ratio[1]
+        row_cell = str(rows.pop()) if len(rows) == 1 else "differ: " + "/".join(
+            f"{e}={f[e]['rows']}" for e in engines if e in f)
+        print(f"| {name} | {row_cell} | " + " | ".join(_cell(f.get(e), cap) for e in engines)
+              + f" | {shown} | {f['load']:.1f} |")
+    if logs:
+        print(f"\nGeometric mean speed-up over rdflib across the library's {len(logs)} queries: "
+              f"{'≥ ' if bound else ''}{math.exp(sum(logs) / len(logs)):,.0f}×")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
