@@ -14,20 +14,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import rdflib
 
 from kg.errors import IngestError, InputError
 from kg.ingest import layouts
+from kg.ingest.amendment import is_amendment, read_amendment, split
 from kg.ingest.basis import legal_basis
-from kg.ingest.build import build
+from kg.ingest.build import Built, build
+from kg.ingest.build_amendment import build_amendment
 from kg.ingest.categorise import align, load_framework
-from kg.ingest.decode import decode
+from kg.ingest.dates import PrintedDate
+from kg.ingest.decode import SourceText, decode
 from kg.ingest.page import is_page, read_page
 from kg.ingest.parties import read_parties
 from kg.ingest.segment import segment
 from kg.ingest.signatories import read_signatories
-from kg.reference import load_registry
+from kg.ingest.structure import Document
+from kg.reference import Registry, load_registry
 from kg.settings import Settings
 
 __all__ = ["IngestResult", "ingest_bytes", "ingest_file"]
@@ -35,17 +40,23 @@ __all__ = ["IngestResult", "ingest_bytes", "ingest_file"]
 
 @dataclass(frozen=True)
 class IngestResult:
-    """One ingested agreement: its IRI, its named graph and that graph's triples."""
+    """One ingested text: its IRI, its named graph and that graph's triples.
 
-    agreement: rdflib.URIRef  # the agreement IRI (docs/model.md)
+    ``kind`` tells an agreement from an amending agreement (「…の一部を変更する連携協約」); for an
+    amendment, ``agreement`` is the amendment's IRI (``id/amendment/…``) and ``graph_name`` its
+    graph (``graph/amendment/…``); the agreement it amends is its ``eli:amends``.
+    """
+
+    agreement: rdflib.URIRef  # the agreement's (or amendment's) IRI (docs/model.md)
     graph_name: rdflib.URIRef  # its named graph IRI
     graph: rdflib.Graph  # the triples of that named graph, prefixes bound
-    layout: str  # "T1", "T3", "I1", …
+    layout: str  # "T1", "T2", "T3", "T4", "I1", "P"; "amendment" for an amending agreement
     source: str  # the file name
+    kind: Literal["agreement", "amendment"] = "agreement"
 
 
 def ingest_file(path: Path, settings: Settings | None = None) -> IngestResult:
-    """Ingest the text file at ``path``; errors name ``path`` as given."""
+    """Ingest the text file or 例規集 HTML page at ``path``; errors name ``path`` as given."""
     try:
         data = Path(path).read_bytes()
     except FileNotFoundError:
@@ -58,22 +69,52 @@ def ingest_file(path: Path, settings: Settings | None = None) -> IngestResult:
 
 
 def ingest_bytes(data: bytes, name: str, settings: Settings | None = None) -> IngestResult:
-    """Ingest the bytes of a text file called ``name`` (used in messages and the source's id)."""
+    """Ingest the bytes of a file called ``name`` (used in messages and the source's id).
+
+    The file is an HTML page if its name or its first bytes say so (kg/ingest/page.py), else a
+    text; either holds an agreement or an amending agreement.
+    """
     settings = settings or Settings()
     source = read_page(data, name) if is_page(data, name) else decode(data, name)
-    doc = segment(source)
+    registry = load_registry(settings.data_path / "reference")
+    file = name.replace("\\", "/").rsplit("/", 1)[-1]
+    if is_amendment(source):
+        built = _amendment(source, registry, settings)
+        return IngestResult(built.agreement, built.graph_name, built.graph, "amendment", file, "amendment")
+    built, layout = _agreement(source, registry, settings)
+    return IngestResult(built.agreement, built.graph_name, built.graph, layout, file)
+
+
+def _signing(doc: Document, source: SourceText) -> PrintedDate:
+    """The signing date, or an error at the end of the text if none is printed."""
     signing = doc.signing_date()
     if signing is None:
-        raise IngestError("no signing date (a line such as 「令和元年10月18日」)", file=name,
+        raise IngestError("no signing date (a line such as 「令和元年10月18日」)", file=source.name,
                           line=source.line_count)
-    _, date = signing
-    registry = load_registry(settings.data_path / "reference")
+    return signing[1]
+
+
+def _agreement(source: SourceText, registry: Registry, settings: Settings) -> tuple[Built, str]:
+    """An agreement: segment, parties, signatories, layout, categories, graph."""
+    doc = segment(source)
+    date = _signing(doc, source)
     parties = read_parties(doc, registry)
-    signatories = read_signatories(doc.signatures, parties, date.date, registry, name)
+    signatories = read_signatories(doc.signatures, parties, date.date, registry, source.name)
     reading = layouts.read(doc, parties)
     framework = load_framework(settings.ontology_path / "framework.ttl")
-    alignment = align(framework, reading.groups, name)
+    alignment = align(framework, reading.groups, source.name)
     basis = legal_basis(line.text for line in doc.preamble)
-    built = build(doc, parties, date, reading, alignment, signatories, basis, settings.ids)
-    return IngestResult(built.agreement, built.graph_name, built.graph, reading.layout,
-                        name.replace("\\", "/").rsplit("/", 1)[-1])
+    return build(doc, parties, date, reading, alignment, signatories, basis, settings.ids), reading.layout
+
+
+def _amendment(source: SourceText, registry: Registry, settings: Settings) -> Built:
+    """An amending agreement: its parts, parties, signatories, changes, graph."""
+    parts = split(source)
+    # Above the signatures, as for an agreement; an amendment has no articles, so say where they end.
+    after = [d for d in parts.doc.dates if parts.provisions and d[0].number > parts.provisions[-1].number]
+    date = after[0][1] if after else _signing(parts.doc, source)
+    parties = read_parties(parts.doc, registry)
+    text = read_amendment(parts, parties.code_for)
+    signatories = read_signatories(parts.doc.signatures, parties, date.date, registry, source.name)
+    basis = legal_basis(line.text for line in parts.doc.preamble)
+    return build_amendment(text, parties, date, signatories, basis, settings.ids)

@@ -19,11 +19,11 @@ from kg.ingest.decode import SourceText
 from kg.ingest.normalise import key
 from kg.ingest.parties import Parties
 from kg.ingest.signatories import Signatory
-from kg.ingest.structure import Annex, Article, Document, Group, InitiativeText, Reading, Span
+from kg.ingest.structure import Annex, Article, Document, Group, InitiativeText, Line, Reading, Span
 from kg.namespaces import DCT, ELI, RENKEI, Ids, bind_prefixes
 from kg.romaji import english_name
 
-__all__ = ["Built", "build", "leads"]
+__all__ = ["Built", "Writer", "build", "english_name_of", "leads"]
 
 JAPANESE = URIRef("http://publications.europa.eu/resource/authority/language/JPN")
 IANA_MEDIA_TYPES = "http://www.iana.org/assignments/media-types/"
@@ -38,9 +38,15 @@ EDITORIAL_NOTE_EN = "The English label is the project's translation, not an offi
 EDITORIAL_NOTE_JA = "英語のラベルは本プロジェクトによる訳であり、公式の名称ではない。"
 
 
+def english_name_of(parties: Parties) -> tuple[str, str]:
+    """The parties' names romanised from the MIC kana: (「Koriyama City」, 「Nihonmatsu City」)."""
+    central, partner = (english_name(p.municipality.kana, p.municipality.kind) for p in parties)
+    return central, partner
+
+
 def _english_label(parties: Parties, day: dt.date) -> str:
     """「Cooperation agreement between Koriyama City and Nihonmatsu City (2019-10-18)」."""
-    central, partner = (english_name(p.municipality.kana, p.municipality.kind) for p in parties)
+    central, partner = english_name_of(parties)
     return f"Cooperation agreement between {central} and {partner} ({day.isoformat()})"
 
 
@@ -59,11 +65,11 @@ class Built:
     graph: Graph
 
 
-class _Writer:
-    """Adds the triples of one agreement to one graph; knows the IRIs and the source."""
+class Writer:
+    """Adds the triples of one agreement (or amendment) to one graph; knows the IRIs and the source."""
 
     def __init__(self, ids: Ids, source: SourceText, agreement: URIRef, graph: Graph) -> None:
-        """Write into ``graph`` for ``agreement``, read from ``source``."""
+        """Write into ``graph`` for ``agreement`` (the instrument's IRI), read from ``source``."""
         self.ids, self.source, self.agreement, self.g = ids, source, agreement, graph
         self.doc_iri = ids.source(source.stem)
 
@@ -101,6 +107,24 @@ class _Writer:
         self.add(self.doc_iri, DCT.format, URIRef(IANA_MEDIA_TYPES + s.media_type))
         self.add(self.doc_iri, RENKEI.lineCount, s.line_count)
         self.add(self.agreement, PROV.wasDerivedFrom, self.doc_iri)
+
+    def dated(self, node: URIRef, date: PrintedDate) -> None:
+        """The signing date (``eli:date_document``) and the date as printed."""
+        self.add(node, ELI.date_document, Literal(date.date.isoformat(), datatype=XSD.date))
+        self.add(node, RENKEI.printedDate, date.printed)
+
+    def labelled(self, node: URIRef, label: str) -> None:
+        """Our English label, with the editorial note that says it is ours."""
+        self.add(node, RDFS.label, Literal(label, lang="en"))
+        self.add(node, SKOS.editorialNote, Literal(EDITORIAL_NOTE_EN, lang="en"))
+        self.add(node, SKOS.editorialNote, Literal(EDITORIAL_NOTE_JA, lang="ja"))
+
+    def titled(self, node: URIRef, titles: list[Line]) -> None:
+        """The longest title-like line is the title, the others (the cover's) alternatives."""
+        ordered = sorted(titles, key=lambda t: -len(t.text))
+        self.add(node, ELI.title, ordered[0].text if ordered else None)
+        for alternative in ordered[1:]:
+            self.add(node, ELI.title_alternative, alternative.text)
 
     def publication(self, doc: Document) -> None:
         """A 例規集 entry's publication: its date and the notice as printed (「告示第41号」)."""
@@ -232,18 +256,12 @@ def build(doc: Document, parties: Parties, date: PrintedDate, reading: Reading, 
     graph_name = ids.agreement_graph(central, partner, day)
     graph = Graph(identifier=graph_name)
     bind_prefixes(graph, ids.base)
-    w = _Writer(ids, doc.source, agreement, graph)
+    w = Writer(ids, doc.source, agreement, graph)
     a = agreement
     w.add(a, RDF.type, RENKEI.Agreement)
-    titles = sorted(doc.titles, key=lambda t: -len(t.text))  # the full title is the longest
-    w.add(a, ELI.title, titles[0].text if titles else None)
-    for alternative in titles[1:]:
-        w.add(a, ELI.title_alternative, alternative.text)
-    w.add(a, RDFS.label, Literal(_english_label(parties, date.date), lang="en"))
-    w.add(a, SKOS.editorialNote, Literal(EDITORIAL_NOTE_EN, lang="en"))
-    w.add(a, SKOS.editorialNote, Literal(EDITORIAL_NOTE_JA, lang="ja"))
-    w.add(a, ELI.date_document, Literal(dt.date.isoformat(date.date), datatype=XSD.date))
-    w.add(a, RENKEI.printedDate, date.printed)
+    w.titled(a, doc.titles)
+    w.labelled(a, _english_label(parties, date.date))
+    w.dated(a, date)
     w.publication(doc)
     if basis is not None:
         w.add(a, ELI.based_on, ids.law_provision(*basis))

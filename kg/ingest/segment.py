@@ -16,7 +16,7 @@ from kg.ingest.decode import SourceText
 from kg.ingest.numerals import NUMERAL, to_int
 from kg.ingest.structure import Annex, Article, Document, Item, Line, Paragraph
 
-__all__ = ["segment"]
+__all__ = ["lines_of", "read_back", "read_front", "segment"]
 
 _SEP = r"[ \u3000]"
 # 「第3条 …」, 「第３条　…」, 「第三条…」; not 「第252条の2」 (a branch article cited in text) nor
@@ -55,7 +55,7 @@ def _strip(raw: str) -> str:
     return text if "\t" in text.strip("\t") else text.strip(" \t\u3000")
 
 
-def _lines(source: SourceText) -> list[Line]:
+def lines_of(source: SourceText) -> list[Line]:
     """The non-blank lines with their source line numbers, without indentation or trailing spaces."""
     return [Line(source.origin(i), text) for i, raw in enumerate(source.lines) if (text := _strip(raw))]
 
@@ -106,7 +106,7 @@ def _annex(heading: Line, rest: str, number_text: str | None, source: SourceText
     return Annex(number, heading, title, relates, [])
 
 
-def _front(lines: list[Line], doc: Document, source: SourceText) -> None:
+def read_front(lines: list[Line], doc: Document, source: SourceText) -> None:
     """Titles, dates, the publication notice and the preamble: everything before the first article."""
     notice_at: int | None = None
     for i, line in enumerate(lines):
@@ -136,7 +136,7 @@ def _front(lines: list[Line], doc: Document, source: SourceText) -> None:
 
 def segment(source: SourceText) -> Document:
     """Read ``source`` into its parts; raise :class:`IngestError` naming the line if it has none."""
-    lines = _lines(source)
+    lines = lines_of(source)
     doc = Document(source, [], [], [], [], [], [], [])
     starts = [(i, a) for i, line in enumerate(lines) if (a := _article_number(line, source))]
     if not starts:
@@ -149,7 +149,7 @@ def segment(source: SourceText) -> Document:
     starts = [(i, a) for i, a in starts if i < end]
     has_heading = [i > 0 and _heading(lines[i - 1]) is not None for i, _ in starts]
     front_end = first_index - (1 if has_heading[0] else 0)
-    _front(lines[:front_end], doc, source)
+    read_front(lines[:front_end], doc, source)
     seen: dict[int, Line] = {}
     for k, (i, (number, label, rest)) in enumerate(starts):
         if number in seen:
@@ -159,11 +159,11 @@ def segment(source: SourceText) -> Document:
         stop = end if k + 1 == len(starts) else starts[k + 1][0] - (1 if has_heading[k + 1] else 0)
         heading = lines[i - 1] if has_heading[k] else None
         doc.articles.append(_article(number, label, rest, lines[i], heading, lines[i + 1: stop]))
-    _back(lines[end:], doc, source)
+    read_back(lines[end:], doc, source)
     return doc
 
 
-def _back(lines: list[Line], doc: Document, source: SourceText) -> None:
+def read_back(lines: list[Line], doc: Document, source: SourceText) -> None:
     """The closing formula, the signature block and its date, and the annexes."""
     annex: Annex | None = None
     for line in lines:

@@ -14,6 +14,7 @@ MODULES = [
     "kg.ingest.layouts.t1", "kg.ingest.layouts.t2", "kg.ingest.layouts.t3", "kg.ingest.layouts.t4",
     "kg.ingest.layouts.i1", "kg.ingest.layouts.p", "kg.ingest.layouts.tables", "kg.ingest.layouts.sections",
     "kg.ingest.layouts.division", "kg.ingest.page", "kg.ingest.page_text",
+    "kg.ingest.amendment", "kg.ingest.build_amendment",
     "kg.ingest.categorise", "kg.ingest.build", "kg.ingest.basis", "kg.ingest.structure", "kg.cli.ingest",
 ]
 
@@ -21,7 +22,7 @@ MODULES = [
 def test_api_names_are_those_others_call() -> None:
     assert set(kg.ingest.__all__) == {"IngestResult", "ingest_bytes", "ingest_file"}
     assert list(kg.ingest.IngestResult.__dataclass_fields__) == ["agreement", "graph_name", "graph", "layout",
-                                                                 "source"]
+                                                                 "source", "kind"]
 
 
 @pytest.mark.parametrize("name", MODULES)
