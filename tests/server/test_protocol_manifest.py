@@ -18,8 +18,9 @@ import pytest
 import rdflib
 
 from tests.server.conftest import Server, start_server
+from tests.shared import shared_dir
 
-REFERENCE = Path("/work/shared/reference/rdf-tests/sparql11/protocol")
+REFERENCE = shared_dir() / "reference" / "rdf-tests" / "sparql11" / "protocol"
 if not REFERENCE.is_dir():
     REFERENCE = Path(__file__).resolve().parents[3] / "shared/reference/rdf-tests/sparql11/protocol"
 MF = rdflib.Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")

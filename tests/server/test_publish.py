@@ -15,10 +15,9 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, SH
 
 from kg.publish import CATALOG_FILE, DUMPS
+from tests.shared import shared_dir
 
-DCAT_AP = Path("/work/shared/reference/dcat-ap/3.0.1/shacl")
-if not DCAT_AP.is_dir():  # CI clones shared/ beside the repository
-    DCAT_AP = Path(__file__).resolve().parents[3] / "shared" / "reference" / "dcat-ap" / "3.0.1" / "shacl"
+DCAT_AP = shared_dir() / "reference" / "dcat-ap" / "3.0.1" / "shacl"
 CATALOG = "https://w3id.org/renkei/graph/catalog"
 SPDX = rdflib.Namespace("http://spdx.org/rdf/terms#")
 
