@@ -1,5 +1,7 @@
 """``kg ingest FILE… [-o OUT] [--format ttl|nt|nq|trig|jsonld]``: agreement texts → RDF.
 
+FILE may be an agreement's text, a 例規集 HTML page or an amending agreement. An amendment ingested
+with the agreement it amends is replayed on it, and refused if it cannot be applied.
 Several files make one dataset: N-Quads, TriG and JSON-LD keep each agreement in its named graph;
 Turtle and N-Triples have no graphs, so their triples are merged. Without ``-o`` the RDF goes to
 stdout; with it, to a temporary file beside OUT that is renamed over OUT only once everything
@@ -9,6 +11,7 @@ has been ingested and written, so a failure never leaves a half-written or clobb
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import sys
 import tempfile
@@ -17,14 +20,14 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rdflib import Dataset, Graph
+from rdflib import Dataset, Graph, Literal, URIRef
 
 from kg.errors import InputError
 from kg.ingest import IngestResult, ingest_file
-from kg.namespaces import bind_prefixes
+from kg.namespaces import ELI, bind_prefixes
 from kg.settings import Settings
 
-__all__ = ["Format", "register", "serialise", "write_atomically"]
+__all__ = ["Format", "check_amendments", "register", "serialise", "serialise_graph", "write_atomically"]
 
 
 class Format(StrEnum):
@@ -65,12 +68,41 @@ def serialise(results: list[IngestResult], fmt: Format, base: str) -> bytes:
         data = Graph()
         for r in results:
             data += r.graph
+    return serialise_graph(data, fmt, base)
+
+
+def serialise_graph(data: Graph | Dataset, fmt: Format, base: str) -> bytes:
+    """One graph or dataset in ``fmt``, the project's prefixes bound; N-Triples and N-Quads sorted."""
     bind_prefixes(data, base)
     out = data.serialize(format=fmt.rdflib_name, encoding="utf-8")
     if fmt in (Format.nt, Format.nq):
         lines = sorted(line for line in out.decode("utf-8").splitlines() if line.strip())
         out = ("\n".join(lines) + "\n").encode("utf-8")
     return out
+
+
+def check_amendments(results: list[IngestResult]) -> None:
+    """Replay each amendment on the agreement it amends when both are ingested together.
+
+    An amendment whose old wording is not in the agreement is refused here, at its line, as
+    ``kg consolidate`` would refuse it later (kg/consolidate.py).
+    """
+    from kg.consolidate import in_force
+
+    agreements = {r.agreement: r for r in results if r.kind == "agreement"}
+    amending: dict[URIRef, list[IngestResult]] = {}
+    for r in results:
+        target = r.graph.value(r.agreement, ELI.amends) if r.kind == "amendment" else None
+        if isinstance(target, URIRef) and target in agreements:
+            amending.setdefault(target, []).append(r)
+    for target, amendments in amending.items():
+        merged = Graph()
+        merged += agreements[target].graph
+        for amendment in amendments:
+            merged += amendment.graph
+        dates = [d.toPython() for a in amendments for d in a.graph.objects(a.agreement, ELI.date_applicability)
+                 if isinstance(d, Literal)]
+        in_force(merged, target, max(d for d in dates if isinstance(d, dt.date)))
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -114,6 +146,7 @@ def ingest_command(
     """
     settings = Settings()
     results = [ingest_file(path, settings) for path in files]
+    check_amendments(results)
     data = serialise(results, _format_for(output, fmt), settings.base_iri)
     if output is None:
         sys.stdout.buffer.write(data)

@@ -39,7 +39,7 @@ _CLOSING = re.compile(r"証するため|の証として")
 # 「この連携協約は、令和2年7月8日から施行する。」, 「…から効力を生ずる。」, 「締結の日から施行する。」
 _EFFECT = re.compile(r"から(?:施行|適用|効力を(?:生ずる|発する))")
 _ON_SIGNING = re.compile(r"締結の日から")
-_VERB = re.compile(r"(?:改め|削り|加え)(?:る|、)")
+_REWRITES = re.compile(r"」を「|」を削|」の次に「")
 _ANNEX_ROW = re.compile(rf"(?:別表(?:第)?(?P<group>{NUMERAL})|同表(?P<same>{NUMERAL})?)"
                         rf"の[（(]?(?P<row>{NUMERAL})[）)]?の項(?P<column>[^「」]*?の欄)?中")
 _ARTICLE = re.compile(rf"(?:第(?P<article>{NUMERAL})条|同条)(?:第(?P<paragraph>{NUMERAL})項)?"
@@ -214,8 +214,9 @@ def split(source: SourceText) -> Parts:
     """Split an amending agreement into its parts (the parties are read from ``doc`` next)."""
     lines = lines_of(source)
     doc = Document(source, [], [], [], [], [], [], [])
-    first = next((i for i, line in enumerate(lines) if _VERB.search(line.text) and "「" in line.text
-                  and (_ANNEX_ROW.match(line.text) or _ARTICLE.match(line.text))), None)
+    # The first provision is the first line that rewrites wording (「…」を「…」, 「…」を削, 「…」の次に「…」);
+    # the preamble's 「（以下「原協約」という。）」 quotes a word but changes none.
+    first = next((i for i, line in enumerate(lines) if _REWRITES.search(line.text)), None)
     if first is None:
         raise IngestError("an amending agreement without amending provisions (「別表3の(5)の項中「…」を「…」に"
                           "改める。」)", file=source.name, line=source.line_count)
