@@ -19,7 +19,8 @@ from .conftest import AMENDMENT, SEED
 KG = Path(sys.executable).parent / "kg"
 KEY = "072036-072109-2019-10-18"
 ROW = URIRef(f"https://w3id.org/renkei/id/agreement/{KEY}/initiative/3-5")
-SHIM = "import sys\nfrom kg.cli import app, main\nfrom kg.cli import consolidate\nconsolidate.register(app)\nmain(sys.argv[1:])"
+SHIM = ("import sys\nfrom kg.cli import app, main\nfrom kg.cli import consolidate\n"
+        "consolidate.register(app)\nmain(sys.argv[1:])")
 
 
 @cache
@@ -39,7 +40,8 @@ def test_consolidate_prints_the_amended_row_from_the_day_it_takes_effect() -> No
     after = _kg("consolidate", KEY, "--on", "令和2年7月8日", "--from", SEED, "--from", AMENDMENT)
     assert before.returncode == 0 and after.returncode == 0, before.stderr + after.stderr
     titles = [Graph().parse(data=r.stdout, format="turtle").value(ROW, DCTERMS.title) for r in (before, after)]
-    assert titles == [Literal("災害対策・住民の安全安心確保", lang="ja"), Literal("災害・感染症対策・住民の安全安心確保", lang="ja")]
+    assert titles == [Literal("災害対策・住民の安全安心確保", lang="ja"),
+                      Literal("災害・感染症対策・住民の安全安心確保", lang="ja")]
 
 
 def test_consolidate_reads_rdf_files_and_writes_sorted_n_triples(tmp_path: Path) -> None:

@@ -140,7 +140,8 @@ def test_amendments_are_replayed_in_the_order_they_take_effect(settings: Setting
     data = _with(agreement, later, amendment)
     a = agreement.agreement
     title = URIRef(f"{a}{ROW}")
-    assert str(in_force(data, a, dt.date(2021, 3, 31)).value(title, DCTERMS.title)) == "災害・感染症対策・住民の安全安心確保"
+    assert str(in_force(data, a, dt.date(2021, 3, 31)).value(title, DCTERMS.title)) == (
+        "災害・感染症対策・住民の安全安心確保")
     assert str(in_force(data, a, dt.date(2021, 4, 1)).value(title, DCTERMS.title)) == (
         "災害・感染症・気候変動対策・住民の安全安心確保")
 

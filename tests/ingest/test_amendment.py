@@ -61,13 +61,15 @@ def test_each_pair_of_wordings_is_one_change_with_its_target_and_line(amendment:
            eli:is_part_of ?a ; prov:wasDerivedFrom [ renkei:firstLine ?line ] } ORDER BY ?n""")
     assert rows == [
         (1, f"{AGREEMENT}/initiative/3-5", "災害対策", "災害・感染症対策", 5),
-        (2, f"{AGREEMENT}/initiative/3-5", "災害に備えた相互応援体制の構築や", "災害や感染症に備えた相互応援体制の構築や", 5),
-        (3, f"{AGREEMENT}/initiative/3-5/role/072109", "取り組む。", "取り組み、感染症の拡大時には郡山市と情報を共有する。", 7)]
+        (2, f"{AGREEMENT}/initiative/3-5", "災害に備えた相互応援体制の構築や",
+         "災害や感染症に備えた相互応援体制の構築や", 5),
+        (3, f"{AGREEMENT}/initiative/3-5/role/072109", "取り組む。",
+         "取り組み、感染症の拡大時には郡山市と情報を共有する。", 7)]
 
 
 def test_signatories_and_basis_as_for_an_agreement(amendment: IngestResult) -> None:
-    rows = select(amendment.graph, """SELECT ?name ?person WHERE { ?a renkei:signatory ?s . ?s renkei:printedName ?name ;
-        renkei:identifiedAs ?person } ORDER BY ?name""")
+    rows = select(amendment.graph, """SELECT ?name ?person WHERE { ?a renkei:signatory ?s .
+        ?s renkei:printedName ?name ; renkei:identifiedAs ?person } ORDER BY ?name""")
     assert rows == [("三保 恵一", "https://w3id.org/renkei/id/person/miho-keiichi"),
                     ("品川 萬里", "https://w3id.org/renkei/id/person/shinagawa-masato")]
     assert select(amendment.graph, "SELECT ?b WHERE { ?a eli:based_on ?b }") == [
@@ -79,7 +81,8 @@ CHANGES = """SELECT ?target ?old ?new WHERE { ?c renkei:changes ?target . OPTION
 
 
 @pytest.mark.parametrize(("provision", "expected"), [
-    ("第4条中「協議して別に定める」を「協議して定める」に改める。", [("article/4", "協議して別に定める", "協議して定める")]),
+    ("第4条中「協議して別に定める」を「協議して定める」に改める。",
+     [("article/4", "協議して別に定める", "協議して定める")]),
     ("第3条第2項中「具体的な」を削る。", [("article/3/paragraph/2", "具体的な", None)]),
     ("第6条中「協議」の次に「及び合意」を加える。", [("article/6", "協議", "協議及び合意")]),
     ("別表1の(4)の項中「観光」を「広域観光」に改め、同表3の(8)の項中「I C T」を「ICT」に改める。",
@@ -95,18 +98,19 @@ def test_provision_forms(ingest_text: Callable[..., IngestResult], provision: st
     assert rows == expected
 
 
+DATES = "SELECT ?signed ?applies WHERE { ?a eli:date_document ?signed ; eli:date_applicability ?applies }"
+
+
 def test_taking_effect_on_signing(ingest_text: Callable[..., IngestResult]) -> None:
     text = _with("この連携協約は、令和2年7月8日から施行する。", "この連携協約は、締結の日から施行する。")
     text = text.replace("\n令和2年7月8日\n", "\n令和2年7月1日\n")
     graph = ingest_text(text).graph
-    assert select(graph, "SELECT ?signed ?applies WHERE { ?a eli:date_document ?signed ; eli:date_applicability ?applies }"
-                  ) == [(dt.date(2020, 7, 1), dt.date(2020, 7, 1))]
+    assert select(graph, DATES) == [(dt.date(2020, 7, 1), dt.date(2020, 7, 1))]
 
 
 def test_taking_effect_after_signing(ingest_text: Callable[..., IngestResult]) -> None:
     graph = ingest_text(_with("令和2年7月8日から施行する", "令和2年8月1日から施行する")).graph
-    assert select(graph, "SELECT ?signed ?applies WHERE { ?a eli:date_document ?signed ; eli:date_applicability ?applies }"
-                  ) == [(dt.date(2020, 7, 8), dt.date(2020, 8, 1))]
+    assert select(graph, DATES) == [(dt.date(2020, 7, 8), dt.date(2020, 8, 1))]
 
 
 @pytest.mark.parametrize(("text", "line", "words"), [
