@@ -26,7 +26,7 @@ from kg.ingest.layouts.base import Layout, Miss
 from kg.ingest.parties import Parties
 from kg.ingest.structure import Article, Document, Group, InitiativeText, Item, Line, Reading, RoleText, Span
 
-__all__ = ["LAYOUT"]
+__all__ = ["LAYOUT", "detect", "read"]
 
 _SEP = r"[ \u3000]+"
 _INITIATIVE = re.compile(rf"(?P<letter>[a-z]){_SEP}(?P<title>.+)")

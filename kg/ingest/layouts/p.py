@@ -32,7 +32,7 @@ from kg.ingest.numerals import NUMERAL, to_int
 from kg.ingest.parties import Parties
 from kg.ingest.structure import Article, Document, Group, InitiativeText, Item, Line, Paragraph, Reading, RoleText
 
-__all__ = ["LAYOUT"]
+__all__ = ["LAYOUT", "detect", "read"]
 
 _CELL_NUMBER = re.compile(rf"[（(]?第?(?P<n>{NUMERAL})号?[）)]?")
 

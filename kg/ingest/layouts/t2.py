@@ -23,7 +23,7 @@ from kg.ingest.normalise import key
 from kg.ingest.parties import Parties
 from kg.ingest.structure import Document, Group, InitiativeText, Line, Reading, Span
 
-__all__ = ["LAYOUT"]
+__all__ = ["LAYOUT", "detect", "read"]
 
 
 def detect(doc: Document) -> Miss | None:

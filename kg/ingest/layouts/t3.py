@@ -21,7 +21,7 @@ from kg.ingest.layouts.tables import grouping_columns, is_header, is_row, read_h
 from kg.ingest.parties import Parties
 from kg.ingest.structure import Annex, Document, Group, InitiativeText, Reading
 
-__all__ = ["LAYOUT"]
+__all__ = ["LAYOUT", "detect", "read"]
 
 
 def detect(doc: Document) -> Miss | None:

@@ -19,7 +19,7 @@ from kg.ingest.layouts.sections import carries_costs, read_sections, shape
 from kg.ingest.parties import Parties
 from kg.ingest.structure import Document, Reading
 
-__all__ = ["LAYOUT"]
+__all__ = ["LAYOUT", "detect", "read"]
 
 
 def detect(doc: Document) -> Miss | None:
