@@ -1,4 +1,4 @@
-"""``kg serve``: build the dataset if needed, then serve it over HTTP (uvicorn)."""
+"""``kg serve``: serve a release over HTTP (uvicorn), building it first if needed, or a remote store."""
 
 from __future__ import annotations
 
@@ -13,16 +13,16 @@ __all__ = ["register", "serve"]
 
 
 def serve(
-    host: Annotated[
-        str | None, typer.Option(help="Address to listen on (KG_HOST; default 127.0.0.1).")
-    ] = None,
+    host: Annotated[str | None, typer.Option(help="Address to listen on (KG_HOST; default 127.0.0.1).")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on (KG_PORT; default 8000).")] = None,
     store: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
-            help="A release directory or pyoxigraph store to serve instead of build/current (no build).",
-            exists=True,
-            file_okay=False,
+            help="What to serve instead of build/current (no build): a release directory, a pyoxigraph "
+            "store, or sparql:URL, a SPARQL 1.1 endpoint holding a release sent there by `kg push`.",
+            envvar="KG_STORE",
+            show_envvar=True,
+            metavar="DIR|sparql:URL",
         ),
     ] = None,
 ) -> None:
@@ -30,18 +30,26 @@ def serve(
     import uvicorn
 
     from kg.server import create_app
+    from kg.store.remote import remote_url
 
     settings = Settings()
-    if store is None:
-        from kg.build import ensure_built
-
-        release = ensure_built(settings).path
+    if store is not None and remote_url(store) is not None:
+        app, what = create_app(settings, store=store), store
     else:
-        release = store
-    app = create_app(settings, release=release)
+        if store is None:
+            from kg.build import ensure_built
+
+            release = ensure_built(settings).path
+        else:
+            release = Path(store)
+            if not release.is_dir():
+                raise typer.BadParameter(
+                    f"{store!r} is neither a directory nor sparql:URL", param_hint="'--store' / KG_STORE"
+                )
+        app, what = create_app(settings, release=release), str(release)
     bind_host = host or settings.host
     bind_port = port or settings.port
-    typer.echo(f"serving {release} at http://{bind_host}:{bind_port}/ (SPARQL: /sparql)", err=True)
+    typer.echo(f"serving {what} at http://{bind_host}:{bind_port}/ (SPARQL: /sparql)", err=True)
     uvicorn.run(app, host=bind_host, port=bind_port, log_level="info", proxy_headers=False)
 
 

@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 
 import kg
 from kg.errors import KgError, StoreError
-from kg.server import compare, dumps, filters, health, pages, sparql, validate
+from kg.server import compare, dumps, filters, health, pages, remote, sparql, validate
 from kg.server.context import Ctx, ServerContext
 from kg.server.http import error_response
 from kg.server.pool import QueryPool
@@ -45,11 +45,14 @@ def _release_dir(settings: Settings, release: Path | None) -> Path:
     return path
 
 
-def create_app(settings: Settings | None = None, release: Path | None = None) -> FastAPI:
-    """An app serving ``release`` (default: ``build/current``); nothing global is touched."""
+def create_app(settings: Settings | None = None, release: Path | None = None, store: str | None = None) -> FastAPI:
+    """An app serving ``release`` (default: ``build/current``), or the remote ``store`` (``sparql:URL``)."""
     settings = settings or Settings()
-    rel = Release.open(_release_dir(settings, release))
-    ctx = ServerContext(settings, rel, QueryPool(rel.store_path, settings.workers, settings.query_timeout))
+    if store is not None:
+        ctx = ServerContext.on_remote(settings, store)
+    else:
+        rel = Release.open(_release_dir(settings, release))
+        ctx = ServerContext(settings, rel, QueryPool(rel.store_path, settings.workers, settings.query_timeout))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -69,6 +72,8 @@ def create_app(settings: Settings | None = None, release: Path | None = None) ->
         description="SPARQL endpoint, linked-data pages and dumps of renkei-kg.",
     )
     app.state.ctx = ctx
+    if ctx.remote is not None:
+        app.state.compare_source = ctx.remote  # /compare and /charts query the remote too
     filters.install(ctx.templates.env, settings.base_iri)
     app.add_middleware(GZipMiddleware, minimum_size=1000)
     app.add_middleware(
@@ -84,7 +89,8 @@ def create_app(settings: Settings | None = None, release: Path | None = None) ->
     async def kg_error(request: Request, exc: KgError) -> Response:
         return error_response(exc)
 
-    for module in (sparql, pages, dumps, health, validate, compare):
+    # On a remote store, its router answers /dumps and /catalog ahead of the release-file one.
+    for module in (*((remote,) if ctx.remote else ()), sparql, pages, dumps, health, validate, compare):
         app.include_router(module.router)
     if (VENDOR / "codemirror").is_dir():
         app.mount(

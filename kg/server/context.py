@@ -1,25 +1,71 @@
-"""What every route needs: the settings, the release being served, the query pool, the templates."""
+"""What every route needs: the settings, the release being served, the query runner, the templates.
+
+A server runs on a local release (a pyoxigraph store queried in worker processes,
+:mod:`kg.server.pool`) or on a remote SPARQL endpoint (``kg serve --store sparql:URL``,
+:mod:`kg.store.remote`). Routes see the same things either way: ``release`` (the version and
+date behind ETag/Last-Modified), ``graphs`` (the dataset's named graphs and their sizes, which
+the query guard checks ``FROM`` against) and ``pool`` (runs a checked query, writes its result).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Protocol
 
 from fastapi import Depends, Request
 from fastapi.templating import Jinja2Templates
 
-from kg.server.pool import QueryPool
+from kg.errors import InputError
 from kg.settings import Settings
-from kg.store import Release, check_query, execute
+from kg.store import CheckedQuery, Format, QueryResult, Release, check_query, execute
 from kg.store.formats import RESULT_FORMATS
 from kg.store.release import open_read_only
+from kg.store.remote import RemoteStore, remote_url
+from kg.store.remote_release import RemoteRelease
 
-__all__ = ["Ctx", "ServerContext", "get_context"]
+__all__ = ["Ctx", "QueryRunner", "ServerContext", "get_context"]
 
 TEMPLATES = Path(__file__).parent / "templates"
+
+
+class QueryRunner(Protocol):
+    """Runs checked queries for the routes: :class:`~kg.server.pool.QueryPool` or :class:`RemoteStore`."""
+
+    @property
+    def size(self) -> int:
+        """Queries that can run at once (worker processes, or connections to the remote)."""
+        ...
+
+    @property
+    def respawned(self) -> int:
+        """Queries given up on at the time limit (their worker replaced, or their request abandoned)."""
+        ...
+
+    def start(self) -> None:
+        """Get ready to run queries (on server start-up)."""
+        ...
+
+    def close(self) -> None:
+        """Stop running queries (on server shutdown)."""
+        ...
+
+    async def run(
+        self,
+        query: CheckedQuery,
+        fmt: Format,
+        *,
+        limit: int,
+        default_graphs: Sequence[str] = (),
+        named_graphs: Sequence[str] = (),
+        timeout: float | None = None,
+        base_iri: str | None = None,
+    ) -> QueryResult:
+        """Run ``query`` and write at most ``limit`` rows or triples in ``fmt``."""
+        ...
 
 
 @dataclass
@@ -27,23 +73,51 @@ class ServerContext:
     """The state of one running server (one per app, created by ``create_app``)."""
 
     settings: Settings
-    release: Release
-    pool: QueryPool
+    local: Release | None
+    pool: QueryRunner
+    remote: RemoteStore | None = None
     templates: Jinja2Templates = field(default_factory=lambda: Jinja2Templates(directory=str(TEMPLATES)))
-    graphs: dict[str, int] = field(default_factory=dict)
     validate_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    _graphs: dict[str, int] = field(default_factory=dict, init=False, repr=False)
+
+    @classmethod
+    def on_remote(cls, settings: Settings, store: str) -> ServerContext:
+        """A context on the remote store ``sparql:URL``; reads its release now, so a wrong URL fails at once."""
+        url = remote_url(store)
+        if url is None:
+            raise InputError(f"expected sparql:URL, not {store!r}", where="--store")
+        remote = RemoteStore(url, settings)
+        return cls(settings, None, remote, remote)
+
+    @property
+    def release(self) -> Release | RemoteRelease:
+        """The release being served; on a remote store, as its catalogue said when last read."""
+        if self.remote is not None:
+            return self.remote.release
+        assert self.local is not None, "a ServerContext has a local release or a remote store"
+        return self.local
+
+    @property
+    def graphs(self) -> dict[str, int]:
+        """The named graphs of the dataset and their triple counts."""
+        return self.remote.release.graphs if self.remote is not None else self._graphs
 
     @property
     def base(self) -> str:
         return self.settings.base_iri
 
     def load_graphs(self) -> None:
-        """Read the list of named graphs once: the release is immutable while it is served."""
-        store = open_read_only(self.release.store_path)
+        """Read the list of named graphs once: a local release is immutable while it is served.
+
+        A remote store's list comes with its release (:mod:`kg.store.remote_release`).
+        """
+        if self.local is None:
+            return
+        store = open_read_only(self.local.store_path)
         q = check_query("SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g")
         result = execute(store, q, RESULT_FORMATS[0], limit=1_000_000)
         rows = json.loads(result.body)["results"]["bindings"]
-        self.graphs = {row["g"]["value"]: int(row["n"]["value"]) for row in rows}
+        self._graphs = {row["g"]["value"]: int(row["n"]["value"]) for row in rows}
         del store
 
     def local_path(self, iri: str) -> str | None:
