@@ -1,16 +1,12 @@
 """A remote SPARQL 1.1 endpoint as the store behind ``kg serve --store sparql:URL``.
 
-Queries that passed :func:`kg.store.check_query` go to the endpoint through SPARQLWrapper (the
-project's client for remote endpoints) as form-encoded POSTs (SPARQL 1.1 Protocol §2.1.2).
-Results come back as SPARQL JSON, never CSV/TSV (Virtuoso prints non-ASCII constants of the
-query there as ``??``), and graphs as N-Triples or Turtle; both are re-written by our own writers
-(:mod:`kg.store.execute`), so clients get the same formats and the same row cap as on the embedded
-store. A :class:`RemoteStore` is what routes call ``ctx.pool`` (``run``); it is also a
-:class:`kg.compare.SparqlSource` (``query``) for ``/compare`` and ``/charts``.
-
-The release's version and date, behind ``ETag``/``Last-Modified`` and ``/health``, come from the
-remote's ``graph/catalog`` (see :mod:`kg.store.remote_release`), re-read every ``refresh`` seconds
-so that a new ``kg push`` shows.
+Queries that passed :func:`kg.store.check_query` go to the endpoint through SPARQLWrapper
+(:mod:`kg.store.remote_client`) and come back as SPARQL JSON results, N-Triples or Turtle; our own
+writers (:mod:`kg.store.execute`) re-write them, so clients get the embedded store's formats and
+row cap. A :class:`RemoteStore` is what routes call ``ctx.pool`` (``run``); it is also a
+:class:`kg.compare.SparqlSource` (``query``) for ``/compare`` and ``/charts``. The release's version
+and date come from the remote's ``graph/catalog`` (:mod:`kg.store.remote_release`), re-read every
+``refresh`` seconds so that a new ``kg push`` shows.
 """
 
 from __future__ import annotations
@@ -19,14 +15,10 @@ import asyncio
 import concurrent.futures
 import json
 import logging
-import math
 import re
 import threading
 import time
-import urllib.error
-from collections.abc import Sequence
-from dataclasses import dataclass
-from http.client import HTTPException
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import pyoxigraph as ox
@@ -36,9 +28,10 @@ from kg.settings import Settings
 from kg.store.execute import QueryResult, _graph, _select
 from kg.store.formats import Format, QueryKind
 from kg.store.guard import CheckedQuery, check_query
+from kg.store.remote_client import Answer, fetch
 from kg.store.remote_release import RemoteRelease, read_release
 
-__all__ = ["NO_GRAPH", "SCHEME", "RemoteStore", "remote_url"]
+__all__ = ["NO_GRAPH", "SCHEME", "RemoteStore", "cbd_query", "remote_url"]
 
 log = logging.getLogger(__name__)
 
@@ -47,28 +40,22 @@ SCHEME = "sparql:"
 #: where SPARQL 1.1 Protocol §2.1.4 (and Query §13.2 for FROM) give such a dataset none: naming
 #: this one gives the dataset no named graphs on every store.
 NO_GRAPH = "urn:x-renkei-kg:no-graph"
-_AGENT = "renkei-kg (kg serve --store)"
-#: Largest answer read from the remote: a query without LIMIT on a large store is cut by the
-#: remote's own row limit (Virtuoso's ResultSetMaxRows), this bounds what one request can cost us.
-MAX_ANSWER_BYTES = 256 * 1024 * 1024
-_ACCEPT_RESULTS = "application/sparql-results+json, application/sparql-results+xml;q=0.5"
-_ACCEPT_GRAPH = "application/n-triples, text/turtle;q=0.9"
-_RESULT_TYPES = {
+_RESULTS = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
     "application/json": ox.QueryResultsFormat.JSON,
     "application/sparql-results+xml": ox.QueryResultsFormat.XML,
 }
-_GRAPH_TYPES = {
+_GRAPHS = {
     "application/n-triples": ox.RdfFormat.N_TRIPLES,
     "text/plain": ox.RdfFormat.N_TRIPLES,  # N-Triples' media type before RDF 1.1 (Virtuoso 6, 4store)
     "text/turtle": ox.RdfFormat.TURTLE,
     "application/x-turtle": ox.RdfFormat.TURTLE,
 }
-#: Virtuoso's words for "stopped at my own time limit": SQL states S1T00 (timeout) and SR171
-#: (transaction timed out), and the refusal of a query whose estimated cost exceeds
-#: MaxQueryCostEstimationTime.
-_REMOTE_TIMEOUT = re.compile(r"\bS1T00\b|\bSR171\b|estimated execution time", re.IGNORECASE)
 _DESCRIBE_ONE = re.compile(r"\s*DESCRIBE\s*<([^<>\"{}|^`\\\x00-\x20]*)>\s*", re.IGNORECASE)
+_XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+#: XSD 1.1 §3.3.2.2: "true"/"false" are the canonical forms. Virtuoso keeps booleans as integers and
+#: writes "1"/"0"; the same values, but pages and clients compare the text.
+_CANONICAL_BOOLEAN = {"1": "true", "0": "false", "true": "true", "false": "false"}
 
 
 def remote_url(spec: str) -> str | None:
@@ -100,29 +87,39 @@ def cbd_query(iri: str, depth: int = 4) -> str:
     return f"CONSTRUCT {{ <{iri}> ?p1 ?o1 . {template} }} WHERE {{ <{iri}> ?p1 ?o1 {pattern}}}"
 
 
-@dataclass(frozen=True)
-class _Answer:
-    """The remote's bytes, their media type, and whether the remote itself cut the rows."""
+def _canonical_json(body: bytes) -> bytes:
+    """SPARQL JSON results with boolean literals in canonical form (most answers are untouched)."""
+    if _XSD_BOOLEAN.encode() not in body:
+        return body
+    doc = json.loads(body)
+    for row in doc.get("results", {}).get("bindings", []):
+        for term in row.values():
+            if term.get("datatype") == _XSD_BOOLEAN and term.get("value") in _CANONICAL_BOOLEAN:
+                term["value"] = _CANONICAL_BOOLEAN[term["value"]]
+    return json.dumps(doc, ensure_ascii=False).encode()
 
-    body: bytes
-    media_type: str
-    cut: bool
+
+def _canonical_triples(quads: Iterable[ox.Quad]) -> Iterator[ox.Triple]:
+    """The triples of a parsed graph answer, boolean literals in canonical form."""
+    for quad in quads:
+        o = quad.object
+        if isinstance(o, ox.Literal) and o.datatype.value == _XSD_BOOLEAN and o.value in _CANONICAL_BOOLEAN:
+            yield ox.Triple(quad.subject, quad.predicate, ox.Literal(_CANONICAL_BOOLEAN[o.value], datatype=o.datatype))
+        else:
+            yield quad.triple
 
 
-def _server_words(error: Exception) -> str:
-    """The endpoint's own message, from a SPARQLWrapper exception (which keeps it only in its text)."""
-    text = str(error)
-    raw = text.split("Response:\n", 1)[1] if "Response:\n" in text else text
-    if raw.startswith(("b'", 'b"')):
-        try:
-            import ast
-
-            raw = ast.literal_eval(raw).decode("utf-8", "replace")
-        except (ValueError, SyntaxError):
-            pass
-    raw = raw.split("\n\nSPARQL query:", 1)[0]  # Virtuoso echoes the whole query after its message
-    raw = re.sub(r"<[^>]+>", " ", raw)
-    return re.sub(r"\s+", " ", raw).strip()[:500] or type(error).__name__
+def _write(answer: Answer, kind: QueryKind, fmt: Format, limit: int) -> tuple[bytes, int, bool]:
+    """Re-write the remote's answer in ``fmt``, capped at ``limit`` rows or triples, as the embedded store does."""
+    if kind.is_graph:
+        return _graph(_canonical_triples(ox.parse(answer.body, format=_GRAPHS[answer.media_type])), fmt, limit)
+    body = answer.body
+    if _RESULTS[answer.media_type] is ox.QueryResultsFormat.JSON:
+        body = _canonical_json(body)
+    parsed = ox.parse_query_results(body, format=_RESULTS[answer.media_type])
+    if isinstance(parsed, ox.QueryBoolean):
+        return parsed.serialize(format=fmt.results_format) or b"", 1, False
+    return _select(parsed, fmt, limit)
 
 
 def _protocol_dataset(
@@ -247,19 +244,10 @@ class RemoteStore:
             # One line: the remote's error messages keep the client's line numbers.
             text = f"BASE <{base_iri}> {text}"
         defaults, named = _protocol_dataset(query, default_graphs, named_graphs)
-        answer = self._fetch(text, kind, defaults, named, deadline)
+        answer = fetch(self.url, text, kind, defaults, named, deadline)
         try:
-            if kind.is_graph:
-                triples = (q.triple for q in ox.parse(answer.body, format=_GRAPH_TYPES[answer.media_type]))
-                body, count, truncated = _graph(triples, fmt, limit)
-            else:
-                parsed = ox.parse_query_results(answer.body, format=_RESULT_TYPES[answer.media_type])
-                if isinstance(parsed, ox.QueryBoolean):
-                    return QueryResult(
-                        parsed.serialize(format=fmt.results_format) or b"", fmt.media_type, query.kind, 1, False, limit
-                    )
-                body, count, truncated = _select(parsed, fmt, limit)
-        except SyntaxError as e:
+            body, count, truncated = _write(answer, kind, fmt, limit)
+        except (SyntaxError, ValueError) as e:
             raise RemoteStoreError(
                 f"the remote store answered with unreadable {answer.media_type}: {e}", where=self.url
             ) from None
@@ -270,76 +258,11 @@ class RemoteStore:
         if query.kind is not QueryKind.SELECT:
             raise QueryError("only SELECT queries can be read as rows", where=self.url)
         deadline = time.monotonic() + self.timeout if deadline is None else deadline
-        answer = self._fetch(query.text, query.kind, *_protocol_dataset(query, (), ()), deadline)
+        answer = fetch(self.url, query.text, query.kind, *_protocol_dataset(query, (), ()), deadline)
         try:
-            data = json.loads(answer.body) if answer.media_type.endswith("json") else None
+            data = json.loads(_canonical_json(answer.body)) if answer.media_type.endswith("json") else None
         except ValueError as e:
             raise RemoteStoreError(f"the remote store answered with unreadable JSON: {e}", where=self.url) from None
         if not isinstance(data, dict) or "results" not in data:
             raise RemoteStoreError("the remote store did not answer with SPARQL JSON results", where=self.url)
         return [{v: b["value"] for v, b in row.items()} for row in data["results"]["bindings"]]
-
-    def _fetch(self, text: str, kind: QueryKind, defaults: list[str], named: list[str], deadline: float) -> _Answer:
-        """POST one query with SPARQLWrapper; every failure becomes QueryTimeout, QueryError or RemoteStoreError."""
-        from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
-        from SPARQLWrapper import SPARQLExceptions as sx
-
-        left = deadline - time.monotonic()
-        if left <= 0:
-            raise QueryTimeout("the time limit passed while the query waited for a connection", where=self.url)
-        client = SPARQLWrapper(self.url, agent=_AGENT)
-        # Set the form directly: SPARQLWrapper's own sniffing of the query text warns on a leading BASE.
-        client.queryString, client.queryType = text, kind.value
-        client.setMethod(POST)
-        client.setOnlyConneg(True)  # no format=/output= parameters: Accept says it (Protocol §2.1.6)
-        client.setReturnFormat(TURTLE if kind.is_graph else JSON)
-        client.addCustomHttpHeader("Accept", _ACCEPT_GRAPH if kind.is_graph else _ACCEPT_RESULTS)
-        for graph in defaults:
-            client.addDefaultGraph(graph)
-        for graph in named:
-            client.addNamedGraph(graph)
-        client.setTimeout(math.ceil(left))
-        where = f"POST {self.url}"
-        try:
-            response = client.query().response
-            body = response.read(MAX_ANSWER_BYTES + 1)
-            headers = response.headers
-            response.close()
-        except sx.QueryBadFormed as e:
-            raise QueryError(f"the remote store refused the query: {_server_words(e)}", where=self.url) from None
-        except sx.SPARQLWrapperException as e:
-            words = _server_words(e)
-            if _REMOTE_TIMEOUT.search(words):
-                raise QueryTimeout(
-                    f"the remote store stopped the query at its own time limit: {words}", where=self.url
-                ) from None
-            raise RemoteStoreError(f"{type(e).__name__}: {words}", where=where) from None
-        except urllib.error.HTTPError as e:  # statuses SPARQLWrapper has no class for (403, 502, 503, 504 …)
-            words = _server_words(Exception(e.read().decode("utf-8", "replace")))
-            if e.code == 504 or _REMOTE_TIMEOUT.search(words):
-                raise QueryTimeout(f"HTTP {e.code} from the remote store: {words}", where=self.url) from None
-            raise RemoteStoreError(f"HTTP {e.code}: {words}", where=where) from None
-        except TimeoutError:
-            raise QueryTimeout(
-                f"no answer from the remote store within {left:.3g} s (KG_QUERY_TIMEOUT)", where=self.url
-            ) from None
-        except urllib.error.URLError as e:
-            if isinstance(e.reason, TimeoutError):
-                raise QueryTimeout(f"no connection to the remote store within {left:.3g} s", where=self.url) from None
-            raise RemoteStoreError(f"cannot reach the remote store: {e.reason}", where=where) from None
-        except (OSError, HTTPException) as e:
-            raise RemoteStoreError(f"the connection to the remote store failed: {e!r}", where=where) from None
-        if len(body) > MAX_ANSWER_BYTES:
-            raise QueryError(f"the remote store's answer exceeds {MAX_ANSWER_BYTES} bytes; add a LIMIT", where=self.url)
-        if headers.get("X-SQL-State", "").upper() == "S1TAT":
-            # Virtuoso's "anytime" answer: what it found before its time limit, which is not the answer.
-            raise QueryTimeout(
-                "the remote store stopped the query at its own time limit "
-                "(Virtuoso MaxQueryExecutionTime) and its answer is incomplete",
-                where=self.url,
-            )
-        media_type = headers.get_content_type()
-        if media_type not in (_GRAPH_TYPES if kind.is_graph else _RESULT_TYPES):
-            raise RemoteStoreError(f"the remote store answered a {kind.value} with {media_type}", where=where)
-        # Virtuoso announces that its ResultSetMaxRows cut the rows (there is no standard way to).
-        return _Answer(body, media_type, "X-SPARQL-MaxRows" in headers)
