@@ -90,11 +90,23 @@ def _split(subject: str, registry: Registry) -> tuple[str, str] | None:
     return candidates[0] if candidates else None
 
 
+def _unjoin(name: str, registry: Registry) -> str:
+    """The second party's name without the joiner printed before it: 「及び乙市」, 「と宇城市」 → 宇城市.
+
+    A name that is itself in the registry is kept whole (ときがわ町 starts with と).
+    """
+    if _resolve(name, registry):
+        return name
+    for joiner in _JOINERS:
+        if name.startswith(joiner) and _resolve(name[len(joiner):], registry):
+            return name[len(joiner):]
+    return name
+
+
 def _names(doc: Document, registry: Registry) -> tuple[list[tuple[str, str | None]], Line]:
     """The two parties' printed names (with 甲/乙 if defined) and the line naming them."""
     for line in doc.preamble:
-        aliased = [(m["name"].removeprefix("及び").removeprefix("および"), m["alias"])
-                   for m in _ALIAS.finditer(line.text)]
+        aliased = [(_unjoin(m["name"], registry), m["alias"]) for m in _ALIAS.finditer(line.text)]
         if len(aliased) >= 2:
             return [(n, a) for n, a in aliased[:2]], line
         subject = _SUBJECT.match(line.text)

@@ -32,6 +32,12 @@ def _parties(preamble: str, registry: Registry, title: str = "連携協約") -> 
                  id="ko-otsu-half-width"),
     pytest.param("郡山市及び福島県二本松市は、締結する。", "072036", "072109", id="with-prefecture"),
     pytest.param("郡山市及び伊達市は、次のとおり締結する。", "072036", "072133", id="ambiguous-date-city"),
+    pytest.param("熊本市（以下「甲」という。）と宇城市（以下「乙」という。）は、締結する。", "431001", "432130",
+                 id="ko-otsu-joined-with-to"),
+    pytest.param("熊本市（以下「甲」という。）、宇城市（以下「乙」という。）は、締結する。", "431001", "432130",
+                 id="ko-otsu-joined-with-comma"),
+    pytest.param("川越市（以下「甲」という。）とときがわ町（以下「乙」という。）は、締結する。", "112011", "113492",
+                 id="a-name-that-starts-with-to-keeps-it"),
 ])
 def test_parties_resolve_to_codes_first_named_is_central(preamble: str, central: str, partner: str,
                                                          registry: Registry) -> None:
