@@ -65,7 +65,8 @@ EXPECTED: dict[str, Expected] = {
         {"1": 2, "3": 2}, {"382019": 4},
         {"1-(1)": "1.c", "1-(2)": "1.d", "2-(1)": "3.A.1", "2-(2)": "3.B.1"},
         "matsuyama", "松山圏域", [],
-        {"sections": [(1, "1", "森林資源を生かし、圏域の産業を育てる。"), (2, "3", "中山間地域の暮らしを圏域で支える。")]}),
+        {"sections": [(1, "1", "森林資源を生かし、圏域の産業を育てる。"),
+                      (2, "3", "中山間地域の暮らしを圏域で支える。")]}),
     "t2-matsuyama-masaki.txt": Expected(
         "T2", "382019-384011-2016-07-08",  # 松前町 is also in 北海道: the partner's prefecture decides
         [(1, "目的"), (2, "基本方針"), (3, "連携する取組等"), (4, "費用"), (5, "連絡会議")],
@@ -118,7 +119,8 @@ EXPECTED: dict[str, Expected] = {
         [(1, "目的"), (2, "取組の区分等"), (3, "取組の内容"), (4, "費用負担"), (5, "失効")],
         {"1": 1, "3": 2}, {"452017": 1}, {"1-1": "1.b", "3-1": "3.A.3", "3-2": "3.B.1"},
         None, "宮崎広域連携中枢都市圏", [],
-        {"roles": {("1-1", "452017"): "甲が中心となって取り組み", ("1-1", "454010"): "乙は甲と連携して取り組むものとし"}}),
+        {"roles": {("1-1", "452017"): "甲が中心となって取り組み",
+                   ("1-1", "454010"): "乙は甲と連携して取り組むものとし"}}),
     "page-t3-kumamoto-koshi-eucjp.html": Expected(
         "T3", "431001-432164-2016-03-30",
         [(1, "目的"), (2, "連携する取組及び役割分担"), (3, "費用負担")],
@@ -189,7 +191,8 @@ def test_categories(fresh: tuple[IngestResult, Expected]) -> None:
 
 def test_signatories_as_printed(fresh: tuple[IngestResult, Expected]) -> None:
     result, want = fresh
-    rows = select(result.graph, "SELECT ?t ?n WHERE { ?s renkei:printedTitle ?t OPTIONAL { ?s renkei:printedName ?n } }")
+    rows = select(result.graph, """SELECT ?t ?n WHERE { ?s renkei:printedTitle ?t
+        OPTIONAL { ?s renkei:printedName ?n } }""")
     assert len(rows) == 2 and sorted(n for _, n in rows if n) == want.names
 
 
@@ -202,7 +205,8 @@ def test_what_is_particular_to_each_text(fresh: tuple[IngestResult, Expected]) -
         elif name == "printed":
             assert str(g.value(a, RENKEI.printedDate)) == value
         elif name == "published":
-            assert (g.value(a, ELI.date_publication).toPython(), str(g.value(a, DCTERMS.bibliographicCitation))) == value
+            published = g.value(a, ELI.date_publication)
+            assert (published.toPython(), str(g.value(a, DCTERMS.bibliographicCitation))) == value
         elif name == "encoding":
             assert select(g, "SELECT ?e WHERE { ?s renkei:encoding ?e }") == [(value,)]
         elif name == "sections":
@@ -239,7 +243,8 @@ def test_a_fresh_amendment_of_the_t3_sample_is_read_and_replayed() -> None:
     role = URIRef(f"{a}/initiative/3-4/role/432083")
     assert "毎年度、連絡会議" in str(before.value(article, RENKEI.text))
     assert "毎年度1回以上、連絡会議" in str(after.value(article, RENKEI.text))
-    assert str(after.value(row, RENKEI.content)) == "大規模災害に備え、物資の融通、職員の派遣及び避難者の受入れに関する相互応援体制を整える。"
+    assert str(after.value(row, RENKEI.content)) == (
+        "大規模災害に備え、物資の融通、職員の派遣及び避難者の受入れに関する相互応援体制を整える。")
     assert str(after.value(role, RENKEI.text)) == "甲と連携して人材育成に取り組む。"
 
 
