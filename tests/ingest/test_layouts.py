@@ -13,7 +13,7 @@ from kg.ingest.decode import decode
 from kg.ingest.layouts import LAYOUTS, choose
 from kg.ingest.segment import segment
 
-from .helpers import BY_LAYOUT, I1, SEED, T3, select
+from .helpers import BY_LAYOUT, I1, P, SEED, T2, T3, select
 
 SEED_TEXT = SEED.read_text(encoding="utf-8")
 SEED_LINES = SEED_TEXT.split("\n")
@@ -94,3 +94,35 @@ def test_i1_line_outside_the_ladder_is_refused(ingest_text: Callable[..., Ingest
     with pytest.raises(IngestError) as e:
         ingest_text("\n".join(lines))
     assert e.value.line == 20 and e.value.where == "第3条(1)"
+
+
+def _p_without_enumeration() -> str:
+    lines = P.read_text(encoding="utf-8").split("\n")
+    return "\n".join(line for line in lines if not line.startswith(("(1) ", "(2) ", "(3) ")))
+
+
+def _t2_split_in_two_annexes() -> str:
+    text = T2.read_text(encoding="utf-8")
+    head, table = text.split("別表（第２条、第３条関係）\n")
+    rows = [line for line in table.split("\n") if line]
+    return (head + "別表第1（第２条、第３条関係）\n" + "\n".join(rows[:3]) + "\n\n別表第2（第３条関係）\n"
+            + "\n".join([rows[0], *rows[3:]]) + "\n")
+
+
+@pytest.mark.parametrize(("text", "stop"), [
+    pytest.param(_p_without_enumeration, "区分\t取組\t内容", id="kubun-table-but-no-article-enumerates-them"),
+    pytest.param(_t2_split_in_two_annexes, "別表第2（第３条関係）", id="field-columns-in-numbered-annexes"),
+])
+def test_a_text_no_layout_fits_names_every_layout_tried_and_where_it_stopped(
+        ingest_text: Callable[..., IngestResult], text: Callable[[], str], stop: str) -> None:
+    printed = text()
+    with pytest.raises(UnknownLayoutError) as e:
+        ingest_text(printed)
+    assert all(f"{layout.name} (" in str(e.value) for layout in LAYOUTS)
+    assert e.value.line == printed.split("\n").index(stop) + 1  # the furthest line any layout read to
+
+
+def test_the_new_layouts_explain_why_they_do_not_fit_the_seed() -> None:
+    doc = segment(decode(SEED.read_bytes(), SEED.name))
+    reasons = {layout.name: miss.reason for layout in LAYOUTS if (miss := layout.detect(doc)) is not None}
+    assert "分野" in reasons["T2"] and "費用分担" in reasons["T4"] and "区分" in reasons["P"]
