@@ -13,7 +13,7 @@ from kg.ingest.decode import decode
 from kg.ingest.layouts import LAYOUTS, choose
 from kg.ingest.segment import segment
 
-from .helpers import BY_LAYOUT, I1, P, SEED, T2, T3, select
+from .helpers import BY_LAYOUT, I1, SEED, T2, T3, P, select
 
 SEED_TEXT = SEED.read_text(encoding="utf-8")
 SEED_LINES = SEED_TEXT.split("\n")
