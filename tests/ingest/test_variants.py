@@ -17,7 +17,7 @@ from kg.ingest import ingest_bytes
 from kg.namespaces import RENKEI
 from kg.settings import Settings
 
-from .helpers import SEED
+from .helpers import BY_LAYOUT, SEED
 
 TEXT = SEED.read_text(encoding="utf-8")
 _KANJI = "〇一二三四五六七八九"
@@ -86,3 +86,14 @@ def test_kanji_helper_writes_unit_numerals() -> None:
 def test_cp932_variant_records_its_encoding(settings: Settings) -> None:
     got = ingest_bytes(VARIANTS["cp932"](), SEED.name, settings).graph
     assert {str(o) for o in got.objects(None, RENKEI.encoding)} == {"Shift_JIS"}
+
+
+@pytest.mark.parametrize("layout", [name for name in BY_LAYOUT if name != "T1"])
+@pytest.mark.parametrize("variant", ["cp932", "utf8-bom-crlf"])
+def test_every_layout_reads_the_same_in_cp932_and_with_bom_and_crlf(layout: str, variant: str,
+                                                                   settings: Settings) -> None:
+    path = BY_LAYOUT[layout]
+    text = path.read_text(encoding="utf-8")
+    data = text.encode("cp932") if variant == "cp932" else codecs.BOM_UTF8 + text.replace("\n", "\r\n").encode()
+    original = ingest_bytes(path.read_bytes(), path.name, settings).graph
+    assert isomorphic(_comparable(ingest_bytes(data, path.name, settings).graph), _comparable(original))
