@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from contextlib import suppress
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -56,11 +57,10 @@ def run_oxigraph(store: ox.Store, doc: QueryDoc) -> bytes:
     """The answer of pyoxigraph: SPARQL JSON (indented, for review) or Turtle for CONSTRUCT."""
     result = store.query(doc.body, use_default_graph_as_union=True)
     if isinstance(result, ox.QueryTriples):
-        g = Graph()
-        g.parse(data=ox.serialize(result, format=ox.RdfFormat.N_TRIPLES).decode(), format="nt")
-        return canonical_turtle(g)
+        nt = ox.serialize(result, format=ox.RdfFormat.N_TRIPLES) or b""
+        return canonical_turtle(Graph().parse(data=nt.decode(), format="nt"))
     assert isinstance(result, (ox.QuerySolutions, ox.QueryBoolean))
-    doc_json = json.loads(result.serialize(format=ox.QueryResultsFormat.JSON))
+    doc_json = json.loads(result.serialize(format=ox.QueryResultsFormat.JSON) or b"")
     return (json.dumps(doc_json, ensure_ascii=False, indent=1) + "\n").encode()
 
 
@@ -70,7 +70,9 @@ def run_rdflib(dataset: Dataset, doc: QueryDoc) -> bytes:
     if doc.form == "CONSTRUCT":
         assert result.graph is not None
         return canonical_turtle(result.graph)
-    return result.serialize(format="json")  # type: ignore[no-any-return]
+    body = result.serialize(format="json")
+    assert body is not None
+    return body
 
 
 def canonical_turtle(g: Graph) -> bytes:
@@ -95,10 +97,8 @@ def _term(t: dict[str, Any]) -> Term:
         datatype = t.get("datatype", XSD + "string")
         value = t["value"]
         if datatype in _NUMERIC:
-            try:
+            with suppress(InvalidOperation):  # an ill-typed literal compares as written
                 value = str(Decimal(value).normalize())
-            except InvalidOperation:
-                pass  # an ill-typed literal compares as written
         return ("typed", value, datatype)
     if kind == "bnode":
         return ("bnode",)  # bnode labels are local to one answer (SPARQL JSON §3.2.2)

@@ -30,6 +30,11 @@ def test_library_is_not_empty() -> None:
     assert len(DOCS) >= 15, f"only {len(DOCS)} queries in {QUERIES_DIR}"
 
 
+def test_queries_folder_holds_only_query_files() -> None:
+    strays = [p.name for p in QUERIES_DIR.iterdir() if p.suffix != ".rq" and p != EXPECTED_DIR]
+    assert not strays, f"not NNN_slug.rq files, so never loaded: {strays}"
+
+
 def test_every_query_has_an_expected_answer_and_no_answer_is_orphaned() -> None:
     missing = [d.name for d in DOCS if not expected_path(d).is_file()]
     assert not missing, f"no expected answer for {missing}: run python -m tests.queries.regen"
