@@ -186,3 +186,14 @@ def test_kg_ingest_reads_a_page(tmp_path: Path) -> None:
     result = run_kg("ingest", GYOSEI, "-f", "nt")
     assert result.returncode == 0, result.stderr
     assert re.search(r"<[^>]+/source/page-gyosei-sjis#L55-L55>", result.stdout)
+
+
+def test_a_title_header_spanning_the_number_and_title_columns(settings: Settings) -> None:
+    text = SEED.read_text(encoding="utf-8")
+    page = _as_page(text, "utf-8")
+    # 「取組」 over two columns; each row's number in a cell of its own
+    page = page.replace("<th>取組</th>", '<th colspan="2">取組</th>')
+    page = re.sub(r"<td>\((\d+)\) ", r"<td>(\1)</td><td>", page)
+    result = ingest_bytes(page.encode("utf-8"), "colspan.html", settings)
+    assert select(result.graph, 'SELECT ?t WHERE { ?i dct:identifier "3-(8)" ; dct:title ?t }') == [
+        ("I C T インフラの整備",)]

@@ -122,6 +122,9 @@ def read_row(line: Line, header: Header, group: int, position: int, annex_label:
                           f"has {len(header.labels)}: {' / '.join(header.labels)}",
                           file=file, line=line.number, where=where)
     title = numbered["title"] if numbered else title_cell
+    if not title and header.title + 1 < len(row) and not header.labels[header.title + 1]:
+        # 「取組」 printed over two columns (a page's colspan): the number, then the title beside it.
+        title = row[header.title + 1]
     roles = tuple(RoleText(label, party, row[i], line.span) for i, label, party in header.roles)
     return InitiativeText(number if number is not None else position, identifier, title,
                           row[header.content], roles, line.span, where)
