@@ -55,12 +55,13 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from rdflib.paths import AlternativePath, InvPath, MulPath, NegatedPath, Path, SequencePath
-from rdflib.plugins.sparql.algebra import translateQuery
-from rdflib.plugins.sparql.parser import parseQuery
-from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Literal, URIRef, Variable
+
+if TYPE_CHECKING:  # rdflib's SPARQL parser is imported on first need: most queries have no site
+    from rdflib.plugins.sparql.parserutils import CompValue
 
 __all__ = ["Decision", "explain", "rewrite"]
 
@@ -226,6 +227,9 @@ def _sites(q: _Text) -> list[_Site]:
 
 def _algebra(prologue: str, group: str) -> CompValue:
     """The algebra of ``SELECT * { group }`` under the query's prologue, below its projection."""
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
     try:
         query = translateQuery(parseQuery(f"{prologue}\nSELECT * {{\n{group}\n}}"))
     except Exception as e:  # noqa: BLE001 — rdflib raises pyparsing's and its own errors alike
@@ -327,8 +331,9 @@ def _bgp(n: CompValue) -> list[tuple[object, object, object]]:
 
 
 def _names(node: object) -> set[str]:
-    if isinstance(node, CompValue):
-        return {node.name} | _names(dict(node))
+    """The names of the algebra nodes (CompValue: a dict with a ``name``) under ``node``."""
+    if isinstance(node, dict) and isinstance(getattr(node, "name", None), str):
+        return {node.name} | _names(dict(node))  # type: ignore[attr-defined]
     if isinstance(node, dict):
         return set().union(*(_names(v) for v in node.values()))
     if isinstance(node, (list, tuple)):
@@ -550,6 +555,8 @@ def _explain(query: str) -> tuple[str, tuple[Decision, ...]]:
         try:
             new = _rewrite_site(q, site)
             try:
+                from rdflib.plugins.sparql.parser import parseQuery
+
                 parseQuery(new)
             except Exception as e:  # noqa: BLE001 — rdflib raises pyparsing's and its own errors
                 # Either the query was not one rdflib reads (SPARQL 1.2 syntax, say) or the splice
