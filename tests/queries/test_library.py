@@ -18,10 +18,7 @@ IDS = [d.name for d in DOCS]
 
 #: Queries whose expected answer is empty on purpose, and why. An entry here is a debt: the
 #: test below xfails strictly, so it fails as soon as the answer is no longer empty.
-EMPTY_ON_PURPOSE = {
-    "018_amendment_changes": "the ingester does not read amending agreements yet (issue 4, point 2); "
-                             "regenerate once tests/data/queries/sources holds one",
-}
+EMPTY_ON_PURPOSE: dict[str, str] = {}
 #: Known differences between rdflib's SPARQL engine and pyoxigraph that are rdflib's bugs.
 RDFLIB_BUGS: dict[str, str] = {}
 
@@ -43,10 +40,10 @@ def test_every_query_has_an_expected_answer_and_no_answer_is_orphaned() -> None:
     assert not orphans, f"expected answers without a query: {orphans}"
 
 
-def test_fixture_dataset_has_its_texts(graphs: dict[URIRef, Graph]) -> None:
-    agreements = [g for g in graphs if "/graph/agreement/" in str(g)]
-    assert len(fixture_sources()) >= 4
-    assert len(agreements) == len(fixture_sources())
+def test_fixture_dataset_has_a_graph_per_text(graphs: dict[URIRef, Graph]) -> None:
+    texts = [g for g in graphs if "/graph/agreement/" in str(g) or "/graph/amendment/" in str(g)]
+    assert len(fixture_sources()) >= 5
+    assert len(texts) == len(fixture_sources())
 
 
 def test_each_query_declares_only_prefixes_it_uses() -> None:
