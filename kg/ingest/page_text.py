@@ -2,8 +2,8 @@
 
 Pages of the municipal 例規集 systems (reiki_honbun pages: the body in ``<div>``/``<p>`` with
 class names for 条, 項 and 見出し, the 別表 as a ``<table>``) are parsed with the standard
-library's :class:`html.parser.HTMLParser` into a small tree, never with regular expressions.
-Then:
+library's :class:`html.parser.HTMLParser` into a small tree (:mod:`kg.ingest.page_tree`), never
+with regular expressions. Then:
 
 - the page's chrome is dropped: ``<head>``, scripts and styles, ``<nav>``, forms, the page's own
   ``<header>``/``<footer>`` (not those of an article), and elements whose id or class names
@@ -29,13 +29,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
-from html.parser import HTMLParser
+
+from kg.ingest.page_tree import BLOCK, Element, Text, parse
 
 __all__ = ["page_lines"]
 
-_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
-                   "track", "wbr"})
 _SKIP = frozenset({"head", "script", "style", "noscript", "template", "nav", "form", "button", "select", "textarea",
                    "iframe", "object", "svg", "aside"})
 #: <header> and <footer> are the page's banner and footer only outside sectioning content (WAI-ARIA
@@ -49,100 +47,8 @@ _CHROME = frozenset({"nav", "navi", "gnav", "lnav", "navigation", "menu", "bread
 #: Parts that mark chrome in an id only: a page has one #header or #footer, while a class such as
 #: 「law-header」 may well hold the title.
 _CHROME_ID = frozenset({"header", "footer", "foot", "tool", "tools", "side"})
-_BLOCK = frozenset({"address", "article", "blockquote", "body", "caption", "center", "dd", "div", "dl", "dt",
-                    "fieldset", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "html", "li",
-                    "main", "ol", "p", "pre", "section", "table", "tbody", "td", "tfoot", "th", "thead", "tr",
-                    "ul"})
 _CELL = frozenset({"td", "th"})
-# HTML's implied end tags (WHATWG HTML §13.2.6.4.7): a start tag closes the nearest open element
-# of these kinds, searching no further out than the boundary elements.
-_IMPLIED: dict[str, tuple[frozenset[str], frozenset[str]]] = {
-    "td": (frozenset({"td", "th"}), frozenset({"tr", "table"})),
-    "th": (frozenset({"td", "th"}), frozenset({"tr", "table"})),
-    "tr": (frozenset({"tr"}), frozenset({"table", "thead", "tbody", "tfoot"})),
-    "thead": (frozenset({"thead", "tbody", "tfoot"}), frozenset({"table"})),
-    "tbody": (frozenset({"thead", "tbody", "tfoot"}), frozenset({"table"})),
-    "tfoot": (frozenset({"thead", "tbody", "tfoot"}), frozenset({"table"})),
-    "li": (frozenset({"li"}), frozenset({"ul", "ol"})),
-    "dt": (frozenset({"dt", "dd"}), frozenset({"dl"})),
-    "dd": (frozenset({"dt", "dd"}), frozenset({"dl"})),
-}
-# A block start tag closes an open <p> "in button scope" (the same section).
-_P_SCOPE = frozenset({"td", "th", "table", "caption", "html", "button", "object"})
 _SPACE = re.compile(r"[ \t\n\r\f]+")
-
-
-@dataclass
-class _Text:
-    """A run of character data and the HTML line it starts on."""
-
-    text: str
-    line: int
-
-
-@dataclass
-class _Element:
-    """An element: its tag, attributes, the line of its start tag, and its children."""
-
-    tag: str
-    attrs: dict[str, str]
-    line: int
-    children: list[_Element | _Text] = field(default_factory=list)
-
-    def span(self, name: str) -> int:
-        """The element's ``rowspan``/``colspan`` (1 when absent or unreadable)."""
-        value = self.attrs.get(name, "1").strip()
-        return max(1, min(int(value), 100)) if value.isdigit() else 1
-
-
-class _TreeBuilder(HTMLParser):
-    """Builds the :class:`_Element` tree, closing what HTML leaves implied (``<p>``, ``<td>``, ``<li>``)."""
-
-    def __init__(self) -> None:
-        """An empty document."""
-        super().__init__(convert_charrefs=True)
-        self.root = _Element("#document", {}, 1)
-        self.stack: list[_Element] = [self.root]
-
-    def _pop(self, names: frozenset[str], boundary: frozenset[str]) -> None:
-        """Close the nearest open element named in ``names``, unless a ``boundary`` element comes first."""
-        for i in range(len(self.stack) - 1, 0, -1):
-            if self.stack[i].tag in names:
-                del self.stack[i:]
-                return
-            if self.stack[i].tag in boundary:
-                return
-
-    def _close_implied(self, tag: str) -> None:
-        """Close the open elements a start tag ``tag`` ends implicitly."""
-        if tag in _IMPLIED:
-            self._pop(*_IMPLIED[tag])
-        if tag in _BLOCK:
-            self._pop(frozenset({"p"}), _P_SCOPE)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        """Open an element (void elements are complete at once)."""
-        self._close_implied(tag)
-        element = _Element(tag, {k: v or "" for k, v in attrs}, self.getpos()[0])
-        self.stack[-1].children.append(element)
-        if tag not in _VOID:
-            self.stack.append(element)
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        """``<br/>``: an element without content."""
-        self._close_implied(tag)
-        self.stack[-1].children.append(_Element(tag, {k: v or "" for k, v in attrs}, self.getpos()[0]))
-
-    def handle_endtag(self, tag: str) -> None:
-        """Close ``tag`` and whatever is still open inside it; a stray end tag is ignored."""
-        for i in range(len(self.stack) - 1, 0, -1):
-            if self.stack[i].tag == tag:
-                del self.stack[i:]
-                return
-
-    def handle_data(self, data: str) -> None:
-        """Character data, with the line it starts on."""
-        self.stack[-1].children.append(_Text(data, self.getpos()[0]))
 
 
 def _parts(value: str) -> set[str]:
@@ -150,7 +56,7 @@ def _parts(value: str) -> set[str]:
     return {part for word in value.lower().split() for part in re.split(r"[-_]", word)}
 
 
-def _is_chrome(element: _Element, sectioned: bool) -> bool:
+def _is_chrome(element: Element, sectioned: bool) -> bool:
     """True for page chrome: by tag, by being hidden, or by an id/class that names navigation.
 
     ``sectioned`` tells whether the element stands inside sectioning content (``<main>``, …).
@@ -178,9 +84,9 @@ def _collapse(text: str) -> str:
     return _SPACE.sub(space, text).replace("\xa0", " ").strip(" ")
 
 
-def _inline(node: _Element | _Text) -> str:
+def _inline(node: Element | Text) -> str:
     """All the text under ``node`` as one line (blocks and ``<br>`` inside a cell join up)."""
-    if isinstance(node, _Text):
+    if isinstance(node, Text):
         return node.text
     if _is_chrome(node, sectioned=True):
         return ""
@@ -215,35 +121,35 @@ class _Lines:
         self.lines.append((line, text))
 
 
-def _rows(table: _Element) -> list[_Element]:
+def _rows(table: Element) -> list[Element]:
     """The ``<tr>`` of a table, through ``<thead>``/``<tbody>``/``<tfoot>``, not of nested tables."""
     found = []
     for child in table.children:
-        if isinstance(child, _Element) and child.tag == "tr":
+        if isinstance(child, Element) and child.tag == "tr":
             found.append(child)
-        elif isinstance(child, _Element) and child.tag in ("thead", "tbody", "tfoot"):
+        elif isinstance(child, Element) and child.tag in ("thead", "tbody", "tfoot"):
             found.extend(_rows(child))
     return found
 
 
-def _cells(row: _Element) -> list[_Element]:
+def _cells(row: Element) -> list[Element]:
     """The ``<td>``/``<th>`` of a row."""
-    return [c for c in row.children if isinstance(c, _Element) and c.tag in _CELL]
+    return [c for c in row.children if isinstance(c, Element) and c.tag in _CELL]
 
 
-def _holds_table(node: _Element) -> bool:
+def _holds_table(node: Element) -> bool:
     """True if a table stands anywhere inside ``node``."""
-    return any(isinstance(c, _Element) and (c.tag == "table" or _holds_table(c)) for c in node.children)
+    return any(isinstance(c, Element) and (c.tag == "table" or _holds_table(c)) for c in node.children)
 
 
-def _is_layout(table: _Element) -> bool:
+def _is_layout(table: Element) -> bool:
     """True for a table used for layout: no row of two cells, or a cell that holds another table."""
     rows = _rows(table)
     return max((len(_cells(r)) for r in rows), default=0) <= 1 or any(
         _holds_table(cell) for row in rows for cell in _cells(row))
 
 
-def _grid_row(row: _Element, pending: dict[int, tuple[int, str]]) -> list[str]:
+def _grid_row(row: Element, pending: dict[int, tuple[int, str]]) -> list[str]:
     """One row's cells on the table's grid; ``pending`` holds cells spanned down from rows above
     (column → rows still spanned, text) and is updated for the rows below."""
     values: list[str] = []
@@ -267,9 +173,9 @@ def _grid_row(row: _Element, pending: dict[int, tuple[int, str]]) -> list[str]:
     return values
 
 
-def _table(table: _Element, out: _Lines) -> None:
+def _table(table: Element, out: _Lines) -> None:
     """One tab-separated line per row, with row- and column-spanning cells laid out on the grid."""
-    for caption in (c for c in table.children if isinstance(c, _Element) and c.tag == "caption"):
+    for caption in (c for c in table.children if isinstance(c, Element) and c.tag == "caption"):
         out.row(_collapse(_inline(caption)), caption.line)
     pending: dict[int, tuple[int, str]] = {}
     for row in _rows(table):
@@ -281,11 +187,11 @@ def _table(table: _Element, out: _Lines) -> None:
             out.row("\t".join(values), row.line)
 
 
-def _walk(node: _Element, out: _Lines, sectioned: bool = False) -> None:
+def _walk(node: Element, out: _Lines, sectioned: bool = False) -> None:
     """Lay out the children of ``node``: blocks end lines, tables become rows."""
     sectioned = sectioned or node.tag in _SECTIONING or node.attrs.get("role") == "main"
     for child in node.children:
-        if isinstance(child, _Text):
+        if isinstance(child, Text):
             out.text(child.text, child.line)
         elif _is_chrome(child, sectioned):
             continue
@@ -293,7 +199,7 @@ def _walk(node: _Element, out: _Lines, sectioned: bool = False) -> None:
             out.end()
         elif child.tag == "table" and not _is_layout(child):
             _table(child, out)
-        elif child.tag in _BLOCK or child.tag in _LANDMARKS:
+        elif child.tag in BLOCK or child.tag in _LANDMARKS:
             out.end()
             _walk(child, out, sectioned)
             out.end()
@@ -301,23 +207,20 @@ def _walk(node: _Element, out: _Lines, sectioned: bool = False) -> None:
             _walk(child, out, sectioned)
 
 
-def _main(root: _Element) -> _Element:
+def _main(root: Element) -> Element:
     """The page's ``<main>`` (or ``role="main"``) if it has one, else the whole document."""
     stack = [root]
     while stack:
         node = stack.pop(0)
         if node.tag == "main" or node.attrs.get("role") == "main":
             return node
-        stack.extend(c for c in node.children if isinstance(c, _Element) and not _is_chrome(c, False))
+        stack.extend(c for c in node.children if isinstance(c, Element) and not _is_chrome(c, False))
     return root
 
 
 def page_lines(html: str) -> list[tuple[int, str]]:
     """The text lines of an HTML page as (HTML line number, text), chrome left out."""
-    builder = _TreeBuilder()
-    builder.feed(html)
-    builder.close()
     out = _Lines()
-    _walk(_main(builder.root), out)
+    _walk(_main(parse(html)), out)
     out.end()
     return out.lines
