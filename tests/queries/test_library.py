@@ -85,3 +85,20 @@ def test_expected_answer_is_not_empty(doc: QueryDoc) -> None:
     if isinstance(answer, bool):
         return
     assert answer[1], f"{doc.path.name}: the expected answer has no rows"
+
+
+def test_missing_role_check_answers_true_when_a_role_is_missing(graphs: dict[URIRef, Graph]) -> None:
+    """022 answers false on the fixture; it must answer true once one party's role is gone."""
+    from kg.namespaces import RENKEI
+
+    from .dataset import oxigraph_store
+
+    [doc] = [d for d in DOCS if d.number == "022"]
+    name, graph = next((n, g) for n, g in graphs.items() if "/graph/agreement/" in str(n))
+    role = next(iter(graph.objects(None, RENKEI.role)))
+    damaged = dict(graphs)
+    damaged[name] = Graph()
+    for t in graph:
+        if t[0] != role:
+            damaged[name].add(t)
+    assert solutions(run_oxigraph(oxigraph_store(damaged), doc)) is True

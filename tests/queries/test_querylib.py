@@ -117,6 +117,8 @@ def test_catalogue_describes_each_query_as_a_shacl_executable(library: list[Quer
         assert set(g.objects(s, SDO.keywords)) == {Literal(t) for t in d.tags}
     select = URIRef("https://w3id.org/renkei/id/query/002")
     assert (select, RDF.type, SH.SPARQLSelectExecutable) in g
+    ask = next(d for d in library if d.form == "ASK")
+    assert (URIRef(f"https://w3id.org/renkei/id/query/{ask.number}"), RDF.type, SH.SPARQLAskExecutable) in g
     construct = next(d for d in library if d.form == "CONSTRUCT")
     c = URIRef(f"https://w3id.org/renkei/id/query/{construct.number}")
     assert (c, RDF.type, SH.SPARQLConstructExecutable) in g
