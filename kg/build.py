@@ -86,7 +86,10 @@ def ensure_built(settings: Settings) -> Release:
 
 
 def _ingest_and_validate(path: Path, settings: Settings) -> tuple[str, str, str, str, str, int, bytes]:
-    """Worker: ingest one text, validate it; returns what the build needs, or raises KgError."""
+    """Worker: ingest one text, validate it; returns what the build needs, or raises KgError.
+
+    An amendment has no area of its own: its area and partner come back empty, so no
+    membership is linked to it."""
     from kg.ingest import ingest_file
     from kg.validate import validate_graph
 
@@ -182,7 +185,8 @@ def build(settings: Settings, *, force: bool = False) -> Release:
             "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
             "base_iri": settings.base_iri,
             "generator": f"renkei-kg {kg.__version__}",
-            "agreements": sorted(a[0] for a in agreements),
+            "agreements": sorted(a[0] for a in agreements if a[0].startswith(str(settings.ids.id("agreement/")))),
+            "amendments": sorted(a[0] for a in agreements if a[0].startswith(str(settings.ids.id("amendment/")))),
             "graphs": graphs,
             "sources": [{"file": p.name, "sha256": hashlib.sha256(p.read_bytes()).hexdigest()}
                         for p in sources],
