@@ -10,7 +10,7 @@ of every amendment whose ``eli:date_applicability`` is on or before the date ask
 - every occurrence of the old wording in the scope is replaced, as the 改め文 convention has it
   (「…の項中「A」を「B」に改める」 changes each A in that row), and the text of what holds a
   changed paragraph or item (the article) follows;
-- a change whose old wording does not occur is an :class:`~kg.errors.IngestError` naming the
+- a change whose old wording does not occur is a :class:`~kg.errors.ConsolidationError` naming the
   amendment's source line, since replaying the rest would give a text that never was in force.
 
 The result is a new graph (the input is never modified) with the agreement's own IRIs, the
@@ -29,7 +29,7 @@ import pyoxigraph as ox
 from rdflib import Dataset, Graph, Literal, Node, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, XSD
 
-from kg.errors import IngestError, UnknownAgreementError
+from kg.errors import ConsolidationError, UnknownAgreementError
 from kg.ingest.build import leads
 from kg.namespaces import ELI, RENKEI, bind_prefixes
 
@@ -178,7 +178,7 @@ def _apply(view: Graph, agreement: URIRef, change: _Change) -> None:
         exists = (target, None, None) in view
         missing = f"「{change.old}」 does not occur there" if exists else "it has no such part"
         number = str(change.iri).rsplit("/", 1)[-1]
-        raise IngestError(f"amendment {change.amendment} cannot be applied to {part} of {agreement}: {missing}",
+        raise ConsolidationError(f"amendment {change.amendment} cannot be applied to {part} of {agreement}: {missing}",
                           file=change.file, line=change.line, where=f"change {number}")
     view.add((target, ELI.amended_by, change.iri))
 

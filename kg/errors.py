@@ -12,7 +12,8 @@ traceback) and exits with its ``exit_code``; the server answers with its ``http_
     ├── IngestError                 text that cannot be read as an agreement (FILE:LINE)
     │   ├── UnknownLayoutError      no known layout matches where the text stops making sense
     │   ├── DateError               an impossible or unreadable date
-    │   └── UnknownMunicipalityError a party that is not in the municipality registry
+    │   ├── UnknownMunicipalityError a party that is not in the municipality registry
+    │   └── ConsolidationError      an amendment whose old wording is not in the agreement it amends
     ├── ReferenceDataError          data/reference is inconsistent (bad code, check digit)
     ├── BuildError                  the dataset does not conform; the previous build is kept
     ├── StoreError                  the store is missing, locked or unreadable
@@ -28,8 +29,8 @@ from __future__ import annotations
 from pathlib import Path
 
 __all__ = [
-    "BuildError", "DateError", "DecodeError", "IngestError", "InputError", "KgError", "QueryError",
-    "QueryRefused", "QueryTimeout", "RdfSyntaxError", "ReferenceDataError", "RemoteStoreError", "StoreError",
+    "BuildError", "ConsolidationError", "DateError", "DecodeError", "IngestError", "InputError", "KgError",
+    "QueryError", "QueryRefused", "QueryTimeout", "RdfSyntaxError", "ReferenceDataError", "RemoteStoreError", "StoreError",
     "UnknownAgreementError", "UnknownLayoutError", "UnknownMunicipalityError",
 ]
 
@@ -88,6 +89,10 @@ class DateError(IngestError):
 
 class UnknownMunicipalityError(IngestError):
     """Raised when a party's name is not in data/reference/municipalities.csv."""
+
+
+class ConsolidationError(IngestError):
+    """Raised when an amendment cannot be replayed: its old wording is not in the agreement it amends."""
 
 
 class ReferenceDataError(KgError):
