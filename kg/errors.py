@@ -30,8 +30,8 @@ from pathlib import Path
 
 __all__ = [
     "BuildError", "ConsolidationError", "DateError", "DecodeError", "IngestError", "InputError", "KgError",
-    "QueryError", "QueryRefused", "QueryTimeout", "RdfSyntaxError", "ReferenceDataError", "RemoteStoreError", "StoreError",
-    "UnknownAgreementError", "UnknownLayoutError", "UnknownMunicipalityError",
+    "QueryError", "QueryRefused", "QueryTimeout", "RdfSyntaxError", "ReferenceDataError", "RemoteStoreError",
+    "StoreError", "UnknownAgreementError", "UnknownLayoutError", "UnknownMunicipalityError",
 ]
 
 
