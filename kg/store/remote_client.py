@@ -87,7 +87,9 @@ def fetch(
         client.addDefaultGraph(graph)
     for graph in named:
         client.addNamedGraph(graph)
-    client.setTimeout(math.ceil(left))
+    # A second past the deadline: the caller's own wait decides the timeout; this only frees the thread.
+    wait = math.ceil(left) + 1
+    client.setTimeout(wait)
     where = f"POST {url}"
     try:
         response = client.query().response
@@ -108,12 +110,10 @@ def fetch(
             raise QueryTimeout(f"HTTP {e.code} from the remote store: {words}", where=url) from None
         raise RemoteStoreError(f"HTTP {e.code}: {words}", where=where) from None
     except TimeoutError:
-        raise QueryTimeout(
-            f"no answer from the remote store within {left:.3g} s (KG_QUERY_TIMEOUT)", where=url
-        ) from None
+        raise QueryTimeout(f"no answer from the remote store within {wait} s", where=url) from None
     except urllib.error.URLError as e:
         if isinstance(e.reason, TimeoutError):
-            raise QueryTimeout(f"no connection to the remote store within {left:.3g} s", where=url) from None
+            raise QueryTimeout(f"no connection to the remote store within {wait} s", where=url) from None
         raise RemoteStoreError(f"cannot reach the remote store: {e.reason}", where=where) from None
     except (OSError, HTTPException) as e:
         raise RemoteStoreError(f"the connection to the remote store failed: {e!r}", where=where) from None
