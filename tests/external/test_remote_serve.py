@@ -369,8 +369,18 @@ def test_compare_answers_the_same_json(embedded: Server, remote: Server) -> None
     assert there.json() == embedded.get("/compare", params=params).json()
 
 
-def test_timeline_chart_is_the_same_image(embedded: Server, remote: Server) -> None:
-    local, there = embedded.get("/charts/timeline.svg"), remote.get("/charts/timeline.svg")
+_PROJECTED_EXISTS = pytest.mark.xfail(
+    reason="kg.svg.coverage projects BIND(EXISTS {…} AS ?hasNarrower) and compares it with 'true'; Virtuoso 7.2.5 "
+    "writes computed booleans as xsd:integer 1/0 (docs/deploy.md, section 2), so every concept becomes a column. "
+    "Portable: OPTIONAL { SELECT ?c (SAMPLE(?n) AS ?narrower) { ?n skos:broader|^skos:narrower ?c } GROUP BY ?c }",
+    raises=AssertionError, strict=True)
+
+
+@pytest.mark.parametrize("path", ["/charts/timeline.svg",
+                                  pytest.param("/charts/coverage.svg", marks=_PROJECTED_EXISTS),
+                                  pytest.param("/charts/coverage.svg?by=areas", marks=_PROJECTED_EXISTS)])
+def test_chart_is_the_same_image(embedded: Server, remote: Server, path: str) -> None:
+    local, there = embedded.get(path), remote.get(path)
     assert there.status_code == 200 and there.content == local.content
 
 
