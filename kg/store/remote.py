@@ -127,7 +127,7 @@ def _protocol_dataset(
 ) -> tuple[list[str], list[str]]:
     """``default-graph-uri``/``named-graph-uri`` that give the remote the dataset §2.1.4 prescribes."""
     defaults, named = list(default_graphs), list(named_graphs)
-    if (defaults or named) and not named:
+    if defaults and not named:
         named = [NO_GRAPH]  # the protocol names default graphs only: no named graphs
     elif not (defaults or named) and query.from_graphs and not query.from_named_graphs:
         named = [NO_GRAPH]  # FROM without FROM NAMED: no named graphs (Query §13.2)
