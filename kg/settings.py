@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     result_limit: int = Field(10_000, description="Most rows (or triples) one query returns; announced.")
     max_body_bytes: int = Field(1_000_000, description="Largest request body accepted (413 beyond).")
     workers: int = Field(2, description="Query worker processes of the server.")
+    store: str | None = Field(None, description="What `kg serve` serves instead of build/current: a release "
+                              "directory or store path, or sparql:URL of a remote store loaded by `kg push`.")
 
     @property
     def ids(self) -> Ids:

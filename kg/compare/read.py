@@ -49,7 +49,8 @@ def _iriref(iri: str) -> str:
 def broader_map(source: SparqlSource) -> dict[str, frozenset[str]]:
     """Each framework concept → every concept above it (``skos:broader+``)."""
     out: dict[str, set[str]] = {}
-    for r in source.query(PREFIXES + "SELECT ?c ?b { ?c skos:broader+ ?b }"):
+    # `?c skos:broader []` binds the start: Virtuoso refuses a transitive path with neither end bound.
+    for r in source.query(PREFIXES + "SELECT DISTINCT ?c ?b { ?c skos:broader [] ; skos:broader+ ?b }"):
         out.setdefault(r["c"], set()).add(r["b"])
     return {c: frozenset(b) for c, b in out.items()}
 

@@ -48,6 +48,13 @@ def _release_dir(settings: Settings, release: Path | None) -> Path:
 def create_app(settings: Settings | None = None, release: Path | None = None, store: str | None = None) -> FastAPI:
     """An app serving ``release`` (default: ``build/current``), or the remote ``store`` (``sparql:URL``)."""
     settings = settings or Settings()
+    if store is None and release is None and settings.store:  # KG_STORE, e.g. for `uvicorn --factory`
+        from kg.store.remote import remote_url
+
+        if remote_url(settings.store) is not None:
+            store = settings.store
+        else:
+            release = Path(settings.store)
     if store is not None:
         ctx = ServerContext.on_remote(settings, store)
     else:

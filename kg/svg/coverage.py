@@ -65,18 +65,19 @@ class Coverage:
 
 def _columns(source: SparqlSource, ids: Ids, used: set[str]) -> tuple[Column, ...]:
     rows = source.query(PREFIXES + f"""
-SELECT ?c ?notation ?label ?pillarNotation ?pillarLabel ?hasNarrower {{
+SELECT ?c ?notation ?label ?pillarNotation ?pillarLabel ?narrower {{
   ?c skos:inScheme <{ids.framework()}> ; skos:notation ?notation .
   FILTER NOT EXISTS {{ ?c skos:topConceptOf ?scheme }}
   OPTIONAL {{ ?c skos:prefLabel ?label FILTER (lang(?label) = "ja") }}
   OPTIONAL {{ ?c (skos:broader|^skos:narrower)+ ?pillar . ?pillar skos:topConceptOf <{ids.framework()}> ;
              skos:notation ?pillarNotation
              OPTIONAL {{ ?pillar skos:prefLabel ?pillarLabel FILTER (lang(?pillarLabel) = "ja") }} }}
-  BIND (EXISTS {{ ?n skos:broader|^skos:narrower ?c }} AS ?hasNarrower)
+  # A sub-select, not BIND(EXISTS …): some stores (Virtuoso 7.2) write computed booleans as 1/0.
+  OPTIONAL {{ SELECT ?c (SAMPLE(?n) AS ?narrower) {{ ?n skos:broader|^skos:narrower ?c }} GROUP BY ?c }}
 }}""")
     cols = {r["c"]: Column(r["c"], r["notation"], r.get("label", r["notation"]), r.get("pillarNotation", ""),
                            r.get("pillarLabel", ""))
-            for r in rows if r.get("hasNarrower") != "true" or r["c"] in used}
+            for r in rows if "narrower" not in r or r["c"] in used}
     return tuple(sorted(cols.values(), key=lambda c: notation_key(c.notation)))
 
 

@@ -357,11 +357,6 @@ def test_dumps_are_404_naming_where_the_catalogue_puts_them(remote: Server, rele
     assert f"{BASE}dumps/{name or 'dataset'}" in r.text
 
 
-@pytest.mark.xfail(
-    reason="kg.compare.read.broader_map asks `?c skos:broader+ ?b` with neither end bound; Virtuoso 7.2.5 "
-    "answers 'TR...: transitive start not given' (HTTP 503 here). The same answer, portable: "
-    "`?c skos:broader [] ; skos:broader+ ?b`",
-    raises=AssertionError, strict=True)
 def test_compare_answers_the_same_json(embedded: Server, remote: Server) -> None:
     params = {"a": "072036-072109-2019-10-18", "b": "072036-072109-2019-10-18", "format": "json"}
     there = remote.get("/compare", params=params)
@@ -369,16 +364,7 @@ def test_compare_answers_the_same_json(embedded: Server, remote: Server) -> None
     assert there.json() == embedded.get("/compare", params=params).json()
 
 
-_PROJECTED_EXISTS = pytest.mark.xfail(
-    reason="kg.svg.coverage projects BIND(EXISTS {…} AS ?hasNarrower) and compares it with 'true'; Virtuoso 7.2.5 "
-    "writes computed booleans as xsd:integer 1/0 (docs/deploy.md, section 2), so every concept becomes a column. "
-    "Portable: OPTIONAL { SELECT ?c (SAMPLE(?n) AS ?narrower) { ?n skos:broader|^skos:narrower ?c } GROUP BY ?c }",
-    raises=AssertionError, strict=True)
-
-
-@pytest.mark.parametrize("path", ["/charts/timeline.svg",
-                                  pytest.param("/charts/coverage.svg", marks=_PROJECTED_EXISTS),
-                                  pytest.param("/charts/coverage.svg?by=areas", marks=_PROJECTED_EXISTS)])
+@pytest.mark.parametrize("path", ["/charts/timeline.svg", "/charts/coverage.svg", "/charts/coverage.svg?by=areas"])
 def test_chart_is_the_same_image(embedded: Server, remote: Server, path: str) -> None:
     local, there = embedded.get(path), remote.get(path)
     assert there.status_code == 200 and there.content == local.content
