@@ -11,7 +11,7 @@ Each file holds one SPARQL query under a header of ``#`` comment lines, one key 
 
 ``title-*``, ``description-*`` and ``tags`` are required, ``param`` may repeat. The catalogue
 follows the SIB SPARQL examples (sib-swiss/sparql-examples): each query is an
-``sh:SPARQLExecutable`` (SHACL §5.1, SHACL-AF "SPARQL-based executables") with ``rdfs:label`` and
+``sh:SPARQLExecutable`` (a class of the SHACL vocabulary) with ``rdfs:label`` and
 ``rdfs:comment`` in Japanese and English, its text in ``sh:select``/``sh:ask``/``sh:construct``,
 and ``schema:keywords``.
 """
@@ -48,9 +48,9 @@ _PARAM = re.compile(r"^\?(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+—\s+(?P<descriptio
 _FORM = re.compile(r"(?:\s+|\#[^\n]*|BASE\s*<[^>]*>|PREFIX\s+[^\s:]*:\s*<[^>]*>)*"
                    r"(?P<form>SELECT|CONSTRUCT|ASK|DESCRIBE)\b", re.IGNORECASE)
 
-#: The SHACL class and property for each query form the library accepts (SHACL Advanced Features
-#: §8, "SPARQL-based executables"). DESCRIBE is refused: its answer is left to each engine
-#: (SPARQL 1.1 Query §16.4), so no expected result could hold on every engine.
+#: The SHACL vocabulary's executable class and text property for each query form the library
+#: accepts, as sib-swiss/sparql-examples uses them. DESCRIBE is refused: its answer is left to
+#: each engine (SPARQL 1.1 Query §16.4), so no expected result could hold on every engine.
 FORMS: dict[str, tuple[URIRef, URIRef]] = {
     "SELECT": (SH.SPARQLSelectExecutable, SH.select),
     "ASK": (SH.SPARQLAskExecutable, SH.ask),
