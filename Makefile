@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup serve build test lint clean
+.PHONY: setup serve build test lint regen-queries clean
 
 $(STAMP): pyproject.toml kg/server/package-lock.json
 	$(PY) -m venv $(VENV)
@@ -29,6 +29,10 @@ test: setup
 lint: setup
 	$(BIN)/ruff check kg tests
 	$(BIN)/mypy
+
+# Rewrite queries/expected/* and docs/queries.md after a deliberate change; review the diff by eye.
+regen-queries: setup
+	$(BIN)/python -m tests.queries.regen
 
 clean:
 	rm -rf build

@@ -42,7 +42,7 @@ SOURCE_SUFFIXES = (".txt", ".html", ".htm")
 #: Below this many sources, validating in the main process beats starting workers.
 PARALLEL_THRESHOLD = 8
 #: Files whose bytes make up a release's identity (data, vocabulary, shapes, code).
-_DIGESTED = {".csv", ".ttl", ".py", ".txt", ".html", ".htm", ".json"}
+_DIGESTED = {".csv", ".ttl", ".py", ".txt", ".html", ".htm", ".json", ".rq"}
 #: How many superseded releases to keep beside the current one.
 KEEP_RELEASES = 2
 
@@ -59,7 +59,8 @@ def _inputs_digest(settings: Settings, sources: list[Path]) -> str:
     h.update(settings.base_iri.encode())
     files = list(sources)
     code = Path(kg.__file__).parent
-    for folder in (settings.data_path / "reference", settings.ontology_path, settings.shapes_path, code):
+    for folder in (settings.data_path / "reference", settings.ontology_path, settings.shapes_path,
+                   settings.queries_path, code):
         files += sorted(p for p in folder.rglob("*")
                         if p.suffix in _DIGESTED and "node_modules" not in p.parts and p.is_file())
     for p in files:
@@ -162,8 +163,12 @@ def build(settings: Settings, *, force: bool = False) -> Release:
         log.info("release %s is up to date", version)
         return current
 
+    from kg.querylib import catalog_graph, load_queries
+
     agreements = _agreements(settings, sources)
     refs = reference_graphs(settings)
+    # The example queries as data (sh:SPARQLExecutable), so /id/query/NNN dereferences.
+    refs[settings.ids.graph("queries")] = catalog_graph(load_queries(settings.queries_path), settings)
     areas_name = settings.ids.graph("areas")
     refs[areas_name] = refs[areas_name] + Graph()  # a copy: the cached reference graph stays pristine
     _link_memberships(refs[areas_name], agreements)
