@@ -15,6 +15,7 @@ violation (warnings and infos do not fail), 1 otherwise.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -192,7 +193,8 @@ class Report:
 # ── Locations: from a focus node to a place in the printed text ──────────────────────────────
 # The walk follows docs/model.md: a role belongs to its initiative (^renkei:role), an initiative
 # to its annex section and annex (eli:is_part_of) and agreement (^renkei:initiative), a paragraph
-# or item to its article; line numbers come from the nearest prov:wasDerivedFrom excerpt.
+# or item to its article, a change to its amendment (^renkei:change); line numbers come from the
+# nearest prov:wasDerivedFrom excerpt.
 
 _MAX_DEPTH = 8  # deeper than any agreement's structure (agreement > annex > section > row > role)
 
@@ -227,7 +229,8 @@ def _label(g: Graph, node: Node, lang: str) -> str:
 def _parent(g: Graph, node: Node) -> Node | None:
     """The part this node belongs to, one step up towards the agreement."""
     for step in (g.value(None, RENKEI.role, node), g.value(node, ELI.is_part_of),
-                 g.value(None, RENKEI.initiative, node), g.value(None, RENKEI.signatory, node)):
+                 g.value(None, RENKEI.initiative, node), g.value(None, RENKEI.signatory, node),
+                 g.value(None, RENKEI.change, node)):
         if step is not None:
             return step
     return None
@@ -245,6 +248,12 @@ def _place(g: Graph, node: Node, depth: int = 0) -> tuple[str, str]:
     up = _place(g, parent, depth + 1) if parent is not None else ("", "")
     if _is(g, node, RENKEI.Agreement):
         return "協約全体", "agreement"
+    if _is(g, node, RENKEI.Amendment):
+        return "変更協約全体", "amending agreement"
+    if _is(g, node, RENKEI.Change):
+        head = (f"変更第{number}号", f"change {number}") if number is not None else ("変更規定", "change")
+        part = _changed_part(g, node, depth)
+        return (f"{head[0]}（{part[0]}）", f"{head[1]} ({part[1]})") if part else head
     if _is(g, node, RENKEI.Article):
         return f"第{number}条", f"Article {number}"
     if _is(g, node, RENKEI.Paragraph):
@@ -282,6 +291,48 @@ def _place(g: Graph, node: Node, depth: int = 0) -> tuple[str, str]:
         what = describe(g, node)
         return f"要綱の分野 {what.ja}", f"framework concept {what.en}"
     return str(node), str(node)
+
+
+#: The path of a part below its agreement's IRI (docs/model.md, "IRIs"), as a change names it.
+_PART = re.compile(r"article/(?P<article>\d+)(?:/paragraph/(?P<paragraph>\d+))?(?:/item/(?P<item>\d+))?"
+                   r"|initiative/(?P<group>\d+)-(?P<row>\d+)(?:/role/(?P<code>\d{6}))?")
+
+
+def _changed_part(g: Graph, change: Node, depth: int) -> tuple[str, str] | None:
+    """(ja, en) of the part a change rewrites: 別表3の(5) 二本松市の役割, 第3条第2項; None when it
+    names no part of the agreement its amendment amends (the shapes say so in their message).
+
+    From the agreement itself when it is in the graph; else read off the part's IRI, which is the
+    amended agreement's IRI and a path (the agreement need not be in the dataset). A row is named
+    as the amending provision names it: 「別表3の(5)」, or 「別表第3の2」 where the provision
+    prints 別表第N (layout T3, rows numbered by position).
+    """
+    target = g.value(change, RENKEI.changes)
+    if target is not None and (target, RDF.type, None) in g and depth < _MAX_DEPTH:
+        return _place(g, target, depth + 1)
+    amendment = g.value(None, RENKEI.change, change) or g.value(change, ELI.is_part_of)
+    agreement = g.value(amendment, ELI.amends) if amendment is not None else None
+    prefix = f"{agreement}/"
+    m = _PART.fullmatch(str(target)[len(prefix):]) if agreement and str(target).startswith(prefix) else None
+    if m is None:
+        return None
+    if m["article"]:
+        ja, en = f"第{m['article']}条", f"Article {m['article']}"
+        if m["paragraph"]:
+            ja, en = f"{ja}第{m['paragraph']}項", f"{en}, paragraph {m['paragraph']}"
+        if m["item"]:
+            ja, en = f"{ja}第{m['item']}号", f"{en}, item {m['item']}"
+        return ja, en
+    group, row = m["group"], m["row"]
+    if f"別表第{group}" in str(g.value(change, RENKEI.text) or ""):
+        ja, en = f"別表第{group}の{row}", f"annex {group}, row {row}"
+    else:
+        ja, en = f"別表{group}の({row})", f"annex row {group}-({row})"
+    if m["code"] is None:
+        return ja, en
+    party = next((p for p in g.objects(amendment, RENKEI.party) if str(p).endswith("/" + m["code"])), None)
+    who = describe(g, party) if party is not None else Text(m["code"], m["code"])
+    return f"{ja} {who.ja}の役割", f"{en}, role of {who.en}"
 
 
 def _role_place(g: Graph, initiative: tuple[str, str], actor: Node | None) -> tuple[str, str]:

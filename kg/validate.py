@@ -1,4 +1,5 @@
-"""Validate an agreement against the SHACL shapes of ``shapes/`` and say what is wrong, and where.
+"""Validate an agreement or an amending agreement against the SHACL shapes of ``shapes/`` and say
+what is wrong, and where.
 
 The data graph pySHACL sees is the agreement **plus the reference context** it points at (the
 framework scheme, the statute, its municipalities: :func:`kg.refdata.context_graph`), so that a
@@ -29,7 +30,8 @@ from kg.report import Report, Result, Severity, Text, describe, locate
 from kg.settings import Settings
 
 __all__ = [
-    "RDF_FORMATS", "SHAPES_NS", "Shapes", "build_report", "load_shapes", "read_rdf", "validate_graph", "validate_path",
+    "RDF_FORMATS", "SHAPES_NS", "TEXT_SUFFIXES", "VALIDATED_CLASSES", "Shapes", "build_report", "load_shapes",
+    "read_rdf", "validate_graph", "validate_path",
 ]
 
 log = logging.getLogger(__name__)
@@ -46,7 +48,10 @@ RDF_FORMATS: dict[str, tuple[str, str, str, bool]] = {
     ".jsonld": ("json-ld", "JSON_LD", "JSON-LD", True),
     ".rdf": ("xml", "RDF_XML", "RDF/XML", False),
 }
-TEXT_SUFFIXES = (".txt",)
+#: Files that are ingested first (kg.ingest): texts, and 例規集 pages (docs/ingest.md, "例規集 pages").
+TEXT_SUFFIXES = (".txt", ".html", ".htm")
+#: What a graph must hold to be worth validating: an agreement or an amending agreement.
+VALIDATED_CLASSES = (RENKEI.Agreement, RENKEI.Amendment)
 
 
 @dataclass(frozen=True)
@@ -93,17 +98,18 @@ def _bilingual(g: Graph, s: Node, p: URIRef) -> Text:
 
 
 def validate_graph(data: Graph, settings: Settings | None = None, *, source: str | None = None) -> Report:
-    """Validate one agreement graph (with its reference context) against the shapes.
+    """Validate one agreement or amendment graph (with its reference context) against the shapes.
 
-    Raises :class:`~kg.errors.InputError` when ``data`` holds no ``renkei:Agreement``: an empty or
-    unrelated graph would otherwise "conform" vacuously.
+    Raises :class:`~kg.errors.InputError` when ``data`` holds neither a ``renkei:Agreement`` nor a
+    ``renkei:Amendment``: an empty or unrelated graph would otherwise "conform" vacuously.
     """
     from kg.refdata import context_graph
 
     settings = settings or Settings()
     merged = _merge(data)
-    if (None, RDF.type, RENKEI.Agreement) not in merged:
-        raise InputError("holds no renkei:Agreement: nothing to validate", file=source)
+    if not any((None, RDF.type, cls) in merged for cls in VALIDATED_CLASSES):
+        raise InputError("holds neither a renkei:Agreement nor a renkei:Amendment: nothing to validate",
+                         file=source)
     shapes = load_shapes(settings.shapes_path, settings.base_iri)
     merged += context_graph(merged, settings)
     started = time.perf_counter()
@@ -148,8 +154,8 @@ def _merge(data: Graph) -> Graph:
 
 
 def validate_path(path: Path, settings: Settings | None = None) -> Report:
-    """Validate a file: RDF by its extension (.ttl .nt .nq .trig .jsonld .rdf), or a text (.txt),
-    ingested first."""
+    """Validate a file: RDF by its extension (.ttl .nt .nq .trig .jsonld .rdf), or a text (.txt)
+    or 例規集 page (.html .htm), ingested first."""
     settings = settings or Settings()
     suffix = path.suffix.lower()
     if suffix in TEXT_SUFFIXES:

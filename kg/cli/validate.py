@@ -1,8 +1,9 @@
 """``kg validate FILE… [--format text|json|ttl] [--lang ja|en]``: agreements against the SHACL shapes.
 
-Each FILE is RDF (by extension: .ttl .nt .nq .trig .jsonld .rdf) or an agreement text (.txt,
-ingested first). One report per file; the exit code is the worst of them: 0 every file conforms
-(warnings and infos do not fail), 1 some file has violations, 2 some file is unusable input.
+Each FILE is RDF (by extension: .ttl .nt .nq .trig .jsonld .rdf), or a text (.txt) or 例規集 page
+(.html .htm), ingested first; it holds an agreement or an amending agreement. One report per file;
+the exit code is the worst of them: 0 every file conforms (warnings and infos do not fail), 1 some
+file has violations, 2 some file is unusable input.
 
 Output formats: ``text`` (for a person), ``json`` (one JSON object per file, one per line: JSON
 Lines; an unusable file gives ``{"source", "error", "exit_code": 2}``), ``ttl`` (each file's
@@ -79,7 +80,8 @@ def _write_error(path: Path, error: KgError, fmt: Format) -> None:
 
 def validate_command(
     files: Annotated[list[Path], typer.Argument(
-        help="RDF files (.ttl .nt .nq .trig .jsonld .rdf) or agreement texts (.txt).", show_default=False)],
+        help="RDF files (.ttl .nt .nq .trig .jsonld .rdf), or agreement texts (.txt) and 例規集 pages "
+             "(.html .htm); agreements or amending agreements.", show_default=False)],
     fmt: Annotated[Format, typer.Option(
         "--format", "-f", case_sensitive=False,
         help="text (for a person), json (JSON Lines) or ttl.")] = Format.text,
@@ -88,7 +90,7 @@ def validate_command(
         help="Language of the text report (default: ja when LC_ALL/LC_MESSAGES/LANG is Japanese, else en).",
         show_default=False)] = None,
 ) -> None:
-    """Check agreements against the shapes (docs/validation.md) and say what to fix, and where.
+    """Check agreements and amendments against the shapes (docs/validation.md); say what to fix, and where.
 
     Exit 0: every file conforms (warnings and infos do not fail); 1: violations; 2: unusable input.
     """

@@ -88,7 +88,7 @@ def test_binary_file_is_a_decode_error(tmp_path: Path, settings: Settings) -> No
 @pytest.mark.parametrize("content, expected", [
     (b"", "empty file"),
     (b"  \n\n", "empty file"),
-    (b"@prefix ex: <http://ex/> .\nex:a ex:b ex:c .\n", "no renkei:Agreement"),
+    (b"@prefix ex: <http://ex/> .\nex:a ex:b ex:c .\n", "neither a renkei:Agreement nor a renkei:Amendment"),
 ], ids=["empty", "blank", "no-agreement"])
 def test_file_without_an_agreement_is_unusable(tmp_path: Path, content: bytes, expected: str,
                                                settings: Settings) -> None:

@@ -50,7 +50,7 @@ def test_result_points_at_the_source_line_of_the_annex_row(settings: Settings,
 
 
 def test_graph_without_an_agreement_is_unusable_input(settings: Settings) -> None:
-    with pytest.raises(InputError, match="no renkei:Agreement") as caught:
+    with pytest.raises(InputError, match="neither a renkei:Agreement nor a renkei:Amendment") as caught:
         validate_graph(Graph(), settings, source="empty.ttl")
     assert caught.value.exit_code == 2 and caught.value.file == "empty.ttl"
 
