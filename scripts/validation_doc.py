@@ -31,6 +31,8 @@ GROUPS = {
     "IT": ("号", "items"),
     "IN": ("取組（別表の行）", "initiatives (annex rows)"),
     "RO": ("役割", "roles"),
+    "AM": ("変更協約全体", "the amending agreement as a whole"),
+    "CH": ("変更規定（改め文）", "changes (amending provisions)"),
     "SG": ("署名欄", "signatories"),
     "MU": ("団体（参照データ）", "local governments (reference data)"),
     "PV": ("出典", "provenance"),

@@ -1,12 +1,14 @@
 """Every shape has a valid and an invalid example; the invalid one trips exactly that shape.
 
 Fixtures live in tests/data/shapes/<shape-id>/{valid,invalid}.{ru,ttl}: a ``.ru`` is a SPARQL
-UPDATE applied to tests/data/shapes/base.ttl (read with prologue.rq's prefixes; an update that
-is only comments leaves the base as it is), a ``.ttl`` is a whole graph of its own.
+UPDATE applied to the base graph of its rule's group — tests/data/shapes/base.ttl (an agreement),
+or base-amendment.ttl for the AM and CH rules — read with prologue.rq's prefixes (an update that
+is only comments leaves the base as it is); a ``.ttl`` is a whole graph of its own.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -19,6 +21,25 @@ from kg.validate import SHAPES_NS, load_shapes, validate_graph
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "shapes"
 SETTINGS = Settings()
+AMENDMENT = "https://w3id.org/renkei/id/amendment/072036-072109-2020-07-08"
+
+
+@dataclass(frozen=True)
+class Base:
+    """The graph a group's fixture updates change, and the IRI their relative IRIs resolve against."""
+
+    file: str
+    iri: str | None = None  # None: prologue.rq's BASE (the base agreement)
+
+
+#: The amending agreement's rules (AM, and CH for its changes) are shown on an amendment.
+BASES = {"AM": Base("base-amendment.ttl", AMENDMENT + "/"), "CH": Base("base-amendment.ttl", AMENDMENT + "/")}
+AGREEMENT_BASE = Base("base.ttl")
+
+
+def base_of(shape_id: str) -> Base:
+    """The base graph of a rule's fixtures, by the rule's group (the two letters of its id)."""
+    return BASES.get(shape_id[:2], AGREEMENT_BASE)
 
 
 def rule_ids() -> list[str]:
@@ -33,10 +54,14 @@ def fixture_graph(folder: Path, kind: str) -> Graph:
     ttl, ru = folder / f"{kind}.ttl", folder / f"{kind}.ru"
     if ttl.exists():
         return Graph().parse(ttl)
-    g = Graph().parse(DATA / "base.ttl")
+    base = base_of(folder.name)
+    g = Graph().parse(DATA / base.file)
     update = ru.read_text(encoding="utf-8")
     if any(line.strip() and not line.lstrip().startswith("#") for line in update.splitlines()):
-        g.update((DATA / "prologue.rq").read_text(encoding="utf-8") + update)
+        prologue = (DATA / "prologue.rq").read_text(encoding="utf-8")
+        if base.iri is not None:
+            prologue += f"BASE <{base.iri}>\n"  # resolves the relative IRIs that follow it
+        g.update(prologue + update)
     return g
 
 
@@ -44,9 +69,10 @@ def fixture_folders() -> list[Path]:
     return sorted(p for p in DATA.iterdir() if p.is_dir())
 
 
-def test_base_fixture_conforms_without_any_result() -> None:
-    report = validate_graph(Graph().parse(DATA / "base.ttl"), SETTINGS)
-    assert report.results == ()
+@pytest.mark.parametrize("base", sorted({AGREEMENT_BASE.file, *(b.file for b in BASES.values())}))
+def test_base_fixture_conforms_without_any_result(base: str) -> None:
+    report = validate_graph(Graph().parse(DATA / base), SETTINGS)
+    assert [(r.shape_id, r.location.text.en) for r in report.results] == []
 
 
 def test_every_shape_has_a_fixture_folder() -> None:

@@ -18,7 +18,10 @@ from kg.validate import SHAPES_NS, load_shapes
 SETTINGS = Settings()
 SHAPES = load_shapes(SETTINGS.shapes_path, SETTINGS.base_iri).graph
 RULES = sorted(s for s in SHAPES.subjects(SH.severity, None) if isinstance(s, URIRef))
-ID = re.compile(r"(?P<group>AG|AR|PA|IT|IN|RO|SG|MU|PV)-(?P<number>\d{2})-[a-z0-9]+(?:-[a-z0-9]+)*")
+#: The rule groups, in the order of the file: the agreement and its parts, the amending agreement
+#: and its changes, then what both have (signatories, municipalities, provenance).
+GROUPS = ["AG", "AR", "PA", "IT", "IN", "RO", "AM", "CH", "SG", "MU", "PV"]
+ID = re.compile(rf"(?P<group>{'|'.join(GROUPS)})-(?P<number>\d{{2}})-[a-z0-9]+(?:-[a-z0-9]+)*")
 TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
 
 
@@ -85,10 +88,24 @@ def test_every_shape_node_is_a_rule_or_an_inline_value_shape() -> None:
 def test_shape_ids_are_listed_in_the_order_of_the_file() -> None:
     # A reader of renkei-shapes.ttl finds AG-01 … PV-05 in order: ids are never renumbered, only appended.
     text = (SETTINGS.shapes_path / "renkei-shapes.ttl").read_text(encoding="utf-8")
-    order = re.findall(r"^shapes:(\S+)$", text, flags=re.M)
-    groups = ["AG", "AR", "PA", "IT", "IN", "RO", "SG", "MU", "PV"]
-    assert order == sorted(order, key=lambda i: (groups.index(i[:2]), i))
+    rules = {str(s)[len(SHAPES_NS):] for s in RULES}
+    order = [i for i in re.findall(r"^shapes:(\S+)$", text, flags=re.M) if i in rules]
+    assert order == sorted(order, key=lambda i: (GROUPS.index(i[:2]), i))
     assert len(order) == len(RULES)
+
+
+def test_named_shapes_nodes_are_rules_or_shared_sparql_constraints_in_use() -> None:
+    # Besides the rules, shapes: names only SPARQL constraints that several rules share (AG-07 and
+    # AM-10 mean one thing by "not in the future"); each is complete and used.
+    named = {s for s in SHAPES.subjects() if isinstance(s, URIRef) and str(s).startswith(SHAPES_NS)}
+    shared = named - set(RULES)
+    assert shared, "no shared constraint: the test would pass vacuously"
+    for constraint in shared:
+        assert (constraint, RDF.type, SH.SPARQLConstraint) in SHAPES, constraint
+        assert SHAPES.value(constraint, SH.select) is not None and SHAPES.value(constraint, SH.prefixes) is not None
+        users = set(SHAPES.subjects(SH.sparql, constraint))
+        assert users and users <= set(RULES), f"{constraint} is used by no rule"
+        assert all(SHAPES.value(u, SH.path) is not None for u in users), "$PATH needs the rule's sh:path"
 
 
 def test_shapes_follow_a_configured_base_iri() -> None:
@@ -96,3 +113,20 @@ def test_shapes_follow_a_configured_base_iri() -> None:
     basis = URIRef("https://example.org/kg/id/law/322AC0000000067/article/252-2/paragraph/1")
     assert (None, SH.hasValue, basis) in shapes
     assert not any(str(i).startswith("https://w3id.org/renkei/id/") for i in _iris(shapes))
+
+
+#: The classes an amending agreement's graph brings (docs/model.md, "Amendments").
+AMENDMENT_CLASSES = {RENKEI.Amendment, RENKEI.Change}
+
+
+@pytest.mark.parametrize("shape", RULES, ids=lambda s: str(s).rpartition("#")[2])
+def test_agreement_and_amendment_rules_keep_to_their_own_classes(shape: URIRef) -> None:
+    # AM and CH rules target only amendments and their changes; AG … RO rules never do (an
+    # agreement rule firing on an amendment would cite a rule that is not the clerk's). SG, MU
+    # and PV are about what both have: signatories, municipalities, sources.
+    targets = set(SHAPES.objects(shape, SH.targetClass))
+    group = str(shape)[len(SHAPES_NS):][:2]
+    if group in ("AM", "CH"):
+        assert targets and targets <= AMENDMENT_CLASSES
+    else:
+        assert not targets & AMENDMENT_CLASSES

@@ -165,6 +165,69 @@ def test_future_date_rule_uses_japan_time() -> None:
     assert flagged == {(today_in_japan + dt.timedelta(days=1)).isoformat()}
 
 
+AMENDMENT = URIRef("https://w3id.org/renkei/id/amendment/072036-072109-2020-07-08")
+
+
+def _changes(numbers: list[object]) -> Graph:
+    g = Graph()
+    g.add((AMENDMENT, RDF.type, RENKEI.Amendment))
+    for i, n in enumerate(numbers):
+        change = URIRef(f"{AMENDMENT}/change/x{i}")
+        g.add((AMENDMENT, RENKEI.change, change))
+        g.add((change, RDF.type, RENKEI.Change))
+        g.add((change, RENKEI.number, n if isinstance(n, Literal) else Literal(n)))
+    return g
+
+
+@pytest.mark.parametrize("numbers, flagged", [
+    ([1, 2, 3], set()),
+    ([1, 2, 4], {3}),
+    ([2, 3], {1}),
+    ([1, 4, 5, 8], {2, 6}),   # the first number of each gap
+    ([1, 1, 2], {1}),         # a duplicate
+    ([1, 2, 2, 4], {2, 3}),   # both at once
+    ([1, Literal("2"), 3], {2}),  # a number that is not an integer does not count (CH-01 reports it)
+    ([], set()),              # no change at all is AM-16's concern
+], ids=lambda v: repr(v))
+def test_change_numbering_rule_reports_gaps_and_duplicates(numbers: list[object], flagged: set[int]) -> None:
+    rows = _changes(numbers).query(_select("AM-17-changes-numbered-in-sequence"))
+    assert {int(row.value) for row in rows} == flagged  # type: ignore[union-attr]
+
+
+def _dates(amended: str, dates: list[str], engine: str) -> set[str]:
+    """The dates of effect (their day, YYYY-MM-DD) the shared rule (AM-13) flags, each on an
+    amendment of ``amended``."""
+    g = Graph()
+    for i, day in enumerate(dates):
+        node = URIRef(f"urn:x:{i}")
+        g.add((node, RDF.type, RENKEI.Amendment))
+        g.add((node, ELI.amends, URIRef(amended)))
+        g.add((node, ELI.date_applicability, Literal(day, datatype=XSD.date)))
+    query = _select("AM-13-effect-not-before-the-agreement")
+    if engine == "rdflib":
+        return {str(row.value)[:10] for row in g.query(query)}  # type: ignore[union-attr]
+    store = ox.Store()
+    store.extend(ox.Quad(ox.NamedNode(str(s)), ox.NamedNode(str(p)),
+                         ox.Literal(str(o), datatype=ox.NamedNode(str(o.datatype))) if isinstance(o, Literal)
+                         and o.datatype else ox.NamedNode(str(o)))
+                 for s, p, o in g)
+    return {row["value"].value[:10] for row in store.query(query)}  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("engine", ["rdflib", "pyoxigraph"])
+@pytest.mark.parametrize("amended, dates, flagged", [
+    (str(AGREEMENT), ["2019-10-18", "2019-10-19", "2025-04-01"], set()),   # the same day is allowed
+    (str(AGREEMENT), ["2019-10-17", "2019-09-30", "2018-12-31"], {"2019-10-17", "2019-09-30", "2018-12-31"}),
+    (str(AGREEMENT), ["2019-10-17+09:00"], {"2019-10-17"}),                 # a time zone does not hide it
+    ("https://w3id.org/renkei/id/agreement/koriyama-nihonmatsu-2019", ["2000-01-01"], set()),  # no date known
+    ("https://example.org/agreement/072036-072109-2019-10-18", ["2000-01-01"], set()),  # not under id/agreement/
+], ids=["on-or-after", "before", "time-zone", "key-without-date", "other-base"])
+def test_date_rule_compares_with_the_date_in_the_amended_agreements_iri(amended: str, dates: list[str],
+                                                                      flagged: set[str], engine: str) -> None:
+    # Dates compare as ISO 8601 strings: the same order as in time, and the same in every engine.
+    assert _dates(amended, dates, engine) == flagged
+
+
 def test_validate_graph_reports_every_gap_with_its_own_message() -> None:
     g = _articles([1, 3, 4, 7])
     report = validate_graph(g, SETTINGS)

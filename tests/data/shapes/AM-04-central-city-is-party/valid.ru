@@ -1,0 +1,1 @@
+# The base amendment as it is: the central city 郡山市 is one of the parties.

@@ -1,0 +1,1 @@
+# The base amendment as it is: changes numbered 1, 2, 3.

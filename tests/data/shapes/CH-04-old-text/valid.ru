@@ -1,0 +1,1 @@
+# The base amendment as it is: every change quotes the wording it replaces.
