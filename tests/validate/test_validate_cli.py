@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 from rdflib import RDF, Graph
-from validate_inputs import SEED
+from validate_inputs import AMENDMENT_TEXT, SEED
 
-from kg.namespaces import SH
+from kg.ingest import ingest_file
+from kg.namespaces import ELI, SH
 
 KG = str(Path(sys.executable).with_name("kg"))
 
@@ -26,6 +27,25 @@ def test_founding_agreement_text_exits_zero() -> None:
     done = kg(str(SEED))
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.startswith(f"{SEED}: conforms")
+
+
+def test_amendment_text_exits_zero() -> None:
+    done = kg(str(AMENDMENT_TEXT))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.startswith(f"{AMENDMENT_TEXT}: conforms (0 warnings, 0 infos)")
+
+
+def test_amendment_without_eli_amends_exits_one_naming_the_rule_in_both_languages(tmp_path: Path) -> None:
+    result = ingest_file(AMENDMENT_TEXT)
+    result.graph.remove((result.agreement, ELI.amends, None))
+    path = tmp_path / "amendment-without-amends.ttl"
+    result.graph.serialize(path, format="turtle")
+    ja, en = kg(str(path), "--lang", "ja"), kg(str(path), "--lang", "en")
+    assert (ja.returncode, en.returncode) == (1, 1), ja.stderr + en.stderr
+    assert ("amendment-koriyama-nihonmatsu-2020.txt: 違反 [AM-05-amends-one-agreement] 変更協約全体: "
+            "変更する協約（IRI）がちょうど一つではありません。") in ja.stdout
+    assert ("Violation [AM-05-amends-one-agreement] amending agreement (変更協約全体): The amending agreement "
+            "does not name exactly one agreement (by its IRI) that it amends.") in en.stdout
 
 
 def test_missing_actor_exits_one_naming_the_annex_row_in_both_languages(rdf_files: dict[str, Path]) -> None:
