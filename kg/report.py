@@ -15,17 +15,14 @@ violation (warnings and infos do not fail), 1 otherwise.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from enum import Enum
 
-from rdflib import RDF, RDFS, Graph, Literal
-from rdflib.namespace import DCTERMS, PROV, SKOS
-from rdflib.term import Node
+from rdflib import Graph
 
-from kg.namespaces import ELI, RENKEI
+from kg.locate import Location, Text
 
-__all__ = ["LANGS", "Location", "Report", "Result", "Severity", "Text", "describe", "locate"]
+__all__ = ["LANGS", "Location", "Report", "Result", "Severity", "Text"]
 
 #: The languages every name, message, description and location exists in.
 LANGS: tuple[str, ...] = ("ja", "en")
@@ -48,52 +45,11 @@ class Severity(Enum):
         return _SEVERITY_LABELS[self].get(lang)
 
 
-@dataclass(frozen=True)
-class Text:
-    """One text in Japanese and English."""
-
-    ja: str
-    en: str
-
-    def get(self, lang: str) -> str:
-        """The text in ``lang`` ('ja' or 'en'); the other language if this one is empty."""
-        if lang == "ja":
-            return self.ja or self.en
-        return self.en or self.ja
-
-    def as_dict(self) -> dict[str, str]:
-        return {"ja": self.ja, "en": self.en}
-
-
 _SEVERITY_LABELS = {
     Severity.VIOLATION: Text("違反", "Violation"),
     Severity.WARNING: Text("警告", "Warning"),
     Severity.INFO: Text("情報", "Info"),
 }
-
-
-@dataclass(frozen=True)
-class Location:
-    """Where a result points: a place a clerk can find in the text, and the source lines if known."""
-
-    text: Text
-    file: str | None = None
-    first_line: int | None = None
-    last_line: int | None = None
-
-    def lines(self) -> str:
-        """``FILE:12`` or ``FILE:12-14`` (or what is known of it); empty when nothing is."""
-        if self.file is None:
-            return ""
-        if self.first_line is None:
-            return self.file
-        if self.last_line is None or self.last_line == self.first_line:
-            return f"{self.file}:{self.first_line}"
-        return f"{self.file}:{self.first_line}-{self.last_line}"
-
-    def as_dict(self) -> dict[str, object]:
-        return {**self.text.as_dict(), "file": self.file, "first_line": self.first_line,
-                "last_line": self.last_line}
 
 
 @dataclass(frozen=True)
@@ -195,190 +151,3 @@ class Report:
 # to its annex section and annex (eli:is_part_of) and agreement (^renkei:initiative), a paragraph
 # or item to its article, a change to its amendment (^renkei:change); line numbers come from the
 # nearest prov:wasDerivedFrom excerpt.
-
-_MAX_DEPTH = 8  # deeper than any agreement's structure (agreement > annex > section > row > role)
-
-
-def describe(g: Graph, node: Node | None) -> Text:
-    """How a value is named to a person: a municipality by its name, a framework concept by its
-    notation and label, a literal as printed, anything else by its IRI."""
-    if node is None:
-        return Text("", "")
-    if isinstance(node, Literal):
-        return Text(str(node), str(node))
-    ja = _label(g, node, "ja")
-    en = _label(g, node, "en")
-    notation = g.value(node, SKOS.notation)
-    if notation is not None:
-        if not (ja or en):
-            return Text(str(notation), str(notation))
-        return Text(f"{notation}「{ja or en}」", f"{notation} ({en or ja})")
-    if ja or en:
-        return Text(ja or en, en or ja)
-    return Text(str(node), str(node))
-
-
-def _label(g: Graph, node: Node, lang: str) -> str:
-    for p in (SKOS.prefLabel, RDFS.label):
-        for o in g.objects(node, p):
-            if isinstance(o, Literal) and o.language == lang:
-                return str(o)
-    return ""
-
-
-def _parent(g: Graph, node: Node) -> Node | None:
-    """The part this node belongs to, one step up towards the agreement."""
-    for step in (g.value(None, RENKEI.role, node), g.value(node, ELI.is_part_of),
-                 g.value(None, RENKEI.initiative, node), g.value(None, RENKEI.signatory, node),
-                 g.value(None, RENKEI.change, node)):
-        if step is not None:
-            return step
-    return None
-
-
-def _is(g: Graph, node: Node, cls: Node) -> bool:
-    return (node, RDF.type, cls) in g
-
-
-def _place(g: Graph, node: Node, depth: int = 0) -> tuple[str, str]:
-    """(ja, en) of where ``node`` stands: 第3条第2項 / Article 3, paragraph 2; 別表 3-(8) / annex row
-    3-(8)."""
-    number = g.value(node, RENKEI.number)
-    parent = _parent(g, node) if depth < _MAX_DEPTH else None
-    up = _place(g, parent, depth + 1) if parent is not None else ("", "")
-    if _is(g, node, RENKEI.Agreement):
-        return "協約全体", "agreement"
-    if _is(g, node, RENKEI.Amendment):
-        return "変更協約全体", "amending agreement"
-    if _is(g, node, RENKEI.Change):
-        head = (f"変更第{number}号", f"change {number}") if number is not None else ("変更規定", "change")
-        part = _changed_part(g, node, depth)
-        return (f"{head[0]}（{part[0]}）", f"{head[1]} ({part[1]})") if part else head
-    if _is(g, node, RENKEI.Article):
-        return f"第{number}条", f"Article {number}"
-    if _is(g, node, RENKEI.Paragraph):
-        return f"{up[0]}第{number}項", f"{up[1]}, paragraph {number}"
-    if _is(g, node, RENKEI.Item):
-        return f"{up[0]}第{number}号", f"{up[1]}, item {number}"
-    if _is(g, node, RENKEI.Annex):
-        agreement = g.value(node, ELI.is_part_of)
-        annexes = [a for a in g.objects(agreement, ELI.has_part) if _is(g, a, RENKEI.Annex)]
-        if len(annexes) <= 1:
-            return "別表", "annex"
-        return f"別表第{number}", f"annex {number}"
-    if _is(g, node, RENKEI.AnnexSection):
-        return f"{up[0]} {number}", f"{up[1]}, section {number}"
-    if _is(g, node, RENKEI.Initiative):
-        ident = g.value(node, DCTERMS.identifier) or number or g.value(node, DCTERMS.title) or ""
-        if up[0].startswith("別表"):  # layouts T1–T4: a row of the annex
-            return f"{up[0].split()[0]} {ident}", f"{up[1].split(',')[0]} row {ident}"
-        if up[0].startswith("第"):  # layout I1: inline in an article
-            return f"{up[0]} 取組 {ident}", f"{up[1]}, initiative {ident}"
-        return f"取組 {ident}", f"initiative {ident}"
-    if _is(g, node, RENKEI.Role):
-        return _role_place(g, up, g.value(node, RENKEI.actor))
-    if _is(g, node, RENKEI.Signatory):
-        who = describe(g, g.value(node, RENKEI.onBehalfOf))
-        if not who.ja:
-            return "署名欄", "signature block"
-        return f"署名欄（{who.ja}）", f"signature block of {who.en}"
-    if _is(g, node, RENKEI.Municipality):
-        who, code = describe(g, node), g.value(node, RENKEI.localGovernmentCode)
-        return f"団体 {who.ja}（{code}）", f"local government {who.en}, code {code}"
-    if _is(g, node, RENKEI.SourceDocument) or _is(g, node, RENKEI.SourceExcerpt):
-        return "出典", "source"
-    if g.value(node, SKOS.notation) is not None:
-        what = describe(g, node)
-        return f"要綱の分野 {what.ja}", f"framework concept {what.en}"
-    return str(node), str(node)
-
-
-#: The path of a part below its agreement's IRI (docs/model.md, "IRIs"), as a change names it.
-_PART = re.compile(r"article/(?P<article>\d+)(?:/paragraph/(?P<paragraph>\d+))?(?:/item/(?P<item>\d+))?"
-                   r"|initiative/(?P<group>\d+)-(?P<row>\d+)(?:/role/(?P<code>\d{6}))?")
-
-
-def _changed_part(g: Graph, change: Node, depth: int) -> tuple[str, str] | None:
-    """(ja, en) of the part a change rewrites: 別表3の(5) 二本松市の役割, 第3条第2項; None when it
-    names no part of the agreement its amendment amends (the shapes say so in their message).
-
-    From the agreement itself when it is in the graph; else read off the part's IRI, which is the
-    amended agreement's IRI and a path (the agreement need not be in the dataset). A row is named
-    as the amending provision names it: 「別表3の(5)」, or 「別表第3の2」 where the provision
-    prints 別表第N (layout T3, rows numbered by position).
-    """
-    target = g.value(change, RENKEI.changes)
-    if target is not None and (target, RDF.type, None) in g and depth < _MAX_DEPTH:
-        return _place(g, target, depth + 1)
-    amendment = g.value(None, RENKEI.change, change) or g.value(change, ELI.is_part_of)
-    agreement = g.value(amendment, ELI.amends) if amendment is not None else None
-    prefix = f"{agreement}/"
-    m = _PART.fullmatch(str(target)[len(prefix):]) if agreement and str(target).startswith(prefix) else None
-    if m is None:
-        return None
-    if m["article"]:
-        ja, en = f"第{m['article']}条", f"Article {m['article']}"
-        if m["paragraph"]:
-            ja, en = f"{ja}第{m['paragraph']}項", f"{en}, paragraph {m['paragraph']}"
-        if m["item"]:
-            ja, en = f"{ja}第{m['item']}号", f"{en}, item {m['item']}"
-        return ja, en
-    group, row = m["group"], m["row"]
-    if f"別表第{group}" in str(g.value(change, RENKEI.text) or ""):
-        ja, en = f"別表第{group}の{row}", f"annex {group}, row {row}"
-    else:
-        ja, en = f"別表{group}の({row})", f"annex row {group}-({row})"
-    if m["code"] is None:
-        return ja, en
-    party = next((p for p in g.objects(amendment, RENKEI.party) if str(p).endswith("/" + m["code"])), None)
-    who = describe(g, party) if party is not None else Text(m["code"], m["code"])
-    return f"{ja} {who.ja}の役割", f"{en}, role of {who.en}"
-
-
-def _role_place(g: Graph, initiative: tuple[str, str], actor: Node | None) -> tuple[str, str]:
-    if actor is None:
-        return f"{initiative[0]} 役割（団体の記載なし）", f"{initiative[1]}, a role naming no party"
-    who = describe(g, actor)
-    return f"{initiative[0]} {who.ja}の役割", f"{initiative[1]}, role of {who.en}"
-
-
-def _lines(g: Graph, node: Node) -> tuple[str | None, int | None, int | None]:
-    """(file name, first line, last line) of the nearest part up from ``node`` that records them."""
-    current: Node | None = node
-    for _ in range(_MAX_DEPTH):
-        if current is None:
-            break
-        for source in g.objects(current, PROV.wasDerivedFrom):
-            document = g.value(source, RENKEI.sourceDocument)
-            if document is not None:
-                first, last = g.value(source, RENKEI.firstLine), g.value(source, RENKEI.lastLine)
-                return (_file_name(g, document), _int(first), _int(last))
-            if _is(g, source, RENKEI.SourceDocument):
-                return _file_name(g, source), None, None
-        current = _parent(g, current)
-    return None, None, None
-
-
-def _file_name(g: Graph, document: Node) -> str | None:
-    title = g.value(document, DCTERMS.title)
-    return str(title) if title is not None else None
-
-
-def _int(value: Node | None) -> int | None:
-    python = value.toPython() if isinstance(value, Literal) else None
-    return python if isinstance(python, int) else None
-
-
-def locate(g: Graph, focus: Node | None, value: Node | None = None) -> Location:
-    """Where a result points, in words a clerk can find in the text, with the source lines.
-
-    A result about an initiative whose value is one of the parties (a missing role) points at
-    that party's role in the row: 「別表 3-(8) 二本松市の役割」.
-    """
-    if focus is None:
-        return Location(Text("", ""))
-    ja, en = _place(g, focus)
-    if _is(g, focus, RENKEI.Initiative) and value is not None and _is(g, value, RENKEI.Municipality):
-        ja, en = _role_place(g, (ja, en), value)
-    text = Text(ja, en if ja == en else f"{en} ({ja})")
-    return Location(text, *_lines(g, focus))

@@ -25,8 +25,9 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
 from kg.errors import DecodeError, InputError, RdfSyntaxError
+from kg.locate import describe, locate
 from kg.namespaces import DEFAULT_BASE, RENKEI, SH, bind_prefixes
-from kg.report import Report, Result, Severity, Text, describe, locate
+from kg.report import Report, Result, Severity, Text
 from kg.settings import Settings
 
 __all__ = [
