@@ -7,18 +7,22 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
 
 import kg
 from kg.errors import KgError, StoreError
 from kg.server import compare, dumps, filters, health, pages, remote, sparql, validate
 from kg.server.context import Ctx, ServerContext
-from kg.server.http import error_response
+from kg.server.head import HeadAsGet
+from kg.server.http import error_response, framework_error_response, validation_error_response
 from kg.server.pool import QueryPool
 from kg.server.query_page import VENDOR
+from kg.server.validator import MIN_TIME_LIMIT_S, Validator
 from kg.server.views import select
 from kg.settings import Settings
 from kg.store import Release
@@ -60,6 +64,8 @@ def create_app(settings: Settings | None = None, release: Path | None = None, st
     else:
         rel = Release.open(_release_dir(settings, release))
         ctx = ServerContext(settings, rel, QueryPool(rel.store_path, settings.workers, settings.query_timeout))
+    # KG_QUERY_TIMEOUT bounds a validation too, but never below what a whole agreement needs.
+    validator = Validator(max(settings.query_timeout, MIN_TIME_LIMIT_S))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -69,6 +75,7 @@ def create_app(settings: Settings | None = None, release: Path | None = None, st
             yield
         finally:
             ctx.pool.close()
+            validator.close()
 
     app = FastAPI(
         title="renkei-kg",
@@ -79,6 +86,7 @@ def create_app(settings: Settings | None = None, release: Path | None = None, st
         description="SPARQL endpoint, linked-data pages and dumps of renkei-kg.",
     )
     app.state.ctx = ctx
+    app.state.validator = validator
     if ctx.remote is not None:
         app.state.compare_source = ctx.remote  # /compare and /charts query the remote too
     filters.install(ctx.templates.env, settings.base_iri)
@@ -91,10 +99,21 @@ def create_app(settings: Settings | None = None, release: Path | None = None, st
         expose_headers=_EXPOSED,
         max_age=86400,
     )
+    app.add_middleware(HeadAsGet)  # outermost: HEAD is GET for everything inside
 
     @app.exception_handler(KgError)
     async def kg_error(request: Request, exc: KgError) -> Response:
         return error_response(exc)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        return framework_error_response(
+            exc.status_code, str(exc.detail), exc.headers, method=request.method, path=request.url.path
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_parameter(request: Request, exc: RequestValidationError) -> Response:
+        return validation_error_response(exc.errors())
 
     # On a remote store, its router answers /dumps and /catalog ahead of the release-file one.
     for module in (*((remote,) if ctx.remote else ()), sparql, pages, dumps, health, validate, compare):

@@ -8,6 +8,9 @@ from email.utils import format_datetime
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, Response
 from rdflib import Graph
+from starlette.datastructures import Headers
+from starlette.responses import MalformedRangeHeader, RangeNotSatisfiable
+from starlette.types import Receive, Scope, Send
 
 from kg.errors import KgError
 from kg.publish import CATALOG_FILE, DUMPS
@@ -17,7 +20,7 @@ from kg.server.negotiate import best_match, prefers_html
 from kg.server.sparql import graph_response
 from kg.store import GRAPH_FORMATS
 
-__all__ = ["DumpNotFound", "router"]
+__all__ = ["DumpFile", "DumpNotFound", "router"]
 
 router = APIRouter()
 _RDFLIB = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml"}
@@ -28,6 +31,35 @@ class DumpNotFound(KgError):
     """Raised for a file name that is not one of the release's dumps (HTTP 404)."""
 
     http_status = 404
+
+
+class DumpFile(FileResponse):
+    """A dump file whose ``Range`` handling follows RFC 9110 §14.2 and answers in our error format.
+
+    Starlette answers a Range it cannot parse, or one in a unit other than bytes, with 400; the
+    RFC says a server MUST ignore an unknown range unit and MAY ignore a Range it cannot use, so
+    both get the whole file (200). An unsatisfiable range is 416 with ``Content-Range: bytes */N``
+    (§15.5.17) and a message saying why.
+    """
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        value = Headers(scope=scope).get("range")
+        if value is not None and self.stat_result is not None:
+            size = self.stat_result.st_size
+            try:
+                self._parse_range_header(value, size)
+            except MalformedRangeHeader:
+                scope = {**scope, "headers": [(k, v) for k, v in scope["headers"] if k.lower() != b"range"]}
+            except RangeNotSatisfiable:
+                refusal = Response(
+                    f"RangeNotSatisfiable: Range: {value[:200]} starts past the end of the file ({size} bytes)\n",
+                    status_code=416,
+                    headers={"Content-Range": f"bytes */{size}"},
+                    media_type="text/plain; charset=utf-8",
+                )
+                await refusal(scope, receive, send)
+                return
+        await super().__call__(scope, receive, send)
 
 
 def _files(ctx: ServerContext) -> list[dict[str, object]]:
@@ -80,11 +112,12 @@ async def dump_file(name: str, request: Request, ctx: Ctx) -> Response:
         return cached
     if name.endswith(".gz"):
         # The file is gzip itself: say so as its type, so no client or proxy unpacks it on the way.
-        return FileResponse(path, media_type="application/gzip", headers=headers, filename=name)
-    return FileResponse(
+        return DumpFile(path, media_type="application/gzip", headers=headers, filename=name, stat_result=stat)
+    return DumpFile(
         path,
         media_type=_MEDIA[plain] + ("; charset=utf-8" if _MEDIA[plain].startswith("text/") else ""),
         headers=headers,
+        stat_result=stat,
     )
 
 

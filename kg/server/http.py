@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping, Sequence
 from email.utils import format_datetime
+from http import HTTPStatus
 from typing import Any
 
 from fastapi import Request
@@ -17,8 +19,10 @@ __all__ = [
     "PayloadTooLarge",
     "UnsupportedMediaType",
     "error_response",
+    "framework_error_response",
     "not_modified",
     "read_body",
+    "validation_error_response",
     "validators",
     "with_charset",
 ]
@@ -74,6 +78,38 @@ def error_response(error: KgError) -> Response:
     return Response(
         f"{kind}: {error}\n", status_code=error.http_status, media_type="text/plain; charset=utf-8"
     )
+
+
+def framework_error_response(
+    status: int, detail: str, headers: Mapping[str, str] | None = None, *, method: str = "", path: str = ""
+) -> Response:
+    """An error raised by the framework itself (no route, wrong method), written as ours are.
+
+    ``404 Not Found`` becomes ``NotFound: no route /x (the routes are listed at /api)``, so that
+    every error a client meets reads ``ErrorClass: message`` (docs/http.md, "Refusals").
+    """
+    phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
+    kind = "".join(word.capitalize() for word in phrase.replace("-", " ").split())
+    if status == 404:
+        message = f"no route {path} (the routes are listed at /api)"
+    elif status == 405:
+        allowed = (headers or {}).get("allow") or (headers or {}).get("Allow") or ""
+        message = f"{method} is not allowed on {path}" + (f"; use {allowed}" if allowed else "")
+    else:
+        message = detail or phrase
+    return Response(f"{kind}: {message}\n", status_code=status, headers=headers,
+                    media_type="text/plain; charset=utf-8")
+
+
+def validation_error_response(errors: Sequence[Any]) -> Response:
+    """FastAPI's parameter validation errors (422) as ``InputError: query parameter 'by': …``."""
+    parts = []
+    for error in errors:
+        loc = [str(x) for x in error.get("loc", ())]
+        where = f"{loc[0]} parameter {'.'.join(loc[1:])!r}" if len(loc) > 1 else ".".join(loc) or "the request"
+        parts.append(f"{where}: {error.get('msg', 'invalid')}")
+    return Response("InputError: " + "; ".join(parts) + "\n", status_code=422,
+                    media_type="text/plain; charset=utf-8")
 
 
 class UnsupportedMediaType(InputError):
