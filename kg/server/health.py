@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import time
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from kg.errors import KgError
 from kg.server.context import Ctx
+from kg.server.validator import Validator
 from kg.store import check_query
 from kg.store.formats import RESULT_FORMATS
 
@@ -18,9 +19,10 @@ router = APIRouter()
 
 
 @router.get("/health")
-async def health(ctx: Ctx) -> JSONResponse:
+async def health(request: Request, ctx: Ctx) -> JSONResponse:
     """200 with the release's version and size when a worker answers ``ASK {}``; 503 otherwise."""
     started = time.perf_counter()
+    validator: Validator | None = getattr(request.app.state, "validator", None)
     try:
         await ctx.pool.run(check_query("ASK {}"), RESULT_FORMATS[0], limit=1, timeout=5.0)
         ok, error = True, None
@@ -35,6 +37,8 @@ async def health(ctx: Ctx) -> JSONResponse:
         "graphs": len(ctx.graphs),
         "workers": ctx.pool.size,
         "workers_restarted": ctx.pool.respawned,
+        # The validation worker is killed and replaced at its time limit too (kg.server.validator).
+        "validator_restarted": validator.restarted if validator is not None else 0,
         "query_timeout_s": ctx.settings.query_timeout,
         "result_limit": ctx.settings.result_limit,
         "latency_ms": round((time.perf_counter() - started) * 1000, 1),

@@ -21,10 +21,27 @@ from kg.errors import KgError, QueryError, QueryTimeout, StoreError
 from kg.store import CheckedQuery, Format, QueryResult, open_read_only
 from kg.store.worker import Failure, Job, serve_jobs
 
-__all__ = ["QueryPool"]
+__all__ = ["QueryPool", "wait_readable"]
 
 log = logging.getLogger(__name__)
 _CTX = multiprocessing.get_context("spawn")  # never fork a process that runs an event loop
+
+
+async def wait_readable(conn: Connection, deadline: float) -> None:
+    """Wait, without blocking the event loop, until ``conn`` has data; TimeoutError at ``deadline``."""
+    loop = asyncio.get_running_loop()
+    ready = loop.create_future()
+    fd = conn.fileno()
+
+    def readable() -> None:
+        if not ready.done():
+            ready.set_result(None)
+
+    loop.add_reader(fd, readable)
+    try:
+        await asyncio.wait_for(ready, max(0.0, deadline - time.monotonic()))
+    finally:
+        loop.remove_reader(fd)
 
 
 class _Worker:
@@ -80,19 +97,7 @@ class QueryPool:
         self._all.clear()
 
     async def _reply(self, worker: _Worker, deadline: float) -> QueryResult | Failure:
-        loop = asyncio.get_running_loop()
-        ready = loop.create_future()
-        fd = worker.conn.fileno()
-
-        def readable() -> None:
-            if not ready.done():
-                ready.set_result(None)
-
-        loop.add_reader(fd, readable)
-        try:
-            await asyncio.wait_for(ready, max(0.0, deadline - time.monotonic()))
-        finally:
-            loop.remove_reader(fd)
+        await wait_readable(worker.conn, deadline)
         reply: QueryResult | Failure = worker.conn.recv()
         return reply
 

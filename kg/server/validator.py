@@ -1,0 +1,185 @@
+"""``POST /validate``'s work in a process of its own, with a time limit: an overrunning one is killed.
+
+Validation ingests a text and runs pySHACL: pure Python that a thread cannot stop. A body that
+makes either slow (a 1 MB text on one line meets a quadratic search; a large graph meets the
+shapes) would hold the server's one validation slot for as long as it runs, and every later
+``/validate`` would wait behind it. Here it runs in a worker process that is killed at the time
+limit and started again at the next request, as query workers are (kg.server.pool; issue 5,
+point 4: "no worker left wedged").
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import signal
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from pathlib import Path
+
+from kg import errors
+from kg.errors import KgError, StoreError
+from kg.server.pool import wait_readable
+from kg.settings import Settings
+
+__all__ = [
+    "MIN_TIME_LIMIT_S", "Validated", "ValidationJob", "ValidationTimeout", "Validator", "ValidatorDied", "validate_job",
+]
+
+log = logging.getLogger(__name__)
+_CTX = multiprocessing.get_context("spawn")  # never fork a process that runs an event loop
+#: A whole agreement validates in 1–2 s; the limit is KG_QUERY_TIMEOUT, but never below this.
+MIN_TIME_LIMIT_S = 10.0
+
+
+class ValidationTimeout(KgError):
+    """Raised when a validation runs past its time limit and is stopped (HTTP 503, like a query's)."""
+
+    http_status = 503
+
+
+class ValidatorDied(KgError):
+    """Raised when the validation worker dies mid-validation (it is restarted; HTTP 503)."""
+
+    http_status = 503
+
+
+@dataclass(frozen=True)
+class ValidationJob:
+    """One file to validate and the form of the report wanted (``application/json`` or ``text/turtle``)."""
+
+    path: str
+    settings: Settings
+    media_type: str
+
+
+@dataclass(frozen=True)
+class Validated:
+    """A report, written, and whether the data conforms (None when the report does not say)."""
+
+    text: str
+    conforms: bool | None
+
+
+@dataclass(frozen=True)
+class _Refused:
+    """A KgError raised in the worker, carried back by class name with its place."""
+
+    error: str
+    message: str
+    file: str | None
+    line: int | None
+    where: str | None
+
+
+def validate_job(job: ValidationJob) -> Validated:
+    """Validate ``job.path`` as ``kg validate`` does and write the report."""
+    try:
+        from kg.validate import validate_path
+    except ImportError as e:  # the shapes' engine is part of the project; say so if it is missing
+        raise StoreError(f"validation is unavailable in this installation: {e}") from None
+    report = validate_path(Path(job.path), job.settings)
+    text = report.to_json() if job.media_type == "application/json" else report.to_turtle()
+    conforms = getattr(report, "conforms", None)
+    return Validated(text, None if conforms is None else bool(conforms))
+
+
+def _serve(conn: Connection, target: Callable[[ValidationJob], Validated]) -> None:
+    """The worker: answer jobs until the pipe closes or the server kills us."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the group; the server stops us
+    while True:
+        try:
+            job: ValidationJob = conn.recv()
+        except (EOFError, OSError):
+            return
+        reply: Validated | _Refused
+        try:
+            reply = target(job)
+        except KgError as e:
+            reply = _Refused(type(e).__name__, e.message, e.file, e.line, e.where)
+        except Exception as e:  # noqa: BLE001 — a bug must reach the server as a message, not kill us
+            reply = _Refused("KgError", f"internal error while validating: {e!r}", None, None, None)
+            log.exception("validation failed")
+        try:
+            conn.send(reply)
+        except (BrokenPipeError, OSError):
+            return
+
+
+def _error(refused: _Refused) -> KgError:
+    cls = getattr(errors, refused.error, KgError)
+    if not (isinstance(cls, type) and issubclass(cls, KgError)):
+        cls = KgError
+    return cls(refused.message, file=refused.file, line=refused.line, where=refused.where)
+
+
+class Validator:
+    """One validation at a time, each in the worker process, each stopped at ``time_limit`` seconds."""
+
+    def __init__(self, time_limit: float, target: Callable[[ValidationJob], Validated] = validate_job) -> None:
+        self.time_limit = time_limit
+        self.target = target
+        self.restarted = 0
+        self._lock = asyncio.Lock()
+        self._process: BaseProcess | None = None
+        self._conn: Connection | None = None
+
+    def _start(self) -> Connection:
+        parent, child = _CTX.Pipe()
+        self._process = _CTX.Process(
+            target=_serve, args=(child, self.target), daemon=True, name="kg-validate-worker"
+        )
+        self._process.start()
+        child.close()
+        self._conn = parent
+        return parent
+
+    def close(self) -> None:
+        """Stop the worker (on server shutdown, or after it overran)."""
+        if self._process is not None:
+            self._process.kill()
+            self._process.join(timeout=5)
+        if self._conn is not None:
+            self._conn.close()
+        self._process, self._conn = None, None
+
+    async def run(self, job: ValidationJob) -> Validated:
+        """Validate in the worker (started on first use); ValidationTimeout past the time limit."""
+        deadline = time.monotonic() + self.time_limit
+        try:
+            await asyncio.wait_for(self._lock.acquire(), self.time_limit)
+        except TimeoutError:
+            raise ValidationTimeout(
+                f"another validation kept the validator busy for {self.time_limit:g} s; try again later"
+            ) from None
+        try:
+            conn = self._conn if self._conn is not None else self._start()
+            try:
+                conn.send(job)
+                await wait_readable(conn, deadline)
+                reply: Validated | _Refused = conn.recv()
+            except TimeoutError:
+                log.warning("validation ran past %.3g s; killing the validation worker", self.time_limit)
+                self.close()
+                self.restarted += 1
+                raise ValidationTimeout(
+                    f"the validation ran past the time limit of {self.time_limit:g} s and was stopped"
+                ) from None
+            except (EOFError, OSError) as e:
+                self.close()
+                self.restarted += 1
+                raise ValidatorDied(f"the validation worker died while validating ({e!r}); it was restarted") from None
+            except BaseException:
+                # Cancelled (the client went away) mid-validation: the worker's state is unknown.
+                self.close()
+                self.restarted += 1
+                raise
+        finally:
+            self._lock.release()
+        if isinstance(reply, _Refused):
+            raise _error(reply)
+        return reply
