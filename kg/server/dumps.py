@@ -15,6 +15,7 @@ from starlette.types import Receive, Scope, Send
 from kg.errors import KgError
 from kg.publish import CATALOG_FILE, DUMPS
 from kg.server.context import Ctx, ServerContext
+from kg.server.head import is_head
 from kg.server.http import NotAcceptable, not_modified, validators
 from kg.server.negotiate import best_match, prefers_html
 from kg.server.sparql import graph_response
@@ -34,7 +35,7 @@ class DumpNotFound(KgError):
 
 
 class DumpFile(FileResponse):
-    """A dump file whose ``Range`` handling follows RFC 9110 §14.2 and answers in our error format.
+    """A dump file answering HEAD without reading it, and Range as RFC 9110 §14.2 says.
 
     Starlette answers a Range it cannot parse, or one in a unit other than bytes, with 400; the
     RFC says a server MUST ignore an unknown range unit and MAY ignore a Range it cannot use, so
@@ -43,6 +44,8 @@ class DumpFile(FileResponse):
     """
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if is_head(scope):
+            scope = {**scope, "method": "HEAD"}  # headers from stat, the file never read (a dump can be GBs)
         value = Headers(scope=scope).get("range")
         if value is not None and self.stat_result is not None:
             size = self.stat_result.st_size

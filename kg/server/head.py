@@ -10,7 +10,16 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["HeadAsGet"]
+__all__ = ["HEAD", "HeadAsGet", "is_head"]
+
+#: Set in the scope of a HEAD request routed as GET, so a response that can skip its content
+#: (a dump file: headers from ``stat``, no read) knows to (kg.server.dumps.DumpFile).
+HEAD = "kg.head"
+
+
+def is_head(scope: Scope) -> bool:
+    """True when the request was a HEAD (routed as GET by :class:`HeadAsGet`)."""
+    return scope.get("method") == "HEAD" or bool(scope.get(HEAD))
 
 
 class HeadAsGet:
@@ -33,4 +42,4 @@ class HeadAsGet:
                 finished = True
                 await send({"type": "http.response.body", "body": b"", "more_body": False})
 
-        await self.app({**scope, "method": "GET"}, receive, headers_only)
+        await self.app({**scope, "method": "GET", HEAD: True}, receive, headers_only)

@@ -8,11 +8,14 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
 
 from kg.errors import InputError
+from kg.server.dumps import DumpFile
+from kg.server.head import HEAD
 from kg.server.validator import ValidationJob, ValidationTimeout, Validator, ValidatorDied
 from kg.settings import Settings
 from tests.server.conftest import AGREEMENT, Server
@@ -47,6 +50,27 @@ def test_head_answers_the_get_headers_without_content(robust_server: Server, pat
         assert head.headers.get(name) == get.headers.get(name)
     if "content-encoding" not in get.headers and path != "/health":  # /health says its own latency
         assert head.headers["content-length"] == str(len(get.content))
+
+
+def test_head_of_a_dump_never_reads_the_file(tmp_path: Path) -> None:
+    """HEAD is answered from stat: a dump of gigabytes costs nothing (the file is gone here, and no one noticed)."""
+    path = tmp_path / "dataset.nt"
+    path.write_bytes(b"<urn:a> <urn:b> <urn:c> .\n" * 1000)
+    response = DumpFile(path, media_type="application/n-triples", stat_result=path.stat())
+    path.unlink()
+    sent: list[dict[str, object]] = []
+
+    async def send(message: dict[str, object]) -> None:
+        sent.append(message)
+
+    async def receive() -> dict[str, object]:
+        return {"type": "http.disconnect"}
+
+    scope = {"type": "http", "method": "GET", HEAD: True, "headers": [], "asgi": {"spec_version": "2.4"}}
+    asyncio.run(response(scope, receive, send))  # type: ignore[arg-type]
+    assert sent[0]["status"] == 200
+    assert (b"content-length", b"26000") in sent[0]["headers"]  # type: ignore[operator]
+    assert all(not m.get("body") for m in sent[1:])
 
 
 def test_head_of_an_unknown_dump_is_404_without_content(robust_server: Server) -> None:
