@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 
 from kg.ingest.page_tree import BLOCK, Element, Text, parse
 
@@ -86,11 +87,15 @@ def _collapse(text: str) -> str:
 
 def _inline(node: Element | Text) -> str:
     """All the text under ``node`` as one line (blocks and ``<br>`` inside a cell join up)."""
-    if isinstance(node, Text):
-        return node.text
-    if _is_chrome(node, sectioned=True):
-        return ""
-    return "".join(_inline(child) for child in node.children)
+    texts: list[str] = []
+    stack: list[Element | Text] = [node]  # a stack, not recursion: see _walk
+    while stack:
+        n = stack.pop()
+        if isinstance(n, Text):
+            texts.append(n.text)
+        elif not _is_chrome(n, sectioned=True):
+            stack.extend(reversed(n.children))
+    return "".join(texts)
 
 
 class _Lines:
@@ -139,7 +144,14 @@ def _cells(row: Element) -> list[Element]:
 
 def _holds_table(node: Element) -> bool:
     """True if a table stands anywhere inside ``node``."""
-    return any(isinstance(c, Element) and (c.tag == "table" or _holds_table(c)) for c in node.children)
+    stack = list(node.children)  # a stack, not recursion: see _walk
+    while stack:
+        c = stack.pop()
+        if isinstance(c, Element):
+            if c.tag == "table":
+                return True
+            stack.extend(c.children)
+    return False
 
 
 def _is_layout(table: Element) -> bool:
@@ -187,11 +199,26 @@ def _table(table: Element, out: _Lines) -> None:
             out.row("\t".join(values), row.line)
 
 
-def _walk(node: Element, out: _Lines, sectioned: bool = False) -> None:
-    """Lay out the children of ``node``: blocks end lines, tables become rows."""
-    sectioned = sectioned or node.tag in _SECTIONING or node.attrs.get("role") == "main"
-    for child in node.children:
-        if isinstance(child, Text):
+def _sectioned(node: Element, outer: bool) -> bool:
+    return outer or node.tag in _SECTIONING or node.attrs.get("role") == "main"
+
+
+def _walk(root: Element, out: _Lines) -> None:
+    """Lay out the children of ``root``: blocks end lines, tables become rows.
+
+    An explicit stack, not recursion: a broken export with thousands of unclosed <div>s nests that
+    deep, past Python's recursion limit (found by tests/robustness)."""
+    # Each frame: the children still to lay out, whether we are inside a sectioning element, and
+    # whether the element is a block (its end ends the line).
+    stack: list[tuple[Iterator[Element | Text], bool, bool]] = [(iter(root.children), _sectioned(root, False), False)]
+    while stack:
+        children, sectioned, block = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            if block:
+                out.end()
+        elif isinstance(child, Text):
             out.text(child.text, child.line)
         elif _is_chrome(child, sectioned):
             continue
@@ -199,12 +226,11 @@ def _walk(node: Element, out: _Lines, sectioned: bool = False) -> None:
             out.end()
         elif child.tag == "table" and not _is_layout(child):
             _table(child, out)
-        elif child.tag in BLOCK or child.tag in _LANDMARKS:
-            out.end()
-            _walk(child, out, sectioned)
-            out.end()
         else:
-            _walk(child, out, sectioned)
+            is_block = child.tag in BLOCK or child.tag in _LANDMARKS
+            if is_block:
+                out.end()
+            stack.append((iter(child.children), _sectioned(child, sectioned), is_block))
 
 
 def _main(root: Element) -> Element:

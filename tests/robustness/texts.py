@@ -29,10 +29,10 @@ DIGIT_SWAPS: tuple[Callable[[str], str], ...] = (
     lambda s: s.translate(_KANJI),
     lambda s: s.translate(_FROM_KANJI),
 )
-#: Long lines without any space: off until the ingester reads them in linear time (see above).
-UNSPACED_LONG_LINES = False
-#: Pages with elements nested thousands deep: off until the page reader stops recursing per element.
-DEEP_PAGES = False
+#: Long lines without any space (the ingester once searched them in quadratic time).
+UNSPACED_LONG_LINES = True
+#: Pages with elements nested thousands deep (the page reader once recursed per element).
+DEEP_PAGES = True
 #: Fragments an agreement is made of, for token soups that reach the segmenter's rules.
 MARKERS = (
     "第1条", "第２条", "第三条", "第十八条", "（目的）", "別表", "別表第1", "別表第２", "（第3条関係）",
