@@ -16,15 +16,17 @@ from kg.store.formats import RESULT_FORMATS
 __all__ = ["router"]
 
 router = APIRouter()
+#: NOW() keeps the probe out of the answers kept (kg.server.cache): a worker must answer it.
+_PROBE = check_query("ASK { BIND(NOW() AS ?now) }")
 
 
 @router.get("/health")
 async def health(request: Request, ctx: Ctx) -> JSONResponse:
-    """200 with the release's version and size when a worker answers ``ASK {}``; 503 otherwise."""
+    """200 with the release's version and size when a worker answers a probe query; 503 otherwise."""
     started = time.perf_counter()
     validator: Validator | None = getattr(request.app.state, "validator", None)
     try:
-        await ctx.pool.run(check_query("ASK {}"), RESULT_FORMATS[0], limit=1, timeout=5.0)
+        await ctx.pool.run(_PROBE, RESULT_FORMATS[0], limit=1, timeout=5.0)
         ok, error = True, None
     except KgError as e:
         ok, error = False, str(e)
@@ -37,12 +39,17 @@ async def health(request: Request, ctx: Ctx) -> JSONResponse:
         "graphs": len(ctx.graphs),
         "workers": ctx.pool.size,
         "workers_restarted": ctx.pool.respawned,
+        # Replaced after answering a query they were demoted for (kg.server.pool, DEMOTE_AFTER_S).
+        "workers_retired": getattr(ctx.pool, "retired", 0),
         # The validation worker is killed and replaced at its time limit too (kg.server.validator).
         "validator_restarted": validator.restarted if validator is not None else 0,
         "query_timeout_s": ctx.settings.query_timeout,
         "result_limit": ctx.settings.result_limit,
         "latency_ms": round((time.perf_counter() - started) * 1000, 1),
     }
+    cache = getattr(ctx.pool, "cache", None)
+    if cache is not None:  # answers kept by the embedded store's pool (kg.server.cache)
+        body["cache"] = {"answers": len(cache), "bytes": cache.bytes, "hits": cache.hits, "misses": cache.misses}
     if error:
         body["error"] = error
     return JSONResponse(body, status_code=200 if ok else 503, headers={"Cache-Control": "no-store"})

@@ -18,7 +18,7 @@ from kg.store.formats import Format
 from kg.store.guard import CheckedQuery
 from kg.store.release import open_read_only
 
-__all__ = ["Failure", "Job", "serve_jobs"]
+__all__ = ["Failure", "Job", "Ready", "serve_jobs"]
 
 
 @dataclass(frozen=True)
@@ -41,14 +41,28 @@ class Failure:
     message: str
 
 
+@dataclass(frozen=True)
+class Ready:
+    """The first message of a worker: its store is open (or ``error`` says why not)."""
+
+    error: Failure | None = None
+
+
 def serve_jobs(store_path: str, conn: Connection) -> None:
-    """Answer jobs until the pipe closes (the server went away) or the server kills us."""
+    """Say when ready, then answer jobs until the pipe closes (the server went away) or the server kills us."""
     # Ctrl-C in `kg serve` reaches the whole process group; the parent shuts workers down itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         store = open_read_only(Path(store_path))
+        startup_error = None
     except KgError as e:
         store, startup_error = None, Failure(type(e).__name__, str(e))
+    try:
+        # A worker still starting (imports, opening the store) is not handed queries meanwhile, and
+        # the time it takes is not counted against the first query (kg.server.pool).
+        conn.send(Ready(startup_error))
+    except (BrokenPipeError, OSError):
+        return
     while True:
         try:
             job: Job = conn.recv()
@@ -56,6 +70,7 @@ def serve_jobs(store_path: str, conn: Connection) -> None:
             return
         reply: QueryResult | Failure
         if store is None:
+            assert startup_error is not None
             reply = startup_error
         else:
             try:
