@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from urllib.parse import unquote_to_bytes
 
 from kg.errors import InputError
 
 __all__ = ["Params", "decode_utf8", "parse_urlencoded"]
 
 _BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
-_ESCAPE = re.compile(rb"%([0-9A-Fa-f]{2})")
 
 
 def decode_utf8(data: bytes, what: str) -> str:
@@ -32,8 +32,9 @@ def _unquote(raw: str, what: str) -> str:
         raise InputError(
             f"{what}: bad percent-encoding at character {m.start() + 1}: {raw[m.start() : m.start() + 3]!r}"
         )
-    data = _ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), raw.replace("+", " ").encode("utf-8"))
-    return decode_utf8(data, what)
+    # Every escape is well-formed now, so the standard library's table-driven decoder gives the same
+    # bytes as decoding escape by escape, several times faster on long (percent-encoded) queries.
+    return decode_utf8(unquote_to_bytes(raw.replace("+", " ")), what)
 
 
 @dataclass

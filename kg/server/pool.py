@@ -44,7 +44,12 @@ CACHE_BYTES = 64 * 2**20
 
 
 async def wait_readable(conn: Connection, deadline: float) -> None:
-    """Wait, without blocking the event loop, until ``conn`` has data; TimeoutError at ``deadline``."""
+    """Wait, without blocking the event loop, until ``conn`` has data; TimeoutError at ``deadline``.
+
+    One future, woken by the reader or by a timer: the waiting task resumes in the loop's next
+    turn. (``asyncio.wait_for`` adds a waiter and a task hop or two, and under load each turn of
+    the loop serves dozens of requests, so every hop shows in the latency.)
+    """
     loop = asyncio.get_running_loop()
     ready = loop.create_future()
     fd = conn.fileno()
@@ -53,10 +58,16 @@ async def wait_readable(conn: Connection, deadline: float) -> None:
         if not ready.done():
             ready.set_result(None)
 
+    def overdue() -> None:
+        if not ready.done():
+            ready.set_exception(TimeoutError())
+
     loop.add_reader(fd, readable)
+    timer = loop.call_later(max(0.0, deadline - time.monotonic()), overdue)
     try:
-        await asyncio.wait_for(ready, max(0.0, deadline - time.monotonic()))
+        await ready
     finally:
+        timer.cancel()
         loop.remove_reader(fd)
 
 
@@ -193,7 +204,10 @@ class QueryPool:
         budget = self.timeout if timeout is None else timeout
         deadline = time.monotonic() + budget
         try:
-            worker = await asyncio.wait_for(self._idle.get(), budget)
+            # An idle worker is taken at once; waiting for one costs a task (wait_for) only when none is.
+            worker = self._idle.get_nowait() if not self._idle.empty() else await asyncio.wait_for(
+                self._idle.get(), budget
+            )
         except TimeoutError:
             raise QueryTimeout(f"every query worker stayed busy for {budget:g} s; try again later") from None
         try:
