@@ -40,10 +40,8 @@ def test_every_rdf_serialisation_of_a_good_agreement_conforms(tmp_path: Path, su
 @pytest.mark.parametrize("suffix", sorted(RDF_FORMATS))
 def test_read_rdf_keeps_every_triple(tmp_path: Path, suffix: str) -> None:
     g = read_rdf(_write(tmp_path, suffix))
-    if isinstance(g, Dataset):
-        triples = {(s, p, o) for s, p, o, _ in g.quads((None, None, None, None))}
-    else:
-        triples = set(g)
+    quads = g.quads((None, None, None, None)) if isinstance(g, Dataset) else ((*t, None) for t in g)
+    triples = {(s, p, o) for s, p, o, _ in quads}
     assert len(triples) == len(BASE)
 
 
