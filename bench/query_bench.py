@@ -135,25 +135,26 @@ _MEMORY: list[Any] = []  # the in-memory pyoxigraph store, likewise
 
 
 def _child(conn: Any, engine: str, release: Path, virtuoso: str | None, text: str, runs: int) -> None:
-    """In a forked child: one warm-up, then ``runs`` timed runs, each reported as it ends."""
+    """In a forked child: the warm-up and timed runs, each reported as it ends."""
     run = _runner(engine, release, virtuoso)
-    for _ in range(runs + 1):
+    for _ in range(runs):
         started = time.perf_counter()
         rows = run(text)
         conn.send((time.perf_counter() - started, rows))
 
 
-def measure(engine: str, release: Path, text: str, runs: int, cap: float, virtuoso: str | None) -> dict[str, Any]:
-    """Timed runs of one query on one engine, each bounded by ``cap`` seconds."""
+def measure(engine: str, release: Path, text: str, runs: int, cap: float, virtuoso: str | None,
+            warmup: int = 1) -> dict[str, Any]:
+    """Timed runs of one query on one engine after ``warmup`` untimed ones, each bounded by ``cap`` s."""
     ctx = multiprocessing.get_context("fork")  # the rdflib Dataset is shared copy-on-write
     parent, child_end = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(child_end, engine, release, virtuoso, text, runs))
+    proc = ctx.Process(target=_child, args=(child_end, engine, release, virtuoso, text, runs + warmup))
     proc.start()
     child_end.close()
     times: list[float] = []
     rows = None
     capped = error = False
-    for k in range(runs + 1):
+    for k in range(runs + warmup):
         if not parent.poll(cap):
             capped = proc.is_alive()
             error = not capped
@@ -163,7 +164,7 @@ def measure(engine: str, release: Path, text: str, runs: int, cap: float, virtuo
         except EOFError:
             error = True
             break
-        if k > 0:
+        if k >= warmup:
             times.append(seconds)
     proc.kill()
     proc.join()
@@ -210,6 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[40, 400, 4000])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--cap", type=float, default=30.0, help="seconds before a run is killed")
+    parser.add_argument("--warmup", type=int, default=1, help="untimed runs first (0 for rdflib, which caches nothing)")
     parser.add_argument("--engines", nargs="+", default=["oxigraph", "rewrite", "rdflib"])
     parser.add_argument("--virtuoso", help="a SPARQL endpoint holding the same release (adds that engine)")
     parser.add_argument("--only", nargs="+", help="query names (or prefixes) to run")
@@ -244,7 +246,8 @@ def main(argv: list[str] | None = None) -> int:
         for name, text in texts.items():
             figures[name] = {"load": os.getloadavg()[0], "rewrite_cost": _rewrite_cost(text)}
             for engine in engines:
-                figures[name][engine] = measure(engine, release, text, args.runs, args.cap, args.virtuoso)
+                figures[name][engine] = measure(engine, release, text, args.runs, args.cap, args.virtuoso,
+                                                args.warmup)
             print(f"{size} {name}: " + ", ".join(f"{e} {_cell(figures[name][e], args.cap)}" for e in engines),
                   file=sys.stderr, flush=True)
         entry = results.setdefault(str(size), {})
