@@ -168,7 +168,8 @@ def measure(engine: str, release: Path, text: str, runs: int, cap: float, virtuo
             times.append(seconds)
     proc.kill()
     proc.join()
-    out: dict[str, Any] = {"runs": len(times), "rows": rows, "capped": capped, "error": error, "times": times}
+    out: dict[str, Any] = {"runs": len(times), "rows": rows, "capped": capped, "error": error, "times": times,
+                           "load": os.getloadavg()[0]}
     if times:
         out.update(median=statistics.median(times), min=min(times), max=max(times))
     return out
@@ -244,7 +245,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{size}: in-memory store loaded in {time.perf_counter() - started:.1f} s", file=sys.stderr)
         figures: dict[str, dict[str, Any]] = {}
         for name, text in texts.items():
-            figures[name] = {"load": os.getloadavg()[0], "rewrite_cost": _rewrite_cost(text)}
+            figures[name] = {"rewrite_cost": _rewrite_cost(text)}
             for engine in engines:
                 figures[name][engine] = measure(engine, release, text, args.runs, args.cap, args.virtuoso,
                                                 args.warmup)
@@ -276,6 +277,15 @@ def _release(size: int, seed: int) -> Path:
     return current.resolve()
 
 
+def _loads(figure: dict[str, Any], engines: list[str]) -> str:
+    """The load average when each engine's runs of a query ended, as a range."""
+    loads = [figure[e]["load"] for e in engines if e in figure and "load" in figure[e]]
+    if not loads:
+        return "–"
+    low, high = min(loads), max(loads)
+    return f"{low:.1f}" if high - low < 0.05 else f"{low:.1f}–{high:.1f}"
+
+
 def _quads(release: Path) -> int | None:
     manifest = json.loads((release / "manifest.json").read_text(encoding="utf-8"))
     return manifest.get("quads")
@@ -299,7 +309,7 @@ def _print(size: int, entry: dict[str, Any], engines: list[str], cap: float) -> 
         row_cell = str(rows.pop()) if len(rows) == 1 else "differ: " + "/".join(
             f"{e}={f[e]['rows']}" for e in engines if e in f)
         print(f"| {name} | {row_cell} | " + " | ".join(_cell(f.get(e), cap) for e in engines)
-              + f" | {shown} | {f.get('rewrite_cost', 0) * 1000:.0f} | {f['load']:.1f} |")
+              + f" | {shown} | {f.get('rewrite_cost', 0) * 1000:.0f} | {_loads(f, engines)} |")
     if logs:
         print(f"\nGeometric mean speed-up over rdflib across the library's {len(logs)} queries: "
               f"{'≥ ' if bound else ''}{math.exp(sum(logs) / len(logs)):,.0f}×")
