@@ -177,7 +177,7 @@ def measure(engine: str, release: Path, text: str, runs: int, cap: float, virtuo
 
 def _rewrite_cost(text: str) -> float:
     """Seconds kg.rewrite takes on a text it has not seen (later calls are remembered, ~0)."""
-    from kg.rewrite import _explain, rewrite
+    from kg.rewrite import _explain, rewrite  # _explain: to clear its memory
 
     _explain.cache_clear()
     started = time.perf_counter()

@@ -192,7 +192,19 @@ def context_graph(data: Graph, settings: Settings) -> Graph:
     area_prefix = str(ids.id("area/"))
     areas = {o for o in data.objects(None, RENKEI.area) if str(o).startswith(area_prefix)}
     if areas:
-        for s, p, o in areas_graph(settings):
-            if s in areas and p != ORG.hasMembership:
-                g.add((s, p, o))
+        described = _area_descriptions(settings.data_path / "reference", settings.base_iri)
+        for area in areas:
+            g += described.get(area, Graph())
     return g
+
+
+@cache
+def _area_descriptions(ref_dir: Path, base: str) -> dict[Node, Graph]:
+    """Each area's own triples (not its memberships), built once per process: a build validates
+    thousands of agreements, each needing its area's description."""
+    full = areas_graph(Settings(data_dir=ref_dir.parent, base_iri=base))
+    out: dict[Node, Graph] = {area: Graph() for area in full.subjects(RDF.type, RENKEI.Area)}
+    for s, p, o in full:
+        if s in out and p != ORG.hasMembership:
+            out[s].add((s, p, o))
+    return out
