@@ -169,7 +169,7 @@ def measure(engine: str, release: Path, text: str, runs: int, cap: float, virtuo
     proc.kill()
     proc.join()
     out: dict[str, Any] = {"runs": len(times), "rows": rows, "capped": capped, "error": error, "times": times,
-                           "load": os.getloadavg()[0]}
+                           "load": os.getloadavg()[0], "cap": cap}
     if times:
         out.update(median=statistics.median(times), min=min(times), max=max(times))
     return out
@@ -186,10 +186,11 @@ def _rewrite_cost(text: str) -> float:
 
 
 def _cell(m: dict[str, Any] | None, cap: float) -> str:
+    """median (min–max) in ms, or "> cap" for a run that was killed (at the cap it ran with)."""
     if m is None:
         return "–"
     if m["capped"] and not m["runs"]:
-        return f"> {cap:g} s"
+        return f"> {m.get('cap', cap):g} s"
     if m["error"] and not m["runs"]:
         return "error"
     ms = [m[k] * 1000 for k in ("median", "min", "max")]
@@ -203,7 +204,7 @@ def _ratio(slow: dict[str, Any] | None, fast: dict[str, Any] | None, cap: float)
         return None
     if "median" in slow:
         return slow["median"] / fast["median"], False
-    return (cap / fast["median"], True) if slow["capped"] else None
+    return (slow.get("cap", cap) / fast["median"], True) if slow["capped"] else None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -302,7 +303,8 @@ def _print(size: int, entry: dict[str, Any], engines: list[str], cap: float) -> 
     for name, f in entry["queries"].items():
         rows = {f[e]["rows"] for e in engines if e in f and f[e]["rows"] is not None}
         ratio = _ratio(f.get("rdflib"), f.get("rewrite"), cap)
-        shown = "–" if ratio is None else ("≥ " if ratio[1] else "") + f"{ratio[0]:,.0f}×"
+        shown = "–" if ratio is None else ("≥ " if ratio[1] else "") + (
+            f"{ratio[0]:.1f}×" if ratio[0] < 10 else f"{ratio[0]:,.0f}×")
         if ratio is not None and not name.startswith("family_"):
             logs.append(math.log(ratio[0]))
             bound |= ratio[1]
