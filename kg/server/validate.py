@@ -28,6 +28,7 @@ router = APIRouter()
 #: The media types accepted in, and the file suffix ``kg validate`` recognises each by.
 SUFFIXES = {
     "text/plain": ".txt",
+    "text/html": ".html",  # a 例規集 page, read by the ingester like `kg validate page.html`
     "text/turtle": ".ttl",
     "application/n-triples": ".nt",
     "application/n-quads": ".nq",

@@ -233,6 +233,20 @@ def test_validate_a_text_gives_the_same_report_as_kg_validate(server: Server, tm
     assert r.headers["X-Conforms"] == str(expected.get("conforms", True)).lower()
 
 
+def test_validate_a_reiki_page_gives_the_same_report_as_kg_validate(server: Server, tmp_path: Path) -> None:
+    from kg.settings import Settings
+    from kg.validate import validate_path
+
+    page = Path(__file__).resolve().parent.parent / "data" / "ingest" / "page-gyosei-sjis.html"
+    r = server.post("/validate?name=page-gyosei-sjis", content=page.read_bytes(),
+                    headers={"Content-Type": "text/html", "Accept": "application/json"})
+    assert r.status_code == 200, r.text
+    local = tmp_path / "page-gyosei-sjis.html"
+    local.write_bytes(page.read_bytes())
+    expected = json.loads(validate_path(local, Settings()).to_json().replace(str(tmp_path) + "/", ""))
+    assert r.json() == expected
+
+
 @pytest.mark.xfail(not _has_validator(), reason="kg.validate (shapes engineer) not in this tree", strict=True)
 def test_validate_broken_rdf_is_400_naming_the_line(server: Server) -> None:
     r = server.post("/validate?name=broken", content=b"<a> <b> .\n", headers={"Content-Type": "text/turtle"})
