@@ -126,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     RESULTS.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     print("| agreements | runs | ready in s: median (min–max) | load avg |")
     print("|---:|---:|---:|---:|")
-    for size in sorted(results, key=int):
+    for size in sorted((k for k in results if k.isdigit()), key=int):
         r = results[size]
         spread = f"{r['median']:.2f} ({r['min']:.2f}–{r['max']:.2f})"
         print(f"| {int(size):,} | {len(r['runs'])} | {spread} | {r['load']:.1f} |")
