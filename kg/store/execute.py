@@ -15,6 +15,7 @@ import pyoxigraph as ox
 
 from kg.errors import QueryError
 from kg.namespaces import PREFIXES
+from kg.rewrite import rewrite
 from kg.store.formats import Format, QueryKind
 from kg.store.guard import CheckedQuery
 
@@ -138,7 +139,9 @@ def execute(
         # Only a default graph given: the protocol's dataset has no named graphs (§2.1.4).
         kwargs["named_graphs"] = []
     try:
-        result = store.query(query.text, **kwargs)
+        # pyoxigraph runs FILTER NOT EXISTS once per row; where SPARQL's semantics make it equal to
+        # MINUS (an anti-join), kg.rewrite says so, and leaves every other query as it was.
+        result = store.query(rewrite(query.text), **kwargs)
         if isinstance(result, ox.QueryBoolean):
             body = result.serialize(format=fmt.results_format) or b""
             return QueryResult(body, fmt.media_type, query.kind, 1, False, limit)
