@@ -181,15 +181,18 @@ def build(settings: Settings, *, force: bool = False) -> Release:
     try:
         store = ox.Store(str(tmp / "store"))
         graphs: dict[str, int] = {}
-        chunks: list[bytes] = []
-        for agreement in agreements:
-            chunks.append(_as_nquads(agreement[1], agreement[6]))
-            graphs[agreement[1]] = agreement[5]
-        for name, g in refs.items():
-            chunks.append(_as_nquads(str(name), g.serialize(format="nt", encoding="utf-8")))
-            graphs[str(name)] = len(g)
-        # One bulk load: a load per graph wrote thousands of small files (231 s at 4,000 agreements).
-        store.bulk_load(b"".join(chunks), format=ox.RdfFormat.N_QUADS)
+        # One bulk load, from a file: a load per graph wrote thousands of small files (231 s at 4,000
+        # agreements), and joining the dataset in memory first doubled the build's peak.
+        spool = tmp / "load.nq"
+        with spool.open("wb") as out:
+            for agreement in agreements:
+                out.write(_as_nquads(agreement[1], agreement[6]))
+                graphs[agreement[1]] = agreement[5]
+            for name, g in refs.items():
+                out.write(_as_nquads(str(name), g.serialize(format="nt", encoding="utf-8")))
+                graphs[str(name)] = len(g)
+        store.bulk_load(path=str(spool), format=ox.RdfFormat.N_QUADS)
+        spool.unlink()
         manifest: dict[str, object] = {
             "version": version,
             "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
