@@ -43,7 +43,7 @@ def chart_command(
         "--endpoint", help="Read from this SPARQL endpoint instead of the local store.")] = None,
 ) -> None:
     """Draw the coverage matrix or the timeline of signing dates as SVG."""
-    from kg.cli.ingest import write_atomically
+    from kg.cli.output import write_atomically
     from kg.svg import coverage, coverage_svg, timeline, timeline_svg
 
     settings = Settings()

@@ -9,14 +9,14 @@ wording its amendments in force on DATE put in place (kg/consolidate.py).
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rdflib import Dataset, URIRef
 
-from kg.cli.ingest import Format, serialise_graph, write_atomically
+from kg.cli.ingest import Format, serialise_graph
+from kg.cli.output import emit
 from kg.errors import InputError, RdfSyntaxError
 from kg.ingest.dates import find_date
 from kg.settings import Settings
@@ -96,11 +96,7 @@ def consolidate_command(
             store = ensure_built(settings).path
         graph = in_force(open_read_only(Release.open(store).store_path), iri, day)
     data = serialise_graph(graph, fmt, settings.base_iri)
-    if output is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-    else:
-        write_atomically(output, data)
+    emit(data, output)
 
 
 def register(app: typer.Typer) -> None:

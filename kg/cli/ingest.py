@@ -10,11 +10,7 @@ has been ingested and written, so a failure never leaves a half-written or clobb
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import os
-import sys
-import tempfile
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -22,12 +18,13 @@ from typing import Annotated
 import typer
 from rdflib import Dataset, Graph, Literal, URIRef
 
+from kg.cli.output import emit
 from kg.errors import InputError
 from kg.ingest import IngestResult, ingest_file
 from kg.namespaces import ELI, bind_prefixes
 from kg.settings import Settings
 
-__all__ = ["Format", "check_amendments", "register", "serialise", "serialise_graph", "write_atomically"]
+__all__ = ["Format", "check_amendments", "register", "serialise", "serialise_graph"]
 
 
 class Format(StrEnum):
@@ -105,23 +102,6 @@ def check_amendments(results: list[IngestResult]) -> None:
         in_force(merged, target, max(d for d in dates if isinstance(d, dt.date)))
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same directory and a rename."""
-    directory = path.parent if str(path.parent) else Path(".")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    except OSError as e:
-        raise InputError(f"cannot write: {e.strerror}", file=path) from e
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except OSError as e:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise InputError(f"cannot write: {e.strerror}", file=path) from e
-
-
 def _format_for(output: Path | None, fmt: Format | None) -> Format:
     """The format asked for, else the one OUT's extension names, else Turtle."""
     if fmt is not None:
@@ -148,11 +128,7 @@ def ingest_command(
     results = [ingest_file(path, settings) for path in files]
     check_amendments(results)
     data = serialise(results, _format_for(output, fmt), settings.base_iri)
-    if output is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-    else:
-        write_atomically(output, data)
+    emit(data, output)
 
 
 def register(app: typer.Typer) -> None:
