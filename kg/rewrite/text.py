@@ -10,24 +10,10 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from kg.sparql_lexer import TOKEN as _TOKEN
+
 __all__ = ["AMBIGUOUS_IRI", "Edit", "Site", "Text", "apply_edits", "equalities", "removal", "sites"]
 
-_TOKEN = re.compile(
-    r"""
-    (?P<ws>\s+)
-  | (?P<comment>\#[^\n\r]*)
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
-               |"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')
-  | (?P<var>[?$][\w\u00B7\u0300-\u036F\u203F-\u2040]+)
-  | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
-  | (?P<number>\d+\.\d*[eE][+-]?\d+|\.?\d+[eE][+-]?\d+|\d*\.\d+|\d+)
-  | (?P<pname>(?:[^\W\d][\w.\-\u00B7]*)?:(?:[\w.\-:%\u00B7]|\\.)*)
-  | (?P<word>[^\W\d]\w*)
-  | (?P<op>&&|\|\||!=|<=|>=|\^\^|.)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
 # An IRIREF is read wherever '<…>' matches, as SPARQL's lexer does (§19.8), but inside an
 # expression '?a<?b&&?c>?d' is two comparisons. Such characters in an "IRI" make the reading
 # ambiguous, and a query holding one is left alone rather than guessed at.

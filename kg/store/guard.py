@@ -16,24 +16,11 @@ from functools import lru_cache
 from urllib.parse import urljoin
 
 from kg.errors import QueryError, QueryRefused
+from kg.sparql_lexer import TOKEN as _TOKEN
 from kg.store.formats import QueryKind
 
 __all__ = ["CheckedQuery", "check_query"]
 
-_TOKEN = re.compile(
-    r"""
-    (?P<ws>\s+)
-  | (?P<comment>\#[^\n\r]*)
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
-               |"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')
-  | (?P<var>[?$][\w\u00B7\u0300-\u036F\u203F-\u2040]+)
-  | (?P<pname>(?:[^\W\d][\w.\-\u00B7]*)?:(?:[\w.\-:%\\\u00B7]|\\.)*)
-  | (?P<word>[^\W\d]\w*)
-  | (?P<other>.)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 # SPARQL 1.1 Update operations (§3): none of these words is a keyword or built-in of the query
 # language, so any of them outside strings, IRIs and comments means the text is an update.
@@ -63,7 +50,7 @@ class _Token:
 def _tokens(text: str) -> Iterator[_Token]:
     line = 1
     for m in _TOKEN.finditer(text):
-        kind = m.lastgroup or "other"
+        kind = m.lastgroup or "op"
         if kind not in ("ws", "comment"):
             yield _Token(kind, m.group(), line)
         line += m.group().count("\n")
