@@ -92,17 +92,17 @@ def _ingest_and_validate(path: Path, settings: Settings) -> tuple[str, str, str,
     An amendment has no area of its own: its area and partner come back empty, so no
     membership is linked to it."""
     from kg.ingest import ingest_file
-    from kg.validate import validate_graph
+    from kg.validate import conforms, validate_graph
 
     result = ingest_file(path, settings)
-    report = validate_graph(result.graph, settings)
-    if not report.conforms:
+    nt = result.graph.serialize(format="nt", encoding="utf-8")
+    if not conforms(result.graph, settings, ntriples=nt):
+        report = validate_graph(result.graph, settings, ntriples=nt)
         raise BuildError("does not conform to the shapes:\n" + report.to_text(lang="en"), file=path)
     area = next(iter(result.graph.objects(result.agreement, RENKEI.area)), None)
     partners = set(result.graph.objects(result.agreement, RENKEI.party)) - set(
         result.graph.objects(result.agreement, RENKEI.centralCity))
     partner = next(iter(partners), None)
-    nt = result.graph.serialize(format="nt", encoding="utf-8")
     return (str(result.agreement), str(result.graph_name), str(area or ""), str(partner or ""),
             result.source, len(result.graph), nt)
 

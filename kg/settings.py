@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from kg.namespaces import DEFAULT_BASE, Ids
 
-__all__ = ["Settings"]
+__all__ = ["Engine", "Settings"]
+
+#: The SHACL engines (kg.shacl) ``KG_SHACL_ENGINE`` may name.
+Engine = Literal["turbo", "pyshacl"]
 
 _ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,6 +33,8 @@ class Settings(BaseSettings):
     result_limit: int = Field(10_000, description="Most rows (or triples) one query returns; announced.")
     max_body_bytes: int = Field(1_000_000, description="Largest request body accepted (413 beyond).")
     workers: int = Field(2, description="Query worker processes of the server.")
+    shacl_engine: Engine = Field("turbo", description="SHACL engine: turbo (pyshacl-turbo, native) or "
+                                 "pyshacl (the reference implementation); both give the same reports.")
     store: str | None = Field(None, description="What `kg serve` serves instead of build/current: a release "
                               "directory or store path, or sparql:URL of a remote store loaded by `kg push`.")
 

@@ -1,10 +1,11 @@
 """Validate an agreement or an amending agreement against the SHACL shapes of ``shapes/`` and say
 what is wrong, and where.
 
-The data graph pySHACL sees is the agreement **plus the reference context** it points at (the
-framework scheme, the statute, its municipalities: :func:`kg.refdata.context_graph`), so that a
-party is checked against the code list and a pillar against the framework. The shapes are parsed
-once per (folder, base IRI) and reused: a build validates hundreds of agreements.
+The data graph the SHACL engine sees (:mod:`kg.shacl`) is the agreement **plus the reference
+context** it points at (the framework scheme, the statute, its municipalities:
+:func:`kg.refdata.context_ntriples`), so that a party is checked against the code list and a pillar
+against the framework. The shapes are parsed and compiled once per (folder, base IRI) and reused:
+a build validates thousands of agreements.
 """
 
 from __future__ import annotations
@@ -13,15 +14,11 @@ import logging
 import re
 import time
 from dataclasses import dataclass, replace
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Any
 
-import pyshacl
 from rdflib import RDF, RDFS, Dataset, Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
 from kg.errors import DecodeError, InputError, RdfSyntaxError
@@ -29,10 +26,11 @@ from kg.locate import describe, locate
 from kg.namespaces import DEFAULT_BASE, RENKEI, SH, bind_prefixes
 from kg.report import Report, Result, Severity, Text
 from kg.settings import Settings
+from kg.shacl import run_shapes
 
 __all__ = [
-    "RDF_FORMATS", "SHAPES_NS", "TEXT_SUFFIXES", "VALIDATED_CLASSES", "Shapes", "build_report", "load_shapes",
-    "read_rdf", "validate_graph", "validate_path",
+    "RDF_FORMATS", "SHAPES_NS", "TEXT_SUFFIXES", "VALIDATED_CLASSES", "Shapes", "build_report", "conforms",
+    "load_shapes", "read_rdf", "validate_graph", "validate_path",
 ]
 
 log = logging.getLogger(__name__)
@@ -98,59 +96,69 @@ def _bilingual(g: Graph, s: Node, p: URIRef) -> Text:
     return Text(texts.get("ja", ""), texts.get("en", ""))
 
 
-def validate_graph(data: Graph, settings: Settings | None = None, *, source: str | None = None) -> Report:
+def validate_graph(data: Graph, settings: Settings | None = None, *, source: str | None = None,
+                   ntriples: bytes | None = None) -> Report:
     """Validate one agreement or amendment graph (with its reference context) against the shapes.
 
-    Raises :class:`~kg.errors.InputError` when ``data`` holds neither a ``renkei:Agreement`` nor a
-    ``renkei:Amendment``: an empty or unrelated graph would otherwise "conform" vacuously.
+    ``ntriples`` is ``data`` already serialised as N-Triples, when the caller has it (a build
+    does). Raises :class:`~kg.errors.InputError` when ``data`` holds neither a
+    ``renkei:Agreement`` nor a ``renkei:Amendment``: an empty or unrelated graph would otherwise
+    "conform" vacuously.
     """
-    from kg.refdata import context_graph
-
     settings = settings or Settings()
-    merged = _merge(data)
-    if not any((None, RDF.type, cls) in merged for cls in VALIDATED_CLASSES):
+    data, _conforms, report_graph, context = _run(data, settings, source, ntriples)
+    return build_report(report_graph, _with_named(data, context, report_graph),
+                        load_shapes(settings.shapes_path, settings.base_iri), source)
+
+
+def conforms(data: Graph, settings: Settings | None = None, *, ntriples: bytes | None = None) -> bool:
+    """Whether ``data`` conforms (only Violations fail), without building a report: what a build
+    asks of each of thousands of agreements; it builds the report of those that do not."""
+    return _run(data, settings or Settings(), None, ntriples)[1]
+
+
+def _run(data: Graph, settings: Settings, source: str | None,
+         ntriples: bytes | None) -> tuple[Graph, bool, Graph, bytes]:
+    """The engine's verdict and report on ``data`` (flattened if it is a Dataset) and its context."""
+    from kg.refdata import context_ntriples
+
+    if isinstance(data, Dataset) or data.context_aware:
+        data, ntriples = _merge(data), None
+    if not any((None, RDF.type, cls) in data for cls in VALIDATED_CLASSES):
         raise InputError("holds neither a renkei:Agreement nor a renkei:Amendment: nothing to validate",
                          file=source)
     shapes = load_shapes(settings.shapes_path, settings.base_iri)
-    merged += context_graph(merged, settings)
+    if ntriples is None:
+        ntriples = data.serialize(format="nt", encoding="utf-8")
+    context = context_ntriples(data, settings)
     started = time.perf_counter()
-    # inference none: the shapes say exactly what must be asserted (no RDFS entailment behind a
-    # reader's back). advanced: SHACL-AF stays available to the shapes (they use Core and
-    # SPARQL-based constraints today). inplace: ``merged`` is our own copy; no second clone.
-    _conforms, report_graph, _text = pyshacl.validate(
-        merged, shacl_graph=shapes.graph, inference="none", advanced=True, inplace=True,
-        allow_warnings=True, allow_infos=True,
-    )
+    ok, report_graph = run_shapes(ntriples + context, shapes.graph, (settings.shapes_path, settings.base_iri),
+                                  settings.shacl_engine)
     log.debug("validated %s in %.2fs", source or "graph", time.perf_counter() - started)
-    return build_report(report_graph, merged, shapes, source)
+    return data, ok, report_graph, context
 
 
-class _PreparedQueryGraph(Graph):
-    """A Graph that parses each SPARQL text once. pySHACL sends a SPARQL-based constraint's query
-    once per focus node; parsing it again each time took 80 % of a validation (measured on a
-    19-initiative agreement: 5 s of 6.5 s), evaluating it very little."""
-
-    def query(self, query_object: str | Query, *args: Any, **kwargs: Any) -> Any:
-        if isinstance(query_object, str):
-            query_object = _prepared(query_object)
-        return super().query(query_object, *args, **kwargs)
-
-
-@lru_cache(maxsize=512)
-def _prepared(text: str) -> Query:
-    """The parsed and translated query (evaluation does not change it, so it is safe to share)."""
-    return prepareQuery(text)
+def _with_named(data: Graph, context: bytes, report: Graph) -> Graph:
+    """``data`` plus what the context says of the nodes ``data`` and the results name (a party's
+    municipality, a pillar), so that the report can call them by name. Not the whole context (the
+    framework scheme is most of it): parsing it back took longer than validating."""
+    if (None, RDF.type, SH.ValidationResult) not in report:
+        return data
+    named = {f"<{n}>".encode() for n in (*data.objects(), *report.objects(None, SH.focusNode),
+                                         *report.objects(None, SH.value)) if isinstance(n, URIRef)}
+    lines = [line for line in context.splitlines(keepends=True) if line[:line.find(b" ")] in named]
+    merged = Graph()
+    merged += data
+    merged.parse(data=b"".join(lines), format="nt")
+    return merged
 
 
 def _merge(data: Graph) -> Graph:
-    """A fresh graph with every triple of ``data`` (of every named graph, for a Dataset)."""
-    g = _PreparedQueryGraph()
+    """A graph with every triple of every named graph of ``data``."""
+    g = Graph()
     bind_prefixes(g)
-    if isinstance(data, Dataset) or data.context_aware:
-        for s, p, o, _c in data.quads((None, None, None, None)):  # type: ignore[attr-defined]
-            g.add((s, p, o))
-    else:
-        g += data
+    for s, p, o, _c in data.quads((None, None, None, None)):  # type: ignore[attr-defined]
+        g.add((s, p, o))
     return g
 
 
