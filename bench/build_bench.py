@@ -4,20 +4,29 @@ Each run is ``kg.build.build(force=True)`` in a fresh child process on a cached 
 (bench/generate_corpus.py), with timers wrapped around the phases the build goes through:
 
     ingest     kg.ingest.ingest_file, per text, in the build's worker processes (CPU seconds, summed)
-    validate   kg.validate.validate_graph, per text, likewise
-    workers    wall time of kg.build._agreements: ingest + validate over the process pool
+    validate   kg.validate.conforms, per text, likewise
+    workers    wall time of kg.build._agreements: the cache look-ups, then ingest + validate +
+               dump parts over the process pool
     reference  kg.refdata.reference_graphs
-    publish    kg.publish.publish: dumps, catalogue
+    dumps      kg.dumps.write_dumps: the cached parts put end to end (10 files)
+    publish    kg.publish.publish: the catalogue and VoID statistics
     total      the whole build() call
-    store      total − workers − reference − publish: writing the pyoxigraph store (bulk load,
-               flush, optimize) and the manifest — the rest of build(), whatever its functions are
+    store      total − workers − reference − dumps − publish: the bulk load, flush, optimize, the
+               reference graphs' parts and the manifest — the rest of build()
+
+Two ways to run (``--cache``):
+
+    cold       the build cache is emptied first: every text is ingested and validated
+    warm       the cache holds the corpus, and one text has changed (a line added at its end,
+               taken back afterwards): what a rebuild after editing one agreement costs
 
 Memory: the peak of the summed resident set of the build's whole process tree (sampled every
 0.1 s from /proc) and the largest single process (``getrusage(RUSAGE_CHILDREN).ru_maxrss``).
 The release is kept in bench/.cache/build-s{seed}-n{size}/ for bench/query_bench.py.
 
     .venv/bin/python bench/build_bench.py --sizes 40 400 --runs 3
-    .venv/bin/python bench/build_bench.py --sizes 4000 --runs 1
+    .venv/bin/python bench/build_bench.py --sizes 4000 --runs 3 --cache cold
+    .venv/bin/python bench/build_bench.py --sizes 4000 --runs 3 --cache warm
 """
 
 from __future__ import annotations
@@ -26,6 +35,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -40,7 +50,7 @@ sys.path.insert(0, str(ROOT))
 
 from generate_corpus import CACHE, ensure_corpus  # noqa: E402
 
-PHASES = ("ingest", "validate", "workers", "reference", "publish", "total")
+PHASES = ("ingest", "validate", "workers", "reference", "dumps", "publish", "total")
 RESULTS = ROOT / "bench" / "build_bench.json"
 
 
@@ -52,6 +62,7 @@ def build_dir(size: int, seed: int = 0) -> Path:
 def _child(data_dir: str, out_dir: str, sink: str) -> None:
     """In the child: wrap the phases with timers appending ``phase seconds`` lines to ``sink``."""
     import kg.build
+    import kg.dumps
     import kg.ingest
     import kg.publish
     import kg.refdata
@@ -73,12 +84,13 @@ def _child(data_dir: str, out_dir: str, sink: str) -> None:
 
         setattr(module, name, wrapper)
 
-    # kg.build imports ingest_file/validate_graph inside its worker function at call time, and
-    # the pool forks after these assignments, so the workers see the wrappers too.
+    # kg.build imports ingest_file/conforms inside its worker function at call time, and the
+    # pool forks after these assignments, so the workers see the wrappers too.
     timed(kg.ingest, "ingest_file", "ingest")
-    timed(kg.validate, "validate_graph", "validate")
+    timed(kg.validate, "conforms", "validate")
     timed(kg.build, "_agreements", "workers")
     timed(kg.refdata, "reference_graphs", "reference")
+    timed(kg.build, "write_dumps", "dumps")
     timed(kg.publish, "publish", "publish")
     timed(kg.build, "build", "total")
     release = kg.build.build(Settings(data_dir=Path(data_dir), build_dir=Path(out_dir)), force=True)
@@ -111,10 +123,31 @@ def _tree_rss(root: int) -> int:
     return sum(rss.get(p, 0) for p in tree)
 
 
-def run_once(size: int, seed: int) -> dict[str, Any]:
+def _prepare(data: Path, out: Path, cache: str) -> Path | None:
+    """Empty the build cache (cold), or fill it and change one text (warm; returned, to restore)."""
+    if cache == "cold":
+        shutil.rmtree(out / "cache", ignore_errors=True)
+        return None
+    if not any((out / "cache").glob("*/*.zip")):
+        subprocess.run([sys.executable, __file__, "--fill", str(data), str(out)], check=True)
+    changed = sorted((data / "sources").glob("*.txt"))[0]
+    changed.write_bytes(changed.read_bytes() + b"\n")
+    return changed
+
+
+def run_once(size: int, seed: int, cache: str = "cold") -> dict[str, Any]:
     """One build of the corpus in a child process: phase seconds, wall seconds, memory."""
     data, _ = ensure_corpus(size, seed)
     out = build_dir(size, seed)
+    changed = _prepare(data, out, cache)
+    try:
+        return _measure(size, data, out) | {"cache": cache}
+    finally:
+        if changed is not None:
+            changed.write_bytes(changed.read_bytes()[:-1])
+
+
+def _measure(size: int, data: Path, out: Path) -> dict[str, Any]:
     with tempfile.NamedTemporaryFile("r", suffix=".phases", delete=False) as f:
         sink = f.name
     load1 = os.getloadavg()[0]
@@ -138,7 +171,7 @@ def run_once(size: int, seed: int) -> dict[str, Any]:
     os.unlink(sink)
     info = json.loads(stdout.strip().splitlines()[-1])
     return {"size": size, "wall": wall, **phases,
-            "store": phases["total"] - phases["workers"] - phases["reference"] - phases["publish"],
+            "store": phases["total"] - phases["workers"] - phases["reference"] - phases["dumps"] - phases["publish"],
             "code": _head(),
             "cpu": (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime),
             "peak_tree_mb": peak / 2**20, "max_process_mb": after.ru_maxrss / 1024,
@@ -166,30 +199,43 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[40, 400, 4000])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--cache", choices=("cold", "warm"), default="cold")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--fill", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         _child(*args.child)
         return 0
+    if args.fill:
+        from kg.build import build
+        from kg.settings import Settings
+
+        build(Settings(data_dir=Path(args.fill[0]), build_dir=Path(args.fill[1])), force=True)
+        return 0
     results = json.loads(RESULTS.read_text()) if RESULTS.is_file() else {}
     for size in args.sizes:
-        runs = [run_once(size, args.seed) for _ in range(args.runs)]
-        results[str(size)] = {"summary": _summary(runs), "runs": runs,
-                              "date": time.strftime("%Y-%m-%d %H:%M %Z"), "nproc": os.cpu_count()}
+        runs = [run_once(size, args.seed, args.cache) for _ in range(args.runs)]
+        key = str(size) if args.cache == "cold" else f"{size}-{args.cache}"
+        results[key] = {"summary": _summary(runs), "runs": runs,
+                        "date": time.strftime("%Y-%m-%d %H:%M %Z"), "nproc": os.cpu_count()}
     RESULTS.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
-    print("| agreements | runs | wall s | ingest s (Σ workers) | validate s (Σ workers) | workers s | reference s "
-          "| store s | publish s | peak tree MB | largest process MB | quads | load avg |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for size in sorted((k for k in results if k.isdigit()), key=int):
-        s = results[size]["summary"]
+    print("| agreements | cache | runs | wall s | ingest s (Σ workers) | validate s (Σ workers) | workers s "
+          "| reference s | dumps s | store s | publish s | peak tree MB | largest process MB | quads | load avg |")
+    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for key in sorted(results, key=lambda k: (int(k.split("-")[0]), k)):
+        s = results[key]["summary"]
+        if "dumps" not in s:
+            continue  # a run of the code before the dumps were written from parts
 
         def f(k: str, s: dict[str, Any] = s) -> str:
             m = s[k]
             span = "" if m["min"] == m["max"] else f" ({m['min']:.1f}–{m['max']:.1f})"
             return f"{m['median']:.1f}{span}"
 
-        print(f"| {int(size):,} | {s['runs']} | {f('wall')} | {f('ingest')} | {f('validate')} | {f('workers')} "
-              f"| {f('reference')} | {f('store')} | {f('publish')} | {s['peak_tree_mb']['max']:.0f} "
+        size, _, mode = key.partition("-")
+        print(f"| {int(size):,} | {mode or 'cold'} | {s['runs']} | {f('wall')} | {f('ingest')} | {f('validate')} "
+              f"| {f('workers')} | {f('reference')} | {f('dumps')} | {f('store')} | {f('publish')} "
+              f"| {s['peak_tree_mb']['max']:.0f} "
               f"| {s['max_process_mb']['max']:.0f} | {s['quads']['median']:,.0f} | {s['load_before']['median']:.1f} |")
     return 0
 

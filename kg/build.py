@@ -21,13 +21,17 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
+from itertools import chain
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 import kg
+from kg.buildcache import BuildCache, Entry, source_key
+from kg.dumps import graph_parts, write_dumps
 from kg.errors import BuildError, KgError, StoreError
 from kg.namespaces import ORG, RENKEI
 from kg.settings import Settings
@@ -53,20 +57,31 @@ def source_files(settings: Settings) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix.lower() in SOURCE_SUFFIXES and p.is_file())
 
 
-def _inputs_digest(settings: Settings, sources: list[Path]) -> str:
-    """A version id that changes whenever an input or the code that reads it changes."""
+def _digest(settings: Settings, sources: list[Path], folders: list[Path]) -> str:
+    """A digest of the sources and of every file under ``folders`` that a build reads."""
     h = hashlib.sha256(kg.__version__.encode())
     h.update(settings.base_iri.encode())
     files = list(sources)
-    code = Path(kg.__file__).parent
-    for folder in (settings.data_path / "reference", settings.ontology_path, settings.shapes_path,
-                   settings.queries_path, code):
+    for folder in folders:
         files += sorted(p for p in folder.rglob("*")
                         if p.suffix in _DIGESTED and "node_modules" not in p.parts and p.is_file())
     for p in files:
         h.update(p.name.encode())
         h.update(hashlib.sha256(p.read_bytes()).digest())
     return h.hexdigest()[:16]
+
+
+def _tools_digest(settings: Settings) -> str:
+    """What ingesting and validating one text depends on besides the text: the code, shapes,
+    ontology and reference data (the key of the build cache)."""
+    return _digest(settings, [], [settings.data_path / "reference", settings.ontology_path, settings.shapes_path,
+                                  Path(kg.__file__).parent])
+
+
+def _inputs_digest(settings: Settings, sources: list[Path]) -> str:
+    """A version id that changes whenever an input or the code that reads it changes."""
+    return _digest(settings, sources, [settings.data_path / "reference", settings.ontology_path,
+                                       settings.shapes_path, settings.queries_path, Path(kg.__file__).parent])
 
 
 def current_release(settings: Settings) -> Release | None:
@@ -86,11 +101,11 @@ def ensure_built(settings: Settings) -> Release:
     return current_release(settings) or build(settings)
 
 
-def _ingest_and_validate(path: Path, settings: Settings) -> tuple[str, str, str, str, str, int, bytes]:
-    """Worker: ingest one text, validate it; returns what the build needs, or raises KgError.
+def _ingest_and_validate(path: Path, settings: Settings, cache: BuildCache, key: str) -> Entry:
+    """Worker: ingest one text, validate it, keep it in the cache; or raise KgError.
 
-    An amendment has no area of its own: its area and partner come back empty, so no
-    membership is linked to it."""
+    An amendment has no area of its own: its area and partner are empty, so no membership is
+    linked to it."""
     from kg.ingest import ingest_file
     from kg.validate import conforms, validate_graph
 
@@ -103,52 +118,58 @@ def _ingest_and_validate(path: Path, settings: Settings) -> tuple[str, str, str,
     partners = set(result.graph.objects(result.agreement, RENKEI.party)) - set(
         result.graph.objects(result.agreement, RENKEI.centralCity))
     partner = next(iter(partners), None)
-    return (str(result.agreement), str(result.graph_name), str(area or ""), str(partner or ""),
-            result.source, len(result.graph), nt)
+    entry = Entry(str(result.agreement), str(result.graph_name), str(area or ""), str(partner or ""),
+                  result.source, len(result.graph))
+    cache.put(key, entry, graph_parts(entry.graph, nt, settings.base_iri))
+    return entry
 
 
-def _agreements(settings: Settings, sources: list[Path]) -> list[tuple[str, str, str, str, str, int, bytes]]:
-    """Ingest and validate every source; all failures are reported together."""
+def _agreements(settings: Settings, sources: list[Path], cache: BuildCache) -> dict[str, Entry]:
+    """Every source's entry by cache key: from the cache, or ingested and validated (in worker
+    processes when there are many); all failures are reported together."""
     errors: list[str] = []
-    done = []
-    if len(sources) < PARALLEL_THRESHOLD:
-        for p in sources:
+    done: dict[str, Entry] = {}
+    todo: list[tuple[Path, str]] = []
+    for p in sources:
+        key = source_key(p)
+        entry = cache.get(key)
+        if entry is None:
+            todo.append((p, key))
+        else:
+            done[key] = entry
+    log.info("%d of %d sources from the build cache; ingesting %d", len(done), len(sources), len(todo))
+    if len(todo) < PARALLEL_THRESHOLD:
+        for p, key in todo:
             try:
-                done.append(_ingest_and_validate(p, settings))
+                done[key] = _ingest_and_validate(p, settings, cache, key)
             except KgError as e:
                 errors.append(str(e))
     else:
         with ProcessPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-            futures = [pool.submit(_ingest_and_validate, p, settings) for p in sources]
-            for f in futures:
+            futures = {key: pool.submit(_ingest_and_validate, p, settings, cache, key) for p, key in todo}
+            for key, f in futures.items():
                 try:
-                    done.append(f.result())
+                    done[key] = f.result()
                 except KgError as e:
                     errors.append(str(e))
     if errors:
         raise BuildError(f"{len(errors)} of {len(sources)} sources refused; the previous build is kept.\n"
                          + "\n".join(errors))
-    keys = [a[0] for a in done]
+    keys = [a.agreement for a in done.values()]
     dupes = {k for k in keys if keys.count(k) > 1}
     if dupes:
         raise BuildError(f"two sources give the same agreement IRI: {sorted(dupes)}")
     return done
 
 
-def _link_memberships(areas: Graph, agreements: list[tuple[str, str, str, str, str, int, bytes]]) -> None:
+def _link_memberships(areas: Graph, agreements: Iterable[Entry]) -> None:
     """Point each membership (area, partner) at the agreement text we hold for it."""
-    for agreement, _g, area, partner, *_ in agreements:
-        if not area or not partner:
+    for a in agreements:
+        if not a.area or not a.partner:
             continue
-        for mem in areas.objects(URIRef(area), ORG.hasMembership):
-            if (mem, ORG.member, URIRef(partner)) in areas:
-                areas.add((mem, RENKEI.agreement, URIRef(agreement)))
-
-
-def _as_nquads(graph_name: str, nt: bytes) -> bytes:
-    """N-Triples lines (each ending in ' .') put into a named graph as N-Quads lines."""
-    tail = f"<{graph_name}> .".encode()
-    return b"\n".join(line[:-1] + tail for line in nt.splitlines() if line) + b"\n"
+        for mem in areas.objects(URIRef(a.area), ORG.hasMembership):
+            if (mem, ORG.member, URIRef(a.partner)) in areas:
+                areas.add((mem, RENKEI.agreement, URIRef(a.agreement)))
 
 
 def build(settings: Settings, *, force: bool = False) -> Release:
@@ -167,39 +188,39 @@ def build(settings: Settings, *, force: bool = False) -> Release:
 
     from kg.querylib import catalog_graph, load_queries
 
-    agreements = _agreements(settings, sources)
+    cache = BuildCache(settings.build_path / "cache", _tools_digest(settings))
+    agreements = _agreements(settings, sources, cache)
     refs = reference_graphs(settings)
     # The example queries as data (sh:SPARQLExecutable), so /id/query/NNN dereferences.
     refs[settings.ids.graph("queries")] = catalog_graph(load_queries(settings.queries_path), settings)
     areas_name = settings.ids.graph("areas")
     refs[areas_name] = refs[areas_name] + Graph()  # a copy: the cached reference graph stays pristine
-    _link_memberships(refs[areas_name], agreements)
+    _link_memberships(refs[areas_name], agreements.values())
+    order = sorted(agreements, key=lambda k: agreements[k].graph)
 
     releases = settings.build_path / "releases"
     releases.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{version}-", dir=releases))
     try:
+        graphs = {agreements[k].graph: agreements[k].triples for k in order}
+        graphs |= {str(n): len(g) for n, g in refs.items()}
+        ref_parts = [graph_parts(str(n), g.serialize(format="nt", encoding="utf-8"), settings.base_iri)
+                     for n, g in refs.items()]
+        # The dumps are the agreements' cached parts put end to end, then the reference graphs';
+        # the store is bulk-loaded from the N-Quads dump (one load: a load per graph wrote
+        # thousands of small files, 231 s at 4,000 agreements).
+        write_dumps(chain((cache.parts(k) for k in order), ref_parts), tmp / "dumps")
         store = ox.Store(str(tmp / "store"))
-        graphs: dict[str, int] = {}
-        # One bulk load, from a file: a load per graph wrote thousands of small files (231 s at 4,000
-        # agreements), and joining the dataset in memory first doubled the build's peak.
-        spool = tmp / "load.nq"
-        with spool.open("wb") as out:
-            for agreement in agreements:
-                out.write(_as_nquads(agreement[1], agreement[6]))
-                graphs[agreement[1]] = agreement[5]
-            for name, g in refs.items():
-                out.write(_as_nquads(str(name), g.serialize(format="nt", encoding="utf-8")))
-                graphs[str(name)] = len(g)
-        store.bulk_load(path=str(spool), format=ox.RdfFormat.N_QUADS)
-        spool.unlink()
+        store.bulk_load(path=str(tmp / "dumps" / "dataset.nq"), format=ox.RdfFormat.N_QUADS)
         manifest: dict[str, object] = {
             "version": version,
             "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
             "base_iri": settings.base_iri,
             "generator": f"renkei-kg {kg.__version__}",
-            "agreements": sorted(a[0] for a in agreements if a[0].startswith(str(settings.ids.id("agreement/")))),
-            "amendments": sorted(a[0] for a in agreements if a[0].startswith(str(settings.ids.id("amendment/")))),
+            "agreements": sorted(a.agreement for a in agreements.values()
+                                 if a.agreement.startswith(str(settings.ids.id("agreement/")))),
+            "amendments": sorted(a.agreement for a in agreements.values()
+                                 if a.agreement.startswith(str(settings.ids.id("amendment/")))),
             "graphs": graphs,
             "sources": [{"file": p.name, "sha256": hashlib.sha256(p.read_bytes()).hexdigest()}
                         for p in sources],
@@ -227,6 +248,7 @@ def build(settings: Settings, *, force: bool = False) -> Release:
         raise StoreError(f"could not write the release: {e}", file=tmp) from e
     _swap_current(settings.build_path, final)
     _prune(releases, keep={final.name})
+    cache.prune(keep=set(agreements))
     log.info("built release %s (%d graphs) in %.1f s", version, len(graphs), time.perf_counter() - started)
     return Release(final, manifest)
 

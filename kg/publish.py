@@ -1,18 +1,16 @@
 """Publish a release: the dumps, and the DCAT catalogue and VoID description that describe them.
 
-The build calls :func:`publish` after loading every graph and before it swaps ``build/current``.
-The dumps hold every named graph except ``graph/catalog``: the catalogue states each dump's size
-and checksum, so it cannot be inside the files it describes (it is served at ``/catalog``).
+The build calls :func:`publish` after writing the dumps (kg.dumps) and loading every graph, and
+before it swaps ``build/current``. The dumps hold every named graph except ``graph/catalog``:
+the catalogue states each dump's size and checksum, so it cannot be inside the files it
+describes (it is served at ``/catalog``).
 The catalogue follows DCAT-AP 3.0.1 (SEMICeu); VoID follows the W3C Interest Group Note (2011).
 """
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import logging
-from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,10 +19,11 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, FOAF, RDF, RDFS, VOID, XSD
 from rdflib.term import Node
 
+from kg.dumps import DUMPS
 from kg.namespaces import DCT, PREFIXES, bind_prefixes
 from kg.settings import Settings
 
-__all__ = ["CATALOG_FILE", "DUMPS", "Dump", "catalog_graph", "publish", "write_dumps"]
+__all__ = ["CATALOG_FILE", "catalog_graph", "publish"]
 
 log = logging.getLogger(__name__)
 
@@ -34,61 +33,6 @@ CC_BY = URIRef("https://creativecommons.org/licenses/by/4.0/")
 IANA = "http://www.iana.org/assignments/media-types/"
 EU_LANG = "http://publications.europa.eu/resource/authority/language/"
 CATALOG_FILE = "catalog.ttl"
-
-
-@dataclass(frozen=True)
-class Dump:
-    """One dump file: name, RDF format, media type, and whether named graphs are kept."""
-
-    name: str
-    fmt: ox.RdfFormat
-    media_type: str
-    datasets: bool
-    title_en: str
-
-
-DUMPS: tuple[Dump, ...] = (
-    Dump("dataset.ttl", ox.RdfFormat.TURTLE, "text/turtle", False, "Turtle (union of all graphs)"),
-    Dump(
-        "dataset.nt",
-        ox.RdfFormat.N_TRIPLES,
-        "application/n-triples",
-        False,
-        "N-Triples (union of all graphs)",
-    ),
-    Dump("dataset.nq", ox.RdfFormat.N_QUADS, "application/n-quads", True, "N-Quads (named graphs kept)"),
-    Dump("dataset.trig", ox.RdfFormat.TRIG, "application/trig", True, "TriG (named graphs kept)"),
-    Dump("dataset.jsonld", ox.RdfFormat.JSON_LD, "application/ld+json", True, "JSON-LD (named graphs kept)"),
-)
-
-
-def _published_quads(store: ox.Store, catalog: ox.NamedNode) -> list[ox.Quad]:
-    return [q for q in store if q.graph_name != catalog]
-
-
-def _union(quads: Iterable[ox.Quad]) -> list[ox.Triple]:
-    """The union graph: each triple once, in first-seen order (deterministic output)."""
-    return list(dict.fromkeys(q.triple for q in quads))
-
-
-def write_dumps(store: ox.Store, dumps_dir: Path, catalog: ox.NamedNode, base: str) -> list[Path]:
-    """Write every dump and its ``.gz`` twin; return the files written."""
-    dumps_dir.mkdir(parents=True, exist_ok=True)
-    quads = _published_quads(store, catalog)
-    triples = _union(quads)
-    prefixes = {**PREFIXES, "rid": base + "id/"}
-    written: list[Path] = []
-    for dump in DUMPS:
-        path = dumps_dir / dump.name
-        data: Iterable[ox.Quad] | Iterable[ox.Triple] = quads if dump.datasets else triples
-        with_prefixes = dump.fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG)
-        ox.serialize(data, str(path), format=dump.fmt, prefixes=prefixes if with_prefixes else None)
-        gz = path.with_name(path.name + ".gz")
-        # mtime=0: the same data always gives the same bytes, hence the same checksum.
-        with gz.open("wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as out:
-            out.write(path.read_bytes())
-        written += [path, gz]
-    return written
 
 
 def _count(store: ox.Store, query: str, catalog: ox.NamedNode) -> int:
@@ -291,10 +235,10 @@ def catalog_graph(store: ox.Store, dumps_dir: Path, manifest: dict[str, Any], se
 
 
 def publish(store: ox.Store, release_dir: Path, manifest: dict[str, Any], settings: Settings) -> None:
-    """Write ``release_dir/dumps/`` and (re)write the catalogue graph ``{base}graph/catalog`` in ``store``."""
+    """Describe the dumps in ``release_dir/dumps/`` (kg.dumps wrote them): write the catalogue file
+    there, and (re)write the catalogue graph ``{base}graph/catalog`` in ``store``."""
     catalog = ox.NamedNode(str(settings.ids.graph("catalog")))
     dumps_dir = release_dir / "dumps"
-    write_dumps(store, dumps_dir, catalog, settings.base_iri)
     g = catalog_graph(store, dumps_dir, manifest, settings)
     # The file is the catalogue of record: the store normalises xsd:nonNegativeInteger (DCAT-AP's
     # type for dcat:byteSize) to xsd:integer (oxigraph/oxigraph#526), so /catalog serves this file
@@ -304,4 +248,4 @@ def publish(store: ox.Store, release_dir: Path, manifest: dict[str, Any], settin
         store.remove_graph(catalog)
     store.load(g.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES, to_graph=catalog)
     store.flush()
-    log.info("published %d dump files and %d catalogue triples into %s", len(DUMPS) * 2, len(g), dumps_dir)
+    log.info("described %d dump files in %d catalogue triples in %s", len(DUMPS) * 2, len(g), dumps_dir)

@@ -12,8 +12,9 @@ from starlette.datastructures import Headers
 from starlette.responses import MalformedRangeHeader, RangeNotSatisfiable
 from starlette.types import Receive, Scope, Send
 
+from kg.dumps import DUMPS
 from kg.errors import KgError
-from kg.publish import CATALOG_FILE, DUMPS
+from kg.publish import CATALOG_FILE
 from kg.server.context import Ctx, ServerContext
 from kg.server.head import is_head
 from kg.server.http import NotAcceptable, not_modified, validators

@@ -20,6 +20,7 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
+from kg.dumps import store_parts, write_dumps
 from kg.publish import publish
 from kg.settings import Settings
 
@@ -123,7 +124,7 @@ def server(build_dir: Path) -> Iterator[Server]:
 
 
 def make_release(build: Path, trig: bytes, version: str, graphs: dict[str, bytes] | None = None) -> Path:
-    """A release directory made by hand (store + publish + manifest), for datasets that are not data/."""
+    """A release directory made by hand (store + dumps + catalogue + manifest), for datasets that are not data/."""
     release = build / "releases" / version
     release.mkdir(parents=True)
     store = ox.Store(str(release / "store"))
@@ -138,6 +139,8 @@ def make_release(build: Path, trig: bytes, version: str, graphs: dict[str, bytes
         "graphs": {},
         "sources": [],
     }
+    catalog = ox.NamedNode("https://w3id.org/renkei/graph/catalog")
+    write_dumps(store_parts(store, "https://w3id.org/renkei/", exclude={catalog}), release / "dumps")
     publish(store, release, manifest, Settings(build_dir=build))
     manifest["quads"] = len(store)
     store.flush()

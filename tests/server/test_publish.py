@@ -14,7 +14,8 @@ from pyshacl import validate
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, SH
 
-from kg.publish import CATALOG_FILE, DUMPS
+from kg.dumps import DUMPS
+from kg.publish import CATALOG_FILE
 from tests.shared import shared_dir
 
 DCAT_AP = shared_dir() / "reference" / "dcat-ap" / "3.0.1" / "shacl"
