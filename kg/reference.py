@@ -10,7 +10,7 @@ import csv
 import datetime as dt
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from kg.codes import is_valid_code
@@ -90,10 +90,18 @@ class Registry:
         """The memberships of one municipality (some belong to two areas)."""
         return [m for m in self.memberships if m.code == code]
 
+    @cached_property
+    def _by_name(self) -> dict[str, list[Municipality]]:
+        """Municipalities by matching key, made on first use (ingesting looks names up hundreds of
+        times per text; scanning the 1,788 codes for each was a quarter of ingesting)."""
+        index: dict[str, list[Municipality]] = {}
+        for m in self.municipalities.values():
+            index.setdefault(_key(m.name), []).append(m)
+        return index
+
     def municipalities_named(self, name: str, prefecture: str | None = None) -> list[Municipality]:
         """Every municipality printed as ``name`` (optionally within ``prefecture``)."""
-        k = _key(name)
-        found = [m for m in self.municipalities.values() if _key(m.name) == k]
+        found = list(self._by_name.get(_key(name), ()))
         if prefecture:
             found = [m for m in found if _key(m.prefecture) == _key(prefecture)]
         return found
