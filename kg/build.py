@@ -7,8 +7,11 @@ serving untouched (issue 2, DESIGN "kg build").
     build/
       current -> releases/<version>
       releases/<version>/store/          on-disk pyoxigraph store, one named graph per agreement
-      releases/<version>/dumps/          written by kg.publish
+      releases/<version>/dumps/          the agreements' and reference graphs' parts end to end
+                                         (kg.dumps), described in catalog.ttl (kg.publish)
       releases/<version>/manifest.json
+      cache/<tools digest>/              what was learnt of each conforming text (kg.buildcache):
+                                         a rebuild ingests and validates only the texts that changed
 """
 
 from __future__ import annotations
