@@ -33,6 +33,10 @@ class Settings(BaseSettings):
     result_limit: int = Field(10_000, description="Most rows (or triples) one query returns; announced.")
     max_body_bytes: int = Field(1_000_000, description="Largest request body accepted (413 beyond).")
     workers: int = Field(2, description="Query worker processes of the server.")
+    cache_bytes: int = Field(64 * 2**20, ge=0, description="Bytes of answers `kg serve` keeps per release "
+                             "(kg/server/cache.py; 0 keeps none).")
+    validate_timeout: float | None = Field(None, gt=0, description="Seconds after which POST /validate is stopped "
+                                           "(default: KG_QUERY_TIMEOUT, but at least 10).")
     shacl_engine: Engine = Field("turbo", description="SHACL engine: turbo (pyshacl-turbo, native) or "
                                  "pyshacl (the reference implementation); both give the same reports.")
     store: str | None = Field(None, description="What `kg serve` serves instead of build/current: a release "

@@ -63,9 +63,10 @@ def create_app(settings: Settings | None = None, release: Path | None = None, st
         ctx = ServerContext.on_remote(settings, store)
     else:
         rel = Release.open(_release_dir(settings, release))
-        ctx = ServerContext(settings, rel, QueryPool(rel.store_path, settings.workers, settings.query_timeout))
-    # KG_QUERY_TIMEOUT bounds a validation too, but never below what a whole agreement needs.
-    validator = Validator(max(settings.query_timeout, MIN_TIME_LIMIT_S))
+        ctx = ServerContext(settings, rel, QueryPool(rel.store_path, settings.workers, settings.query_timeout,
+                                                     settings.cache_bytes))
+    # KG_VALIDATE_TIMEOUT, or KG_QUERY_TIMEOUT but never below what a large page needs.
+    validator = Validator(settings.validate_timeout or max(settings.query_timeout, MIN_TIME_LIMIT_S))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -32,7 +32,8 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 _CTX = multiprocessing.get_context("spawn")  # never fork a process that runs an event loop
-#: A whole agreement validates in 1–2 s; the limit is KG_QUERY_TIMEOUT, but never below this.
+#: An agreement validates in well under a second, a worker starts in about one; unless
+#: KG_VALIDATE_TIMEOUT says otherwise, the limit is KG_QUERY_TIMEOUT, but never below this.
 MIN_TIME_LIMIT_S = 10.0
 
 
