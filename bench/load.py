@@ -5,7 +5,8 @@ option to change it), then for each client count (8, 32) runs that many concurre
 most ``--seconds`` and at most ``--requests`` each, sending a mix of simple library queries, /id
 pages, HEADs of the dumps and /health, while one *runaway* query (a cartesian product) is sent
 again and again and cut off by the timeout. Reports errors and p50/p99 per kind of request, and
-the RSS of the server's processes (uvicorn and its workers) before and after.
+the RSS of the server's processes (uvicorn and its workers) before and after. Exits 1 if any
+request failed or a runaway was not cut off (.ci/run runs it, bounded, on every CI run).
 
 ``--memory N`` then sends N requests of the same mix (no runaway, so no worker is replaced and
 its growth shows) to the same server, samples the RSS every ``--sample`` requests, and fails
@@ -406,6 +407,8 @@ def main(argv: list[str] | None = None) -> int:
                 for e in k.errors[:3]:
                     print(f"  error ({clients} clients, {name}): {e}", file=sys.stderr)
         record["loadavg_after"] = os.getloadavg()
+        # Any failed request, or a runaway that was not cut off, fails the run (CI runs it bounded).
+        failed = any(k.errors for kinds in results.values() for k in kinds.values())
         record["runs"] = {
             str(c): {n: {"requests": len(k.latencies), "errors": len(k.errors), "p50_ms": k.pct(0.5),
                          "p99_ms": k.pct(0.99), "max_ms": max(k.latencies, default=0) * 1000}
@@ -438,7 +441,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"(warm-up, {warm['requests']} requests) → {end['total_mb']:.1f} MB: {growth:+.1f} MB after "
                   f"warm-up, of which answers kept {end['kept_mb'] - warm['kept_mb']:+.1f} MB; the rest "
                   f"{unexplained:+.1f} MB (bound {args.bound_mb:g} MB); errors {end['errors']}")
-            failed = unexplained > args.bound_mb or end["errors"] > 0
+            failed = failed or unexplained > args.bound_mb or end["errors"] > 0
     existing = json.loads(RESULTS.read_text()) if RESULTS.is_file() else {}
     existing[args.label or release.parent.parent.name + ("-distinct" if args.distinct else "")] = record
     RESULTS.write_text(json.dumps(existing, indent=1, ensure_ascii=False) + "\n")
