@@ -10,7 +10,9 @@ changed ingests and validates one.
 
 A text that did not conform is never cached (its report is made again, and it is cheap). A
 cache file is written whole or not at all (a temporary name, then a rename), so an interrupted
-build leaves nothing half-written; an unreadable entry is ignored and made again.
+build leaves nothing half-written; an unreadable entry is ignored and made again. The build's
+dumps are made from the cached parts, so a cache that cannot be written fails the build with a
+StoreError naming the folder (and the previous release keeps serving).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from kg.dumps import Parts
+from kg.errors import StoreError
 
 __all__ = ["BuildCache", "Entry", "source_key"]
 
@@ -79,14 +82,20 @@ class BuildCache:
 
     def put(self, key: str, entry: Entry, parts: Parts) -> None:
         """Keep ``entry`` and ``parts`` under ``key``, atomically."""
-        self.folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{key[:16]}-", dir=self.folder)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{key[:16]}-", dir=self.folder)
+        except OSError as e:
+            raise StoreError(f"cannot write the build cache: {e.strerror}", file=self.folder) from e
         try:
             with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_STORED) as z:
                 z.writestr("meta.json", json.dumps(asdict(entry), ensure_ascii=False))
                 for name, member in parts.items():  # already gzip members: storing is enough
                     z.writestr(name, member)
             os.replace(tmp, self._file(key))
+        except OSError as e:
+            Path(tmp).unlink(missing_ok=True)
+            raise StoreError(f"cannot write the build cache: {e.strerror}", file=self.folder) from e
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise

@@ -142,3 +142,13 @@ def test_an_entry_is_written_whole_or_not_at_all(tmp_path: Path) -> None:
     cache.put("k", entry, {"dataset.nt": b"x"})
     assert cache.get("k") == entry and cache.parts("k") == {"dataset.nt": b"x"}
     assert cache.get("missing") is None
+
+
+def test_a_cache_that_cannot_be_written_is_a_typed_error(tmp_path: Path) -> None:
+    from kg.errors import StoreError
+
+    blocker = tmp_path / "cache"
+    blocker.write_text("a file where the cache folder should be")
+    cache = BuildCache(blocker, "tools")
+    with pytest.raises(StoreError, match="cannot write the build cache"):
+        cache.put("k", Entry("a", "g", "", "", "x.txt", 1), {})
