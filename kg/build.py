@@ -60,31 +60,32 @@ def source_files(settings: Settings) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix.lower() in SOURCE_SUFFIXES and p.is_file())
 
 
-def _digest(settings: Settings, sources: list[Path], folders: list[Path]) -> str:
-    """A digest of the sources and of every file under ``folders`` that a build reads."""
-    h = hashlib.sha256(kg.__version__.encode())
-    h.update(settings.base_iri.encode())
-    files = list(sources)
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _digest(head: str, folders: list[Path]) -> str:
+    """A digest of ``head`` and of every file under ``folders`` that a build reads."""
+    h = hashlib.sha256(head.encode())
     for folder in folders:
-        files += sorted(p for p in folder.rglob("*")
-                        if p.suffix in _DIGESTED and "node_modules" not in p.parts and p.is_file())
-    for p in files:
-        h.update(p.name.encode())
-        h.update(hashlib.sha256(p.read_bytes()).digest())
+        for p in sorted(p for p in folder.rglob("*")
+                        if p.suffix in _DIGESTED and "node_modules" not in p.parts and p.is_file()):
+            h.update(p.name.encode())
+            h.update(hashlib.sha256(p.read_bytes()).digest())
     return h.hexdigest()[:16]
 
 
 def _tools_digest(settings: Settings) -> str:
     """What ingesting and validating one text depends on besides the text: the code, shapes,
-    ontology and reference data (the key of the build cache)."""
-    return _digest(settings, [], [settings.data_path / "reference", settings.ontology_path, settings.shapes_path,
-                                  Path(kg.__file__).parent])
+    ontology, reference data and base IRI (the key of the build cache)."""
+    return _digest(kg.__version__ + " " + settings.base_iri, [
+        settings.data_path / "reference", settings.ontology_path, settings.shapes_path, Path(kg.__file__).parent])
 
 
-def _inputs_digest(settings: Settings, sources: list[Path]) -> str:
-    """A version id that changes whenever an input or the code that reads it changes."""
-    return _digest(settings, sources, [settings.data_path / "reference", settings.ontology_path,
-                                       settings.shapes_path, settings.queries_path, Path(kg.__file__).parent])
+def _inputs_digest(settings: Settings, tools: str, sources: dict[Path, str]) -> str:
+    """A version id that changes whenever an input or the code that reads it changes: the tools,
+    the queries, and each source's name and SHA-256."""
+    return _digest(tools + "".join(f" {p.name}:{sha}" for p, sha in sources.items()), [settings.queries_path])
 
 
 def current_release(settings: Settings) -> Release | None:
@@ -127,14 +128,14 @@ def _ingest_and_validate(path: Path, settings: Settings, cache: BuildCache, key:
     return entry
 
 
-def _agreements(settings: Settings, sources: list[Path], cache: BuildCache) -> dict[str, Entry]:
+def _agreements(settings: Settings, sources: dict[Path, str], cache: BuildCache) -> dict[str, Entry]:
     """Every source's entry by cache key: from the cache, or ingested and validated (in worker
     processes when there are many); all failures are reported together."""
     errors: list[str] = []
     done: dict[str, Entry] = {}
     todo: list[tuple[Path, str]] = []
-    for p in sources:
-        key = source_key(p)
+    for p, sha in sources.items():
+        key = source_key(p, sha)
         entry = cache.get(key)
         if entry is None:
             todo.append((p, key))
@@ -183,7 +184,9 @@ def build(settings: Settings, *, force: bool = False) -> Release:
     sources = source_files(settings)
     if not sources:
         raise BuildError("no agreement texts found", file=settings.data_path / "sources")
-    version = _inputs_digest(settings, sources)
+    shas = {p: _sha256(p) for p in sources}  # each text read and hashed once
+    tools = _tools_digest(settings)
+    version = _inputs_digest(settings, tools, shas)
     current = current_release(settings)
     if current is not None and current.version == version and not force:
         log.info("release %s is up to date", version)
@@ -191,8 +194,8 @@ def build(settings: Settings, *, force: bool = False) -> Release:
 
     from kg.querylib import catalog_graph, load_queries
 
-    cache = BuildCache(settings.build_path / "cache", _tools_digest(settings))
-    agreements = _agreements(settings, sources, cache)
+    cache = BuildCache(settings.build_path / "cache", tools)
+    agreements = _agreements(settings, shas, cache)
     refs = reference_graphs(settings)
     # The example queries as data (sh:SPARQLExecutable), so /id/query/NNN dereferences.
     refs[settings.ids.graph("queries")] = catalog_graph(load_queries(settings.queries_path), settings)
@@ -225,8 +228,7 @@ def build(settings: Settings, *, force: bool = False) -> Release:
             "amendments": sorted(a.agreement for a in agreements.values()
                                  if a.agreement.startswith(str(settings.ids.id("amendment/")))),
             "graphs": graphs,
-            "sources": [{"file": p.name, "sha256": hashlib.sha256(p.read_bytes()).hexdigest()}
-                        for p in sources],
+            "sources": [{"file": p.name, "sha256": sha} for p, sha in shas.items()],
         }
         from kg.publish import publish
 

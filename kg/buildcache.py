@@ -6,7 +6,7 @@ provenance names it), and the *tools* — the code, shapes, ontology, reference 
 (:class:`Entry`) and the graph's dump parts (kg.dumps). Rebuilding 4,000 agreements after one
 changed ingests and validates one.
 
-    build/cache/<tools digest>/<sha256 of name and bytes>.zip   meta.json + one gzip member per dump
+    build/cache/<tools digest>/<source_key>.zip   meta.json + one gzip member per dump
 
 A text that did not conform is never cached (its report is made again, and it is cheap). A
 cache file is written whole or not at all (a temporary name, then a rename), so an interrupted
@@ -47,11 +47,11 @@ class Entry:
     triples: int  #: triples in its graph
 
 
-def source_key(path: Path) -> str:
-    """The cache key of a source text: its file name and bytes."""
-    h = hashlib.sha256(path.name.encode() + b"\0")
-    h.update(path.read_bytes())
-    return h.hexdigest()
+def source_key(path: Path, sha256: str | None = None) -> str:
+    """The cache key of a source text: its file name and the SHA-256 of its bytes (``sha256``, when
+    the caller has it)."""
+    digest = sha256 or hashlib.sha256(path.read_bytes()).hexdigest()
+    return hashlib.sha256(f"{path.name}\0{digest}".encode()).hexdigest()
 
 
 class BuildCache:

@@ -1,6 +1,6 @@
 """Reference graphs: ontology, framework, statute, municipalities, areas and their memberships.
 
-Each is one named graph of the dataset (docs/model.md, "Named graphs"). ``context_graph`` gives
+Each is one named graph of the dataset (docs/model.md, "Named graphs"). ``context_ntriples`` gives
 the slice an agreement needs to be validated on its own: the framework, the statute, and the
 municipalities and areas it mentions.
 """
@@ -25,7 +25,7 @@ from kg.romaji import english_name
 from kg.settings import Settings
 
 __all__ = [
-    "areas_graph", "context_graph", "context_ntriples", "municipalities_graph", "parse_turtle", "reference_graphs",
+    "areas_graph", "context_ntriples", "municipalities_graph", "parse_turtle", "reference_graphs",
 ]
 
 MIC_CODE_LIST = URIRef("https://www.soumu.go.jp/denshijiti/code.html")
@@ -182,16 +182,12 @@ def reference_graphs(settings: Settings) -> dict[URIRef, Graph]:
     }
 
 
-def context_graph(data: Graph, settings: Settings) -> Graph:
-    """What ``data`` (one agreement) needs beside it to be validated: framework, statute, its
-    municipalities (with their prefectures) and areas (without the other members)."""
-    return Graph().parse(data=context_ntriples(data, settings), format="nt")
-
-
 def context_ntriples(data: Graph, settings: Settings) -> bytes:
-    """:func:`context_graph` as N-Triples, put together from pieces serialised once per process
-    (a build validates thousands of agreements; building each context as a graph took as long as
-    validating it)."""
+    """What ``data`` (one agreement) needs beside it to be validated, as N-Triples: framework,
+    statute, its municipalities (with their prefectures) and areas (without the other members).
+
+    Put together from pieces serialised once per process: a build validates thousands of
+    agreements, and building each context as an rdflib graph took as long as validating it."""
     ids = settings.ids
     pieces = _context_pieces(settings.ontology_path, _ref(settings), settings.base_iri)
     prefix = str(ids.id("municipality/"))

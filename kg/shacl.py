@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -27,7 +27,7 @@ from kg.settings import Engine
 __all__ = ["ENGINES", "run_shapes"]
 
 #: The engines ``KG_SHACL_ENGINE`` may name.
-ENGINES: tuple[Engine, ...] = ("turbo", "pyshacl")
+ENGINES: tuple[Engine, ...] = get_args(Engine)
 #: What every engine is told: no entailment behind a reader's back (the shapes say exactly what
 #: must be asserted), SHACL-AF available, and warnings and infos do not make a graph fail.
 _OPTIONS: dict[str, Any] = {"inference": "none", "allow_warnings": True, "allow_infos": True}
