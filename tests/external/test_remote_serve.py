@@ -12,9 +12,7 @@ import csv
 import io
 import os
 import re
-import subprocess
 import sys
-import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -28,8 +26,9 @@ import pyoxigraph as ox
 import pytest
 
 from kg.build import Release
+from tests.server.conftest import free_port, serving
 
-from .conftest import ROOT, Pushes, Virtuoso
+from .conftest import Pushes, Virtuoso
 from .results import Answer, from_oxigraph, from_sparql_json, from_triples
 
 pytestmark = pytest.mark.virtuoso
@@ -68,42 +67,14 @@ class Server:
         return httpx.post(self.url + path, timeout=60, **kw)
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def kg_serve(store: str, build_dir: Path, log: Path) -> Iterator[Server]:
     """Run ``kg serve --store STORE`` on a free loopback port until the fixture is torn down."""
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "KG_STORE"} | {"KG_BUILD_DIR": str(build_dir)}
     command = [sys.executable, "-c", "from kg.cli import main; main()", "serve",
                "--host", "127.0.0.1", "--port", str(port), "--store", store]
-    with log.open("wb") as out:
-        proc = subprocess.Popen(command, env=env, cwd=ROOT, stdout=out, stderr=out)
-        url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(url + "/health", timeout=5).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                raise RuntimeError(f"kg serve --store {store} did not start: {log.read_text()}")
-            time.sleep(0.2)
-        try:
-            yield Server(url)
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+    with serving(command, port, env, log) as url:
+        yield Server(url)
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,6 +53,34 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+@contextmanager
+def serving(command: list[str], port: int, env: dict[str, str], log: Path) -> Iterator[str]:
+    """Run ``command`` (a server on 127.0.0.1:``port``, output to ``log``) until ``/health``
+    answers; give its URL, and stop it afterwards."""
+    url = f"http://127.0.0.1:{port}"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(command, env=env, cwd=ROOT, stdout=out, stderr=out)
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(url + "/health", timeout=5).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                raise RuntimeError(f"{' '.join(command[1:])} did not start: {log.read_text()}")
+            time.sleep(0.2)
+        try:
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
 def start_server(build_dir: Path, **env: str) -> Iterator[Server]:
     """Run ``uvicorn kg.server.app:create_app --factory`` on a free loopback port until torn down."""
     port = free_port()
@@ -64,47 +93,10 @@ def start_server(build_dir: Path, **env: str) -> Iterator[Server]:
         "KG_WORKERS": "2",
         **env,
     }
-    log = (build_dir / f"server-{port}.log").open("wb")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "kg.server.app:create_app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        env=environ,
-        cwd=ROOT,
-        stdout=log,
-        stderr=log,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(url + "/health", timeout=5).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            raise RuntimeError("server did not start: " + (build_dir / f"server-{port}.log").read_text())
-        time.sleep(0.2)
-    try:
+    command = [sys.executable, "-m", "uvicorn", "kg.server.app:create_app", "--factory",
+               "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
+    with serving(command, port, environ, build_dir / f"server-{port}.log") as url:
         yield Server(url, (build_dir / "current").resolve())
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 @pytest.fixture(scope="session")
@@ -132,7 +124,7 @@ def make_release(build: Path, trig: bytes, version: str, graphs: dict[str, bytes
         store.load(trig, format=ox.RdfFormat.TRIG)
     for name, nt in (graphs or {}).items():
         store.load(nt, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(name))
-    manifest = {
+    manifest: dict[str, object] = {
         "version": version,
         "created": "2026-01-02T03:04:05+00:00",
         "base_iri": "https://w3id.org/renkei/",
