@@ -54,10 +54,21 @@ class StoreSource:
             solutions = self.store.query(sparql, use_default_graph_as_union=True)
         except SyntaxError as e:
             raise QueryError(f"query does not parse: {e}") from None
-        if not isinstance(solutions, ox.QuerySolutions):
-            raise QueryError("only SELECT queries can be read as rows")
-        names = [v.value for v in solutions.variables]
-        return [{n: t.value for n, t in zip(names, s, strict=True) if t is not None} for s in solutions]
+        row: ox.QuerySolution | None = None
+        try:
+            if not isinstance(solutions, ox.QuerySolutions):
+                raise QueryError("only SELECT queries can be read as rows")
+            names = [v.value for v in solutions.variables]
+            rows = []
+            for row in solutions:
+                rows.append({n: t.value for n, t in zip(names, row, strict=True) if t is not None})
+            return rows
+        finally:
+            # pyoxigraph's results may be freed only on the thread that made them (/compare and
+            # /charts run in a thread pool). Cleared here, an exception's traceback cannot keep them
+            # for the cyclic garbage collector, which runs on whichever thread allocates.
+            del solutions
+            row = None
 
 
 class EndpointSource:

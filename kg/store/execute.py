@@ -138,6 +138,8 @@ def execute(
     elif default_graphs:
         # Only a default graph given: the protocol's dataset has no named graphs (§2.1.4).
         kwargs["named_graphs"] = []
+    result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | None = None
+    failure: QueryError | None = None
     try:
         # pyoxigraph runs FILTER NOT EXISTS once per row; where SPARQL's semantics make it equal to
         # MINUS (an anti-join), kg.rewrite says so, and leaves every other query as it was.
@@ -150,7 +152,14 @@ def execute(
         else:
             body, count, truncated = _graph(result, fmt, limit)
     except SyntaxError as e:
-        raise QueryError(f"SPARQL syntax error: {e}") from None
+        failure = QueryError(f"SPARQL syntax error: {e}")
     except (OSError, ValueError, RuntimeError) as e:
-        raise QueryError(f"the query failed: {e}") from None
+        failure = QueryError(f"the query failed: {e}")
+    finally:
+        # pyoxigraph's results may be freed only on the thread that made them. Dropped here, and
+        # the error raised below without the original as its context, no traceback keeps them for
+        # the cyclic garbage collector, which runs on whichever thread allocates.
+        result = None
+    if failure is not None:
+        raise failure
     return QueryResult(body, fmt.media_type, query.kind, count, truncated, limit)

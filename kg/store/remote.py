@@ -245,12 +245,17 @@ class RemoteStore:
             text = f"BASE <{base_iri}> {text}"
         defaults, named = _protocol_dataset(query, default_graphs, named_graphs)
         answer = fetch(self.url, text, kind, defaults, named, deadline)
+        failure: RemoteStoreError | None = None
         try:
             body, count, truncated = _write(answer, kind, fmt, limit)
         except (SyntaxError, ValueError) as e:
-            raise RemoteStoreError(
-                f"the remote store answered with unreadable {answer.media_type}: {e}", where=self.url
-            ) from None
+            failure = RemoteStoreError(
+                f"the remote store answered with unreadable {answer.media_type}: {e}", where=self.url)
+        if failure is not None:
+            # Raised outside the handler, so without the parser's error as its context: that error's
+            # traceback holds pyoxigraph's parsed results, which may be freed only on this thread,
+            # and the caller keeps this error (kg.store.execute does the same).
+            raise failure
         return QueryResult(body, fmt.media_type, query.kind, count, truncated or answer.cut, limit)
 
     def _rows(self, sparql: str, deadline: float | None = None) -> list[dict[str, str]]:

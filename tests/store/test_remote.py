@@ -8,6 +8,7 @@ paths against Virtuoso itself are in tests/external/test_remote_serve.py.
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import re
 import subprocess
@@ -104,6 +105,10 @@ class FakeEndpoint:
             def log_message(self, format: str, *args: object) -> None:
                 pass
 
+        # pyoxigraph's results may be freed only on the thread that made them, and the cyclic
+        # garbage collector runs on whichever thread allocates: collected here, the main thread's
+        # garbage is not left for this server's threads to collect.
+        gc.collect()
         server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         server.daemon_threads = True
         thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
