@@ -6,7 +6,9 @@ STAMP := $(VENV)/.installed
 
 .PHONY: setup serve build test lint regen-queries clean
 
-$(STAMP): pyproject.toml kg/server/package-lock.json
+$(STAMP): pyproject.toml kg/server/package-lock.json scripts/system-packages.sh
+	@# Debian packages for OCR and the test documents' fonts (installs when root; else says what is missing).
+	bash scripts/system-packages.sh
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[test]'

@@ -10,6 +10,7 @@ traceback) and exits with its ``exit_code``; the server answers with its ``http_
     │   ├── DecodeError             bytes that are not text in a known encoding
     │   └── RdfSyntaxError          RDF that does not parse
     ├── IngestError                 text that cannot be read as an agreement (FILE:LINE)
+    │   ├── IngestProblems          every problem found in one file, each a :class:`Problem`
     │   ├── UnknownLayoutError      no known layout matches where the text stops making sense
     │   ├── DateError               an impossible or unreadable date
     │   ├── UnknownMunicipalityError a party that is not in the municipality registry
@@ -26,28 +27,109 @@ traceback) and exits with its ``exit_code``; the server answers with its ``http_
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 __all__ = [
-    "BuildError", "ConsolidationError", "DateError", "DecodeError", "IngestError", "InputError", "KgError",
+    "BuildError", "ConsolidationError", "DateError", "DecodeError", "IngestError", "IngestProblems", "InputError",
+    "KgError", "Problem", "ProblemList",
     "QueryError", "QueryRefused", "QueryTimeout", "RdfSyntaxError", "ReferenceDataError", "RemoteStoreError",
     "StoreError", "UnknownAgreementError", "UnknownLayoutError", "UnknownMunicipalityError",
 ]
 
 
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in an input: what is wrong and how to fix it, in Japanese and English, and where.
+
+    ``where`` names the part a clerk can find (「別表 3-(8)」, 「第3条」); ``line`` is the source line
+    (for a PDF or scan, the line of the text read from it; ``page`` then says which page).
+
+    >>> p = Problem("令和2年2月30日は存在しない日付です", "令和2年2月30日 is not a date", file="a.txt", line=3,
+    ...             fix_ja="日付を確かめてください", fix_en="check the date")
+    >>> p.render("ja")
+    'a.txt:3: 令和2年2月30日は存在しない日付です（対処: 日付を確かめてください）'
+    >>> p.render("en")
+    'a.txt:3: 令和2年2月30日 is not a date (fix: check the date)'
+    """
+
+    ja: str
+    en: str
+    file: str | None = None
+    line: int | None = None
+    where: str | None = None
+    fix_ja: str | None = None
+    fix_en: str | None = None
+    page: int | None = None
+
+    def location(self) -> str:
+        """``FILE:LINE`` and the part (「別表 3-(8)」), or what is known of them; empty when nothing is."""
+        parts = []
+        if self.file is not None:
+            parts.append(self.file if self.line is None else f"{self.file}:{self.line}")
+        if self.page is not None:
+            parts.append(f"p.{self.page}")
+        if self.where:
+            parts.append(self.where)
+        return " ".join(parts)
+
+    def message(self, lang: str) -> str:
+        """What is wrong in ``lang`` ('ja' or 'en'); the other language if this one is missing."""
+        return (self.ja or self.en) if lang == "ja" else (self.en or self.ja)
+
+    def fix(self, lang: str) -> str | None:
+        """How to fix it in ``lang``, if said."""
+        return (self.fix_ja or self.fix_en) if lang == "ja" else (self.fix_en or self.fix_ja)
+
+    def render(self, lang: str = "en") -> str:
+        """One line: ``FILE:LINE where: message (fix: …)`` in ``lang``."""
+        loc = self.location()
+        text = f"{loc}: {self.message(lang)}" if loc else self.message(lang)
+        fix = self.fix(lang)
+        if fix:
+            text += f"（対処: {fix}）" if lang == "ja" else f" (fix: {fix})"
+        return text
+
+    def as_dict(self) -> dict[str, object]:
+        """For JSON reports: both languages, the location, the fix."""
+        return {"message": {"ja": self.ja, "en": self.en}, "file": self.file, "line": self.line,
+                "page": self.page, "where": self.where,
+                "fix": {"ja": self.fix_ja, "en": self.fix_en} if (self.fix_ja or self.fix_en) else None}
+
+
 class KgError(Exception):
-    """Raised for any failure a user should see as a message, not a traceback."""
+    """Raised for any failure a user should see as a message, not a traceback.
+
+    ``message`` is English; ``ja`` the same in Japanese (a clerk's report is Japanese first:
+    :meth:`render` picks the language). ``fix``/``fix_ja`` say how to put it right.
+    """
 
     exit_code = 2
     http_status = 400
 
     def __init__(self, message: str, *, file: str | Path | None = None, line: int | None = None,
-                 where: str | None = None) -> None:
+                 where: str | None = None, ja: str | None = None, fix: str | None = None,
+                 fix_ja: str | None = None, page: int | None = None) -> None:
         self.message = message
         self.file = str(file) if file is not None else None
         self.line = line
         self.where = where
+        self.ja = ja
+        self.fix_en = fix
+        self.fix_ja = fix_ja
+        self.page = page
         super().__init__(self.__str__())
+
+    @property
+    def problems(self) -> tuple[Problem, ...]:
+        """Every problem this error reports (one, unless it is an :class:`IngestProblems`)."""
+        return (Problem(self.ja or "", self.message, self.file, self.line, self.where, self.fix_ja, self.fix_en,
+                        self.page),)
+
+    def render(self, lang: str = "en") -> str:
+        """Every problem, one per line, in ``lang`` ('ja' or 'en')."""
+        return "\n".join(p.render(lang) for p in self.problems)
 
     def location(self) -> str:
         """``FILE:LINE`` (or what is known of it), empty when nothing is."""
@@ -77,6 +159,67 @@ class RdfSyntaxError(InputError):
 
 class IngestError(KgError):
     """Raised when a text is readable but cannot be read as an agreement; names FILE:LINE."""
+
+
+class IngestProblems(IngestError):
+    """Raised when a text holds problems that keep it out of the graph: all of them, not only the first.
+
+    ``str()`` and ``message`` give the first (English, for logs); :attr:`problems` gives them all and
+    :meth:`render` prints them all in the clerk's language.
+    """
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self._problems = tuple(problems)
+        if not self._problems:
+            raise ValueError("IngestProblems needs at least one problem")
+        first = self._problems[0]
+        more = len(self._problems) - 1
+        tail = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
+        tail_ja = f"（ほか{more}件）" if more else ""
+        super().__init__(first.en + tail, file=first.file, line=first.line, where=first.where,
+                         ja=first.ja + tail_ja, fix=first.fix_en, fix_ja=first.fix_ja, page=first.page)
+
+    @property
+    def problems(self) -> tuple[Problem, ...]:
+        """Every problem found, in the order of the text."""
+        return self._problems
+
+
+class ProblemList:
+    """Collects problems while a reader goes on, so that one run reports all of them.
+
+    >>> found = ProblemList("a.txt")
+    >>> found.add("行が読めません", "cannot read the line", line=4)
+    >>> found.raise_if_any()
+    Traceback (most recent call last):
+    ...
+    kg.errors.IngestProblems: a.txt:4: cannot read the line
+    """
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.items: list[Problem] = []
+
+    def add(self, ja: str, en: str, *, line: int | None = None, where: str | None = None,
+            fix_ja: str | None = None, fix_en: str | None = None, page: int | None = None) -> None:
+        """Note one problem in this file."""
+        self.items.append(Problem(ja, en, self.file, line, where, fix_ja, fix_en, page))
+
+    def extend(self, error: KgError) -> None:
+        """Note every problem of an error raised by a step that could not go on."""
+        self.items.extend(error.problems)
+
+    def __iter__(self) -> Iterator[Problem]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def raise_if_any(self) -> None:
+        """Raise :class:`IngestProblems` with every problem noted (sorted by line), if any."""
+        if self.items:
+            ordered = sorted(self.items, key=lambda p: (p.line is None, p.line or 0))
+            raise IngestProblems(ordered)
 
 
 class UnknownLayoutError(IngestError):

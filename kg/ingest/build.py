@@ -102,7 +102,7 @@ class Writer:
         self.add(self.doc_iri, RDF.type, RENKEI.SourceDocument)
         self.add(self.doc_iri, DCT.title, Literal(s.name.replace("\\", "/").rsplit("/", 1)[-1]))
         self.add(self.doc_iri, RENKEI.sha256, Literal(s.sha256))
-        self.add(self.doc_iri, RENKEI.encoding, Literal(s.encoding))
+        self.add(self.doc_iri, RENKEI.encoding, Literal(s.encoding) if s.encoding else None)
         # The media type as an IANA IRI, as the catalogue's dcat:mediaType (kg/publish.py) gives it.
         self.add(self.doc_iri, DCT.format, URIRef(IANA_MEDIA_TYPES + s.media_type))
         self.add(self.doc_iri, RENKEI.lineCount, s.line_count)

@@ -14,8 +14,12 @@ import codecs
 import hashlib
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from kg.errors import DecodeError
+
+if TYPE_CHECKING:
+    from kg.ingest.document.form import Position
 
 __all__ = ["SourceText", "decode"]
 
@@ -31,13 +35,21 @@ class SourceText:
 
     name: str
     lines: tuple[str, ...]
-    encoding: str  # IANA charset name: UTF-8, Shift_JIS or Windows-31J (CP932)
+    encoding: str | None  # IANA charset name: UTF-8, Shift_JIS or Windows-31J (CP932); None for PDF, Word, images
     sha256: str  # of the bytes as given, so a reader can check the file they hold
     media_type: str = "text/plain"  # "text/html" for a 例規集 page (kg/ingest/page.py)
     # For a page: the source line each text line was read from (1-based); None for a text file,
     # whose lines are their own numbers.
     origins: tuple[int, ...] | None = None
     source_lines: int | None = None  # for a page: how many lines the HTML file has
+    # For a PDF, Word file or image (kg/ingest/document/): where each line stands (page, box, cells).
+    positions: tuple[Position, ...] | None = None
+    reading: str = "text"  # how the text was read: text, html, pdf-text-layer, docx, ocr
+    engine: str | None = None  # the OCR engine and its version, for a text read by OCR
+
+    def position(self, index: int) -> Position | None:
+        """Where text line ``index`` (0-based) stands in a PDF, Word file or image; None for text."""
+        return self.positions[index] if self.positions is not None else None
 
     def line(self, number: int) -> str:
         """The text of line ``number`` (1-based)."""
@@ -74,16 +86,25 @@ def _try(data: bytes, codec: str) -> tuple[str | None, int]:
 
 
 def _japanese(data: bytes) -> tuple[str | None, str, int]:
-    """Shift_JIS proper first, so the recorded charset is the narrowest that fits; CP932
-    (Windows-31J) adds NEC/IBM extensions such as ① and 髙. Returns (text, charset, bad offset)."""
-    sjis, _ = _try(data, "shift_jis")
+    """Shift_JIS-family bytes decoded as Windows wrote them (CP932), so 「～」「－」「∥」 come out as the
+    municipality's own page shows them (Python's ``shift_jis`` maps 0x8160 to 「〜」 U+301C, 0x817C to
+    「−」 U+2212). The charset recorded is the one the bytes were read as: ``Shift_JIS`` when the two
+    mappings agree on every character, else ``Windows-31J`` (CP932 adds NEC/IBM extensions such as
+    ① and 髙 and maps those characters differently). Returns (text, charset, bad offset).
+
+    >>> _japanese("～－∥".encode("cp932"))[:2], _japanese("協約".encode("cp932"))[:2]
+    (('～－∥', 'Windows-31J'), ('協約', 'Shift_JIS'))
+    """
     cp932, bad = _try(data, "cp932")
-    text, encoding = (sjis, "Shift_JIS") if sjis is not None else (cp932, "Windows-31J")
-    if text is not None and (pua := _PRIVATE_USE.search(text)):
+    if cp932 is None:
+        return None, "Windows-31J", bad
+    sjis, _ = _try(data, "shift_jis")
+    encoding = "Shift_JIS" if sjis == cp932 else "Windows-31J"
+    if pua := _PRIVATE_USE.search(cp932):
         # CP932 maps its user-defined rows (0xF040–0xF9FC) and 0xFD–0xFF to the private use
         # area: 外字 no one else can read, or bytes that are not CP932 at all.
-        return None, encoding, len(text[: pua.start()].encode("cp932"))
-    return text, encoding, bad
+        return None, encoding, len(cp932[: pua.start()].encode("cp932"))
+    return cp932, encoding, bad
 
 
 def _declared(data: bytes, charset: str) -> tuple[str | None, str, int]:
