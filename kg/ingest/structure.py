@@ -161,6 +161,7 @@ class RoleText:
     party: str | None  # the municipality code the label names; None if it names no party
     text: str
     span: Span
+    column: int | None = None  # the table column (0-based) the role was read from, if a table cell
 
 
 @dataclass(frozen=True)
@@ -174,6 +175,7 @@ class InitiativeText:
     roles: tuple[RoleText, ...]
     span: Span
     where: str  # how an error message names it: 「別表 3-(8)」
+    columns: dict[str, int] | None = None  # the table columns (0-based) the title and content came from
 
 
 @dataclass(frozen=True)
