@@ -8,6 +8,7 @@ traceback) and exits with its ``exit_code``; the server answers with its ``http_
     KgError                         exit 2 / HTTP 400
     ├── InputError                  a file or request body that cannot be used at all
     │   ├── DecodeError             bytes that are not text in a known encoding
+    │   ├── OcrUnavailable          a scan or image, but no tesseract (or its Japanese model) to read it
     │   └── RdfSyntaxError          RDF that does not parse
     ├── IngestError                 text that cannot be read as an agreement (FILE:LINE)
     │   ├── IngestProblems          every problem found in one file, each a :class:`Problem`
@@ -33,7 +34,7 @@ from pathlib import Path
 
 __all__ = [
     "BuildError", "ConsolidationError", "DateError", "DecodeError", "IngestError", "IngestProblems", "InputError",
-    "KgError", "Problem", "ProblemList",
+    "KgError", "OcrUnavailable", "Problem", "ProblemList",
     "QueryError", "QueryRefused", "QueryTimeout", "RdfSyntaxError", "ReferenceDataError", "RemoteStoreError",
     "StoreError", "UnknownAgreementError", "UnknownLayoutError", "UnknownMunicipalityError",
 ]
@@ -151,6 +152,10 @@ class InputError(KgError):
 
 class DecodeError(InputError):
     """Raised when bytes are not text in UTF-8 (with or without BOM) or Shift_JIS/CP932."""
+
+
+class OcrUnavailable(InputError):
+    """Raised when a scanned PDF or image needs OCR and tesseract or its Japanese model is not installed."""
 
 
 class RdfSyntaxError(InputError):
