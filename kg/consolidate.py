@@ -178,8 +178,16 @@ def _apply(view: Graph, agreement: URIRef, change: _Change) -> None:
         exists = (target, None, None) in view
         missing = f"「{change.old}」 does not occur there" if exists else "it has no such part"
         number = str(change.iri).rsplit("/", 1)[-1]
-        raise ConsolidationError(f"amendment {change.amendment} cannot be applied to {part} of {agreement}: {missing}",
-                          file=change.file, line=change.line, where=f"change {number}")
+        part_ja = target.removeprefix(f"{agreement}/") if target != agreement else "協約"
+        missing_ja = (f"そこに「{change.old}」という文言がありません" if exists else "原協約にその箇所がありません")
+        raise ConsolidationError(
+            f"amendment {change.amendment} cannot be applied to {part} of {agreement}: {missing}",
+            file=change.file, line=change.line, where=f"change {number}",
+            ja=f"変更規定（{number}番目の変更）を原協約 {agreement} の {part_ja} に適用できません。{missing_ja}。",
+            fix="quote the old wording exactly as the amended agreement prints it, and check the place (row, "
+                "article) the provision names",
+            fix_ja="改め文の「…」を原協約の文言と一字一句同じにし、変更する箇所（別表の項、条・項）が正しいか"
+                   "確かめてください。")
     view.add((target, ELI.amended_by, change.iri))
 
 
@@ -188,7 +196,12 @@ def in_force(source: Source, agreement: URIRef | str, on: dt.date) -> Graph:
     agreement = URIRef(str(agreement))
     data = _load(source, agreement)
     if (agreement, RDF.type, RENKEI.Agreement) not in data:
-        raise UnknownAgreementError(f"no agreement {agreement} in the data", where=str(agreement))
+        raise UnknownAgreementError(f"no agreement {agreement} in the data", where=str(agreement),
+                                    ja=f"協約 {agreement} がデータにありません。",
+                                    fix="check the agreement's key (central-partner-date, e.g. "
+                                        "072036-072109-2019-10-18), or give its text with --from",
+                                    fix_ja="協約のキー（例: 072036-072109-2019-10-18）を確かめるか、"
+                                           "--from で協約の本文を指定してください。")
     view = Graph()
     bind_prefixes(view, str(agreement).split("id/agreement/")[0])
     owned = _owned(data, agreement)

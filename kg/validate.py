@@ -77,13 +77,17 @@ def load_shapes(shapes_dir: Path, base_iri: str = DEFAULT_BASE) -> Shapes:
     g = Graph()
     files = sorted(shapes_dir.glob("*.ttl"))
     if not files:
-        raise InputError("no shapes (*.ttl) found", file=shapes_dir)
+        raise InputError("no shapes (*.ttl) found", file=shapes_dir,
+                         ja="検査規則（shapes/*.ttl）が見つかりません。",
+                         fix="check KG_ROOT (the project root holding shapes/) or the installation",
+                         fix_ja="KG_ROOT（shapes/ のあるフォルダ）の設定か、インストールを確かめてください。")
     for path in files:
         text = path.read_text(encoding="utf-8").replace(DEFAULT_BASE + "id/", base_iri + "id/")
         try:
             g.parse(data=text, format="turtle", publicID=path.as_uri())
         except Exception as e:  # rdflib raises several unrelated types for bad Turtle
-            raise RdfSyntaxError(f"shapes do not parse: {e}", file=path) from e
+            raise RdfSyntaxError(f"shapes do not parse: {e}", file=path,
+                                 ja=f"検査規則のファイルが Turtle として読めません: {e}") from e
     rules: dict[URIRef, dict[URIRef, Text]] = {}
     for shape in set(g.subjects(SH.severity, None)):
         if isinstance(shape, URIRef):
@@ -126,7 +130,11 @@ def _run(data: Graph, settings: Settings, source: str | None,
         data, ntriples = _merge(data), None
     if not any((None, RDF.type, cls) in data for cls in VALIDATED_CLASSES):
         raise InputError("holds neither a renkei:Agreement nor a renkei:Amendment: nothing to validate",
-                         file=source)
+                         file=source,
+                         ja="協約（renkei:Agreement）も変更協約（renkei:Amendment）も含まれていません。検査するものが"
+                            "ありません。",
+                         fix="give the RDF kg ingest wrote for an agreement, or the agreement's text",
+                         fix_ja="kg ingest で作った協約のRDFか、協約の本文を指定してください。")
     shapes = load_shapes(settings.shapes_path, settings.base_iri)
     if ntriples is None:
         ntriples = data.serialize(format="nt", encoding="utf-8")
@@ -181,31 +189,44 @@ def read_rdf(path: Path) -> Graph:
     if fmt is None:
         known = " ".join([*RDF_FORMATS, *TEXT_SUFFIXES])
         raise InputError(f"unknown file type {path.suffix or '(none)'!r}; expected one of: {known}",
-                         file=path)
+                         file=path, ja=f"ファイルの種類（拡張子 {path.suffix or 'なし'}）が分かりません。",
+                         fix=f"name the file with one of: {known}",
+                         fix_ja=f"拡張子を次のいずれかにしてください: {known}")
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise InputError("no such file", file=path) from None
+        raise InputError("no such file", file=path, ja="ファイルがありません。",
+                         fix_ja="ファイル名とフォルダを確かめてください。",
+                         fix="check the file's name and folder") from None
     except IsADirectoryError:
-        raise InputError("is a directory, not an RDF file", file=path) from None
+        raise InputError("is a directory, not an RDF file", file=path,
+                         ja="フォルダです。RDFファイルではありません。") from None
     except OSError as e:
-        raise InputError(f"cannot read: {e.strerror}", file=path) from e
+        raise InputError(f"cannot read: {e.strerror}", file=path, ja=f"ファイルを読めません（{e.strerror}）。") from e
     if not data.strip():
-        raise InputError("empty file", file=path)
+        raise InputError("empty file", file=path, ja="ファイルが空です。",
+                         fix="check that the right file was given and that it was saved",
+                         fix_ja="指定したファイルが正しいか、保存されているかを確かめてください。")
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as e:
         # RDF syntaxes are UTF-8 (RDF 1.1 Turtle §6, N-Triples §4): anything else is binary or mis-saved.
         line = data[: e.start].count(b"\n") + 1
         raise DecodeError(f"not UTF-8 text (byte 0x{data[e.start]:02x} at offset {e.start}); "
-                          "RDF files must be UTF-8", file=path, line=line) from e
+                          "RDF files must be UTF-8", file=path, line=line,
+                          ja=f"UTF-8のテキストではありません（{e.start}バイト目の0x{data[e.start]:02x}）。"
+                             "RDFファイルはUTF-8で保存する必要があります。",
+                          fix="save the file as UTF-8", fix_ja="ファイルをUTF-8で保存し直してください。") from e
     rdflib_format, ox_format, display, quads = fmt
     g: Graph = Dataset() if quads else Graph()
     try:
         g.parse(data=data, format=rdflib_format, publicID=path.resolve().as_uri())
     except Exception as e:  # rdflib's parsers raise unrelated exception types
         where, message = _syntax_error(data, ox_format, e)
-        raise RdfSyntaxError(f"not valid {display}: {message}", file=path, line=where) from e
+        raise RdfSyntaxError(f"not valid {display}: {message}", file=path, line=where,
+                             ja=f"{display}として正しくありません（構文誤り: {message}）。",
+                             fix=f"correct the {display} syntax at this line, or write the file again with kg ingest",
+                             fix_ja=f"この行の{display}の構文を直すか、kg ingest で作り直してください。") from e
     return g
 
 

@@ -35,5 +35,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         app(args=argv, standalone_mode=True)
     except KgError as e:
-        typer.echo(str(e), err=True)
+        from kg.cli.batch import default_lang
+
+        typer.echo(e.render(default_lang().value), err=True)  # every problem, in the clerk's language
         sys.exit(e.exit_code)

@@ -34,7 +34,9 @@ def parse_day(text: str) -> dt.date:
         pass
     found = find_date(text)
     if found is None:
-        raise InputError(f"not a date: {text!r} (give 2020-07-08 or 令和2年7月8日)")
+        raise InputError(f"not a date: {text!r} (give 2020-07-08 or 令和2年7月8日)",
+                         ja=f"「{text}」は日付として読めません。",
+                         fix_ja="2020-07-08 または 令和2年7月8日 の形で指定してください。")
     return found.date
 
 
@@ -54,9 +56,10 @@ def _from_files(paths: list[Path], settings: Settings) -> Dataset:
         try:
             data.parse(path, format=fmt, publicID=str(settings.ids.graph("file/" + path.stem)))
         except FileNotFoundError:
-            raise InputError("no such file", file=path) from None
+            raise InputError("no such file", file=path, ja="ファイルがありません。") from None
         except (SyntaxError, ValueError) as e:
-            raise RdfSyntaxError(f"does not parse as {fmt}: {e}", file=path) from e
+            raise RdfSyntaxError(f"does not parse as {fmt}: {e}", file=path,
+                                 ja=f"{fmt} として読めません: {e}") from e
     return data
 
 

@@ -26,7 +26,9 @@ def generate_command(
     layouts = tuple(layout) if layout else LAYOUTS
     unknown = set(layouts) - set(LAYOUTS)
     if unknown:
-        raise InputError(f"unknown layout(s) {sorted(unknown)}; known: {', '.join(LAYOUTS)}")
+        raise InputError(f"unknown layout(s) {sorted(unknown)}; known: {', '.join(LAYOUTS)}",
+                         ja=f"レイアウト {'、'.join(sorted(unknown))} はありません。"
+                            f"指定できるのは {'、'.join(LAYOUTS)} です。")
     corpus = write_corpus(out, count, seed=seed, settings=Settings(), layouts=layouts)
     typer.echo(f"wrote {len(corpus)} agreements to {out} (manifest.json lists what each says)")
 

@@ -1,11 +1,20 @@
-"""``kg ingest FILE… [-o OUT] [--format ttl|nt|nq|trig|jsonld]``: agreement texts → RDF.
+"""``kg ingest FILE|DIR|GLOB… [-o OUT] [--format …] [--lang ja|en] [--keep-going]``: agreement texts → RDF.
 
-FILE may be an agreement's text, a 例規集 HTML page or an amending agreement. An amendment ingested
-with the agreement it amends is replayed on it, and refused if it cannot be applied.
+FILE may be an agreement's text, a 例規集 HTML page or an amending agreement; a directory stands for
+every file in it (recursively) that the ingester reads, and a glob pattern (``*``, ``**``) for the
+files it matches (kg/cli/batch.py). An amendment ingested with the agreement it amends is replayed
+on it, and refused if it cannot be applied.
+
 Several files make one dataset: N-Quads, TriG and JSON-LD keep each agreement in its named graph;
 Turtle and N-Triples have no graphs, so their triples are merged. Without ``-o`` the RDF goes to
 stdout; with it, to a temporary file beside OUT that is renamed over OUT only once everything
 has been ingested and written, so a failure never leaves a half-written or clobbered OUT.
+
+Every file is read, whatever happens to the others; every problem of every file is printed on
+stderr, in the clerk's language. If any file cannot be read the exit status is 2 and, since the
+output is one dataset, nothing is written, unless ``--keep-going`` asks for the RDF of the files
+that were read. With more than one file, a closing table on stderr gives each file's agreement and
+counts (articles, initiatives, roles), or its first problem.
 """
 
 from __future__ import annotations
@@ -16,15 +25,16 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import RDF, Dataset, Graph, Literal, URIRef
 
+from kg.cli.batch import INGESTED_SUFFIXES, Lang, Row, default_lang, expand, print_problems, print_table, progress
 from kg.cli.output import emit
-from kg.errors import InputError
+from kg.errors import ConsolidationError, InputError, KgError
 from kg.ingest import IngestResult, ingest_file
-from kg.namespaces import ELI, bind_prefixes
+from kg.namespaces import ELI, RENKEI, bind_prefixes
 from kg.settings import Settings
 
-__all__ = ["Format", "check_amendments", "register", "serialise", "serialise_graph"]
+__all__ = ["Format", "amendment_errors", "check_amendments", "counts", "register", "serialise", "serialise_graph"]
 
 
 class Format(StrEnum):
@@ -47,13 +57,19 @@ class Format(StrEnum):
         return self in (Format.nq, Format.trig, Format.jsonld)
 
 
+def _same(result: IngestResult, first: str) -> InputError:
+    """The error of a file that gives an agreement another file already gave."""
+    return InputError(f"gives the same agreement as {first} ({result.agreement})", file=result.source,
+                      ja=f"{first} と同じ協約（{result.agreement}）です。",
+                      fix="give each agreement once", fix_ja="同じ協約のファイルは一つだけ指定してください。")
+
+
 def serialise(results: list[IngestResult], fmt: Format, base: str) -> bytes:
     """The results as one document in ``fmt``; line-based formats sorted, so output is stable."""
     seen: dict[str, str] = {}
     for r in results:
         if str(r.graph_name) in seen:
-            raise InputError(f"gives the same agreement as {seen[str(r.graph_name)]} ({r.agreement})",
-                             file=r.source)
+            raise _same(r, seen[str(r.graph_name)])
         seen[str(r.graph_name)] = r.source
     if fmt.has_graphs:
         data: Graph | Dataset = Dataset()
@@ -84,6 +100,12 @@ def check_amendments(results: list[IngestResult]) -> None:
     An amendment whose old wording is not in the agreement is refused here, at its line, as
     ``kg consolidate`` would refuse it later (kg/consolidate.py).
     """
+    for _amendment, error in amendment_errors(results):
+        raise error
+
+
+def amendment_errors(results: list[IngestResult]) -> list[tuple[IngestResult, KgError]]:
+    """Each amendment that cannot be replayed on the agreement it amends (ingested with it), and why."""
     from kg.consolidate import in_force
 
     agreements = {r.agreement: r for r in results if r.kind == "agreement"}
@@ -92,6 +114,7 @@ def check_amendments(results: list[IngestResult]) -> None:
         target = r.graph.value(r.agreement, ELI.amends) if r.kind == "amendment" else None
         if isinstance(target, URIRef) and target in agreements:
             amending.setdefault(target, []).append(r)
+    refused: list[tuple[IngestResult, KgError]] = []
     for target, amendments in amending.items():
         merged = Graph()
         merged += agreements[target].graph
@@ -99,7 +122,19 @@ def check_amendments(results: list[IngestResult]) -> None:
             merged += amendment.graph
         dates = [d.toPython() for a in amendments for d in a.graph.objects(a.agreement, ELI.date_applicability)
                  if isinstance(d, Literal)]
-        in_force(merged, target, max(d for d in dates if isinstance(d, dt.date)))
+        try:
+            in_force(merged, target, max(d for d in dates if isinstance(d, dt.date)))
+        except ConsolidationError as e:
+            named = Path(e.file or "").name
+            culprits = [a for a in amendments if a.source == named] or amendments
+            refused.extend((a, e) for a in culprits)
+    return refused
+
+
+def counts(result: IngestResult) -> tuple[int, int, int]:
+    """How many articles, initiatives and roles one ingested text gave (for the closing table)."""
+    return tuple(sum(1 for _ in result.graph.subjects(RDF.type, cls))  # type: ignore[return-value]
+                 for cls in (RENKEI.Article, RENKEI.Initiative, RENKEI.Role))
 
 
 def _format_for(output: Path | None, fmt: Format | None) -> Format:
@@ -111,24 +146,86 @@ def _format_for(output: Path | None, fmt: Format | None) -> Format:
             "jsonld": Format.jsonld, "json": Format.jsonld}.get(suffix, Format.ttl)
 
 
+_HEADS = {"ja": ("ファイル", "協約", "条", "取組", "役割", "問題"),
+          "en": ("file", "agreement", "articles", "initiatives", "roles", "problem")}
+
+
 def ingest_command(
-    files: Annotated[list[Path], typer.Argument(help="Agreement texts (UTF-8 or Shift_JIS/CP932).",
-                                                show_default=False)],
+    files: Annotated[list[Path], typer.Argument(
+        help="Agreement texts (UTF-8 or Shift_JIS/CP932), 例規集 pages, PDF, Word or images; folders (read "
+             "recursively) and glob patterns (*, **) too.", show_default=False)],
     output: Annotated[Path | None, typer.Option("-o", "--output",
                                                 help="Write here instead of stdout.")] = None,
     fmt: Annotated[Format | None, typer.Option(
         "--format", "-f", case_sensitive=False,
         help="ttl, nt, nq, trig or jsonld (default: from -o, else ttl).")] = None,
+    lang: Annotated[Lang | None, typer.Option(
+        "--lang", "-l", case_sensitive=False,
+        help="Language of the messages (default: ja when LC_ALL/LC_MESSAGES/LANG is Japanese, else en).",
+        show_default=False)] = None,
+    keep_going: Annotated[bool, typer.Option(
+        "--keep-going", "-k",
+        help="When some files cannot be read, still write the RDF of those that were (exit status 2 all "
+             "the same). Without it nothing is written: the output is one dataset.")] = False,
 ) -> None:
     """Read agreement texts in any known layout and write their RDF (docs/ingest.md).
 
-    A text that cannot be read as an agreement ends with exit 2 and FILE:LINE: what is wrong.
+    Every file is read even when another fails, and every problem of every file is printed on stderr
+    as FILE:LINE: what is wrong (how to fix it), in Japanese under a Japanese locale. If any file
+    cannot be read: exit 2, and nothing is written unless --keep-going is given. With more than one
+    file, a table closes the run: each file's agreement and counts, or its first problem.
     """
     settings = Settings()
-    results = [ingest_file(path, settings) for path in files]
-    check_amendments(results)
-    data = serialise(results, _format_for(output, fmt), settings.base_iri)
-    emit(data, output)
+    language = (lang or default_lang()).value
+    paths, missing = expand(files, INGESTED_SUFFIXES)
+    rows: dict[str, Row] = {}
+    for problem in missing:
+        print_problems([problem], language)
+        rows[problem.file or ""] = Row(problem.file or "", problem=problem)
+    read: list[tuple[Path, IngestResult]] = []
+    with progress(paths, language) as steps:
+        for path in steps:
+            try:
+                read.append((path, ingest_file(path, settings)))
+            except KgError as e:
+                print_problems(e, language)
+                rows[str(path)] = Row.failed(str(path), e)
+    results: list[IngestResult] = []
+    seen: dict[str, str] = {}
+    for path, result in read:
+        if str(result.graph_name) in seen:
+            same = _same(result, seen[str(result.graph_name)])
+            same.file = str(path)
+            print_problems(same, language)
+            rows[str(path)] = Row.failed(str(path), same)
+            continue
+        seen[str(result.graph_name)] = str(path)
+        results.append(result)
+    refused = amendment_errors(results)
+    for result, error in refused:
+        print_problems(error, language)
+        path = next(p for p, r in read if r is result)
+        rows[str(path)] = Row.failed(str(path), error)
+    results = [r for r in results if all(r is not a for a, _ in refused)]
+    for path, result in read:
+        rows.setdefault(str(path), Row(str(path), str(result.agreement), counts(result)))
+    failed = any(row.problem is not None for row in rows.values())
+    if results and (keep_going or not failed):
+        try:
+            emit(serialise(results, _format_for(output, fmt), settings.base_iri), output)
+        except KgError as e:
+            print_problems(e, language)
+            raise typer.Exit(e.exit_code) from None
+    if len(rows) > 1:
+        order = [p.file or "" for p in missing] + [str(p) for p in paths]
+        print_table([rows[f] for f in order if f in rows], _HEADS[language], language)
+    if failed:
+        if results and not keep_going:
+            typer.echo("読み取れないファイルがあるため、何も書き出していません（--keep-going を付けると、読み取れた"
+                       "ファイルの分を書き出します）。" if language == "ja" else
+                       "Nothing was written, since some files could not be read (--keep-going writes those "
+                       "that were).", err=True)
+        raise typer.Exit(2)
 
 
 def register(app: typer.Typer) -> None:

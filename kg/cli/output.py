@@ -19,7 +19,9 @@ def write_atomically(path: Path, data: bytes) -> None:
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     except OSError as e:
-        raise InputError(f"cannot write: {e.strerror}", file=path) from e
+        raise InputError(f"cannot write: {e.strerror}", file=path, ja=f"書き込めません（{e.strerror}）。",
+                         fix_ja="出力先のフォルダと書込み権限を確かめてください。",
+                         fix="check the output folder and that you may write there") from e
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
@@ -27,7 +29,9 @@ def write_atomically(path: Path, data: bytes) -> None:
     except OSError as e:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-        raise InputError(f"cannot write: {e.strerror}", file=path) from e
+        raise InputError(f"cannot write: {e.strerror}", file=path, ja=f"書き込めません（{e.strerror}）。",
+                         fix_ja="出力先のフォルダの空き容量と書込み権限を確かめてください。",
+                         fix="check the free space and permissions of the output folder") from e
 
 
 def emit(data: bytes, output: Path | None) -> None:

@@ -64,7 +64,8 @@ def query(
     from kg.store import Release, by_alias, check_query, execute, open_read_only
 
     if (text is None) == (file is None):
-        raise InputError("give a query or --file, not both and not neither")
+        raise InputError("give a query or --file, not both and not neither",
+                         ja="問合せ（QUERY）か --file のどちらか一方を指定してください。")
     source = file.read_text(encoding="utf-8-sig") if file is not None else str(text)
     settings = Settings()
     if store is None:

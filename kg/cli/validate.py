@@ -1,27 +1,32 @@
-"""``kg validate FILE… [--format text|json|ttl] [--lang ja|en]``: agreements against the SHACL shapes.
+"""``kg validate FILE|DIR|GLOB… [--format text|json|ttl] [--lang ja|en]``: agreements against the SHACL shapes.
 
-Each FILE is RDF (by extension: .ttl .nt .nq .trig .jsonld .rdf), or a text (.txt) or 例規集 page
-(.html .htm), ingested first; it holds an agreement or an amending agreement. One report per file;
-the exit code is the worst of them: 0 every file conforms (warnings and infos do not fail), 1 some
-file has violations, 2 some file is unusable input.
+Each FILE is RDF (by extension: .ttl .nt .nq .trig .jsonld .rdf), or a text (.txt), 例規集 page
+(.html .htm) or other document the ingester reads, ingested first; it holds an agreement or an
+amending agreement. A directory stands for every such file in it (recursively), a glob pattern
+(``*``, ``**``) for the files it matches (kg/cli/batch.py). One report per file, every file read
+whatever happens to the others; the exit code is the worst of them: 0 every file conforms
+(warnings and infos do not fail), 1 some file has violations, 2 some file is unusable input.
 
-Output formats: ``text`` (for a person), ``json`` (one JSON object per file, one per line: JSON
-Lines; an unusable file gives ``{"source", "error", "exit_code": 2}``), ``ttl`` (each file's
-``sh:ValidationReport`` as a Turtle document, preceded by a ``# FILE`` comment line).
+Output formats: ``text`` (for a person, in ``--lang``), ``json`` (one JSON object per file, one per
+line: JSON Lines; an unusable file gives ``{"source", "error", "problems", "exit_code": 2}``, each
+problem in Japanese and English), ``ttl`` (each file's ``sh:ValidationReport`` as a Turtle
+document, preceded by a ``# FILE`` comment line). An unusable file's problems go to stderr, in
+``--lang``, each as FILE:LINE: what is wrong (how to fix it). With more than one file, a table on
+stderr closes the run: each file's verdict and counts, or its first problem.
 """
 
 from __future__ import annotations
 
 import json
-import os
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from kg.errors import KgError
-from kg.report import Report
+from kg.cli.batch import INGESTED_SUFFIXES, Lang, Row, default_lang, expand, print_problems, print_table, progress
+from kg.errors import KgError, Problem
+from kg.report import Report, Severity
 from kg.settings import Settings
 
 __all__ = ["Format", "Lang", "default_lang", "register"]
@@ -35,30 +40,6 @@ class Format(StrEnum):
     ttl = "ttl"
 
 
-class Lang(StrEnum):
-    """The language of a text report (JSON and Turtle always carry both)."""
-
-    ja = "ja"
-    en = "en"
-
-
-def default_lang(environ: dict[str, str] | None = None) -> Lang:
-    """Japanese when the locale is Japanese, else English.
-
-    The locale is the first of LC_ALL, LC_MESSAGES, LANG that is set (POSIX precedence), so
-    ``LANG=ja_JP.UTF-8`` gives Japanese and ``LC_ALL=C`` English.
-
-    >>> default_lang({"LANG": "ja_JP.UTF-8"}), default_lang({"LANG": "ja_JP.UTF-8", "LC_ALL": "C"})
-    (<Lang.ja: 'ja'>, <Lang.en: 'en'>)
-    """
-    env = os.environ if environ is None else environ
-    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = env.get(name)
-        if value:
-            return Lang.ja if value.lower().startswith("ja") else Lang.en
-    return Lang.en
-
-
 def _write(report: Report, fmt: Format, lang: Lang) -> None:
     if fmt is Format.json:
         typer.echo(report.to_json(indent=None))
@@ -69,47 +50,75 @@ def _write(report: Report, fmt: Format, lang: Lang) -> None:
         typer.echo(report.to_text(lang.value))
 
 
-def _write_error(path: Path, error: KgError, fmt: Format) -> None:
-    typer.echo(str(error), err=True)
+def _write_error(source: str, problems: tuple[Problem, ...], exit_code: int, fmt: Format, lang: Lang) -> None:
+    """An unusable file: every problem on stderr in ``lang``; in JSON also on stdout, in both languages."""
+    print_problems(problems, lang.value)
     if fmt is Format.json:
-        doc = {"source": str(path), "exit_code": error.exit_code,
-               "error": {"message": error.message, "file": error.file, "line": error.line,
-                         "where": error.where}}
+        first = problems[0]
+        doc = {"source": source, "exit_code": exit_code,
+               "error": {"message": first.en, "message_ja": first.ja, "file": first.file, "line": first.line,
+                         "where": first.where},
+               "problems": [p.as_dict() for p in problems]}
         typer.echo(json.dumps(doc, ensure_ascii=False))
+
+
+_HEADS = {"ja": ("ファイル", "結果", "違反", "警告", "情報", "問題"),
+          "en": ("file", "result", "violations", "warnings", "infos", "problem")}
+
+
+def _row(path: Path, report: Report, lang: str) -> Row:
+    verdict = ("適合" if report.conforms else "不適合") if lang == "ja" else \
+        ("conforms" if report.conforms else "does not conform")
+    return Row(str(path), verdict, tuple(report.count(s) for s in (Severity.VIOLATION, Severity.WARNING,
+                                                                    Severity.INFO)))
 
 
 def validate_command(
     files: Annotated[list[Path], typer.Argument(
-        help="RDF files (.ttl .nt .nq .trig .jsonld .rdf), or agreement texts (.txt) and 例規集 pages "
-             "(.html .htm); agreements or amending agreements.", show_default=False)],
+        help="RDF files (.ttl .nt .nq .trig .jsonld .rdf), or agreement texts (.txt), 例規集 pages "
+             "(.html .htm) and other documents the ingester reads; agreements or amending agreements. "
+             "Folders (read recursively) and glob patterns (*, **) too.", show_default=False)],
     fmt: Annotated[Format, typer.Option(
         "--format", "-f", case_sensitive=False,
         help="text (for a person), json (JSON Lines) or ttl.")] = Format.text,
     lang: Annotated[Lang | None, typer.Option(
         "--lang", "-l", case_sensitive=False,
-        help="Language of the text report (default: ja when LC_ALL/LC_MESSAGES/LANG is Japanese, else en).",
+        help="Language of the text report and of problems (default: ja when LC_ALL/LC_MESSAGES/LANG is "
+             "Japanese, else en).",
         show_default=False)] = None,
 ) -> None:
     """Check agreements and amendments against the shapes (docs/validation.md); say what to fix, and where.
 
     Exit 0: every file conforms (warnings and infos do not fail); 1: violations; 2: unusable input.
+    Every file is checked even when another fails.
     """
-    from kg.validate import validate_path
+    from kg.validate import RDF_FORMATS, validate_path
 
     settings = Settings()
     language = lang or default_lang()
+    paths, missing = expand(files, (*INGESTED_SUFFIXES, *RDF_FORMATS))
     worst = 0
-    for i, path in enumerate(files):
-        if i and fmt is Format.text:
-            typer.echo("")
-        try:
-            report = validate_path(path, settings)
-        except KgError as e:
-            _write_error(path, e, fmt)
-            worst = max(worst, e.exit_code)
-            continue
-        _write(report, fmt, language)
-        worst = max(worst, report.exit_code)
+    rows: list[Row] = []
+    for problem in missing:
+        _write_error(problem.file or "", (problem,), 2, fmt, language)
+        rows.append(Row(problem.file or "", problem=problem))
+        worst = 2
+    with progress(paths, language.value) as steps:
+        for i, path in enumerate(steps):
+            if i and fmt is Format.text:
+                typer.echo("")
+            try:
+                report = validate_path(path, settings)
+            except KgError as e:
+                _write_error(str(path), e.problems, e.exit_code, fmt, language)
+                rows.append(Row.failed(str(path), e))
+                worst = max(worst, e.exit_code)
+                continue
+            _write(report, fmt, language)
+            rows.append(_row(path, report, language.value))
+            worst = max(worst, report.exit_code)
+    if len(rows) > 1:
+        print_table(rows, _HEADS[language.value], language.value)
     raise typer.Exit(worst)
 
 

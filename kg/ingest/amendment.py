@@ -146,7 +146,10 @@ class _Reader:
             group = to_int(m["group"]) if m["group"] else (to_int(m["same"]) if m["same"] else self.group)
             row = to_int(m["row"])
             if group is None or row is None:
-                raise IngestError("「同表」 with no table before it", file=self.file, line=line.number)
+                raise IngestError("「同表」 with no table before it", file=self.file, line=line.number,
+                                  ja="「同表」とありますが、その前の変更規定に別表が示されていません。",
+                                  fix="name the table in full (「別表3の(5)の項中…」) the first time",
+                                  fix_ja="最初の変更規定では「別表3の(5)の項中…」のように別表を明記してください。")
             self.group = group
             path = f"initiative/{group}-{row}"
             column = m["column"] or ""
@@ -155,14 +158,21 @@ class _Reader:
                 code = self.code_for(role["party"])
                 if code is None:
                     raise IngestError(f"「{column}」 names no party of the agreement", file=self.file,
-                                      line=line.number)
+                                      line=line.number,
+                                      ja=f"「{column}」の団体名が、この協約の当事者のどちらでもありません。",
+                                      fix="name the column by a party's name as the preamble prints it "
+                                          "(「二本松市の役割の欄」)",
+                                      fix_ja="欄の名前は前文の当事者名で「二本松市の役割の欄」のように記載してください。")
                 path += f"/role/{code}"
             return Target(path, m.group(0).removesuffix("中")), text[m.end():]
         m = _ARTICLE.match(text)
         if m:
             article = to_int(m["article"]) if m["article"] else self.article
             if article is None:
-                raise IngestError("「同条」 with no article before it", file=self.file, line=line.number)
+                raise IngestError("「同条」 with no article before it", file=self.file, line=line.number,
+                                  ja="「同条」とありますが、その前の変更規定に条が示されていません。",
+                                  fix="name the article in full (「第4条中…」) the first time",
+                                  fix_ja="最初の変更規定では「第4条中…」のように条を明記してください。")
             self.article = article
             path = f"article/{article}"
             if m["paragraph"]:
@@ -171,7 +181,10 @@ class _Reader:
                 path += f"/item/{to_int(m['item'])}"
             return Target(path, m.group(0).removesuffix("中")), text[m.end():]
         raise IngestError(f"cannot read 「{text[:40]}」 as an amending provision: expected 「別表3の(5)の項中…」 or "
-                          "「第4条中…」", file=self.file, line=line.number)
+                          "「第4条中…」", file=self.file, line=line.number,
+                          ja=f"「{text[:40]}」を変更規定として読めません。変更する箇所が示されていません。",
+                          fix="start the provision with the place it changes: 「別表3の(5)の項中…」 or 「第4条中…」",
+                          fix_ja="変更規定は「別表3の(5)の項中…」「第4条中…」のように変更する箇所から書き始めてください。")
 
     def provision(self, line: Line) -> None:
         """Read one provision line: one or more targets, each with its 「A」を「B」に… pairs."""
@@ -182,7 +195,12 @@ class _Reader:
             pairs = _pairs(body)
             if not pairs:
                 raise IngestError(f"no change in 「{piece}」: expected 「「…」を「…」に改める」, 「「…」を削る」 or "
-                                  "「「…」の次に「…」を加える」", file=self.file, line=line.number, where=target.where)
+                                  "「「…」の次に「…」を加える」", file=self.file, line=line.number, where=target.where,
+                                  ja=f"「{piece}」に変更の内容がありません。",
+                                  fix="write the change as 「「…」を「…」に改める」, 「「…」を削る」 or "
+                                      "「「…」の次に「…」を加える」",
+                                  fix_ja="「「…」を「…」に改める」「「…」を削る」「「…」の次に「…」を加える」の形で"
+                                         "変更の内容を記載してください。")
             for old, new in pairs:
                 self.changes.append(ChangeText(len(self.changes) + 1, line.text, target, old, new, line.span))
 
@@ -198,7 +216,12 @@ def _effect(lines: list[Line], file: str) -> PrintedDate | None:
                 return found
     where = lines[0].number if lines else 1
     raise IngestError("cannot tell when the amendment takes effect: no 附則 「この連携協約は、令和2年7月8日から"
-                      "施行する。」", file=file, line=where)
+                      "施行する。」", file=file, line=where,
+                      ja="変更協約の施行日が分かりません。附則に施行日の定めがありません。",
+                      fix="add a 附則: 「この連携協約は、令和2年7月8日から施行する。」 "
+                          "(or 「…締結の日から施行する。」)",
+                      fix_ja="附則に「この連携協約は、令和2年7月8日から施行する。」または「この連携協約は、締結の日から"
+                             "施行する。」と記載してください。")
 
 
 @dataclass(frozen=True)
@@ -219,7 +242,10 @@ def split(source: SourceText) -> Parts:
     first = next((i for i, line in enumerate(lines) if _REWRITES.search(line.text)), None)
     if first is None:
         raise IngestError("an amending agreement without amending provisions (「別表3の(5)の項中「…」を「…」に"
-                          "改める。」)", file=source.name, line=source.line_count)
+                          "改める。」)", file=source.name, line=source.line_count,
+                          ja="変更協約に変更規定（改め文）が一つもありません。",
+                          fix="write each change as 「別表3の(5)の項中「…」を「…」に改める。」",
+                          fix_ja="変更する箇所と文言を「別表3の(5)の項中「…」を「…」に改める。」のように記載してください。")
     read_front(lines[:first], doc, source)
     closing = next((i for i in range(first, len(lines)) if _CLOSING.search(lines[i].text)), len(lines))
     supplementary = next((i for i in range(first, closing) if _SUPPLEMENTARY.fullmatch(lines[i].text)), None)
@@ -239,7 +265,12 @@ def read_amendment(parts: Parts, code_for: Callable[[str], str | None]) -> Amend
     if amended is None:
         where = doc.preamble[0].number if doc.preamble else 1
         raise IngestError("cannot tell which agreement it amends: the preamble gives no date of the agreement "
-                          "(「令和元年10月18日に締結した…連携協約」)", file=file, line=where)
+                          "(「令和元年10月18日に締結した…連携協約」)", file=file, line=where,
+                          ja="どの協約を変更するのか分かりません。前文に原協約の締結日がありません。",
+                          fix="name the amended agreement with its date in the preamble: 「令和元年10月18日に締結した"
+                              "…連携協約（以下「原協約」という。）の一部を次のとおり変更する。」",
+                          fix_ja="前文に「令和元年10月18日に締結した…連携協約（以下「原協約」という。）の一部を次のとおり"
+                                 "変更する。」のように、原協約を締結日とともに記載してください。")
     reader = _Reader(file, code_for)
     for line in parts.provisions:
         reader.provision(line)

@@ -27,6 +27,9 @@ __all__ = ["SourceText", "decode"]
 # means the file is binary (an image, a PDF, a zip), not an encoding problem.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+# What to do about a file that is not text at all (binary): give the agreement's text instead.
+_AS_TEXT = "give the agreement as a text file (.txt), a 例規集 page (.html), a PDF or a Word file"
+_AS_TEXT_JA = "協約の本文をテキストファイル（.txt）、例規集のページ（.html）、PDFまたはWordファイルで指定してください。"
 
 
 @dataclass(frozen=True)
@@ -126,7 +129,9 @@ def decode(data: bytes, name: str, charset: str | None = None) -> SourceText:
     digest = hashlib.sha256(data).hexdigest()
     nul = data.find(b"\x00")
     if nul >= 0:
-        raise DecodeError("binary file (NUL byte): not a text", file=name, line=_line_of(data, nul))
+        raise DecodeError("binary file (NUL byte): not a text", file=name, line=_line_of(data, nul),
+                          ja="テキストファイルではありません（NULバイトを含むバイナリファイルです）。",
+                          fix=_AS_TEXT, fix_ja=_AS_TEXT_JA)
     text: str | None = None
     failed: tuple[str, int] | None = None  # what the declared charset could not read
     if data.startswith(codecs.BOM_UTF8):
@@ -149,8 +154,13 @@ def decode(data: bytes, name: str, charset: str | None = None) -> SourceText:
                 encoding, bad = failed  # report the byte the declared charset could not read
     if text is None:
         declared = f" (declared {charset})" if charset else ""
+        declared_ja = f"（宣言された文字コードは{charset}）" if charset else ""
         raise DecodeError(f"byte 0x{data[bad]:02x} is neither UTF-8 nor Shift_JIS/CP932{declared}",
-                          file=name, line=_line_of(data, bad))
+                          file=name, line=_line_of(data, bad),
+                          ja=f"この行のバイト0x{data[bad]:02x}は、UTF-8でもShift_JIS/CP932でも読めません"
+                             f"{declared_ja}。外字や、壊れた文字が含まれていませんか。",
+                          fix="save the file again as UTF-8, and replace 外字 (private characters) by ordinary ones",
+                          fix_ja="ファイルをUTF-8で保存し直し、外字は通常の文字に置き換えてください。")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = tuple(text.split("\n"))
     if lines and lines[-1] == "":
@@ -159,7 +169,12 @@ def decode(data: bytes, name: str, charset: str | None = None) -> SourceText:
     if control:
         line = text.count("\n", 0, control.start()) + 1
         raise DecodeError(f"binary file (control character U+{ord(control.group()):04X}): not a text",
-                          file=name, line=line)
+                          file=name, line=line,
+                          ja=f"テキストファイルではありません（制御文字U+{ord(control.group()):04X}を含みます）。",
+                          fix=_AS_TEXT, fix_ja=_AS_TEXT_JA)
     if not text.strip():
-        raise DecodeError("empty file: no text to read", file=name, line=max(len(lines), 1))
+        raise DecodeError("empty file: no text to read", file=name, line=max(len(lines), 1),
+                          ja="ファイルが空です。読み取る文字がありません。",
+                          fix="check that the right file was given and that it was saved",
+                          fix_ja="指定したファイルが正しいか、保存されているかを確かめてください。")
     return SourceText(name=name, lines=lines, encoding=encoding, sha256=digest)

@@ -87,7 +87,11 @@ def read_page(data: bytes, name: str) -> SourceText:
     lines = page_lines("\n".join(html.lines))
     if not lines:
         raise IngestError("the page shows no text (only markup, scripts and navigation)", file=name,
-                          line=len(html.lines))
+                          line=len(html.lines),
+                          ja="このページには本文がありません（タグ、スクリプト、ナビゲーションだけです）。",
+                          fix="save the 例規集 page that shows the agreement's text (not a frame or a menu page)",
+                          fix_ja="協約の本文が表示されている例規集のページ（フレームやメニューのページではなく）を"
+                                 "保存して指定してください。")
     return SourceText(name=name, lines=tuple(text for _, text in lines), encoding=html.encoding,
                       sha256=html.sha256, media_type="text/html", origins=tuple(n for n, _ in lines),
                       source_lines=len(html.lines))

@@ -79,6 +79,16 @@ class _Block:
     name: str | None = None
 
 
+def _unreadable_ja(text: str, parties: Parties) -> str:
+    """What is wrong with a signature line, in Japanese; with the party meant if it is a misprint."""
+    said = f"署名欄の「{text}」が読めません。当事者の団体名、職名（〇〇市長）、署名者の氏名のいずれでもありません。"
+    office = _OFFICE.fullmatch(_office_and_name(_ALIAS_PREFIX.sub("", text))[0])
+    guess = parties.suggest(office["body"] if office else text)
+    if guess is not None and parties.code_for(guess.name) is not None:
+        said += f"「{office['body'] if office else text}」は「{guess.name}」の誤りではありませんか。"
+    return said
+
+
 def read_signatories(lines: list[Line], parties: Parties, date: dt.date, registry: Registry,
                      file: str) -> list[Signatory]:
     """Read the signature block (dates already removed) into one signatory per party block."""
@@ -103,6 +113,11 @@ def read_signatories(lines: list[Line], parties: Parties, date: dt.date, registr
             current.name, current.last = line.text, line.number
         else:
             raise IngestError(f"cannot read 「{line.text}」 in the signature block: expected a party, "
-                              "its office (〇〇市長) or the signer's name", file=file, line=line.number)
+                              "its office (〇〇市長) or the signer's name", file=file, line=line.number,
+                              ja=_unreadable_ja(line.text, parties),
+                              fix="print each party's block as its name, its office (郡山市長) and the signer's "
+                                  "name, with the party's name as in the preamble",
+                              fix_ja="署名欄は当事者ごとに団体名、職名（例: 郡山市長）、氏名の順に、前文と同じ団体名で"
+                                     "記載してください。")
     return [_identify(Signatory(b.party, b.title, b.name, Span(b.first, b.last)), date, registry)
             for b in blocks]
