@@ -26,8 +26,8 @@ from kg.ingest.build import Built, build
 from kg.ingest.build_amendment import build_amendment
 from kg.ingest.categorise import align, load_framework
 from kg.ingest.dates import PrintedDate
-from kg.ingest.decode import SourceText, decode
-from kg.ingest.page import is_page, read_page
+from kg.ingest.decode import SourceText
+from kg.ingest.document.sniff import read_document
 from kg.ingest.parties import read_parties
 from kg.ingest.segment import segment
 from kg.ingest.signatories import read_signatories
@@ -75,7 +75,7 @@ def ingest_bytes(data: bytes, name: str, settings: Settings | None = None) -> In
     text; either holds an agreement or an amending agreement.
     """
     settings = settings or Settings()
-    source = read_page(data, name) if is_page(data, name) else decode(data, name)
+    source = read_document(data, name)  # by its magic bytes: text, page, PDF, Word, scan
     registry = load_registry(settings.data_path / "reference")
     file = name.replace("\\", "/").rsplit("/", 1)[-1]
     if is_amendment(source):

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from kg.ingest.decode import SourceText
 
-__all__ = ["Box", "Cell", "Form", "Position", "TableRow", "TextLine", "to_source"]
+__all__ = ["Box", "Cell", "Form", "Position", "TableRow", "TextLine", "join_wrapped", "to_source"]
 
 
 @dataclass(frozen=True)
@@ -94,6 +94,23 @@ class Form:
     blocks: list[TextLine | TableRow]
     engine: str | None = None
     pages: int | None = None
+
+
+def join_wrapped(first: str, second: str) -> str:
+    """Two lines one printed line wrapped into, joined: no separator (Japanese), but a space between two
+    ASCII letters or digits that meet with none printed (a Latin word wraps whole, at a space).
+
+    >>> join_wrapped("二本松市と連携して、I C ", "T インフラ"), join_wrapped("イン", "フラ")
+    ('二本松市と連携して、I C T インフラ', 'インフラ')
+    >>> join_wrapped("I C", "T")
+    'I C T'
+    """
+    if not first or not second:
+        return first + second
+    a, b = first[-1], second[0]
+    if a.isascii() and a.isalnum() and b.isascii() and b.isalnum():
+        return f"{first} {second}"
+    return first + second
 
 
 def _row_text(row: TableRow) -> str:
