@@ -21,7 +21,7 @@ from kg.ingest.normalise import key
 from kg.ingest.structure import Document, Line
 from kg.reference import Area, Municipality, Registry
 
-__all__ = ["Parties", "Party", "did_you_mean", "read_parties", "suggest"]
+__all__ = ["Parties", "Party", "did_you_mean", "distance", "read_parties", "suggest"]
 
 _ALIAS = re.compile(r"(?P<name>[^\s、。（）()「」]+?)[（(]以下「(?P<alias>[甲乙])」という。?[）)]")
 _JOINERS = ("及び", "および", "と", "並びに", "、")
@@ -156,8 +156,12 @@ def _names(doc: Document, registry: Registry) -> tuple[list[tuple[str, str | Non
                              "のように記載してください。")
 
 
-def _distance(a: str, b: str, limit: int) -> int:
-    """Levenshtein distance of two short names, or ``limit + 1`` once it is known to exceed ``limit``."""
+def distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance of two short names, or ``limit + 1`` once it is known to exceed ``limit``.
+
+    >>> distance("須加川市", "須賀川市", 1), distance("郡山市", "二本松市", 1)
+    (1, 2)
+    """
     if abs(len(a) - len(b)) > limit:
         return limit + 1
     row = list(range(len(b) + 1))
@@ -212,7 +216,7 @@ def suggest(name: str, registry: Registry, near: Municipality | None = None) -> 
         candidate = key(m.name)
         if len(candidate) > 1 and len(bare) > 1 and candidate[-1] != bare[-1] and limit == 1:
             continue  # 須賀川市 is not 須賀川町: the kind is printed, and rarely misprinted
-        d = _distance(bare, candidate, limit)
+        d = distance(bare, candidate, limit)
         if d > limit or d >= len(candidate) - 1:
             continue  # too far, or so short that everything is close (「北市」 is not 「南市」)
         rank = (d, m.code not in area_codes, near is None or m.prefecture != near.prefecture, m.code)

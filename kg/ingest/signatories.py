@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from kg.errors import IngestError
 from kg.ingest.normalise import key
-from kg.ingest.parties import Parties
+from kg.ingest.parties import Parties, distance
 from kg.ingest.structure import Line, Span
 from kg.reference import Person, Registry
 
@@ -83,9 +83,11 @@ def _unreadable_ja(text: str, parties: Parties) -> str:
     """What is wrong with a signature line, in Japanese; with the party meant if it is a misprint."""
     said = f"署名欄の「{text}」が読めません。当事者の団体名、職名（〇〇市長）、署名者の氏名のいずれでもありません。"
     office = _OFFICE.fullmatch(_office_and_name(_ALIAS_PREFIX.sub("", text))[0])
-    guess = parties.suggest(office["body"] if office else text)
-    if guess is not None and parties.code_for(guess.name) is not None:
-        said += f"「{office['body'] if office else text}」は「{guess.name}」の誤りではありませんか。"
+    printed = office["body"] if office else text
+    for party in parties:  # a party's name one character off (「群山市」) is a misprint of it
+        if 0 < distance(key(printed), key(party.municipality.name), 1) <= 1:
+            said += f"「{printed}」は「{party.municipality.name}」の誤りではありませんか。"
+            break
     return said
 
 

@@ -19,7 +19,7 @@ from kg.errors import KgError, StoreError
 from kg.server import compare, dumps, filters, health, pages, remote, sparql, validate
 from kg.server.context import Ctx, ServerContext
 from kg.server.head import HeadAsGet
-from kg.server.http import error_response, framework_error_response, validation_error_response
+from kg.server.http import error_response, framework_error_response, request_lang, validation_error_response
 from kg.server.pool import QueryPool
 from kg.server.query_page import VENDOR
 from kg.server.validator import MIN_TIME_LIMIT_S, Validator
@@ -104,7 +104,7 @@ def create_app(settings: Settings | None = None, release: Path | None = None, st
 
     @app.exception_handler(KgError)
     async def kg_error(request: Request, exc: KgError) -> Response:
-        return error_response(exc)
+        return error_response(exc, request_lang(request))  # every problem, in the client's language
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:

@@ -1,9 +1,9 @@
-"""HTTP helpers shared by the routers: validators (ETag/Last-Modified), bodies, error answers."""
+"""HTTP helpers shared by the routers: validators (ETag/Last-Modified), bodies, error answers, languages."""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from email.utils import format_datetime
 from http import HTTPStatus
 from typing import Any
@@ -11,17 +11,20 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import Response
 
-from kg.errors import InputError, KgError
+from kg.errors import InputError, KgError, Problem
 from kg.server.context import ServerContext
 
 __all__ = [
+    "LANGUAGES",
     "NotAcceptable",
     "PayloadTooLarge",
     "UnsupportedMediaType",
+    "accept_language",
     "error_response",
     "framework_error_response",
     "not_modified",
     "read_body",
+    "request_lang",
     "validation_error_response",
     "validators",
     "with_charset",
@@ -60,24 +63,92 @@ async def read_body(request: Request, limit: int) -> bytes:
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
         raise PayloadTooLarge(
-            f"the request body is {declared} bytes; the limit is {limit} (KG_MAX_BODY_BYTES)"
+            f"the request body is {declared} bytes; the limit is {limit} (KG_MAX_BODY_BYTES)",
+            ja=f"リクエストの本文が{declared}バイトあり、上限の{limit}バイト（KG_MAX_BODY_BYTES）を超えています。",
         )
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            raise PayloadTooLarge(f"the request body exceeds {limit} bytes (KG_MAX_BODY_BYTES)")
+            raise PayloadTooLarge(f"the request body exceeds {limit} bytes (KG_MAX_BODY_BYTES)",
+                                  ja=f"リクエストの本文が上限の{limit}バイト（KG_MAX_BODY_BYTES）を超えています。")
         chunks.append(chunk)
     return b"".join(chunks)
 
 
-def error_response(error: KgError) -> Response:
-    """A typed error as plain text, the way SPARQL clients print it (SPARQL 1.1 Protocol §2.1.5)."""
+def error_response(error: KgError, lang: str = "en", problems: Iterable[Problem] | None = None) -> Response:
+    """A typed error as plain text, the way SPARQL clients print it (SPARQL 1.1 Protocol §2.1.5).
+
+    Every problem the error reports (``problems`` when given, else its own), one a line, in ``lang``
+    ('ja' or 'en'; a message not written in it falls back to the other): ``Kind: FILE:LINE: …``.
+    """
     kind = type(error).__name__
+    lines = [p.render(lang) for p in (error.problems if problems is None else problems)]
     return Response(
-        f"{kind}: {error}\n", status_code=error.http_status, media_type="text/plain; charset=utf-8"
+        f"{kind}: " + "\n".join(lines) + "\n", status_code=error.http_status,
+        media_type="text/plain; charset=utf-8", headers={"Content-Language": lang},
     )
+
+
+#: The languages messages are written in, the first the default.
+LANGUAGES = ("en", "ja")
+
+
+def accept_language(header: str | None, offers: Sequence[str] = LANGUAGES) -> str | None:
+    """The offered language the ``Accept-Language`` header weighs highest (RFC 9110 §12.5.4), or None.
+
+    A range matches a tag equal to it or starting with it and ``-`` (``ja`` matches ``ja-JP``, and
+    ``ja-JP`` matches ``ja``, as a browser's ``ja-JP`` means Japanese); ``*`` matches any; ``q=0``
+    refuses. Among equal weights the range listed first wins.
+
+    >>> accept_language("ja-JP,ja;q=0.9,en-US;q=0.8,en;q=0.7")
+    'ja'
+    >>> accept_language("en;q=0.5, ja;q=0.4"), accept_language("fr, *;q=0.1"), accept_language("fr")
+    ('en', 'en', None)
+    >>> accept_language("*, en;q=0"), accept_language(None)
+    ('ja', None)
+    """
+    best: tuple[float, int, int, str] | None = None  # (q, -position, specificity, offer)
+    ranges: list[tuple[str, float]] = []
+    for element in (header or "").split(","):
+        tag, *params = [p.strip() for p in element.split(";")]
+        if not tag:
+            continue
+        q = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = min(1.0, max(0.0, float(value)))
+                except ValueError:
+                    q = 1.0
+        ranges.append((tag.lower(), q))
+    for offer in offers:
+        matched: tuple[int, float, int] | None = None  # (specificity, q, position)
+        for position, (tag, q) in enumerate(ranges):
+            if tag == "*":
+                spec = 0
+            elif tag == offer or tag.startswith(offer + "-") or offer.startswith(tag + "-"):
+                spec = 1 + (tag == offer)
+            else:
+                continue
+            if matched is None or spec > matched[0]:
+                matched = (spec, q, position)
+        if matched is None or matched[1] <= 0:
+            continue
+        candidate = (matched[1], -matched[2], matched[0], offer)
+        if best is None or candidate[:3] > best[:3]:
+            best = candidate
+    return best[3] if best else None
+
+
+def request_lang(request: Request) -> str:
+    """The language to answer ``request`` in: ``?lang=ja|en``, else its Accept-Language, else English."""
+    asked = request.query_params.get("lang", "").strip().lower()
+    if asked in LANGUAGES:
+        return asked
+    return accept_language(request.headers.get("accept-language")) or LANGUAGES[0]
 
 
 def framework_error_response(

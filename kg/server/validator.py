@@ -22,7 +22,7 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from kg import errors
-from kg.errors import KgError, StoreError
+from kg.errors import IngestProblems, KgError, Problem, StoreError
 from kg.server.pool import wait_readable
 from kg.settings import Settings
 
@@ -68,13 +68,15 @@ class Validated:
 
 @dataclass(frozen=True)
 class _Refused:
-    """A KgError raised in the worker, carried back by class name with its place."""
+    """A KgError raised in the worker, carried back by class name with its place and every problem
+    (in both languages, with the fix), so that the answer can list them all in the client's language."""
 
     error: str
     message: str
     file: str | None
     line: int | None
     where: str | None
+    problems: tuple[Problem, ...] = ()
 
 
 def validate_job(job: ValidationJob) -> Validated:
@@ -101,9 +103,10 @@ def _serve(conn: Connection, target: Callable[[ValidationJob], Validated]) -> No
         try:
             reply = target(job)
         except KgError as e:
-            reply = _Refused(type(e).__name__, e.message, e.file, e.line, e.where)
+            reply = _Refused(type(e).__name__, e.message, e.file, e.line, e.where, e.problems)
         except Exception as e:  # noqa: BLE001 — a bug must reach the server as a message, not kill us
-            reply = _Refused("KgError", f"internal error while validating: {e!r}", None, None, None)
+            problem = Problem(f"検査中に内部エラーが起きました（{e!r}）。", f"internal error while validating: {e!r}")
+            reply = _Refused("KgError", problem.en, None, None, None, (problem,))
             log.exception("validation failed")
         try:
             conn.send(reply)
@@ -115,7 +118,13 @@ def _error(refused: _Refused) -> KgError:
     cls = getattr(errors, refused.error, KgError)
     if not (isinstance(cls, type) and issubclass(cls, KgError)):
         cls = KgError
-    return cls(refused.message, file=refused.file, line=refused.line, where=refused.where)
+    if len(refused.problems) > 1 or refused.error == IngestProblems.__name__:
+        return IngestProblems(refused.problems)
+    first = refused.problems[0] if refused.problems else None
+    if first is None:
+        return cls(refused.message, file=refused.file, line=refused.line, where=refused.where)
+    return cls(refused.message, file=refused.file, line=refused.line, where=refused.where, ja=first.ja or None,
+               fix=first.fix_en, fix_ja=first.fix_ja, page=first.page)
 
 
 class Validator:
@@ -155,7 +164,8 @@ class Validator:
             await asyncio.wait_for(self._lock.acquire(), self.time_limit)
         except TimeoutError:
             raise ValidationTimeout(
-                f"another validation kept the validator busy for {self.time_limit:g} s; try again later"
+                f"another validation kept the validator busy for {self.time_limit:g} s; try again later",
+                ja=f"別の検査が{self.time_limit:g}秒を超えて実行中です。しばらくしてからもう一度送ってください。",
             ) from None
         try:
             conn = self._conn if self._conn is not None else self._start()
@@ -168,12 +178,17 @@ class Validator:
                 self.close()
                 self.restarted += 1
                 raise ValidationTimeout(
-                    f"the validation ran past the time limit of {self.time_limit:g} s and was stopped"
+                    f"the validation ran past the time limit of {self.time_limit:g} s and was stopped",
+                    ja=f"検査が制限時間の{self.time_limit:g}秒を超えたため中止しました。",
+                    fix="send a smaller file, or validate it with kg validate",
+                    fix_ja="小さなファイルに分けて送るか、kg validate で検査してください。",
                 ) from None
             except (EOFError, OSError) as e:
                 self.close()
                 self.restarted += 1
-                raise ValidatorDied(f"the validation worker died while validating ({e!r}); it was restarted") from None
+                raise ValidatorDied(f"the validation worker died while validating ({e!r}); it was restarted",
+                                    ja="検査の処理が途中で止まりました（再起動しました）。"
+                                       "もう一度送ってください。") from None
             except BaseException:
                 # Cancelled (the client went away) mid-validation: the worker's state is unknown.
                 self.close()
