@@ -8,8 +8,10 @@ the source lines of the nearest ``prov:wasDerivedFrom`` excerpt.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from rdflib import RDF, RDFS, Graph, Literal
 from rdflib.namespace import DCTERMS, PROV, SKOS
@@ -17,7 +19,7 @@ from rdflib.term import Node
 
 from kg.namespaces import ELI, RENKEI
 
-__all__ = ["Location", "Text", "describe", "locate"]
+__all__ = ["Location", "Text", "describe", "locate", "printed_date_line"]
 
 
 @dataclass(frozen=True)
@@ -247,3 +249,49 @@ def locate(g: Graph, focus: Node | None, value: Node | None = None) -> Location:
         ja, en = _role_place(g, (ja, en), value)
     text = Text(ja, en if ja == en else f"{en} ({ja})")
     return Location(text, *_lines(g, focus))
+
+
+def printed_date_line(g: Graph, focus: Node | None, path: Path) -> int | None:
+    """The line on which the signing date of the agreement or amendment ``focus`` is printed, read
+    from its source text: ``path`` itself (the text validated), or the source document named in the
+    graph beside ``path`` (the RDF validated); None when neither is at hand, unchanged (its SHA-256
+    is checked) and readable as text.
+
+    The graph keeps the date as printed (``renkei:printedDate``) but not its line; a clerk told that
+    「平成26年4月1日」 is before the framework needs the line to find it (issue 9, point 3). The
+    signing date is the one printed on a line of its own above the signatures, so the last such line
+    wins; failing one, the last line that holds it.
+    """
+    printed = g.value(focus, RENKEI.printedDate) if focus is not None else None
+    if printed is None:
+        return None
+    documents = [d for d in g.objects(focus, PROV.wasDerivedFrom) if _is(g, d, RENKEI.SourceDocument)]
+    candidates = [path] + [path.parent / name for d in documents if (name := _file_name(g, d))]
+    digests = {str(digest) for d in documents if (digest := g.value(d, RENKEI.sha256)) is not None}
+    for candidate in candidates:
+        try:
+            data = candidate.read_bytes()
+        except OSError:
+            continue
+        if digests and hashlib.sha256(data).hexdigest() not in digests:
+            continue
+        lines = _text_lines(data, candidate.name)
+        key = "".join(str(printed).split())
+        alone = [n for n, text in lines if "".join(text.split()) == key]
+        holding = [n for n, text in lines if key in "".join(text.split())]
+        if alone or holding:
+            return (alone or holding)[-1]
+    return None
+
+
+def _text_lines(data: bytes, name: str) -> list[tuple[int, str]]:
+    """(source line, text) of a text file or 例規集 page; empty for anything else (PDF, Word, images)."""
+    from kg.errors import KgError
+    from kg.ingest.decode import decode
+    from kg.ingest.page import is_page, read_page
+
+    try:
+        source = read_page(data, name) if is_page(data, name) else decode(data, name)
+    except KgError:
+        return []
+    return [(source.origin(i), text) for i, text in enumerate(source.lines)]

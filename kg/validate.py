@@ -22,8 +22,8 @@ from rdflib.collection import Collection
 from rdflib.term import Node
 
 from kg.errors import DecodeError, InputError, RdfSyntaxError
-from kg.locate import describe, locate
-from kg.namespaces import DEFAULT_BASE, RENKEI, SH, bind_prefixes
+from kg.locate import describe, locate, printed_date_line
+from kg.namespaces import DEFAULT_BASE, ELI, RENKEI, SH, bind_prefixes
 from kg.report import Report, Result, Severity, Text
 from kg.settings import Settings
 from kg.shacl import run_shapes
@@ -305,6 +305,11 @@ def _result(report_graph: Graph, data: Graph, shapes: Shapes, node: Node, source
     where = locate(data, focus, value)
     if source and where.file == Path(source).name:
         where = replace(where, file=source)  # the path the user gave, not only the file name
+    if source and path == ELI.date_document and where.first_line is None:
+        # A date before the framework (AG-06), in the future …: name the line the date is printed on.
+        line = printed_date_line(data, focus, Path(source))
+        if line is not None:
+            where = replace(where, first_line=line, last_line=line)
     return Result(Severity(str(severity).rpartition("#")[2]), str(shape), shapes.text(shape, SH.name),
                   message, shapes.text(shape, SH.description), str(focus), _path_text(report_graph, path),
                   None if value is None else str(value), where)
