@@ -21,6 +21,7 @@ ELI = Namespace("http://data.europa.eu/eli/ontology#")
 ORG = Namespace("http://www.w3.org/ns/org#")
 VANN = Namespace("http://purl.org/vocab/vann/")
 SH = Namespace("http://www.w3.org/ns/shacl#")
+OA = Namespace("http://www.w3.org/ns/oa#")  # W3C Web Annotation: selectors into a source document
 DCT = DCTERMS
 
 #: e-Gov law id of 地方自治法 (昭和22年法律第67号).
@@ -43,10 +44,11 @@ PREFIXES: dict[str, str] = {
     "void": str(VOID),
     "vann": str(VANN),
     "sh": str(SH),
+    "oa": str(OA),
 }
 
 __all__ = [
-    "DCT", "DEFAULT_BASE", "ELI", "LOCAL_AUTONOMY_ACT", "ORG", "PREFIXES", "RENKEI", "SH", "VANN",
+    "DCT", "DEFAULT_BASE", "ELI", "LOCAL_AUTONOMY_ACT", "OA", "ORG", "PREFIXES", "RENKEI", "SH", "VANN",
     "Ids", "bind_prefixes",
 ]
 
@@ -98,8 +100,18 @@ class Ids:
     def source(self, stem: str) -> URIRef:
         return self.id(f"source/{stem}")
 
-    def excerpt(self, stem: str, first: int, last: int) -> URIRef:
-        return URIRef(f"{self.source(stem)}#L{first}-L{last}")
+    def excerpt(self, stem: str, first: int, last: int, column: int | None = None) -> URIRef:
+        """Lines ``first``–``last`` (1-based) of a source; ``column`` (0-based) narrows a table row to a cell.
+
+        >>> Ids().excerpt("a", 71, 71, column=2).rpartition("/")[2]
+        'a#L71-L71-C3'
+        """
+        cell = f"-C{column + 1}" if column is not None else ""
+        return URIRef(f"{self.source(stem)}#L{first}-L{last}{cell}")
+
+    def selector(self, stem: str, value: str) -> URIRef:
+        """A selector into a source document, named by what it selects (``line=11,15``, ``page=3/row=4``)."""
+        return URIRef(f"{self.source(stem)}/selector/{value}")
 
     def framework(self, notation: str | None = None) -> URIRef:
         return self.id("framework" if notation is None else f"framework/{notation}")

@@ -2,12 +2,13 @@
 
 The pipeline runs one way, one module per step (docs/ingest.md)::
 
-    decode (or page, for a 例規集 HTML page) → segment → parties, signatories → layouts/<layout>
+    read (text, 例規集 page, PDF, Word, scan) → segment → parties, signatories → annex (by meaning)
         → categorise → build
              (numerals, dates and normalise are the helpers every step reads text with)
 
 Every failure is a :mod:`kg.errors` exception naming the file and line (and the article or
-annex row): a text either becomes a whole graph or none.
+annex row): a text either becomes a whole graph or none. Steps that can go on after a problem do,
+so a refusal (:class:`~kg.errors.IngestProblems`) lists every problem found, not only the first.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from typing import Literal
 
 import rdflib
 
-from kg.errors import IngestError, InputError
-from kg.ingest import layouts
+from kg.errors import IngestError, InputError, ProblemList
+from kg.ingest import annex
 from kg.ingest.amendment import is_amendment, read_amendment, split
 from kg.ingest.basis import legal_basis
 from kg.ingest.build import Built, build
@@ -50,7 +51,7 @@ class IngestResult:
     agreement: rdflib.URIRef  # the agreement's (or amendment's) IRI (docs/model.md)
     graph_name: rdflib.URIRef  # its named graph IRI
     graph: rdflib.Graph  # the triples of that named graph, prefixes bound
-    layout: str  # "T1", "T2", "T3", "T4", "I1", "P"; "amendment" for an amending agreement
+    layout: str  # the layout family "T1", "T2", "T3", "T4", "I1", "P"; "amendment" for an amending agreement
     source: str  # the file name
     kind: Literal["agreement", "amendment"] = "agreement"
 
@@ -90,19 +91,44 @@ def _signing(doc: Document, source: SourceText) -> PrintedDate:
     signing = doc.signing_date()
     if signing is None:
         raise IngestError("no signing date (a line such as 「令和元年10月18日」)", file=source.name,
-                          line=source.line_count)
+                          line=source.line_count, ja="締結の日付（「令和元年10月18日」のような行）がありません。",
+                          fix="print the signing date on its own line above the signatures",
+                          fix_ja="署名欄の上に、締結の日付を一行で記載してください。")
     return signing[1]
 
 
 def _agreement(source: SourceText, registry: Registry, settings: Settings) -> tuple[Built, str]:
-    """An agreement: segment, parties, signatories, layout, categories, graph."""
+    """An agreement: segment, parties, signatories, initiatives, categories, graph — every problem noted."""
+    problems = ProblemList(source.name)
     doc = segment(source)
-    date = _signing(doc, source)
-    parties = read_parties(doc, registry)
-    signatories = read_signatories(doc.signatures, parties, date.date, registry, source.name)
-    reading = layouts.read(doc, parties)
+    date: PrintedDate | None = None
+    try:
+        date = _signing(doc, source)
+    except IngestError as e:
+        problems.extend(e)
+    try:
+        parties = read_parties(doc, registry)
+    except IngestError as e:
+        problems.extend(e)
+        problems.raise_if_any()  # without the parties no role can be read: stop here
+        raise
+    signatories = []
+    if date is not None:
+        try:
+            signatories = read_signatories(doc.signatures, parties, date.date, registry, source.name)
+        except IngestError as e:
+            problems.extend(e)
     framework = load_framework(settings.ontology_path / "framework.ttl")
-    alignment = align(framework, reading.groups, source.name)
+    pillar_keys = tuple(k for pillar in framework.pillars for k in pillar.keys)
+    reading = annex.read(doc, parties, registry, pillar_keys, problems)
+    alignment = None
+    if reading is not None:
+        try:
+            alignment = align(framework, reading.groups, source.name)
+        except IngestError as e:
+            problems.extend(e)
+    problems.raise_if_any()
+    assert date is not None and reading is not None and alignment is not None  # noqa: S101 (else raised)
     basis = legal_basis(line.text for line in doc.preamble)
     return build(doc, parties, date, reading, alignment, signatories, basis, settings.ids), reading.layout
 

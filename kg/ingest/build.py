@@ -13,20 +13,26 @@ from dataclasses import dataclass
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
 
-from kg.ingest.categorise import Alignment, Concept
+from kg.ingest.categorise import Alignment, Match
 from kg.ingest.dates import PrintedDate
 from kg.ingest.decode import SourceText
+from kg.ingest.document.form import Position
 from kg.ingest.normalise import key
 from kg.ingest.parties import Parties
 from kg.ingest.signatories import Signatory
 from kg.ingest.structure import Annex, Article, Document, Group, InitiativeText, Line, Reading, Span
-from kg.namespaces import DCT, ELI, RENKEI, Ids, bind_prefixes
+from kg.namespaces import DCT, ELI, OA, RENKEI, Ids, bind_prefixes
 from kg.romaji import english_name
 
-__all__ = ["Built", "Writer", "build", "english_name_of", "leads"]
+__all__ = ["DERIVATIONS", "Built", "Writer", "build", "english_name_of", "lead_wording", "leads"]
 
 JAPANESE = URIRef("http://publications.europa.eu/resource/authority/language/JPN")
 IANA_MEDIA_TYPES = "http://www.iana.org/assignments/media-types/"
+PDF = "application/pdf"
+#: The fragment identifier specifications a Web Annotation FragmentSelector names with dct:conformsTo
+#: (WA Data Model §4.2.1): text/plain lines (RFC 5147) and PDF pages (RFC 3778).
+RFC5147 = URIRef("http://tools.ietf.org/rfc/rfc5147")
+RFC3778 = URIRef("http://tools.ietf.org/rfc/rfc3778")
 
 #: Wordings by which a role says its party leads (DESIGN.md, ``renkei:lead``); matched on the
 #: normalised text, so 「主導する」 and 「中心的な役割を果たす」 count.
@@ -50,10 +56,34 @@ def _english_label(parties: Parties, day: dt.date) -> str:
     return f"Cooperation agreement between {central} and {partner} ({day.isoformat()})"
 
 
+def lead_wording(text: str) -> str | None:
+    """The wording by which a role's text says its party leads (the first of LEAD_WORDS found), or None."""
+    k = key(text)
+    return next((word for word in LEAD_WORDS if key(word) in k), None)
+
+
 def leads(text: str) -> bool:
     """True if a role's text says its party leads."""
-    k = key(text)
-    return any(key(word) in k for word in LEAD_WORDS)
+    return lead_wording(text) is not None
+
+
+#: The derivations recorded on every agreement: (label ja, label en, rule ja, rule en).
+DERIVATIONS = {
+    "categories": (
+        "枠組みの分類への対応付け", "alignment with the framework's categories",
+        "取組の名称（なければ内容）に、柱の下の概念のラベル（skos:prefLabel/altLabel/hiddenLabel、正規化済み）が"
+        "含まれるとき、その概念を分類とする。最も長いラベルを優先し、名称が「・」「、」「及び」で列挙された項目"
+        "それぞれが別の概念を名指すときは、そのすべてを分類とする（docs/framework.md）。",
+        "An initiative falls under the concept below its pillar whose normalised label (skos:prefLabel, altLabel "
+        "or hiddenLabel) occurs in its title, else its content; the longest label wins, and a title that "
+        "enumerates items (・, 、, 及び) naming different concepts falls under each of them (docs/framework.md)."),
+    "leads": (
+        "主導の判定", "lead flags",
+        "役割の本文（正規化済み）に「主体的に」「中心となって」「中心的な役割」「主導」のいずれかがあれば、"
+        "その当事者が主導する役割とする（renkei:lead true、該当語は renkei:leadWording）。",
+        "A role leads (renkei:lead true) when its normalised text contains 主体的に, 中心となって, 中心的な役割 "
+        "or 主導; the wording found is renkei:leadWording."),
+}
 
 
 @dataclass(frozen=True)
@@ -87,25 +117,100 @@ class Writer:
         self.add(whole, ELI.has_part, part)
         self.add(part, ELI.is_part_of, whole)
 
-    def derived(self, node: URIRef, span: Span) -> None:
-        """``node`` comes from lines ``span`` of the source."""
-        excerpt = self.ids.excerpt(self.source.stem, span.first, span.last)
+    def derived(self, node: URIRef, span: Span, column: int | None = None) -> None:
+        """``node`` comes from lines ``span`` of the source (and, in a PDF or Word table, from the cell in
+        ``column``, 0-based); the excerpt says where they stand with a W3C Web Annotation selector."""
+        s = self.source
+        cell = column if s.positions is not None else None
+        excerpt = self.ids.excerpt(s.stem, span.first, span.last, cell)
         self.add(excerpt, RDF.type, RENKEI.SourceExcerpt)
         self.add(excerpt, RENKEI.sourceDocument, self.doc_iri)
         self.add(excerpt, RENKEI.firstLine, span.first)
         self.add(excerpt, RENKEI.lastLine, span.last)
+        self.add(excerpt, OA.hasSource, self.doc_iri)
+        self.add(excerpt, OA.hasSelector, self._selector(span, cell))
         self.add(node, PROV.wasDerivedFrom, excerpt)
 
+    def _selector(self, span: Span, column: int | None) -> URIRef:
+        """Where lines ``span`` stand in the source file, as a Web Annotation selector (an IRI node, so
+        that the graph stays free of blank nodes): lines of a text or page, a PDF page (refined by the
+        table row or cell), Word paragraphs or a table cell."""
+        s = self.source
+        if s.positions is None:
+            # RFC 5147 §2.1.2 counts line *positions* from 0, between lines, so 1-based lines L..M
+            # inclusive are the range line=L-1,M (§3: 「#line=10,20」 identifies lines 11 to 20).
+            return self._fragment(f"line={span.first - 1},{span.last}", RFC5147)
+        first, last = s.positions[span.first - 1], s.positions[span.last - 1]
+        part = self._table_part(first, last, column)
+        if first.page is not None and s.media_type == PDF:
+            # RFC 3778 §3: application/pdf fragment 「#page=N」, 1-based; a span over a page break
+            # points at the page it starts on.
+            # Refined by the row or cell (oa:refinedBy), it is a selector of its own, named by both.
+            page = self._fragment(f"page={first.page}", RFC3778, f"page={first.page}/{part}" if part else None)
+            if part is not None:
+                refined = self.ids.selector(s.stem, part)
+                self._table_selector(refined, first, column)
+                self.add(page, OA.refinedBy, refined)
+            return page
+        if part is not None:
+            selector = self.ids.selector(s.stem, part)
+            self._table_selector(selector, first, column)
+            return selector
+        paragraphs = [p.paragraph for p in s.positions[span.first - 1:span.last] if p.paragraph is not None]
+        if paragraphs:
+            low, high = min(paragraphs), max(paragraphs)
+            selector = self.ids.selector(s.stem, f"paragraph={low},{high}")
+            self.add(selector, RDF.type, RENKEI.ParagraphSelector)
+            self.add(selector, RENKEI.firstParagraph, low)
+            self.add(selector, RENKEI.lastParagraph, high)
+            return selector
+        if first.table is not None:  # rows of a table: the table
+            selector = self.ids.selector(s.stem, f"table={first.table}")
+            self.add(selector, RDF.type, RENKEI.TableSelector)
+            self.add(selector, RENKEI.table, first.table)
+            return selector
+        return self._fragment(f"line={span.first - 1},{span.last}", RFC5147)  # lines with no other position
+
+    def _fragment(self, value: str, spec: URIRef, name: str | None = None) -> URIRef:
+        """An ``oa:FragmentSelector`` whose value follows ``spec`` (WA Data Model §4.2.1), named ``name``
+        (by default its value)."""
+        selector = self.ids.selector(self.source.stem, name or value)
+        self.add(selector, RDF.type, OA.FragmentSelector)
+        self.add(selector, DCT.conformsTo, spec)
+        self.add(selector, RDF.value, Literal(value))
+        return selector
+
+    @staticmethod
+    def _table_part(first: Position, last: Position, column: int | None) -> str | None:
+        """``table=T/row=R[/column=C]`` of the one table row the lines stand in; None if not one row."""
+        if first.table is None or first.row is None or (first.table, first.row) != (last.table, last.row):
+            return None
+        return f"table={first.table}/row={first.row}" + (f"/column={column + 1}" if column is not None else "")
+
+    def _table_selector(self, selector: URIRef, row: Position, column: int | None) -> None:
+        """A ``renkei:TableSelector``: table, row, column (1-based) and the box of the row or the cell."""
+        self.add(selector, RDF.type, RENKEI.TableSelector)
+        self.add(selector, RENKEI.table, row.table)
+        self.add(selector, RENKEI.row, row.row)
+        box = row.box
+        if column is not None:
+            self.add(selector, RENKEI.column, column + 1)
+            box = next((c.box for c in row.cells if c.column == column), None)
+        if box is not None:
+            self.add(selector, RENKEI.box, Literal(str(box)))
+
     def source_document(self) -> None:
-        """The source file: name, sha256, encoding, line count."""
+        """The source file: name, sha256, encoding, media type, line count, and how its text was read."""
         s = self.source
         self.add(self.doc_iri, RDF.type, RENKEI.SourceDocument)
         self.add(self.doc_iri, DCT.title, Literal(s.name.replace("\\", "/").rsplit("/", 1)[-1]))
         self.add(self.doc_iri, RENKEI.sha256, Literal(s.sha256))
         self.add(self.doc_iri, RENKEI.encoding, Literal(s.encoding) if s.encoding else None)
-        # The media type as an IANA IRI, as the catalogue's dcat:mediaType (kg/publish.py) gives it.
+        # The media type as an IANA IRI, as the catalogue's dcat:mediaType (kg/publish.py) gives it:
+        # text/plain, text/html, application/pdf, the Word (OOXML) type, image/png …
         self.add(self.doc_iri, DCT.format, URIRef(IANA_MEDIA_TYPES + s.media_type))
         self.add(self.doc_iri, RENKEI.lineCount, s.line_count)
+        self.add(self.doc_iri, RENKEI.reading, Literal(s.reading))
         self.add(self.agreement, PROV.wasDerivedFrom, self.doc_iri)
 
     def dated(self, node: URIRef, date: PrintedDate) -> None:
@@ -197,9 +302,23 @@ class Writer:
         self.add(iri, RENKEI.pillar, pillar)
         return iri
 
+    def derivations(self) -> None:
+        """The two readings the ingester derives rather than copies (docs/model.md, "Derived"): the
+        framework alignment that gives categories, and the wording rule that gives lead flags."""
+        for slug, (label_ja, label_en, rule_ja, rule_en) in DERIVATIONS.items():
+            node = URIRef(f"{self.agreement}/derivation/{slug}")
+            self.add(node, RDF.type, PROV.Activity)
+            self.add(node, RDFS.label, Literal(label_ja, lang="ja"))
+            self.add(node, RDFS.label, Literal(label_en, lang="en"))
+            self.add(node, DCT.description, Literal(rule_ja, lang="ja"))
+            self.add(node, DCT.description, Literal(rule_en, lang="en"))
+            self.add(node, PROV.used, self.doc_iri)
+            if slug == "categories":
+                self.add(node, PROV.used, self.ids.framework())
+
     def initiative(self, group: Group, initiative: InitiativeText, container: URIRef, pillar: URIRef,
-                   category: Concept | None) -> URIRef:
-        """An initiative with its pillar, category and one role per role column."""
+                   categories: tuple[Match, ...]) -> URIRef:
+        """An initiative with its pillar, categories (each with why) and one role per role column."""
         iri = URIRef(f"{self.agreement}/initiative/{group.number}-{initiative.number}")
         self.add(iri, RDF.type, RENKEI.Initiative)
         self.add(iri, DCT.identifier, Literal(initiative.identifier))
@@ -207,8 +326,18 @@ class Writer:
         self.add(iri, DCT.title, initiative.title)
         self.add(iri, RENKEI.content, initiative.content)
         self.add(iri, RENKEI.pillar, pillar)
-        if category is not None:
-            self.add(iri, RENKEI.category, self.ids.framework(category.notation))
+        for match in categories:
+            concept = self.ids.framework(match.concept.notation)
+            self.add(iri, RENKEI.category, concept)
+            evidence = URIRef(f"{iri}/category/{match.concept.notation}")
+            self.add(evidence, RDF.type, RENKEI.CategoryMatch)
+            self.add(evidence, RENKEI.matchedConcept, concept)
+            self.add(evidence, RENKEI.matchedLabel, match.label)
+            self.add(evidence, RENKEI.matchedIn, Literal(match.field))
+            self.add(evidence, PROV.wasGeneratedBy, URIRef(f"{self.agreement}/derivation/categories"))
+            self.add(iri, RENKEI.categoryMatch, evidence)
+        if initiative.remarks:
+            self.add(iri, SKOS.note, initiative.remarks)
         self.part(container, iri)
         self.add(self.agreement, RENKEI.initiative, iri)
         self.derived(iri, initiative.span)
@@ -223,9 +352,13 @@ class Writer:
             if role.party:
                 self.add(node, RENKEI.actor, self.ids.municipality(role.party))
             self.add(node, RENKEI.text, role.text)
-            self.add(node, RENKEI.lead, leads(role.text))
+            wording = lead_wording(role.text) if role.takes_part else None
+            self.add(node, RENKEI.lead, wording is not None)
+            self.add(node, RENKEI.leadWording, wording)
+            if not role.takes_part:
+                self.add(node, RENKEI.takesPart, False)
             self.add(iri, RENKEI.role, node)
-            self.derived(node, role.span)
+            self.derived(node, role.span, role.column)
         return iri
 
     def signatory(self, sig: Signatory) -> None:
@@ -280,12 +413,16 @@ def build(doc: Document, parties: Parties, date: PrintedDate, reading: Reading, 
         w.article(article)
     for annex in doc.annexes:
         w.annex(annex)
+    for ja, en in reading.notes:  # how the reader chose where the text allowed two readings
+        w.add(a, RENKEI.readingNote, Literal(ja, lang="ja"))
+        w.add(a, RENKEI.readingNote, Literal(en, lang="en"))
+    w.derivations()
     aligned = zip(reading.groups, alignment.pillars, alignment.categories, strict=True)
     for group, pillar, categories in aligned:
         pillar_iri = ids.framework(pillar.notation)
         container = w.container(group, doc, pillar_iri)
-        for initiative, category in zip(group.initiatives, categories, strict=True):
-            w.initiative(group, initiative, container, pillar_iri, category)
+        for initiative, matches in zip(group.initiatives, categories, strict=True):
+            w.initiative(group, initiative, container, pillar_iri, matches)
     for sig in signatories:
         w.signatory(sig)
     return Built(agreement, graph_name, graph)

@@ -10,6 +10,7 @@ first), else the top concept with the group's printed number as notation.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -17,11 +18,12 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
-from kg.errors import IngestError, ReferenceDataError
+from kg.errors import IngestError, ProblemList, ReferenceDataError
 from kg.ingest.normalise import key
 from kg.ingest.structure import Group, InitiativeText
 
-__all__ = ["Alignment", "Concept", "Framework", "align", "category_of", "load_framework", "pillar_of"]
+__all__ = ["Alignment", "Concept", "Framework", "Match", "align", "categories_of", "category_of", "load_framework",
+           "pillar_of"]
 
 
 @dataclass(frozen=True)
@@ -87,15 +89,54 @@ def load_framework(path: Path) -> Framework:
     return Framework(tuple(pillars), below)
 
 
+@dataclass(frozen=True)
+class Match:
+    """A category found for an initiative, and why: the label key that matched and where (title/content)."""
+
+    concept: Concept
+    label: str  # the normalised label (skos:prefLabel/altLabel/hiddenLabel key) found in the text
+    field: str  # "title" or "content"
+
+
+#: What separates the items of an enumerated title: 「地域医療・福祉・子育ての充実」, 「A及びB」.
+_ENUMERATION = re.compile(r"・|、|及び|および|並びに|ならびに")
+
+
+def _longest(concepts: tuple[Concept, ...], k: str) -> tuple[int, Concept, str] | None:
+    """(length, concept, label) of the longest label key in ``k``; ties go to the earlier notation."""
+    best: tuple[int, Concept, str] | None = None
+    for concept in concepts:  # in notation order, so a strict > keeps the earlier one on a tie
+        for label in concept.keys:
+            if label and label in k and (best is None or len(label) > best[0]):
+                best = (len(label), concept, label)
+    return best
+
+
 def _best(concepts: tuple[Concept, ...], text: str) -> Concept | None:
     """The concept with the longest label key found in ``text``; ties go to the earlier notation."""
+    found = _longest(concepts, key(text))
+    return found[1] if found else None
+
+
+def _matches(concepts: tuple[Concept, ...], text: str, field: str) -> tuple[Match, ...]:
+    """The categories ``text`` names: the longest match over the whole text, unless the text is an
+    enumeration (「地域医療・福祉・子育ての充実」) whose items name different concepts, each of its own;
+    then every one of them, in the order printed."""
     k = key(text)
-    best: tuple[int, Concept] | None = None
-    for concept in concepts:  # in notation order, so a strict > keeps the earlier one on a tie
-        length = max((len(label) for label in concept.keys if label and label in k), default=0)
-        if length and (best is None or length > best[0]):
-            best = (length, concept)
-    return best[1] if best else None
+    whole = _longest(concepts, k)
+    if whole is None:
+        return ()
+    parts = [part for part in _ENUMERATION.split(k) if part]
+    # An enumeration, unless one label spans its items (「高次の都市機能の集積・強化」 is one concept).
+    if len(parts) > 1 and any(whole[2] in part for part in parts):
+        found: list[Match] = []
+        for part in parts:
+            m = _longest(concepts, part)
+            if m is not None and all(f.concept != m[1] for f in found):
+                found.append(Match(m[1], m[2], field))
+        if len(found) > 1:
+            return tuple(found)
+    return (Match(whole[1], whole[2], field),)
 
 
 def pillar_of(framework: Framework, group: Group, file: str) -> Concept:
@@ -104,30 +145,47 @@ def pillar_of(framework: Framework, group: Group, file: str) -> Concept:
     if found is None:
         found = next((p for p in framework.pillars if p.notation == str(group.number)), None)
     if found is None:
+        names = "、".join(f"「{p.keys[0]}」" for p in framework.pillars if p.keys)
         raise IngestError(f"cannot tell which pillar 「{group.heading}」 belongs to (neither its wording "
                           f"nor its number {group.number} is one of the framework's pillars)",
-                          file=file, line=group.span.first)
+                          file=file, line=group.span.first,
+                          ja=f"「{group.heading}」がどの柱に当たるか分かりません（語句も番号{group.number}も、"
+                             "連携中枢都市圏構想推進要綱の三つの柱のいずれでもありません）。",
+                          fix=f"name the pillar as the framework does ({names}), or number it 1 to 3",
+                          fix_ja=f"柱の名称を要綱のとおり（{names}）に記載するか、1から3の番号を付けてください。")
     return found
 
 
-def category_of(framework: Framework, pillar: Concept, initiative: InitiativeText) -> Concept | None:
-    """The finer concept under ``pillar`` that the title, else the content, names; else None."""
+def categories_of(framework: Framework, pillar: Concept, initiative: InitiativeText) -> tuple[Match, ...]:
+    """The finer concepts under ``pillar`` that the title, else the content, names; else none."""
     below = framework.below.get(pillar.notation, ())
-    return _best(below, initiative.title) or _best(below, initiative.content)
+    return _matches(below, initiative.title, "title") or _matches(below, initiative.content, "content")
 
+
+def category_of(framework: Framework, pillar: Concept, initiative: InitiativeText) -> Concept | None:
+    """The first category :func:`categories_of` finds, or None."""
+    found = categories_of(framework, pillar, initiative)
+    return found[0].concept if found else None
 
 
 @dataclass(frozen=True)
 class Alignment:
-    """Per group of a reading, its pillar and, per initiative, its category (or None)."""
+    """Per group of a reading, its pillar and, per initiative, its categories (none, one or several)."""
 
     pillars: tuple[Concept, ...]
-    categories: tuple[tuple[Concept | None, ...], ...]
+    categories: tuple[tuple[tuple[Match, ...], ...], ...]
 
 
 def align(framework: Framework, groups: tuple[Group, ...], file: str) -> Alignment:
-    """Align every group and initiative of a reading with the framework."""
-    pillars = tuple(pillar_of(framework, g, file) for g in groups)
-    categories = tuple(tuple(category_of(framework, p, i) for i in g.initiatives)
+    """Align every group and initiative of a reading with the framework; every group's problem is reported."""
+    problems = ProblemList(file)
+    pillars: list[Concept] = []
+    for g in groups:
+        try:
+            pillars.append(pillar_of(framework, g, file))
+        except IngestError as e:
+            problems.extend(e)
+    problems.raise_if_any()
+    categories = tuple(tuple(categories_of(framework, p, i) for i in g.initiatives)
                        for g, p in zip(groups, pillars, strict=True))
-    return Alignment(pillars, categories)
+    return Alignment(tuple(pillars), categories)

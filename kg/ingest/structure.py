@@ -162,6 +162,7 @@ class RoleText:
     text: str
     span: Span
     column: int | None = None  # the table column (0-based) the role was read from, if a table cell
+    takes_part: bool = True  # False for a cell printed 「－」, 「なし」 or left empty: the party takes no part
 
 
 @dataclass(frozen=True)
@@ -176,6 +177,7 @@ class InitiativeText:
     span: Span
     where: str  # how an error message names it: 「別表 3-(8)」
     columns: dict[str, int] | None = None  # the table columns (0-based) the title and content came from
+    remarks: str = ""  # a 備考 cell, kept as a note
 
 
 @dataclass(frozen=True)
@@ -199,3 +201,6 @@ class Reading:
 
     layout: str
     groups: tuple[Group, ...]
+    #: How the reader read what it had to choose about, in (ja, en): a column recognised from its cells,
+    #: party names taken from a second header row … (recorded on the agreement, docs/ingest.md).
+    notes: tuple[tuple[str, str], ...] = ()

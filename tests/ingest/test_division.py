@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.ingest.layouts.division import read_rules
+from kg.ingest.annex.division import read_rules
 from kg.ingest.structure import Line, Paragraph
 
 NAMES = {"宮崎市": "452017", "国富町": "453820", "甲": "452017", "乙": "453820"}

@@ -10,10 +10,9 @@ import kg.ingest
 
 MODULES = [
     "kg.ingest", "kg.ingest.decode", "kg.ingest.numerals", "kg.ingest.dates", "kg.ingest.normalise",
-    "kg.ingest.segment", "kg.ingest.parties", "kg.ingest.signatories", "kg.ingest.layouts",
-    "kg.ingest.layouts.t1", "kg.ingest.layouts.t2", "kg.ingest.layouts.t3", "kg.ingest.layouts.t4",
-    "kg.ingest.layouts.i1", "kg.ingest.layouts.p", "kg.ingest.layouts.tables", "kg.ingest.layouts.sections",
-    "kg.ingest.layouts.division", "kg.ingest.page", "kg.ingest.page_text", "kg.ingest.page_tree",
+    "kg.ingest.segment", "kg.ingest.parties", "kg.ingest.signatories", "kg.ingest.annex",
+    "kg.ingest.annex.columns", "kg.ingest.annex.pillars", "kg.ingest.annex.table", "kg.ingest.annex.ladder",
+    "kg.ingest.annex.division", "kg.ingest.document", "kg.ingest.document.form", "kg.ingest.page", "kg.ingest.page_text", "kg.ingest.page_tree",
     "kg.ingest.amendment", "kg.ingest.build_amendment",
     "kg.ingest.categorise", "kg.ingest.build", "kg.ingest.basis", "kg.ingest.structure", "kg.cli.ingest",
 ]

@@ -7,3 +7,5 @@ that form the :class:`~kg.ingest.decode.SourceText` every later step (segment â†
 consumes, so no layout logic exists twice: a PDF's ruled table arrives as cells (one tab-separated
 line per row, cells never containing a tab), not as guesses from spacing.
 """
+
+__all__: list[str] = []

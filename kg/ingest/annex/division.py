@@ -27,10 +27,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from kg.errors import IngestError
+from kg.ingest.normalise import key
 from kg.ingest.numerals import NUMERAL, to_int
-from kg.ingest.structure import Paragraph, Span
+from kg.ingest.parties import Parties
+from kg.ingest.structure import Article, Document, InitiativeText, Item, Line, Paragraph, RoleText, Span
 
-__all__ = ["Rule", "read_rules"]
+__all__ = ["Division", "Rule", "division", "enumeration", "group_of", "read_rules"]
 
 # 「前項第1号及び第2号」, 「同項第3号」, 「第2条第1項第1号から第2号まで」, 「前項各号」.
 _CITATION = re.compile(
@@ -108,3 +111,75 @@ def read_rules(paragraph: Paragraph, names: dict[str, str], count: int) -> list[
         if roles:
             rules.append(Rule(_numbers(m, count), roles, _span(paragraph, m.start(), end)))
     return rules
+
+
+_CELL_NUMBER = re.compile(rf"[（(]?第?(?P<n>{NUMERAL})号?[）)]?")
+
+
+def enumeration(doc: Document) -> tuple[Article, Paragraph] | None:
+    """The article paragraph that lists the 区分 as items: the first with two or more items."""
+    for article in doc.articles:
+        for paragraph in article.paragraphs:
+            if len(paragraph.items) >= 2:
+                return article, paragraph
+    return None
+
+
+@dataclass(frozen=True)
+class Division:
+    """The 区分 an article enumerates and the default division of labour printed after them."""
+
+    items: tuple[Item, ...]
+    rules: tuple[Rule, ...]
+    label: str  # where the rules stand: 「第2条第2項」
+
+    def roles(self, row: InitiativeText, group: int) -> InitiativeText:
+        """The row with the roles the default division gives its 区分 (none if no rule covers it)."""
+        rule = next((r for r in self.rules if group in r.numbers), None)
+        if rule is None:
+            return row
+        roles = tuple(RoleText(self.label, code, text, rule.span) for code, text in rule.roles)
+        return InitiativeText(row.number, row.identifier, row.title, row.content, roles, row.span, row.where,
+                              row.columns, row.remarks)
+
+
+def division(doc: Document, parties: Parties) -> Division | None:
+    """The 区分 and default division of a P text, or None if no article enumerates 区分."""
+    found = enumeration(doc)
+    if found is None:
+        return None
+    article, paragraph = found
+    names = {}
+    for party in parties:
+        m = party.municipality
+        for name in (party.printed, m.name, m.prefecture + m.name, party.alias):
+            if name:
+                names[name] = party.code
+    count = len(paragraph.items)
+    later = [(a, p) for a in doc.articles for p in a.paragraphs
+             if (a.number, p.number) > (article.number, paragraph.number)]
+    for a, p in later:
+        rules = read_rules(p, names, count)
+        if rules:
+            label = f"{a.label}第{p.number}項" if len(a.paragraphs) > 1 else a.label
+            return Division(tuple(paragraph.items), tuple(rules), label)
+    return Division(tuple(paragraph.items), (), "")
+
+
+def group_of(cell: str, items: tuple[Item, ...], file: str, line: Line) -> int:
+    """The 区分 a row's cell names: by number (「(1)」, 「第1号」) or by the item's wording."""
+    m = _CELL_NUMBER.fullmatch(cell)
+    number = to_int(m["n"]) if m else None
+    if number is not None and any(item.number == number for item in items):
+        return number
+    k = key(cell)
+    found = [item.number for item in items if k and (k in key(item.text) or key(item.text) in k)]
+    if len(found) == 1:
+        return found[0]
+    listed = ", ".join(f"({item.number}) {item.text}" for item in items)
+    listed_ja = "、".join(f"({item.number}) {item.text}" for item in items)
+    raise IngestError(f"区分 「{cell}」 is none of the 区分 the articles enumerate: {listed}", file=file,
+                      line=line.number, where="別表",
+                      ja=f"区分「{cell}」は、条文に列挙された区分（{listed_ja}）のいずれでもありません。",
+                      fix="write the number of the 区分 (「(1)」) or its wording as the article prints it",
+                      fix_ja="区分の番号（「(1)」）か、条文と同じ語句を記載してください。")

@@ -1,4 +1,4 @@
-"""Layout I1: the initiatives inline in 第3条, no 別表, as a ladder of items.
+"""Initiatives inline in an article (family I1): no 別表, a ladder of items.
 
 ::
 
@@ -22,11 +22,10 @@ import re
 from dataclasses import dataclass, field
 
 from kg.errors import IngestError
-from kg.ingest.layouts.base import Layout, Miss
 from kg.ingest.parties import Parties
 from kg.ingest.structure import Article, Document, Group, InitiativeText, Item, Line, Reading, RoleText, Span
 
-__all__ = ["LAYOUT", "detect", "read"]
+__all__ = ["ladders", "read"]
 
 _SEP = r"[ \u3000]+"
 _INITIATIVE = re.compile(rf"(?P<letter>[a-z]){_SEP}(?P<title>.+)")
@@ -48,7 +47,7 @@ class _Draft:
     part: str = ""  # "content" or "roles": which (a)/(b) part the following lines belong to
 
 
-def _ladders(doc: Document) -> list[tuple[Article, int, Item]]:
+def ladders(doc: Document) -> list[tuple[Article, int, Item]]:
     """Every item of an article whose lines hold an initiative ladder (a / (a) …)."""
     found = []
     for article in doc.articles:
@@ -58,16 +57,6 @@ def _ladders(doc: Document) -> list[tuple[Article, int, Item]]:
                         any(_PART.fullmatch(x.text) for x in item.body):
                     found.append((article, paragraph.number, item))
     return found
-
-
-def detect(doc: Document) -> Miss | None:
-    """I1 has no 別表, and an article's items hold the ladder a → (a)/(b) → i/ii."""
-    if doc.annexes:
-        return Miss("a 別表 (I1 has none)", doc.annexes[0].heading.number)
-    if not _ladders(doc):
-        last = doc.articles[-1].span.last
-        return Miss("no article item holds the ladder 「a …」 → 「(a) 取組内容」 / 「(b) 役割分担」", last)
-    return None
 
 
 def _read_item(item: Item, file: str, parties: Parties, where: str) -> list[InitiativeText]:
@@ -91,7 +80,11 @@ def _read_item(item: Item, file: str, parties: Parties, where: str) -> list[Init
         else:
             raise IngestError(f"cannot read 「{line.text}」 in {where}: expected 「a …」, 「(a) 取組内容」, "
                               "「(b) 役割分担」, 「i 〈party〉の役割」 or their text", file=file,
-                              line=line.number, where=where)
+                              line=line.number, where=where,
+                              ja=f"{where}の「{line.text}」を読めません。「a …」（取組）、「(a) 取組内容」、"
+                                 "「(b) 役割分担」、「i 〈当事者〉の役割」またはその本文のいずれかが来るはずです。",
+                              fix="number the line as the ladder a → (a)/(b) → i/ii, or move it into the text above",
+                              fix_ja="行を a → (a)/(b) → i/ii の階層に沿って番号付けするか、上の本文に含めてください。")
         if draft:
             draft.last = line
     return [_initiative(d, item.number, parties, where) for d in drafts]
@@ -113,13 +106,9 @@ def _initiative(d: _Draft, group: int, parties: Parties, where: str) -> Initiati
 def read(doc: Document, parties: Parties) -> Reading:
     """Read each ladder item of 第3条 as the group of one pillar."""
     groups = []
-    for article, paragraph, item in _ladders(doc):
+    for article, paragraph, item in ladders(doc):
         where = f"{article.label}({item.number})"
         initiatives = _read_item(item, doc.source.name, parties, where)
         groups.append(Group("item", item.number, item.text, item.span, tuple(initiatives),
                             article=article.number, paragraph=paragraph))
     return Reading("I1", tuple(groups))
-
-
-LAYOUT = Layout("I1", "initiatives inline in an article: (1) pillar → a 取組 → (a) 取組内容 / (b) 役割分担",
-                detect, read)

@@ -1,1 +1,0 @@
-# The base agreement as it is: one category.
