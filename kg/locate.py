@@ -17,7 +17,7 @@ from rdflib import RDF, RDFS, Graph, Literal
 from rdflib.namespace import DCTERMS, PROV, SKOS
 from rdflib.term import Node
 
-from kg.namespaces import ELI, RENKEI
+from kg.namespaces import ELI, OA, RENKEI
 
 __all__ = ["Location", "Text", "describe", "locate", "printed_date_line"]
 
@@ -47,6 +47,7 @@ class Location:
     file: str | None = None
     first_line: int | None = None
     last_line: int | None = None
+    page: int | None = None  #: the PDF page the part stands on, when the source is a PDF
 
     def lines(self) -> str:
         """``FILE:12`` or ``FILE:12-14`` (or what is known of it); empty when nothing is."""
@@ -60,7 +61,7 @@ class Location:
 
     def as_dict(self) -> dict[str, object]:
         return {**self.text.as_dict(), "file": self.file, "first_line": self.first_line,
-                "last_line": self.last_line}
+                "last_line": self.last_line, "page": self.page}
 
 
 _MAX_DEPTH = 8  # deeper than any agreement's structure (agreement > annex > section > row > role)
@@ -226,6 +227,48 @@ def _lines(g: Graph, node: Node) -> tuple[str | None, int | None, int | None]:
     return None, None, None
 
 
+def _in_document(g: Graph, node: Node) -> tuple[int | None, str, str] | None:
+    """(page, ja, en) of where the nearest part up from ``node`` stands in a PDF or Word document, from its
+    excerpt's Web Annotation selector: 「3ページ 表2 4行 3列」 / "page 3, table 2, row 4, column 3",
+    「12〜14段落」 / "paragraphs 12–14"; None for a text or a page, whose lines say it already."""
+    current: Node | None = node
+    for _ in range(_MAX_DEPTH):
+        if current is None:
+            return None
+        for excerpt in g.objects(current, PROV.wasDerivedFrom):
+            selector = g.value(excerpt, OA.hasSelector)
+            if selector is not None:
+                return _selected(g, selector)
+        current = _parent(g, current)
+    return None
+
+
+def _selected(g: Graph, selector: Node) -> tuple[int | None, str, str] | None:
+    """(page, ja, en) of one selector and what refines it."""
+    page: int | None = None
+    ja: list[str] = []
+    en: list[str] = []
+    value = str(g.value(selector, RDF.value) or "")
+    if value.startswith("page="):
+        page = int(value[5:]) if value[5:].isdigit() else None
+        ja.append(f"{page}ページ")
+        en.append(f"page {page}")
+        selector = g.value(selector, OA.refinedBy) or selector
+    if _is(g, selector, RENKEI.TableSelector):
+        for prop, word_ja, word_en in ((RENKEI.table, "表{}", "table {}"), (RENKEI.row, "{}行", "row {}"),
+                                       (RENKEI.column, "{}列", "column {}")):
+            number = _int(g.value(selector, prop))
+            if number is not None:
+                ja.append(word_ja.format(number))
+                en.append(word_en.format(number))
+    if _is(g, selector, RENKEI.ParagraphSelector):
+        first, last = _int(g.value(selector, RENKEI.firstParagraph)), _int(g.value(selector, RENKEI.lastParagraph))
+        if first is not None:
+            ja.append(f"{first}段落" if last in (None, first) else f"{first}〜{last}段落")
+            en.append(f"paragraph {first}" if last in (None, first) else f"paragraphs {first}–{last}")
+    return (page, " ".join(ja), ", ".join(en)) if ja else None
+
+
 def _file_name(g: Graph, document: Node) -> str | None:
     title = g.value(document, DCTERMS.title)
     return str(title) if title is not None else None
@@ -247,8 +290,13 @@ def locate(g: Graph, focus: Node | None, value: Node | None = None) -> Location:
     ja, en = _place(g, focus)
     if _is(g, focus, RENKEI.Initiative) and value is not None and _is(g, value, RENKEI.Municipality):
         ja, en = _role_place(g, (ja, en), value)
+    page: int | None = None
+    placed = _in_document(g, focus)
+    if placed is not None:  # a PDF or Word source: the page and the table cell or paragraph too
+        page, doc_ja, doc_en = placed
+        ja, en = f"{ja}（{doc_ja}）", f"{en}, {doc_en}"
     text = Text(ja, en if ja == en else f"{en} ({ja})")
-    return Location(text, *_lines(g, focus))
+    return Location(text, *_lines(g, focus), page=page)
 
 
 def printed_date_line(g: Graph, focus: Node | None, path: Path) -> int | None:

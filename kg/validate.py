@@ -47,8 +47,12 @@ RDF_FORMATS: dict[str, tuple[str, str, str, bool]] = {
     ".jsonld": ("json-ld", "JSON_LD", "JSON-LD", True),
     ".rdf": ("xml", "RDF_XML", "RDF/XML", False),
 }
-#: Files that are ingested first (kg.ingest): texts, and 例規集 pages (docs/ingest.md, "例規集 pages").
-TEXT_SUFFIXES = (".txt", ".html", ".htm")
+#: Files that are ingested first (kg.ingest): texts, 例規集 pages (docs/ingest.md, "例規集 pages"), PDFs,
+#: Word documents and scans. A file whose first bytes are a PDF's, a zip's (.docx), an old Office
+#: file's or an image's is ingested whatever its name (kg/ingest/document/sniff.py).
+TEXT_SUFFIXES = (".txt", ".html", ".htm", ".pdf", ".docx", ".png", ".jpg", ".jpeg", ".tif", ".tiff")
+#: The first bytes of the documents :func:`validate_path` ingests by content.
+_DOCUMENT_MAGIC = (b"%PDF-", b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
 #: What a graph must hold to be worth validating: an agreement or an amending agreement.
 VALIDATED_CLASSES = (RENKEI.Agreement, RENKEI.Amendment)
 
@@ -171,16 +175,27 @@ def _merge(data: Graph) -> Graph:
 
 
 def validate_path(path: Path, settings: Settings | None = None) -> Report:
-    """Validate a file: RDF by its extension (.ttl .nt .nq .trig .jsonld .rdf), or a text (.txt)
-    or 例規集 page (.html .htm), ingested first."""
+    """Validate a file: RDF by its extension (.ttl .nt .nq .trig .jsonld .rdf), or a text (.txt),
+    例規集 page (.html .htm), PDF, Word document (.docx) or scan, ingested first. A PDF, Word file or
+    image is known by its first bytes, whatever its name."""
     settings = settings or Settings()
     suffix = path.suffix.lower()
-    if suffix in TEXT_SUFFIXES:
+    if suffix in TEXT_SUFFIXES or _is_document(path):
         from kg.ingest import ingest_file
 
         result = ingest_file(path, settings)
         return validate_graph(result.graph, settings, source=str(path))
     return validate_graph(read_rdf(path), settings, source=str(path))
+
+
+def _is_document(path: Path) -> bool:
+    """Whether the file starts like a PDF, a zip (.docx), an old Office file or an image."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(1024)
+    except OSError:
+        return False  # the reader that follows says what is wrong with the path
+    return head.startswith(_DOCUMENT_MAGIC) or b"%PDF-" in head
 
 
 def read_rdf(path: Path) -> Graph:

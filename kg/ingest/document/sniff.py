@@ -13,6 +13,7 @@ import importlib
 import io
 import logging
 import zipfile
+from dataclasses import replace
 from typing import Literal
 
 from kg.errors import InputError, OcrUnavailable
@@ -48,7 +49,7 @@ def sniff(data: bytes, name: str = "") -> Kind:
     if data.startswith(_IMAGES):
         return "image"
     if data.startswith(_ZIP):
-        return "docx" if _is_docx(data) else "zip"
+        return _zip_kind(data)
     if data.startswith(_OLE2):
         return "doc"
     if is_page(data, name):
@@ -56,14 +57,15 @@ def sniff(data: bytes, name: str = "") -> Kind:
     return "text"
 
 
-def _is_docx(data: bytes) -> bool:
-    """A zip archive holding ``word/document.xml`` (an Office Open XML word-processing document)."""
+def _zip_kind(data: bytes) -> Kind:
+    """A zip archive holding ``word/document.xml`` is a Word (Office Open XML) document; another zip is
+    a zip; bytes that only start like a zip are a damaged .docx if they name ``word/``, else binary
+    that the text decoder refuses as such."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
-            return "word/document.xml" in z.namelist()
+            return "docx" if "word/document.xml" in z.namelist() else "zip"
     except (zipfile.BadZipFile, OSError, ValueError):
-        # A damaged .docx still starts like one; let the Word reader say what is wrong with it.
-        return b"word/" in data[:4096]
+        return "docx" if b"word/" in data else "text"
 
 
 def read_document(data: bytes, name: str) -> SourceText:
@@ -100,7 +102,7 @@ def read_document(data: bytes, name: str) -> SourceText:
                          file=name, fix="open it in Word and save it as .docx (Word document)",
                          fix_ja="Wordで開き、「Word 文書（.docx）」として保存し直してください")
     if kind == "html":
-        return read_page(data, name)
+        return replace(read_page(data, name), reading="html")
     return decode(data, name)
 
 

@@ -70,7 +70,8 @@ def merges(table: Table) -> list[tuple[int, int, int]]:
 # ── PDF ───────────────────────────────────────────────────────────────────────────────────────────
 
 
-def _register() -> None:
+def register_font() -> None:
+    """Register IPA Mincho with reportlab (once)."""
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
@@ -84,6 +85,7 @@ def wrap(text: str, width: float, size: float) -> list[str]:
     next line whole); a space at the break stays at the end of the line it ends."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
+    register_font()
     lines: list[str] = []
     line = ""
     for ch in text:
@@ -114,7 +116,7 @@ def to_pdf(text: str, path: Path, *, column_widths: dict[int, list[float]] | Non
     from reportlab.platypus import Flowable, SimpleDocTemplate, Spacer
     from reportlab.platypus import Table as RlTable
 
-    _register()
+    register_font()
     margin = 25 * mm
     frame_width = A4[0] - 2 * margin
     leading = BODY_SIZE * 1.5
