@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
 
-from kg.ingest.categorise import Alignment, Concept
+from kg.ingest.categorise import Alignment, Match
 from kg.ingest.dates import PrintedDate
 from kg.ingest.decode import SourceText
 from kg.ingest.document.form import Position
@@ -24,7 +24,7 @@ from kg.ingest.structure import Annex, Article, Document, Group, InitiativeText,
 from kg.namespaces import DCT, ELI, OA, RENKEI, Ids, bind_prefixes
 from kg.romaji import english_name
 
-__all__ = ["Built", "Writer", "build", "english_name_of", "leads"]
+__all__ = ["DERIVATIONS", "Built", "Writer", "build", "english_name_of", "lead_wording", "leads"]
 
 JAPANESE = URIRef("http://publications.europa.eu/resource/authority/language/JPN")
 IANA_MEDIA_TYPES = "http://www.iana.org/assignments/media-types/"
@@ -56,10 +56,34 @@ def _english_label(parties: Parties, day: dt.date) -> str:
     return f"Cooperation agreement between {central} and {partner} ({day.isoformat()})"
 
 
+def lead_wording(text: str) -> str | None:
+    """The wording by which a role's text says its party leads (the first of LEAD_WORDS found), or None."""
+    k = key(text)
+    return next((word for word in LEAD_WORDS if key(word) in k), None)
+
+
 def leads(text: str) -> bool:
     """True if a role's text says its party leads."""
-    k = key(text)
-    return any(key(word) in k for word in LEAD_WORDS)
+    return lead_wording(text) is not None
+
+
+#: The derivations recorded on every agreement: (label ja, label en, rule ja, rule en).
+DERIVATIONS = {
+    "categories": (
+        "枠組みの分類への対応付け", "alignment with the framework's categories",
+        "取組の名称（なければ内容）に、柱の下の概念のラベル（skos:prefLabel/altLabel/hiddenLabel、正規化済み）が"
+        "含まれるとき、その概念を分類とする。最も長いラベルを優先し、名称が「・」「、」「及び」で列挙された項目"
+        "それぞれが別の概念を名指すときは、そのすべてを分類とする（docs/framework.md）。",
+        "An initiative falls under the concept below its pillar whose normalised label (skos:prefLabel, altLabel "
+        "or hiddenLabel) occurs in its title, else its content; the longest label wins, and a title that "
+        "enumerates items (・, 、, 及び) naming different concepts falls under each of them (docs/framework.md)."),
+    "leads": (
+        "主導の判定", "lead flags",
+        "役割の本文（正規化済み）に「主体的に」「中心となって」「中心的な役割」「主導」のいずれかがあれば、"
+        "その当事者が主導する役割とする（renkei:lead true、該当語は renkei:leadWording）。",
+        "A role leads (renkei:lead true) when its normalised text contains 主体的に, 中心となって, 中心的な役割 "
+        "or 主導; the wording found is renkei:leadWording."),
+}
 
 
 @dataclass(frozen=True)
@@ -278,9 +302,23 @@ class Writer:
         self.add(iri, RENKEI.pillar, pillar)
         return iri
 
+    def derivations(self) -> None:
+        """The two readings the ingester derives rather than copies (docs/model.md, "Derived"): the
+        framework alignment that gives categories, and the wording rule that gives lead flags."""
+        for slug, (label_ja, label_en, rule_ja, rule_en) in DERIVATIONS.items():
+            node = URIRef(f"{self.agreement}/derivation/{slug}")
+            self.add(node, RDF.type, PROV.Activity)
+            self.add(node, RDFS.label, Literal(label_ja, lang="ja"))
+            self.add(node, RDFS.label, Literal(label_en, lang="en"))
+            self.add(node, DCT.description, Literal(rule_ja, lang="ja"))
+            self.add(node, DCT.description, Literal(rule_en, lang="en"))
+            self.add(node, PROV.used, self.doc_iri)
+            if slug == "categories":
+                self.add(node, PROV.used, self.ids.framework())
+
     def initiative(self, group: Group, initiative: InitiativeText, container: URIRef, pillar: URIRef,
-                   category: Concept | None) -> URIRef:
-        """An initiative with its pillar, category and one role per role column."""
+                   categories: tuple[Match, ...]) -> URIRef:
+        """An initiative with its pillar, categories (each with why) and one role per role column."""
         iri = URIRef(f"{self.agreement}/initiative/{group.number}-{initiative.number}")
         self.add(iri, RDF.type, RENKEI.Initiative)
         self.add(iri, DCT.identifier, Literal(initiative.identifier))
@@ -288,8 +326,18 @@ class Writer:
         self.add(iri, DCT.title, initiative.title)
         self.add(iri, RENKEI.content, initiative.content)
         self.add(iri, RENKEI.pillar, pillar)
-        if category is not None:
-            self.add(iri, RENKEI.category, self.ids.framework(category.notation))
+        for match in categories:
+            concept = self.ids.framework(match.concept.notation)
+            self.add(iri, RENKEI.category, concept)
+            evidence = URIRef(f"{iri}/category/{match.concept.notation}")
+            self.add(evidence, RDF.type, RENKEI.CategoryMatch)
+            self.add(evidence, RENKEI.matchedConcept, concept)
+            self.add(evidence, RENKEI.matchedLabel, match.label)
+            self.add(evidence, RENKEI.matchedIn, Literal(match.field))
+            self.add(evidence, PROV.wasGeneratedBy, URIRef(f"{self.agreement}/derivation/categories"))
+            self.add(iri, RENKEI.categoryMatch, evidence)
+        if initiative.remarks:
+            self.add(iri, SKOS.note, initiative.remarks)
         self.part(container, iri)
         self.add(self.agreement, RENKEI.initiative, iri)
         self.derived(iri, initiative.span)
@@ -304,7 +352,11 @@ class Writer:
             if role.party:
                 self.add(node, RENKEI.actor, self.ids.municipality(role.party))
             self.add(node, RENKEI.text, role.text)
-            self.add(node, RENKEI.lead, leads(role.text))
+            wording = lead_wording(role.text) if role.takes_part else None
+            self.add(node, RENKEI.lead, wording is not None)
+            self.add(node, RENKEI.leadWording, wording)
+            if not role.takes_part:
+                self.add(node, RENKEI.takesPart, False)
             self.add(iri, RENKEI.role, node)
             self.derived(node, role.span, role.column)
         return iri
@@ -361,12 +413,16 @@ def build(doc: Document, parties: Parties, date: PrintedDate, reading: Reading, 
         w.article(article)
     for annex in doc.annexes:
         w.annex(annex)
+    for ja, en in reading.notes:  # how the reader chose where the text allowed two readings
+        w.add(a, RENKEI.readingNote, Literal(ja, lang="ja"))
+        w.add(a, RENKEI.readingNote, Literal(en, lang="en"))
+    w.derivations()
     aligned = zip(reading.groups, alignment.pillars, alignment.categories, strict=True)
     for group, pillar, categories in aligned:
         pillar_iri = ids.framework(pillar.notation)
         container = w.container(group, doc, pillar_iri)
-        for initiative, category in zip(group.initiatives, categories, strict=True):
-            w.initiative(group, initiative, container, pillar_iri, category)
+        for initiative, matches in zip(group.initiatives, categories, strict=True):
+            w.initiative(group, initiative, container, pillar_iri, matches)
     for sig in signatories:
         w.signatory(sig)
     return Built(agreement, graph_name, graph)
