@@ -42,7 +42,7 @@ class Case:
 
 CASES = [
     Case("empty-file", lambda: b"", (1,), "空"),
-    Case("binary-file", lambda: b"PK\x03\x04\x14\x00\x00\x00" + bytes(range(256)), (1,), "バイナリ"),
+    Case("binary-file", lambda: b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)), (1,), "バイナリ"),
     Case("undecodable-byte", lambda: "\n".join([*LINES[:8], "\udcff" + LINES[8], *LINES[9:]]).encode(
         "utf-8", "surrogateescape"), (9,), "0xff"),
     Case("impossible-date-feb-30", lambda: _replace(LINES, 5, "令和2年2月30日"), (5,), "存在しない日付"),
