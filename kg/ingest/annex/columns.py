@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
 from kg.ingest.normalise import key
@@ -46,9 +46,14 @@ def _kinds() -> tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]:
     return tuple((k["name"], tuple(re.compile(p) for p in k["labels"])) for k in data["kind"])
 
 
+#: A header cell is a few words; a longer cell is a row's text, never a label (and is not matched).
+_LABEL_MAX = 30
+
+
+@lru_cache(maxsize=4096)
 def kind_of(label: str) -> tuple[str | None, str | None, bool]:
     """(kind, party named, carries cost) of a header cell; (None, None, False) if no wording fits."""
-    k = key(label)
+    k = key(label) if len(label) <= _LABEL_MAX else ""
     if not k:
         return None, None, False
     for name, patterns in _kinds():
@@ -100,9 +105,16 @@ class Header:
         """The printed labels."""
         return tuple(c.label for c in self.columns)
 
+    @cached_property
+    def _first(self) -> dict[str | None, Column]:
+        found: dict[str | None, Column] = {}
+        for c in self.columns:
+            found.setdefault(c.kind, c)
+        return found
+
     def first(self, kind: str) -> Column | None:
         """The first column of ``kind``."""
-        return next((c for c in self.columns if c.kind == kind), None)
+        return self._first.get(kind)
 
     @property
     def title(self) -> Column:
@@ -111,7 +123,7 @@ class Header:
         assert found is not None  # noqa: S101 (a header is recognised by its title column)
         return found
 
-    @property
+    @cached_property
     def roles(self) -> tuple[Column, ...]:
         """The role columns, in order."""
         return tuple(c for c in self.columns if c.kind == "role")

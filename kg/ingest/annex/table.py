@@ -275,7 +275,8 @@ class _Reader:
         roles = []
         for column in header.roles:
             text = row[column.index]
-            part = key(text) not in NO_PART  # 「－」, 「なし」, empty: the party takes no part; not a role text
+            # 「－」, 「なし」, empty: the party takes no part; not a role text (a role is longer than any mark)
+            part = len(text) > 6 or key(text) not in NO_PART
             roles.append(RoleText(column.label, column.party, text if part else "", line.span, column.index,
                                   takes_part=part))
         remarks_col = header.first("remarks")
