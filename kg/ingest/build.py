@@ -212,6 +212,17 @@ class Writer:
         self.add(self.doc_iri, RENKEI.lineCount, s.line_count)
         self.add(self.doc_iri, RENKEI.reading, Literal(s.reading))
         self.add(self.agreement, PROV.wasDerivedFrom, self.doc_iri)
+        if s.engine:
+            # Text read by OCR is not the printed text (issue 10, point 3): the reading is a PROV
+            # activity that used the document, carried out by the engine (and its version).
+            activity, engine = URIRef(f"{self.doc_iri}/reading"), URIRef(f"{self.doc_iri}/reading/engine")
+            self.add(activity, RDF.type, PROV.Activity)
+            self.add(activity, RDFS.label, Literal(f"{s.reading}: {s.engine}"))
+            self.add(activity, PROV.used, self.doc_iri)
+            self.add(activity, PROV.wasAssociatedWith, engine)
+            self.add(engine, RDF.type, PROV.SoftwareAgent)
+            self.add(engine, RDFS.label, Literal(s.engine))
+            self.add(self.agreement, PROV.wasInfluencedBy, activity)
 
     def dated(self, node: URIRef, date: PrintedDate) -> None:
         """The signing date (``eli:date_document``) and the date as printed."""

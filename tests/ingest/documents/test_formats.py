@@ -153,3 +153,25 @@ def test_kg_validate_exits_as_for_the_text(drafts: dict[str, Path]) -> None:
     named_txt.write_bytes(drafts["pdf"].read_bytes())
     named = run_kg("validate", named_txt)
     assert named.returncode in codes and "ページ" in named.stdout + named.stderr
+
+
+def test_a_text_read_by_ocr_records_the_reading_and_its_engine(monkeypatch: pytest.MonkeyPatch,
+                                                               settings: Settings) -> None:
+    """OCR is never passed off as the printed text: the source says so, in PROV (issue 10, point 3)."""
+    from dataclasses import replace
+
+    from rdflib import RDF, RDFS, Literal, URIRef
+    from rdflib.namespace import PROV
+
+    import kg.ingest
+
+    read = kg.ingest.read_document
+    monkeypatch.setattr(kg.ingest, "read_document",
+                        lambda data, name: replace(read(data, name), reading="ocr", engine="tesseract 5.3.0 jpn"))
+    g = ingest_bytes(SEED.read_bytes(), SEED.name, settings).graph
+    reading = URIRef("https://w3id.org/renkei/id/source/koriyama-nihonmatsu-2019/reading")
+    assert (reading, RDF.type, PROV.Activity) in g
+    engine = g.value(reading, PROV.wasAssociatedWith)
+    assert (engine, RDF.type, PROV.SoftwareAgent) in g and (engine, RDFS.label, Literal("tesseract 5.3.0 jpn")) in g
+    assert (None, PROV.wasInfluencedBy, reading) in g
+    assert Literal("ocr") in set(g.objects(None, URIRef("https://w3id.org/renkei/ns#reading")))
