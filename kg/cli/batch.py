@@ -171,10 +171,12 @@ def print_table(rows: Sequence[Row], heads: Sequence[str], lang: str, out: TextI
         from rich.console import Console
         from rich.table import Table
 
-        table = Table(*heads, show_lines=False, title=None)
+        table = Table(show_lines=False, title=None)
+        for head in heads:  # fold long paths and IRIs rather than cut them: they are to be copied
+            table.add_column(head, overflow="fold")
         for cells, row in zip(body, rows, strict=True):
             table.add_row(*cells, style="red" if row.problem is not None else None)
-        console = Console(file=stream)
+        console = Console(file=stream, highlight=False)
         console.print(table)
         console.print(total)
         return
