@@ -16,7 +16,7 @@ def _credentials(auth: str | None) -> tuple[str, str] | None:
         return None
     user, sep, password = auth.partition(":")
     if not sep or not user:
-        raise typer.BadParameter("expected USER:PASSWORD", param_hint="--auth")
+        raise typer.BadParameter("expected USER:PASSWORD（USER:PASSWORD の形で指定してください）", param_hint="--auth")
     return user, password
 
 
@@ -54,9 +54,10 @@ def push_command(
     from kg.push import Endpoint, GraphChange, push_release
 
     if auth_scheme not in ("auto", "basic", "digest"):
-        raise typer.BadParameter("expected auto, basic or digest", param_hint="--auth-scheme")
+        raise typer.BadParameter("expected auto, basic or digest（auto、basic、digest のいずれかを指定してください）",
+                                 param_hint="--auth-scheme")
     if output not in ("text", "json"):
-        raise typer.BadParameter("expected text or json", param_hint="--format")
+        raise typer.BadParameter("expected text or json（text または json を指定してください）", param_hint="--format")
     settings = Settings()
     release = ensure_built(settings)
     target = Endpoint(endpoint, query_endpoint, _credentials(auth), auth_scheme)  # type: ignore[arg-type]

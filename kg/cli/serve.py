@@ -44,7 +44,9 @@ def serve(
             release = Path(store)
             if not release.is_dir():
                 raise typer.BadParameter(
-                    f"{store!r} is neither a directory nor sparql:URL", param_hint="'--store' / KG_STORE"
+                    f"{store!r} is neither a directory nor sparql:URL"
+                    f"（{store} はフォルダでも sparql:URL でもありません）",
+                    param_hint="'--store' / KG_STORE"
                 )
         app, what = create_app(settings, release=release), str(release)
     bind_host = host or settings.host
