@@ -12,7 +12,6 @@ traceback) and exits with its ``exit_code``; the server answers with its ``http_
     │   └── RdfSyntaxError          RDF that does not parse
     ├── IngestError                 text that cannot be read as an agreement (FILE:LINE)
     │   ├── IngestProblems          every problem found in one file, each a :class:`Problem`
-    │   ├── UnknownLayoutError      no known layout matches where the text stops making sense
     │   ├── DateError               an impossible or unreadable date
     │   ├── UnknownMunicipalityError a party that is not in the municipality registry
     │   └── ConsolidationError      an amendment whose old wording is not in the agreement it amends
@@ -36,7 +35,7 @@ __all__ = [
     "BuildError", "ConsolidationError", "DateError", "DecodeError", "IngestError", "IngestProblems", "InputError",
     "KgError", "OcrUnavailable", "Problem", "ProblemList",
     "QueryError", "QueryRefused", "QueryTimeout", "RdfSyntaxError", "ReferenceDataError", "RemoteStoreError",
-    "StoreError", "UnknownAgreementError", "UnknownLayoutError", "UnknownMunicipalityError",
+    "StoreError", "UnknownAgreementError", "UnknownMunicipalityError",
 ]
 
 
@@ -225,10 +224,6 @@ class ProblemList:
         if self.items:
             ordered = sorted(self.items, key=lambda p: (p.line is None, p.line or 0))
             raise IngestProblems(ordered)
-
-
-class UnknownLayoutError(IngestError):
-    """Raised when no known layout (docs/layouts) matches; says where the ingester stopped."""
 
 
 class DateError(IngestError):

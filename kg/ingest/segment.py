@@ -81,7 +81,9 @@ def _article_number(line: Line, source: SourceText) -> tuple[int, str, str] | No
         return None
     number = to_int(m["n"])
     if number is None or m["n"] == "元":
-        raise IngestError(f"unreadable article number 「{m['n']}」", file=source.name, line=line.number)
+        raise IngestError(f"unreadable article number 「{m['n']}」", file=source.name, line=line.number,
+                          ja=f"条の番号「{m['n']}」を読めません。",
+                          fix="number the article 第1条, 第１条 or 第一条", fix_ja="「第1条」「第１条」「第一条」のように番号を記載してください。")
     return number, line.text[: m.start("rest")].rstrip(" \u3000"), m["rest"]
 
 
@@ -109,7 +111,9 @@ def _annex(heading: Line, rest: str, number_text: str | None, source: SourceText
     number = 1 if number_text is None else to_int(number_text)
     if number is None:
         raise IngestError(f"unreadable annex number 「{number_text}」", file=source.name,
-                          line=heading.number)
+                          line=heading.number, ja=f"別表の番号「{number_text}」を読めません。",
+                          fix="number the annex 別表第1, 別表第１ or 別表第一",
+                          fix_ja="「別表第1」「別表第１」「別表第一」のように番号を記載してください。")
     relates: tuple[int, ...] = ()
     m = _RELATES.search(rest)
     if m:
@@ -155,7 +159,10 @@ def segment(source: SourceText) -> Document:
     starts = [(i, a) for i, line in enumerate(lines) if (a := _article_number(line, source))]
     if not starts:
         raise IngestError("no article (第1条 …) found: not the text of an agreement", file=source.name,
-                          line=source.line_count)
+                          line=source.line_count,
+                          ja="条（「第1条 …」）が一つもありません。連携協約の本文ではないようです。",
+                          fix="give the agreement's own text, its articles starting 「第1条」",
+                          fix_ja="「第1条」から始まる条文を含む、連携協約の本文を指定してください。")
     # Where the articles end: the closing formula, else the first annex, else the end.
     first_index = starts[0][0]
     end = next((i for i in range(first_index, len(lines))
@@ -168,7 +175,9 @@ def segment(source: SourceText) -> Document:
     for k, (i, (number, label, rest)) in enumerate(starts):
         if number in seen:
             raise IngestError(f"{label} appears twice (first at line {seen[number].number})",
-                              file=source.name, line=lines[i].number, where=label)
+                              file=source.name, line=lines[i].number, where=label,
+                              ja=f"{label}が二度あります（最初は{seen[number].number}行目）。",
+                              fix="renumber the articles in order", fix_ja="条の番号を順に振り直してください。")
         seen[number] = lines[i]
         stop = end if k + 1 == len(starts) else starts[k + 1][0] - (1 if has_heading[k + 1] else 0)
         heading = lines[i - 1] if has_heading[k] else None
@@ -198,5 +207,8 @@ def read_back(lines: list[Line], doc: Document, source: SourceText) -> None:
         if a.number in seen:
             raise IngestError(f"別表 number {a.number} appears twice (first at line "
                               f"{seen[a.number].heading.number})", file=source.name, line=a.heading.number,
-                              where=a.heading.text)
+                              where=a.heading.text,
+                              ja=f"別表第{a.number}が二度あります（最初は{seen[a.number].heading.number}行目）。",
+                              fix="renumber the annexes 別表第1, 別表第2, …",
+                              fix_ja="別表の番号を「別表第1」「別表第2」…と振り直してください。")
         seen[a.number] = a
