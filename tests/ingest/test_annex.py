@@ -151,3 +151,24 @@ def test_field_columns_in_numbered_annexes_read_as_one_table(ingest_text: Callab
     split = ingest_text(_t2_split_in_two_annexes(), t2.source).graph
     query = "SELECT ?p ?t WHERE { ?i a renkei:Initiative ; renkei:pillar ?p ; dct:title ?t }"
     assert sorted(select(split, query)) == sorted(select(t2.graph, query))
+
+
+def test_a_column_no_wording_fits_is_read_from_its_cells_and_the_reading_noted(
+        ingest_text: Callable[..., IngestResult]) -> None:
+    text = SEED_TEXT.replace("取組\t内容\t郡山市の役割", "取組\t実施事項\t郡山市の役割")
+    graph = ingest_text(text).graph
+    assert len(select(graph, "SELECT ?c WHERE { ?i renkei:content ?c }")) == 19
+    notes = select(graph, "SELECT ?n WHERE { ?a renkei:readingNote ?n FILTER(lang(?n) = 'ja') }")
+    assert len(notes) == 3 and all("「実施事項」を、欄が文であることから取組の内容の列として読んだ" in n for (n,) in notes)
+
+
+def test_a_column_neither_its_wording_nor_its_cells_place_is_reported_with_how_to_teach_it(
+        ingest_text: Callable[..., IngestResult]) -> None:
+    text = SEED_TEXT.replace("取組\t内容\t郡山市の役割", "取組\t内容\t担当課\t郡山市の役割")
+    lines = text.split("\n")
+    lines = [line.replace("\t", "\t担当\t", 2).replace("\t担当\t", "\t", 1) if line.startswith("(") else line
+             for line in lines]
+    with pytest.raises(IngestProblems) as e:
+        ingest_text("\n".join(lines))
+    [problem] = [p for p in e.value.problems if "担当課" in p.ja]
+    assert problem.line == 63 and "columns.toml" in (problem.fix_ja or "")

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from kg.errors import IngestError, ProblemList
@@ -134,7 +135,27 @@ class _Reader:
         close = difflib.get_close_matches(printed, names, n=1, cutoff=0.75)
         return close[0] if close else None
 
-    def _header(self, line: Line, below: Line | None) -> tuple[Header, bool]:
+    def _from_cells(self, columns: list[Column], rows: Sequence[list[str]], line: Line) -> None:
+        """Give an unknown column a kind from what its cells hold, where they leave no doubt: a table
+        with no content column whose unlabelled or unknown column holds sentences (「…する。」) after
+        the title holds the content. The reading is noted on the agreement."""
+        if any(c.kind == "content" for c in columns):
+            return
+        title = next((c.index for c in columns if c.kind == "title"), None)
+        for k, column in enumerate(columns):
+            if column.kind is not None or title is None or column.index <= title + (0 if column.label else 1):
+                continue
+            values = [row[column.index] for row in rows if len(row) == len(columns) and row[column.index]]
+            if len(values) >= 2 and sum(v.endswith("。") for v in values) * 2 > len(values):
+                columns[k] = Column(column.index, column.label, "content", how="cells")
+                printed = f"「{column.label}」" if column.label else f"{column.index + 1}列目（見出しなし）"
+                printed_en = f"「{column.label}」" if column.label else f"column {column.index + 1} (no heading)"
+                self.notes.append((f"{line.number}行目の表の{printed}を、欄が文であることから取組の内容の列として読んだ。",
+                                   f"the table of line {line.number}: {printed_en} was read as the content column, "
+                                   "its cells being sentences."))
+                return
+
+    def _header(self, line: Line, below: Line | None, rows: Sequence[list[str]] = ()) -> tuple[Header, bool]:
         """Read a header row; (header, True) when it also used the row below (party names under 役割分担)."""
         labels = cells(line)
         columns: list[Column] = []
@@ -157,6 +178,7 @@ class _Reader:
                 kind, printed = "role", label  # a column headed by the party's bare name
             party = self._party(printed, label, line) if kind == "role" and printed else None
             columns.append(Column(i, label, kind, printed, party, cost))
+        self._from_cells(columns, rows, line)
         header = Header(line, tuple(columns))
         for column in header.columns:
             if column.kind is None and column.label and column.label not in self.reported:
@@ -306,7 +328,8 @@ class _Reader:
             row = cells(line) if is_row(line) else None
             if row is not None and title_column(row) is not None and _one_text(line) is None:
                 below = annex.lines[k + 1] if k + 1 < len(annex.lines) else None
-                header, skip = self._header(line, below)
+                rows_below = [cells(x) for x in annex.lines[k + 1: k + 21] if is_row(x)]
+                header, skip = self._header(line, below, rows_below)
                 continue
             text = _one_text(line)
             heading = heading_of(text, self.pillar_keys) if text is not None else None
