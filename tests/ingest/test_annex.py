@@ -159,7 +159,8 @@ def test_a_column_no_wording_fits_is_read_from_its_cells_and_the_reading_noted(
     graph = ingest_text(text).graph
     assert len(select(graph, "SELECT ?c WHERE { ?i renkei:content ?c }")) == 19
     notes = select(graph, "SELECT ?n WHERE { ?a renkei:readingNote ?n FILTER(lang(?n) = 'ja') }")
-    assert len(notes) == 3 and all("「実施事項」を、欄が文であることから取組の内容の列として読んだ" in n for (n,) in notes)
+    said = "「実施事項」を、欄が文であることから取組の内容の列として読んだ"
+    assert len(notes) == 3 and all(said in n for (n,) in notes)
 
 
 def test_a_column_neither_its_wording_nor_its_cells_place_is_reported_with_how_to_teach_it(
