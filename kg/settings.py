@@ -41,6 +41,12 @@ class Settings(BaseSettings):
                                  "pyshacl (the reference implementation); both give the same reports.")
     store: str | None = Field(None, description="What `kg serve` serves instead of build/current: a release "
                               "directory or store path, or sparql:URL of a remote store loaded by `kg push`.")
+    ocr_review_confidence: float = Field(80.0, ge=0, le=100, description="OCR: words read with a confidence "
+                                         "(0–100) under this are listed for review (`kg ingest --review`).")
+    ocr_page_confidence: float = Field(70.0, ge=0, le=100, description="OCR: a page whose mean word confidence "
+                                       "is under this is refused as too poor to read, rather than read wrongly.")
+    ocr_correct_confidence: float = Field(90.0, ge=0, le=100, description="OCR: a near miss of a known term is "
+                                          "corrected to it only where tesseract's confidence was under this.")
 
     @property
     def ids(self) -> Ids:

@@ -1,0 +1,517 @@
+"""Scanned PDFs and images (PNG, TIFF, JPEG) → the intermediate form, by OCR (tesseract, Japanese).
+
+Each page is brought to 300 dpi and deskewed (:mod:`~kg.ingest.document.image`); its ruled tables are
+found from the rules (:mod:`~kg.ingest.document.grid`) and every cell is read on its own, with the
+rules erased so that they are not read as 「|」; the text around the tables is read as lines, and lines
+that run to the right margin are joined into their paragraph. tesseract is given the dataset's own
+vocabulary as user words, and a near miss of a known term where tesseract was unsure is corrected
+to it (:mod:`~kg.ingest.document.vocabulary`). Spaces are kept where the print has them: tesseract's
+word gaps are measured against the character size, so 「I C T」 keeps its spaces and 「圏 域」 loses
+the one tesseract may insert.
+
+OCR is never passed off as the printed text: the form says ``reading="ocr"`` and the engine, and
+every line and cell carries its lowest confidence, its words under the review threshold and its
+corrections; :func:`review` lists those words for a clerk. A page read with too little confidence,
+or whose table cannot be read, is refused (an :class:`~kg.errors.IngestError` naming the page).
+"""
+
+from __future__ import annotations
+
+import logging
+import statistics
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+from PIL import Image
+
+from kg.errors import IngestError, InputError, Problem
+from kg.ingest.decode import SourceText
+from kg.ingest.document import grid, image, tesseract
+from kg.ingest.document.form import Box, Cell, Form, Position, TableRow, TextLine
+from kg.ingest.document.vocabulary import Char, Correction, Vocabulary, load
+from kg.settings import Settings
+
+__all__ = ["Options", "read_image", "read_scanned_pdf", "review"]
+
+log = logging.getLogger(__name__)
+
+#: Full-width punctuation whose glyph leaves a wide blank beside it: a gap there is no space.
+_WIDE = set("、。，．・「」『』（）［］【】〔〕｛｝〈〉《》：；！？")
+_NEW_PARAGRAPH_PREFIXES = ("第", "別表", "（", "(", "附則", "〇", "○")
+
+
+@dataclass(frozen=True)
+class Options:
+    """Which steps of the pipeline run (all of them, unless a benchmark measures one's gain)."""
+
+    deskew: bool = True
+    cells: bool = True  # find the ruled tables and read each cell on its own (else the page whole)
+    user_words: bool = True
+    correct: bool = True
+    review_below: float | None = None  # default: Settings.ocr_review_confidence
+    page_floor: float | None = None  # default: Settings.ocr_page_confidence
+    correct_below: float | None = None  # default: Settings.ocr_correct_confidence
+
+
+@dataclass
+class _Text:
+    """Text being assembled: its characters (with confidences and tesseract words), box, corrections."""
+
+    chars: list[Char]
+    box: Box
+    words: list[tesseract.Word] = field(default_factory=list)
+    corrections: list[Correction] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "".join(c.text for c in self.chars)
+
+
+def read_image(data: bytes, name: str, options: Options | None = None, settings: Settings | None = None) -> Form:
+    """A PNG, TIFF (every frame a page) or JPEG scan, read by OCR."""
+    engine = tesseract.engine(name)
+    try:
+        pages = image.image_pages(data)
+    except (OSError, ValueError, Image.DecompressionBombError) as e:
+        raise InputError(f"not a readable image: {e}", ja="画像として読めません", file=name,
+                         fix="send the scan as PNG, TIFF or JPEG",
+                         fix_ja="PNG・TIFF・JPEG の画像にしてください") from None
+    media = _image_media_type(data)
+    return _read(pages, name, media, engine, options or Options(), settings or Settings())
+
+
+def read_scanned_pdf(data: bytes, name: str, options: Options | None = None,
+                     settings: Settings | None = None) -> Form:
+    """A PDF of scanned pages (no text layer), every page rendered at 300 dpi and read by OCR."""
+    engine = tesseract.engine(name)
+    try:
+        pages = image.pdf_pages(data)
+    except ValueError as e:
+        raise InputError(f"not a readable PDF: {e}", ja="PDF として読めません", file=name) from None
+    return _read(pages, name, "application/pdf", engine, options or Options(), settings or Settings())
+
+
+def _image_media_type(data: bytes) -> str:
+    if data.startswith(b"\x89PNG"):
+        return "image/png"
+    if data[:4] in (b"II*\x00", b"MM\x00*"):
+        return "image/tiff"
+    if data.startswith(b"\xff\xd8"):
+        return "image/jpeg"
+    return "application/octet-stream"
+
+
+@dataclass(frozen=True)
+class _Thresholds:
+    review: float
+    floor: float
+    correct: float
+
+
+def _read(pages: list[image.Page], name: str, media: str, engine: str, options: Options,
+          settings: Settings) -> Form:
+    limits = _Thresholds(
+        options.review_below if options.review_below is not None else settings.ocr_review_confidence,
+        options.page_floor if options.page_floor is not None else settings.ocr_page_confidence,
+        options.correct_below if options.correct_below is not None else settings.ocr_correct_confidence)
+    vocabulary = load(settings.root)
+    blocks: list[TextLine | TableRow] = []
+    tables = 0
+    for page in pages:
+        if options.deskew:
+            page = image.deskew(page)
+        page_blocks, tables = _read_page(page, name, options, limits, vocabulary, tables)
+        blocks.extend(page_blocks)
+    return Form(name, media, "ocr", blocks, engine=engine, pages=len(pages))
+
+
+def _read_page(page: image.Page, name: str, options: Options, limits: _Thresholds, vocabulary: Vocabulary,
+               tables_before: int) -> tuple[list[TextLine | TableRow], int]:
+    """The blocks of one page in reading order, and the number of tables read so far."""
+    words_file = vocabulary.words_file() if options.user_words else None
+    mask = image.ink(page.gray)
+    tables: list[grid.Table] = []
+    gray = page.gray
+    if options.cells:
+        tables, rules = grid.find_tables(mask)
+        gray = _erase(gray, rules)
+    body = gray.copy()
+    for t in tables:
+        b = t.box
+        body[max(0, int(b.top) - 4):int(b.bottom) + 4, max(0, int(b.x0) - 4):int(b.x1) + 4] = 255
+    lines = tesseract.recognise(Image.fromarray(body), psm=4 if options.cells else 6, user_words=words_file)
+    placed: list[tuple[float, TextLine | TableRow]] = []
+    confidences: list[tuple[float, int]] = []
+    body_ink = image.ink(body)
+    em = _em(lines)
+    for text in _paragraphs([_mark(_line(line, body_ink, em)) for line in lines], page.gray.shape[1]):
+        confidences.extend((w.confidence, len(w.text)) for w in text.words)
+        text = _finish(text, options, limits, vocabulary)
+        placed.append((text.box.top, TextLine(text.text, _position(page.number, text, limits))))
+    count = tables_before
+    cell_texts = _read_cells(gray, image.ink(gray) if tables else mask, tables, words_file)
+    for t in tables:
+        count += 1
+        for r in range(t.row_count):
+            cells = []
+            for c in range(t.column_count):
+                g = t.at(r, c)
+                text = cell_texts[(id(t), g.row, g.column)]
+                if (g.row, g.column) == (r, c):
+                    confidences.extend((w.confidence, len(w.text)) for w in text.words)
+                    text = _finish(text, options, limits, vocabulary)
+                    cell_texts[(id(t), g.row, g.column)] = text
+                low = min((w.confidence for w in text.words), default=None)
+                cells.append((Cell(text.text, r, c, g.box, low), text))
+            row_box = Box(t.box.x0, min(c.box.top for c, _ in cells if c.box), t.box.x1,
+                          max(c.box.bottom for c, _ in cells if c.box))
+            texts = [x for _, x in cells]
+            position = Position(page=page.number, box=row_box, table=count, row=r + 1,
+                                cells=tuple(c for c, _ in cells), confidence=_lowest(texts),
+                                words=_low_words(texts, limits.review))
+            placed.append((row_box.top, TableRow(tuple(c for c, _ in cells), position)))
+    _check_page(page, name, mask, confidences, limits)
+    placed.sort(key=lambda p: p[0])
+    return [b for _, b in placed], count
+
+
+def _check_page(page: image.Page, name: str, mask: np.ndarray, confidences: list[tuple[float, int]],
+                limits: _Thresholds) -> None:
+    """Refuse a page read with a mean confidence under the floor, or with ink but no text read."""
+    chars = sum(n for _, n in confidences)
+    inked = float(mask.mean()) / 255
+    if chars == 0:
+        if inked > 0.01:
+            raise IngestError(
+                f"page {page.number} cannot be read: OCR found no text on a page with print on it",
+                ja=f"{page.number}ページを読めません: 印字があるのに OCR で文字を読み取れませんでした",
+                fix="scan the page again at 300 dpi or more, upright and clean",
+                fix_ja="300 dpi 以上で、傾きや汚れのないようにスキャンし直してください", file=name, page=page.number)
+        return
+    mean = sum(c * n for c, n in confidences) / chars
+    if mean < limits.floor:
+        raise IngestError(
+            f"page {page.number} is too poor to read by OCR (mean confidence {mean:.0f} < {limits.floor:.0f}); "
+            "it is refused rather than read wrongly",
+            ja=f"{page.number}ページは画質が悪く OCR で正しく読めません（平均信頼度 {mean:.0f} < {limits.floor:.0f}）。"
+               "誤って読むよりも読み込みを中止しました",
+            fix="scan the page again at 300 dpi or more, without noise, or give the text (.txt, .docx, text PDF)",
+            fix_ja="300 dpi 以上でノイズのないようにスキャンし直すか、"
+                   "テキスト版（.txt・.docx・テキスト PDF）を使ってください",
+            file=name, page=page.number)
+
+
+def _erase(gray: np.ndarray, rules: np.ndarray) -> np.ndarray:
+    """``gray`` with the table rules (slightly grown) painted white."""
+    import cv2
+
+    grown = cv2.dilate(rules, np.ones((5, 5), np.uint8))
+    out = gray.copy()
+    out[grown > 0] = 255
+    return out
+
+
+# ---------------------------------------------------------------------------- lines and spaces
+
+
+def _em(lines: list[tesseract.OcrLine]) -> float:
+    """The character size of a run of lines: their median height (a parenthesis or 「係」 stands taller)."""
+    return statistics.median(max(1.0, t.box.bottom - t.box.top) for t in lines) if lines else 40.0
+
+
+def _is_cjk(ch: str) -> bool:
+    return not ch.isascii() and ch not in _WIDE and unicodedata.category(ch)[0] in "LN"
+
+
+def _blank(ink: np.ndarray, box: Box, left: float, right: float, em: float) -> float:
+    """The widest run of ink-free columns of the line ``box`` between ``left`` and ``right``, in characters.
+
+    tesseract's word boxes are estimates (they overlap, or leave out a glyph's edge); the gap a
+    reader sees is measured on the page itself, between the two words' estimated edges (widened a
+    little on each side).
+    """
+    x0, x1 = max(0, int(left)), min(ink.shape[1], int(right) + 1)
+    band = ink[max(0, int(box.top)):int(box.bottom) + 1, x0:x1]
+    if band.size == 0 or x1 <= x0:
+        return 0.0
+    inked = ((band > 0).sum(axis=0) >= 2).tolist()
+    best = run = 0
+    for on in inked:
+        run = 0 if on else run + 1
+        best = max(best, run)
+    return best / em
+
+
+def _line(line: tesseract.OcrLine, ink: np.ndarray, em: float) -> _Text:
+    """One OCR line as text: parentheses set to the width their content says, spaces where the print has them.
+
+    Where a space goes is tesseract's judgement (its text output); which space, and whether one stays
+    beside full-width punctuation, is decided here: none beside 、。「」（）, whose glyphs leave a blank
+    that is no space; U+3000 where the blank is a full character wide; and between two Latin letters or
+    digits a space wherever the print leaves a blank (「I C T」), even inside one tesseract word.
+    """
+    chars: list[Char] = []
+    boxes: list[Box] = []
+    for k, word in enumerate(line.words):
+        glyphs = word.glyphs or tuple(tesseract.Glyph(ch, word.box, word.confidence) for ch in word.text)
+        for g in glyphs:
+            for ch in g.text:
+                if ch.strip():
+                    chars.append(Char(ch, min(g.confidence, word.confidence), k))
+                    boxes.append(g.box)
+    spaced = _spaces_of(line.spaced, chars) if line.spaced else None
+    chars = _parentheses(chars)
+    out: list[Char] = []
+    for i, c in enumerate(chars):
+        if out:
+            before = chars[i - 1]
+            blank = _blank(ink, line.box, boxes[i - 1].x1 - em / 8, boxes[i].x0 + em / 8, em)
+            if before.text.isascii() and c.text.isascii():
+                space = " " if blank > 0.3 or (spaced is not None and i in spaced) else ""
+            elif spaced is None:
+                space = _space(before.text, c.text, blank) if before.word != c.word else ""
+            elif i not in spaced or before.text in _WIDE or c.text in _WIDE:
+                space = ""
+            else:
+                space = "\u3000" if blank > 0.95 else " "
+            if space:
+                out.append(Char(space, 100.0, -1))
+        out.append(c)
+    return _Text(out, line.box, list(line.words))
+
+
+def _spaces_of(spaced: str, chars: list[Char]) -> set[int] | None:
+    """The indexes of ``chars`` tesseract's text output prints a space before (None if they do not match)."""
+    out = set()
+    i = 0
+    for ch in spaced:
+        if not ch.strip():
+            if i:
+                out.add(i)
+            continue
+        if i >= len(chars) or chars[i].text != ch:
+            return None
+        i += 1
+    return out if i == len(chars) else None
+
+
+def _parentheses(chars: list[Char]) -> list[Char]:
+    """「(」 and 「)」 full-width when what they enclose is Japanese (（目的）), ASCII around ASCII ((1))."""
+    out = list(chars)
+    for i, c in enumerate(chars):
+        if c.text in "(（":
+            inner = next((x.text for x in chars[i + 1:] if x.text.strip()), "")
+            out[i] = replace(c, text="(" if inner.isascii() else "（")
+        elif c.text in ")）":
+            inner = next((x.text for x in reversed(chars[:i]) if x.text.strip()), "")
+            out[i] = replace(c, text=")" if inner.isascii() else "）")
+    return out
+
+
+def _space(before: str, after: str, gap: float) -> str:
+    """The space printed between two characters ``gap`` character widths apart ('' for none)."""
+    if before.isascii() and after.isascii():
+        return " " if gap > 0.2 else ""
+    if before in _WIDE or after in _WIDE:
+        return "\u3000" if gap > 1.3 else ""
+    if gap > 0.95:
+        return "\u3000"
+    return " " if gap > 0.6 else ""
+
+
+def _join(a: _Text, b: _Text) -> _Text:
+    """Two lines of one paragraph or cell joined as printed: no newline, a space only between Latin letters."""
+    chars = list(a.chars)
+    if chars and b.chars and chars[-1].text.isascii() and chars[-1].text.isalnum() \
+            and b.chars[0].text.isascii() and b.chars[0].text.isalnum():
+        chars.append(Char(" ", 100.0, -1))
+    box = Box(min(a.box.x0, b.box.x0), min(a.box.top, b.box.top), max(a.box.x1, b.box.x1),
+              max(a.box.bottom, b.box.bottom))
+    offset = len(a.words)
+    chars.extend(replace(c, word=c.word + offset) if c.word >= 0 else c for c in b.chars)
+    return _Text(chars, box, a.words + b.words, a.corrections + b.corrections)
+
+
+def _paragraphs(lines: list[_Text], page_width: int) -> list[_Text]:
+    """Body lines joined into paragraphs: a line that runs to the right margin goes on in the next one
+    when that follows at the page's usual line spacing and does not start as a new part does
+    (第N条, （見出し）, 「2 」, 「(1)」, 別表)."""
+    lines = sorted((t for t in lines if t.text.strip()), key=lambda t: t.box.top)
+    if not lines:
+        return []
+    right = max(t.box.x1 for t in lines)
+    gaps = [b.box.top - a.box.bottom for a, b in zip(lines, lines[1:], strict=False)]
+    usual = statistics.median(gaps) if gaps else 0.0
+    out: list[_Text] = []
+    last = lines[0].box  # the box of the paragraph's last line
+    for t in lines:
+        if out:
+            height = t.box.bottom - t.box.top
+            full = last.x1 >= right - 1.5 * height
+            near = t.box.top - last.bottom <= usual * 1.4 + 0.1 * height
+            if full and near and not _starts_part(t.text):
+                out[-1] = _join(out[-1], t)
+                last = t.box
+                continue
+        out.append(t)
+        last = t.box
+    return out
+
+
+def _mark(text: _Text) -> _Text:
+    """A line starting with 〇 (the kanji zero, which starts no Japanese sentence) starts with the 例規集
+    mark ○ that tesseract took for it."""
+    if len(text.chars) > 1 and text.chars[0].text == "〇" and not text.chars[1].text.isdigit():
+        text.chars[0] = replace(text.chars[0], text="○")
+    return text
+
+
+def _starts_part(text: str) -> bool:
+    """Whether a line starts as a new article, heading, paragraph, item or annex does."""
+    if text.startswith(_NEW_PARAGRAPH_PREFIXES):
+        return text.startswith("第") is False or "条" in text[:6]
+    head = text[:3]
+    return bool(head) and head[0] in "0123456789０１２３４５６７８９" and any(s in head for s in " \u3000")
+
+
+def _finish(text: _Text, options: Options, limits: _Thresholds, vocabulary: Vocabulary) -> _Text:
+    """The text after correction against the vocabulary (when that step runs)."""
+    if not options.correct:
+        return text
+    chars, corrections = vocabulary.correct(text.chars, limits.correct)
+    return _Text(chars, text.box, text.words, text.corrections + corrections)
+
+
+def _low_words(texts: Iterable[_Text], below: float) -> tuple[tuple[str, float], ...]:
+    """The words (as they stand in the text) whose confidence is under ``below``."""
+    out = []
+    for t in texts:
+        spelled: dict[int, str] = {}
+        for c in t.chars:
+            if c.word >= 0:
+                spelled[c.word] = spelled.get(c.word, "") + c.text
+        for k, w in enumerate(t.words):
+            if w.confidence < below:
+                out.append((spelled.get(k, w.text), round(w.confidence, 1)))
+    return tuple(out)
+
+
+def _lowest(texts: Iterable[_Text]) -> float | None:
+    return min((w.confidence for t in texts for w in t.words), default=None)
+
+
+def _position(page: int, text: _Text, limits: _Thresholds) -> Position:
+    return Position(page=page, box=text.box, confidence=_lowest([text]), words=_low_words([text], limits.review))
+
+
+# ---------------------------------------------------------------------------- table cells
+
+
+_INSET = 8  # pixels cut off inside a cell's rules: what is left of a rule after erasing it is not text
+_STRIP_GAP = 60  # blank pixels between two cells stacked in one strip: more than a line's leading
+
+
+def _read_cells(gray: np.ndarray, ink: np.ndarray, tables: list[grid.Table],
+                words_file: object) -> dict[tuple[int, int, int], _Text]:
+    """Every cell's text, keyed by (table id, row, column) of the cell's first grid position.
+
+    The cells are cut out inside their rules, trimmed to their ink and stacked one under another in a
+    strip with blank bands between them, so that one tesseract run reads them all, each on its own
+    (no line can run from one cell into the next), without paying tesseract's start-up per cell.
+    """
+    out: dict[tuple[int, int, int], _Text] = {}
+    crops: list[tuple[tuple[int, int, int], np.ndarray, int, int, Box]] = []
+    for t in tables:
+        for g in t.cells:
+            key = (id(t), g.row, g.column)
+            x0, y0, x1, y1 = (int(g.box.x0) + _INSET, int(g.box.top) + _INSET, int(g.box.x1) - _INSET,
+                              int(g.box.bottom) - _INSET)
+            crop = gray[y0:y1, x0:x1]
+            dark = ink[y0:y1, x0:x1] > 0
+            if crop.size == 0 or int(dark.sum()) < 30:
+                out[key] = _Text([], g.box)
+                continue
+            ys, xs = np.nonzero(dark)
+            cy0, cy1, cx0, cx1 = int(ys.min()), int(ys.max()) + 1, int(xs.min()), int(xs.max()) + 1
+            crops.append((key, crop[cy0:cy1, cx0:cx1], x0 + cx0, y0 + cy0, g.box))
+    if not crops:
+        return out
+    width = max(c[1].shape[1] for c in crops) + 2 * _STRIP_GAP
+    height = sum(c[1].shape[0] + _STRIP_GAP for c in crops) + _STRIP_GAP
+    strip = np.full((height, width), 255, np.uint8)
+    bands: list[tuple[int, int, int, int, tuple[int, int, int], Box]] = []
+    y = _STRIP_GAP
+    for key, crop, px, py, box in crops:
+        h, w = crop.shape
+        strip[y:y + h, _STRIP_GAP:_STRIP_GAP + w] = crop
+        bands.append((y, y + h, px - _STRIP_GAP, py - y, key, box))
+        y += h + _STRIP_GAP
+    from pathlib import Path
+
+    lines = tesseract.recognise(Image.fromarray(strip), psm=6,
+                                user_words=words_file if isinstance(words_file, Path) else None)
+    per_cell: dict[tuple[int, int, int], list[_Text]] = {}
+    strip_ink = image.ink(strip)
+    em = _em(lines)
+    for line in lines:
+        middle = (line.box.top + line.box.bottom) / 2
+        band = next((b for b in bands if b[0] - _STRIP_GAP / 2 <= middle < b[1] + _STRIP_GAP / 2), None)
+        if band is None:
+            continue
+        _, _, dx, dy, key, _ = band
+        text = _line(line, strip_ink, em)
+        moved = _shift(line, dx, dy)
+        per_cell.setdefault(key, []).append(_Text(text.chars, moved.box, list(moved.words)))
+    for _, _, _, _, key, box in bands:
+        parts = sorted(per_cell.get(key, []), key=lambda t: t.box.top)
+        text = _Text([], box)
+        for part in parts:
+            text = _join(text, part) if text.chars else replace(part, box=box)
+        out[key] = text
+    return out
+
+
+def _shift(line: tesseract.OcrLine, dx: float, dy: float) -> tesseract.OcrLine:
+    """``line`` with its boxes moved by (dx, dy): from strip to page pixels."""
+    def move(b: Box) -> Box:
+        return Box(b.x0 + dx, b.top + dy, b.x1 + dx, b.bottom + dy)
+
+    words = tuple(tesseract.Word(w.text, move(w.box), w.confidence,
+                                 tuple(tesseract.Glyph(g.text, move(g.box), g.confidence) for g in w.glyphs))
+                  for w in line.words)
+    return tesseract.OcrLine(words, move(line.box))
+
+
+# ---------------------------------------------------------------------------- review
+
+
+def review(source: SourceText, threshold: float | None = None) -> list[Problem]:
+    """Every OCR'd word under ``threshold`` (default ``KG_OCR_REVIEW_CONFIDENCE``) with its page and its
+    line or table cell, Japanese first, for a clerk to check against the printed page.
+
+    Only words under the threshold the text was read with were kept; a higher ``threshold`` here
+    lists no more than those. A text not read by OCR has nothing to review.
+    """
+    if source.reading != "ocr" or source.positions is None:
+        return []
+    below = threshold if threshold is not None else Settings().ocr_review_confidence
+    problems = []
+    for index, position in enumerate(source.positions):
+        for word, confidence in position.words:
+            if confidence >= below:
+                continue
+            cell = next((c for c in position.cells if word in c.text), None)
+            if cell is not None:
+                where_ja = f"表{position.table} {cell.row + 1}行{cell.column + 1}列の"
+                where_en = f"table {position.table}, row {cell.row + 1}, column {cell.column + 1}: "
+            else:
+                where_ja, where_en = "", ""
+            problems.append(Problem(
+                f"{where_ja}OCR の読み取り「{word}」は信頼度が低い（{confidence:.0f}）",
+                f"{where_en}OCR read 「{word}」 with low confidence ({confidence:.0f})",
+                file=source.name, line=index + 1, page=position.page,
+                fix_ja="原本と照らし合わせ、誤りがあればテキスト版で直してください",
+                fix_en="check it against the printed page; correct the text version if it is wrong"))
+    return problems
