@@ -177,10 +177,11 @@ def _merge(data: Graph) -> Graph:
 def validate_path(path: Path, settings: Settings | None = None) -> Report:
     """Validate a file: RDF by its extension (.ttl .nt .nq .trig .jsonld .rdf), or a text (.txt),
     例規集 page (.html .htm), PDF, Word document (.docx) or scan, ingested first. A PDF, Word file or
-    image is known by its first bytes, whatever its name."""
+    image is known by its first bytes whatever its name, unless the name says RDF."""
     settings = settings or Settings()
     suffix = path.suffix.lower()
-    if suffix in TEXT_SUFFIXES or _is_document(path):
+    # A name that says RDF is read as RDF; any other is ingested when its bytes are a document's.
+    if suffix in TEXT_SUFFIXES or (suffix not in RDF_FORMATS and _is_document(path)):
         from kg.ingest import ingest_file
 
         result = ingest_file(path, settings)

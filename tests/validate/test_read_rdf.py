@@ -97,9 +97,9 @@ def test_file_without_an_agreement_is_unusable(tmp_path: Path, content: bytes, e
 
 
 def test_unknown_extension_names_the_ones_it_knows(tmp_path: Path, settings: Settings) -> None:
-    path = tmp_path / "agreement.docx"
+    path = tmp_path / "agreement.xlsx"
     path.write_bytes(b"PK")
-    with pytest.raises(InputError, match=r"unknown file type '.docx'.*\.ttl .*\.txt"):
+    with pytest.raises(InputError, match=r"unknown file type '.xlsx'.*\.ttl .*\.txt .*\.pdf .*\.docx"):
         validate_path(path, settings)
 
 

@@ -70,7 +70,7 @@ def test_json_report_carries_the_same_results_in_both_languages(broken: Report) 
     assert set(first) == {"severity", "shape", "shape_id", "name", "message", "description", "focus", "path",
                           "value", "location"}
     assert set(first["message"]) == {"ja", "en"}
-    assert set(first["location"]) == {"ja", "en", "file", "first_line", "last_line"}
+    assert set(first["location"]) == {"ja", "en", "file", "first_line", "last_line", "page"}
     assert json.loads(broken.to_json(indent=None)) == doc
     assert "\n" not in broken.to_json(indent=None)
 
