@@ -17,8 +17,8 @@ library strings together:
   joined with one space: a word processor wraps a Latin word whole, at a space.
 - **Lines** outside tables are the characters grouped by their vertical position, in reading order
   (top to bottom, page by page); characters inside a table's box belong to the table only. A line that
-  reaches the right margin and is followed, at the usual line spacing, by one that does not open a
-  new provision (第N条, 「2 」, 「(1)」, a heading in brackets, 別表) is wrapped: the two are one line.
+  runs from the left margin to the right one and is followed, at the usual line spacing, by one that
+  does not open a new provision (第N条, 「2 」, 「(1)」, a heading in brackets, 別表) is wrapped: the two are one line.
 - **Page furniture**: a line in the top or bottom tenth of a page that is only a page number
   (「- 3 -」, 「3」, 「3/8」, 「3ページ」), or whose text (digits aside) repeats there on most pages, is dropped.
 
@@ -216,12 +216,15 @@ def _unwrap(blocks: list[tuple[_Line | None, TextLine | TableRow]]) -> list[Text
     if not widths:
         return [block for _, block in blocks]
     right = max(widths)
+    left = min(line.x0 for line, _ in blocks if line is not None)
     out: list[TextLine | TableRow] = []
     previous: _Line | None = None
     for line, block in blocks:
         if line is not None and previous is not None and isinstance(out[-1], TextLine):
             size = previous.size
-            full = previous.x1 >= right - 1.05 * size
+            # A wrapped line runs the whole measure: from the left margin (give or take an indent of two
+            # characters) to the right one. A right-aligned date or signature only reaches the right.
+            full = previous.x1 >= right - 1.05 * size and previous.x0 <= left + 2.1 * size
             spacing = line.top - previous.bottom
             adjacent = line.page != previous.page or spacing <= 1.0 * size
             assert isinstance(block, TextLine)

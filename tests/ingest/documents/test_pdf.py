@@ -150,3 +150,22 @@ def test_the_source_document_says_pdf_and_how_it_was_read(render: Render, settin
     assert g.value(doc, DCTERMS.format) == URIRef("http://www.iana.org/assignments/media-types/application/pdf")
     assert g.value(doc, RENKEI.reading) == Literal("pdf-text-layer")
     assert g.value(doc, RENKEI.encoding) is None
+
+
+def test_right_aligned_lines_that_reach_the_margin_are_not_joined(tmp_path: Path) -> None:
+    """A date and a signature printed flush right reach the right margin without wrapping."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    register_font()
+    path = tmp_path / "signatures.pdf"
+    canvas = Canvas(str(path))
+    canvas.setFont(FONT, 10.5)
+    body = "この連携協約の締結を証するため、本書2通を作成し、両市長が記名押印の上、各自1通を保有する。"
+    canvas.drawString(72, 760, body[:40])
+    canvas.drawString(72, 745, body[40:])
+    for y, text in ((720, "令和元年10月18日"), (705, "郡山市長　品川　萬里"), (690, "二本松市長　三保　恵一")):
+        canvas.drawRightString(72 + 420, y, text)
+    canvas.drawString(72, 675, "（目的）" + "あ" * 36)  # another full line (40 characters)
+    canvas.save()
+    lines = [b.text for b in read_pdf(path.read_bytes(), path.name).blocks if isinstance(b, TextLine)]
+    assert lines[:4] == [body, "令和元年10月18日", "郡山市長　品川　萬里", "二本松市長　三保　恵一"]
