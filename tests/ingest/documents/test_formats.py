@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import zipfile
 from pathlib import Path
@@ -175,3 +176,24 @@ def test_a_text_read_by_ocr_records_the_reading_and_its_engine(monkeypatch: pyte
     assert (engine, RDF.type, PROV.SoftwareAgent) in g and (engine, RDFS.label, Literal("tesseract 5.3.0 jpn")) in g
     assert (None, PROV.wasInfluencedBy, reading) in g
     assert Literal("ocr") in set(g.objects(None, URIRef("https://w3id.org/renkei/ns#reading")))
+
+
+@pytest.mark.parametrize("kind", ["pdf", "docx"])
+def test_damaged_documents_are_refused_as_kg_errors_only(kind: str, render: Render, settings: Settings) -> None:
+    """Bytes overwritten, cut short or cut out anywhere in a document: it reads, or a KgError says why."""
+    import random
+
+    base = render(SEED, kind).read_bytes()
+    rng = random.Random(10)
+    for case in range(15):
+        data = bytearray(base)
+        if case % 3 == 0:
+            for _ in range(rng.randint(1, 20)):
+                data[rng.randrange(len(data))] = rng.randrange(256)
+        elif case % 3 == 1:
+            data = data[: rng.randrange(len(data))]
+        else:
+            at = rng.randrange(len(data))
+            data[at:at + rng.randint(1, 500)] = b""
+        with contextlib.suppress(KgError):  # any other exception fails the test
+            ingest_bytes(bytes(data), f"damaged.{kind}", settings)
