@@ -8,25 +8,33 @@ municipalities and areas it mentions.
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import jaconv
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, SKOS
+from rdflib.namespace import DCTERMS, FOAF, SKOS, TIME
 from rdflib.term import Node
 
 from kg.codes import standard_area_code
 from kg.errors import RdfSyntaxError, ReferenceDataError
-from kg.namespaces import DEFAULT_BASE, ORG, RENKEI, Ids, bind_prefixes
+from kg.namespaces import DEFAULT_BASE, ELI, ORG, RENKEI, Ids, bind_prefixes
 from kg.reference import load_registry
 from kg.romaji import english_name
 from kg.settings import Settings
 
 __all__ = [
-    "areas_graph", "context_ntriples", "municipalities_graph", "parse_turtle", "reference_graphs",
+    "E_GOV_LAW", "E_STAT_SAC", "areas_graph", "context_ntriples", "e_gov_page", "e_stat_iri", "law_graph",
+    "municipalities_graph", "parse_turtle", "reference_graphs",
 ]
+
+#: e-Stat statistical LOD, standard area codes: ``C{5 digits}`` is the code itself; the dated
+#: ``C{5 digits}-{YYYYMMDD}`` resources are its versions (issue 12, point 4).
+E_STAT_SAC = "http://data.e-stat.go.jp/lod/sac/C"
+#: e-Gov 法令検索: a law's page by its law ID; provisions are anchors in that page.
+E_GOV_LAW = "https://laws.e-gov.go.jp/law/"
 
 MIC_CODE_LIST = URIRef("https://www.soumu.go.jp/denshijiti/code.html")
 _EN_NOTE_JA = "英語名は総務省のカナ表記から本プロジェクトが翻字したもので、公式名称ではない。"
@@ -69,6 +77,16 @@ def _ref(settings: Settings) -> Path:
     return settings.data_path / "reference"
 
 
+def e_stat_iri(code: str) -> URIRef:
+    """The e-Stat standard area code IRI of a 6-digit local government code (its check digit
+    dropped; a prefecture's is its 2-digit code and "000").
+
+    >>> str(e_stat_iri("072036")), str(e_stat_iri("070009"))
+    ('http://data.e-stat.go.jp/lod/sac/C07203', 'http://data.e-stat.go.jp/lod/sac/C07000')
+    """
+    return URIRef(E_STAT_SAC + standard_area_code(code))
+
+
 def municipalities_graph(settings: Settings, codes: set[str] | None = None) -> Graph:
     """Every municipality and prefecture of the MIC code list (or only ``codes`` and their prefectures)."""
     reg = load_registry(_ref(settings))
@@ -83,11 +101,17 @@ def municipalities_graph(settings: Settings, codes: set[str] | None = None) -> G
         if wanted is not None and m.code not in wanted:
             continue
         s = ids.municipality(m.code)
-        g.add((s, RDF.type, RENKEI.Municipality))
+        # A prefecture is a local government but not a municipality (issue 12, point 2); both
+        # types are stated, so that shapes and queries need no reasoning.
+        g.add((s, RDF.type, RENKEI.LocalGovernment))
         if m.kind == "prefecture":
             g.add((s, RDF.type, RENKEI.Prefecture))
         else:
+            g.add((s, RDF.type, RENKEI.Municipality))
             g.add((s, RENKEI.prefecture, ids.municipality(m.prefecture_code)))
+        # skos:exactMatch, not owl:sameAs: the e-Stat resource is the code for the area, not the
+        # legal person that signs agreements (docs/model.md, "Links out").
+        g.add((s, SKOS.exactMatch, e_stat_iri(m.code)))
         for p in (SKOS.prefLabel, RDFS.label):
             g.add((s, p, Literal(m.name, lang="ja")))
         g.add((s, RDFS.label, Literal(english_name(m.kana, m.kind), lang="en")))
@@ -111,13 +135,36 @@ def _sources(cell: str) -> list[tuple[URIRef, str]]:
     return out
 
 
+_ROLES = {"central": RENKEI.CentralCityRole, "partner": RENKEI.PartnerRole, "member": RENKEI.UnstatedRole}
+_UNCONFIRMED_JA = ("未確認：出典はこの団体を県の交付金による支援の対象として挙げるのみで、圏域の構成市町村"
+                   "（高知市を含む21市町村）には数えていない。")
+_UNCONFIRMED_EN = ("Unconfirmed: the sources list this municipality only as supported by a prefectural grant, "
+                   "not among the area's 21 member municipalities (高知市 included).")
+_MONTH = re.compile(r"\d{4}-\d\d")
+
+
+def _instant(g: Graph, ids: Ids, value: str) -> URIRef:
+    """The time:Instant of a day (``2019-10-18``) or, where the sources give only the month, of a
+    month (``2023-03``): one IRI per value, shared by every interval that begins then."""
+    s = ids.id(f"instant/{value}")
+    g.add((s, RDF.type, TIME.Instant))
+    if _MONTH.fullmatch(value):
+        g.add((s, TIME.inXSDgYearMonth, Literal(value, datatype=XSD.gYearMonth)))
+    else:
+        g.add((s, TIME.inXSDDate, Literal(value, datatype=XSD.date)))
+    return s
+
+
 def areas_graph(settings: Settings) -> Graph:
-    """Areas, memberships (central city / partner, agreement dates, sources) and signatories' identities."""
+    """Areas, memberships (role, period, agreement dates, sources, whether confirmed) and
+    signatories' identities (docs/model.md, "Reference data")."""
     ref = _ref(settings)
     reg = load_registry(ref)
     ids = settings.ids
     g = Graph()
     bind_prefixes(g, settings.base_iri)
+    with (ref / "areas.csv").open(encoding="utf-8", newline="") as f:
+        area_rows = {r["slug"]: r for r in csv.DictReader(f)}
     for a in reg.areas.values():
         s = ids.area(a.slug)
         g.add((s, RDF.type, RENKEI.Area))
@@ -127,6 +174,13 @@ def areas_graph(settings: Settings) -> Graph:
         g.add((s, SKOS.editorialNote, Literal("English name is this project's translation.", lang="en")))
         if a.name_note:
             g.add((s, SKOS.note, Literal(a.name_note, lang="en" if a.name_note.isascii() else "ja")))
+        row = area_rows[a.slug]
+        g.add((s, RENKEI.confirmed, Literal((row.get("confirmed") or "true") == "true")))
+        for src, _remark in _sources(row.get("source") or ""):
+            g.add((s, DCTERMS.source, src))
+        for lang in ("ja", "en"):
+            if row.get(f"note_{lang}"):
+                g.add((s, SKOS.editorialNote, Literal(row[f"note_{lang}"], lang=lang)))
     path = ref / "memberships.csv"
     with path.open(encoding="utf-8", newline="") as f:
         for line, r in enumerate(csv.DictReader(f), start=2):
@@ -141,11 +195,23 @@ def areas_graph(settings: Settings) -> Graph:
             g.add((mem, RDF.type, ORG.Membership))
             g.add((mem, ORG.organization, area))
             g.add((mem, ORG.member, member))
-            if r["role"] == "central":
-                g.add((mem, ORG.role, RENKEI.CentralCityRole))
+            prefecture = r["code"] in reg.municipalities and reg.municipalities[r["code"]].kind == "prefecture"
+            # A prefecture partner is its own kind of membership (issue 12, point 2): it is not
+            # one of the area's municipalities.
+            role = RENKEI.PrefecturePartnerRole if prefecture else _ROLES[r["role"]]
+            g.add((mem, ORG.role, role))
+            if role == RENKEI.CentralCityRole:
                 g.add((area, RENKEI.centralCity, member))
-            elif r["role"] == "partner":
-                g.add((mem, ORG.role, RENKEI.PartnerRole))
+            period = URIRef(f"{mem}/period")
+            g.add((mem, ORG.memberDuring, period))
+            g.add((period, RDF.type, TIME.Interval))
+            if r.get("begins"):
+                g.add((period, TIME.hasBeginning, _instant(g, ids, r["begins"])))
+            confirmed = (r.get("confirmed") or "true") == "true"
+            g.add((mem, RENKEI.confirmed, Literal(confirmed)))
+            if not confirmed:  # as ontology/framework.ttl: an editorial note says what is unconfirmed
+                g.add((mem, SKOS.editorialNote, Literal(_UNCONFIRMED_JA, lang="ja")))
+                g.add((mem, SKOS.editorialNote, Literal(_UNCONFIRMED_EN, lang="en")))
             if r["agreement_date"]:
                 g.add((mem, RENKEI.agreementDate, Literal(r["agreement_date"], datatype=XSD.date)))
             if r["date_note"]:
@@ -170,13 +236,44 @@ def areas_graph(settings: Settings) -> Graph:
     return g
 
 
+def e_gov_page(law_id: str, article: str | None = None, paragraph: str | None = None) -> URIRef:
+    """The e-Gov 法令検索 page of a law, with the anchor of an article or paragraph in it.
+
+    >>> str(e_gov_page("322AC0000000067", "252-2", "1"))
+    'https://laws.e-gov.go.jp/law/322AC0000000067#Mp-At_252_2-Pa_1'
+    """
+    anchor = ""
+    if article:
+        anchor = "#Mp-At_" + article.replace("-", "_")  # 第252条の2: Mp-At_252_2 (main provision)
+        if paragraph:
+            anchor += f"-Pa_{paragraph}"
+    return URIRef(E_GOV_LAW + law_id + anchor)
+
+
+def law_graph(settings: Settings) -> Graph:
+    """The statute and its provisions (data/reference/law.ttl), each linked to its place on e-Gov
+    (``foaf:page``, the page with the provision's anchor; issue 12, point 4)."""
+    g = Graph()
+    source = _rebased(settings.data_path / "reference" / "law.ttl", settings.base_iri)
+    for prefix, ns in source.namespaces():
+        g.bind(prefix, ns)
+    g += source
+    prefix = str(settings.ids.id("law/"))
+    pattern = re.compile(r"([0-9A-Z]+)(?:/article/([0-9-]+)(?:/paragraph/([0-9]+))?)?")
+    for s in set(g.subjects(RDF.type, ELI.LegalResource)) | set(g.subjects(RDF.type, ELI.LegalResourceSubdivision)):
+        match = pattern.fullmatch(str(s)[len(prefix):]) if str(s).startswith(prefix) else None
+        if match:
+            g.add((s, FOAF.page, e_gov_page(*match.groups())))
+    return g
+
+
 def reference_graphs(settings: Settings) -> dict[URIRef, Graph]:
     """Every reference graph of the dataset, by graph name."""
     ids: Ids = settings.ids
     return {
         ids.graph("ontology"): parse_turtle(settings.ontology_path / "renkei.ttl"),
         ids.graph("framework"): _rebased(settings.ontology_path / "framework.ttl", settings.base_iri),
-        ids.graph("law"): _rebased(settings.data_path / "reference" / "law.ttl", settings.base_iri),
+        ids.graph("law"): law_graph(settings),
         ids.graph("municipalities"): municipalities_graph(settings),
         ids.graph("areas"): areas_graph(settings),
     }
@@ -213,7 +310,7 @@ def _context_pieces(ontology_dir: Path, ref_dir: Path, base: str) -> _ContextPie
         return g.serialize(format="nt", encoding="utf-8")
 
     settings = Settings(root=ontology_dir.parent, data_dir=ref_dir.parent, base_iri=base)
-    fixed = nt(_rebased(ontology_dir / "framework.ttl", base)) + nt(_rebased(ref_dir / "law.ttl", base))
+    fixed = nt(_rebased(ontology_dir / "framework.ttl", base)) + nt(law_graph(settings))
     prefix = f"<{settings.ids.id('municipality/')}".encode()
     by_code: dict[str, list[bytes]] = {}
     for line in nt(municipalities_graph(settings)).splitlines(keepends=True):

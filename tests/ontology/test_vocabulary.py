@@ -130,7 +130,9 @@ SUBCLASSES = [
     ("AnnexSection", ELI + "LegalResourceSubdivision"),
     ("Initiative", ELI + "LegalResourceSubdivision"),
     ("Municipality", ORG + "Organization"),
-    ("Prefecture", NS + "Municipality"),
+    ("Prefecture", NS + "LocalGovernment"),
+    ("Prefecture", ORG + "Organization"),
+    ("Municipality", NS + "LocalGovernment"),
     ("Area", ORG + "OrganizationalCollaboration"),
     ("SourceDocument", PROV + "Entity"),
     ("SourceDocument", FOAF + "Document"),
@@ -166,7 +168,7 @@ def test_contract_term_is_declared_with_its_kind(ontology: Graph, term: str) -> 
     assert (URIRef(NS + term), RDF.type, CONTRACT[term]) in ontology
 
 
-@pytest.mark.parametrize("role", ["CentralCityRole", "PartnerRole"])
+@pytest.mark.parametrize("role", ["CentralCityRole", "PartnerRole", "PrefecturePartnerRole", "UnstatedRole"])
 def test_membership_roles_are_org_roles(ontology: Graph, role: str) -> None:
     assert (URIRef(NS + role), RDF.type, URIRef(ORG + "Role")) in ontology
 

@@ -44,7 +44,7 @@ def _flagged_codes(codes: list[str], engine: str = "rdflib") -> set[str]:
     g = Graph()
     for i, code in enumerate(codes):
         node = URIRef(f"urn:x:{i}")
-        g.add((node, RDF.type, RENKEI.Municipality))
+        g.add((node, RDF.type, RENKEI.LocalGovernment))
         g.add((node, RENKEI.localGovernmentCode, Literal(code)))
     if engine == "rdflib":
         return {str(row.value) for row in g.query(_prepared("MU-02-code-check-digit"))}  # type: ignore[union-attr]

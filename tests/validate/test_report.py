@@ -127,7 +127,7 @@ def test_location_is_a_place_a_clerk_can_find(update: str, ja: str, en: str,
 
 
 def test_location_of_a_municipality_names_it_and_its_code(settings_module: Settings) -> None:
-    report = validate_graph(_changed("""INSERT DATA { mu:072037 a renkei:Municipality ;
+    report = validate_graph(_changed("""INSERT DATA { mu:072037 a renkei:Municipality , renkei:LocalGovernment ;
         skos:prefLabel "郡山市"@ja ; rdfs:label "Koriyama City"@en ;
         renkei:localGovernmentCode "072037" }"""),
         settings_module)
