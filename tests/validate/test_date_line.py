@@ -5,18 +5,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rdflib import URIRef
 from validate_inputs import SEED
 
 from kg.ingest import ingest_file
 from kg.locate import printed_date_line
+from kg.report import Report, Result
 from kg.validate import validate_graph, validate_path
 
 EARLY = SEED.read_text(encoding="utf-8").replace("令和元年10月18日", "平成26年4月1日")
 SIGNING_LINE = 41  # the date above the signatures; line 5 is the cover's
 
 
-def _date_results(report: object) -> list[object]:
-    return [r for r in report.results if r.shape_id == "AG-06-date-not-before-framework"]  # type: ignore[attr-defined]
+def _date_results(report: Report) -> list[Result]:
+    return [r for r in report.results if r.shape_id == "AG-06-date-not-before-framework"]
 
 
 def test_a_text_signed_before_the_framework_is_reported_at_the_date_line(tmp_path: Path) -> None:
@@ -44,6 +46,4 @@ def test_no_line_when_the_text_is_not_at_hand_or_has_changed(tmp_path: Path) -> 
     [result] = _date_results(validate_graph(graph, source=str(tmp_path / "early.ttl")))
     assert result.location.first_line is None
     [agreement] = {r.focus for r in _date_results(validate_graph(graph))}
-    from rdflib import URIRef
-
     assert printed_date_line(graph, URIRef(agreement), tmp_path / "absent.ttl") is None
