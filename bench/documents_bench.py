@@ -50,7 +50,8 @@ def _median(run: Callable[[], object], runs: int) -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7, help="timed runs per document (median taken)")
-    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--json", type=Path, default=Path(__file__).with_suffix(".json"),
+                        help="where to write the figures (default: bench/documents_bench.json)")
     args = parser.parse_args(argv)
     settings = Settings()
     rows: list[dict[str, object]] = []
@@ -66,20 +67,20 @@ def main(argv: list[str] | None = None) -> int:
                 ingest = _median(lambda d=data, n=name: ingest_bytes(d, n, settings), args.runs)
                 rows.append({"text": text_path.stem, "format": kind, "pages": pages, "bytes": len(data),
                              "read_s_per_page": read / pages, "ingest_s_per_page": ingest / pages})
-    print(f"{'document':<28} {'format':<6} {'pages':>5} {'read s/page':>12} {'ingest s/page':>14}")
+    print("| document | format | pages | read s/page | ingest s/page |\n|---|---|---|---|---|")
     for r in rows:
-        print(f"{r['text']:<28} {r['format']:<6} {r['pages']:>5} {r['read_s_per_page']:>12.3f} "
-              f"{r['ingest_s_per_page']:>14.3f}")
+        print(f"| {r['text']} | {r['format']} | {r['pages']} | {r['read_s_per_page']:.3f} | "
+              f"{r['ingest_s_per_page']:.3f} |")
     summary = {}
     for kind in ("pdf", "docx"):
         mine = [r for r in rows if r["format"] == kind]
         summary[kind] = {key: statistics.median(float(r[key]) for r in mine)  # type: ignore[arg-type]
                          for key in ("read_s_per_page", "ingest_s_per_page")}
-        print(f"{'median of the documents':<28} {kind:<6} {'':>5} {summary[kind]['read_s_per_page']:>12.3f} "
-              f"{summary[kind]['ingest_s_per_page']:>14.3f}")
-    print(f"machine: {os.cpu_count()} CPUs, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}, "
+        print(f"| median of the documents | {kind} | | {summary[kind]['read_s_per_page']:.3f} | "
+              f"{summary[kind]['ingest_s_per_page']:.3f} |")
+    print(f"\nmachine: {os.cpu_count()} CPUs, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}, "
           f"runs {args.runs}, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
-    if args.json:
+    if args.json:  # replaced by each run: the figures of one machine and moment
         args.json.write_text(json.dumps({"rows": rows, "median": summary, "runs": args.runs,
                                          "nproc": os.cpu_count(), "loadavg": os.getloadavg(),
                                          "date": time.strftime("%Y-%m-%dT%H:%MZ", time.gmtime())}, indent=2))
