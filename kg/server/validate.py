@@ -14,6 +14,7 @@ client accepts JSON, else as plain text in the client's language (``?lang=ja|en`
 from __future__ import annotations
 
 import json
+import logging
 import re
 import tempfile
 from dataclasses import replace
@@ -30,6 +31,7 @@ from kg.server.validator import ValidationJob, Validator
 
 __all__ = ["SUFFIXES", "refuse_remote_contexts", "refusal", "router"]
 
+log = logging.getLogger(__name__)
 router = APIRouter()
 #: The media types accepted in, and the file suffix ``kg validate`` recognises each by.
 SUFFIXES = {
@@ -113,6 +115,10 @@ async def validate(request: Request, ctx: Ctx) -> Response:
         return refusal(r.error, r.problems, out, lang, r.source)
     except KgError as e:
         return refusal(e, e.problems, out, lang, name)
+    except Exception as e:  # noqa: BLE001 — a bug reaches the client as a message (as the worker's do), never a 500
+        log.exception("POST /validate failed")
+        error = KgError(f"internal error while validating: {e!r}", ja=f"検査中に内部エラーが起きました（{e!r}）。")
+        return refusal(error, error.problems, out, lang, name)
 
 
 class _Refusal(Exception):
