@@ -18,7 +18,7 @@ paragraph or table cell, and the OCR engine's confidence (0–100) where the tex
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from kg.ingest.decode import SourceText
 
@@ -62,6 +62,7 @@ class Position:
     cells: tuple[Cell, ...] = ()  # a table row's cells with their boxes
     confidence: float | None = None  # OCR: the lowest word confidence on the line (0–100)
     words: tuple[tuple[str, float], ...] = ()  # OCR: words under the review threshold, with confidence
+    corrected: tuple[tuple[str, str], ...] = ()  # OCR: (as read, as written) for each near miss of a known term
 
 
 @dataclass(frozen=True)
@@ -139,4 +140,4 @@ def to_source(form: Form, data: bytes) -> SourceText:
 def _with_cells(row: TableRow) -> Position:
     """The row's position with its cells attached (so a role can point at its cell)."""
     p = row.position
-    return Position(p.page, p.box, p.paragraph, p.table, p.row, row.cells, p.confidence, p.words)
+    return replace(p, cells=row.cells)
