@@ -119,22 +119,33 @@ def _rotate(image: NDArray[np.uint8], angle: float, fill: int) -> NDArray[np.uin
                       dtype=np.uint8)
 
 
-def _sharpness(mask: NDArray[np.uint8], angle: float) -> float:
-    rows = _rotate(mask, angle, 0).sum(axis=1, dtype=np.float64)
+def _sharpness(xs: NDArray[np.float64], ys: NDArray[np.float64], angle: float) -> float:
+    """How sharp the rows of ink are when the page is turned by ``angle``: the squared steps of the
+    histogram of the ink's turned heights (one bin a pixel)."""
+    a = np.deg2rad(angle)
+    # Turning counter-clockwise by a as seen on screen (y pointing down): y' = y cos a − x sin a.
+    heights = np.round(ys * np.cos(a) - xs * np.sin(a)).astype(np.int64)
+    rows = np.bincount(heights - heights.min()).astype(np.float64)
     return float(np.square(np.diff(rows)).sum())
 
 
 def skew_angle(gray: Gray, limit: float = 5.0) -> float:
-    """The angle (degrees, counter-clockwise) to turn ``gray`` by so its lines of ink are horizontal."""
-    import cv2
+    """The angle (degrees, counter-clockwise) to turn ``gray`` by so its lines of ink are horizontal.
 
-    mask = ink(gray)
-    small = np.asarray(cv2.resize(mask, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA), dtype=np.uint8)
-    coarse = np.arange(-limit, limit + 1e-9, 0.25)
-    best = max(coarse, key=lambda a: _sharpness(small, float(a)))
-    half = np.asarray(cv2.resize(mask, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA), dtype=np.uint8)
-    fine = np.arange(best - 0.3, best + 0.3 + 1e-9, 0.02)
-    return round(float(max(fine, key=lambda a: _sharpness(half, float(a)))), 2)
+    The projection-profile method on the ink's coordinates (no image is turned while searching):
+    a coarse search over ±``limit``, then a fine one around the best, to 0.01°.
+    """
+    ys, xs = np.nonzero(ink(gray))
+    if len(xs) == 0:
+        return 0.0
+    if len(xs) > 400_000:  # a sample is as sharp, and keeps a dense page fast
+        pick = np.random.default_rng(0).choice(len(xs), 400_000, replace=False)
+        ys, xs = ys[pick], xs[pick]
+    fx, fy = xs.astype(np.float64), ys.astype(np.float64)
+    coarse = np.arange(-limit, limit + 1e-9, 0.2)
+    best = float(max(coarse, key=lambda a: _sharpness(fx, fy, float(a))))
+    fine = np.arange(best - 0.25, best + 0.25 + 1e-9, 0.01)
+    return round(float(max(fine, key=lambda a: _sharpness(fx, fy, float(a)))), 2)
 
 
 def deskew(page: Page) -> Page:

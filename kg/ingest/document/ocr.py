@@ -48,7 +48,7 @@ class Options:
 
     deskew: bool = True
     cells: bool = True  # find the ruled tables and read each cell on its own (else the page whole)
-    user_words: bool = True
+    user_words: bool = False  # measured: tesseract's user words cost more than they gain (docs/ingest.md)
     correct: bool = True
     review_below: float | None = None  # default: Settings.ocr_review_confidence
     page_floor: float | None = None  # default: Settings.ocr_page_confidence
@@ -168,9 +168,10 @@ def _read_page(page: image.Page, name: str, options: Options, limits: _Threshold
             row_box = Box(t.box.x0, min(c.box.top for c, _ in cells if c.box), t.box.x1,
                           max(c.box.bottom for c, _ in cells if c.box))
             texts = [x for _, x in cells]
+            first = [x for (c, x) in cells if (t.at(r, c.column).row, t.at(r, c.column).column) == (r, c.column)]
             position = Position(page=page.number, box=row_box, table=count, row=r + 1,
                                 cells=tuple(c for c, _ in cells), confidence=_lowest(texts),
-                                words=_low_words(texts, limits.review))
+                                words=_low_words(texts, limits.review), corrected=_corrected(first))
             placed.append((row_box.top, TableRow(tuple(c for c, _ in cells), position)))
     _check_page(page, name, mask, confidences, limits)
     placed.sort(key=lambda p: p[0])
@@ -272,7 +273,7 @@ def _line(line: tesseract.OcrLine, ink: np.ndarray, em: float) -> _Text:
                 space = " " if blank > 0.3 or (spaced is not None and i in spaced) else ""
             elif spaced is None:
                 space = _space(before.text, c.text, blank) if before.word != c.word else ""
-            elif i not in spaced or before.text in _WIDE or c.text in _WIDE:
+            elif i not in spaced or before.text in _WIDE or c.text in _WIDE or blank < 0.3:
                 space = ""
             else:
                 space = "\u3000" if blank > 0.95 else " "
@@ -342,6 +343,8 @@ def _paragraphs(lines: list[_Text], page_width: int) -> list[_Text]:
     if not lines:
         return []
     right = max(t.box.x1 for t in lines)
+    if right - min(t.box.x0 for t in lines) < 0.6 * page_width:
+        return lines  # no line runs across the page: its right end is no margin (a cover, a signature page)
     gaps = [b.box.top - a.box.bottom for a, b in zip(lines, lines[1:], strict=False)]
     usual = statistics.median(gaps) if gaps else 0.0
     out: list[_Text] = []
@@ -402,8 +405,13 @@ def _lowest(texts: Iterable[_Text]) -> float | None:
     return min((w.confidence for t in texts for w in t.words), default=None)
 
 
+def _corrected(texts: Iterable[_Text]) -> tuple[tuple[str, str], ...]:
+    return tuple((c.read, c.term) for t in texts for c in t.corrections)
+
+
 def _position(page: int, text: _Text, limits: _Thresholds) -> Position:
-    return Position(page=page, box=text.box, confidence=_lowest([text]), words=_low_words([text], limits.review))
+    return Position(page=page, box=text.box, confidence=_lowest([text]), words=_low_words([text], limits.review),
+                    corrected=_corrected([text]))
 
 
 # ---------------------------------------------------------------------------- table cells
@@ -489,7 +497,8 @@ def _shift(line: tesseract.OcrLine, dx: float, dy: float) -> tesseract.OcrLine:
 
 def review(source: SourceText, threshold: float | None = None) -> list[Problem]:
     """Every OCR'd word under ``threshold`` (default ``KG_OCR_REVIEW_CONFIDENCE``) with its page and its
-    line or table cell, Japanese first, for a clerk to check against the printed page.
+    line or table cell, and every correction to a known term, Japanese first, for a clerk to check
+    against the printed page.
 
     Only words under the threshold the text was read with were kept; a higher ``threshold`` here
     lists no more than those. A text not read by OCR has nothing to review.
@@ -499,6 +508,12 @@ def review(source: SourceText, threshold: float | None = None) -> list[Problem]:
     below = threshold if threshold is not None else Settings().ocr_review_confidence
     problems = []
     for index, position in enumerate(source.positions):
+        for read, term in position.corrected:
+            problems.append(Problem(
+                f"OCR の読み取り「{read}」を既知の語「{term}」に補正しました",
+                f"OCR read 「{read}」, corrected to the known term 「{term}」",
+                file=source.name, line=index + 1, page=position.page,
+                fix_ja="原本と照らし合わせてください", fix_en="check it against the printed page"))
         for word, confidence in position.words:
             if confidence >= below:
                 continue

@@ -93,7 +93,8 @@ class Vocabulary:
                 if start < 0 or end > len(text) or taken.intersection(range(start, end)):
                     continue
                 window = text[start:end]
-                if window in self.all or " " in window or "\u3000" in window or "\t" in window:
+                if window in self.all or term in window or window in term or not window.strip() \
+                        or any(ch in window for ch in " \u3000\t"):
                     continue
                 spot = _one_edit(window, term)
                 if spot is None or not _letters(window, term):

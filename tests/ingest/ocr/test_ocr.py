@@ -1,0 +1,226 @@
+"""Scans read by OCR give the text version's structure, within 3 % CER, or are refused — never silently wrong.
+
+The scans are made here from the composed fixture texts (make_scans.py): A4 at 300 dpi, turned 0.7°,
+softened and speckled; and at 150 dpi, turned 1.2°, with heavy noise. The OCR tests need Debian's
+tesseract with its Japanese model and are skipped only where it is absent (CI installs it). They read
+one agreement (the founding one, four pages) and the first page of its noisy scan: about 40 s on two
+cores; the other fixtures and the per-step figures are in bench/ocr_bench.py.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from kg.errors import IngestError, OcrUnavailable
+from kg.ingest import IngestResult, ingest_bytes, ingest_file
+from kg.ingest.decode import SourceText
+from kg.ingest.document import grid, image, ocr, tesseract
+from kg.ingest.document.form import Box, Cell, Form, Position, TableRow, TextLine, to_source
+from kg.ingest.document.sniff import read_document
+from kg.ingest.document.vocabulary import Char, Vocabulary
+from kg.settings import Settings
+
+from ..helpers import SEED
+from . import make_scans
+from .compare import cer, levenshtein, structure, texts
+
+
+def _has_tesseract() -> bool:
+    if shutil.which("tesseract") is None:
+        return False
+    langs = subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True, check=False)
+    return "jpn" in langs.stdout.split()
+
+
+needs_tesseract = pytest.mark.skipif(not _has_tesseract(), reason="needs tesseract-ocr and tesseract-ocr-jpn "
+                                     "(bash scripts/system-packages.sh)")
+
+
+# ---------------------------------------------------------------------------- without tesseract
+
+
+def test_a_scan_without_tesseract_is_refused_saying_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KG_TESSERACT", "/nonexistent/tesseract")
+    with pytest.raises(OcrUnavailable) as caught:
+        ocr.read_image(make_scans.png(Image.new("L", (100, 100), 255)), "scan.png")
+    e = caught.value
+    assert "apt-get install tesseract-ocr tesseract-ocr-jpn" in (e.fix_en or "")
+    assert "scripts/system-packages.sh" in (e.fix_ja or "") and e.ja and "tesseract" in e.ja
+    assert e.file == "scan.png" and e.exit_code == 2
+
+
+def test_review_lists_each_word_under_the_threshold_with_page_line_and_cell() -> None:
+    cells = (Cell("取組", 0, 0), Cell("導域の振興", 0, 1, confidence=41.0))
+    form = Form("scan.pdf", "application/pdf", "ocr", [
+        TextLine("第1条 目的", Position(page=1, confidence=97.0)),
+        TableRow(cells, Position(page=2, table=1, row=3, cells=cells, confidence=41.0,
+                                 words=(("導域", 41.0), ("振興", 79.0))))], engine="tesseract 5.3.0 jpn", pages=2)
+    source = to_source(form, b"%PDF")
+    problems = ocr.review(source, threshold=80)
+    assert [(p.line, p.page) for p in problems] == [(2, 2), (2, 2)]
+    assert problems[0].ja.startswith("表1 1行2列の") and "「導域」" in problems[0].ja and "(41)" in problems[0].en
+    assert "column 2" in problems[0].en and problems[0].fix_ja
+    assert [p.en for p in ocr.review(source, threshold=50)] == [problems[0].en]
+    text = SourceText("a.txt", ("第1条",), "UTF-8", "0" * 64)
+    assert ocr.review(text) == []
+
+
+def test_review_lists_each_correction_to_a_known_term() -> None:
+    form = Form("scan.png", "image/png", "ocr", [
+        TextLine("圏域全体の経済", Position(page=1, confidence=95.0, corrected=(("導域全体", "圏域全体"),)))])
+    [problem] = ocr.review(to_source(form, b"\x89PNG"))
+    assert problem.ja == "OCR の読み取り「導域全体」を既知の語「圏域全体」に補正しました"
+    assert (problem.line, problem.page) == (1, 1) and "corrected to the known term" in problem.en
+
+
+def test_parentheses_take_the_width_of_what_they_enclose() -> None:
+    chars = [Char(c, 99.0) for c in "(1)(目的)"]
+    assert "".join(c.text for c in ocr._parentheses(chars)) == "(1)（目的）"
+
+
+def _glyph_line(spec: list[tuple[str, int]], spaced: str, em: int = 40) -> tuple[tesseract.OcrLine, np.ndarray]:
+    """A line of one-glyph words at the given x positions, and an ink mask inking each glyph's box."""
+    ink = np.zeros((100, 2000), np.uint8)
+    words = []
+    for text, x in spec:
+        box = Box(x, 30, x + em * (0.5 if text.isascii() else 0.9), 30 + em)
+        ink[30:30 + em, int(box.x0):int(box.x1)] = 255
+        words.append(tesseract.Word(text, box, 95.0, (tesseract.Glyph(text, box, 95.0),)))
+    line = tesseract.OcrLine(tuple(words), Box(spec[0][1], 30, words[-1].box.x1, 30 + em), spaced)
+    return line, ink
+
+
+def test_spaces_between_latin_letters_are_kept_and_those_tesseract_puts_in_japanese_dropped() -> None:
+    # 「I C T インフラ」 printed with half-width spaces: letters 0.5 em wide, a 0.5 em space between.
+    line, ink = _glyph_line([("I", 100), ("C", 140), ("T", 180), ("イ", 222), ("ン", 260)], "ICT イン")
+    assert ocr._line(line, ink, 40.0).text == "I C T イン"
+    # 「圏域」 with a narrow gap that tesseract printed as a space: no space.
+    line, ink = _glyph_line([("圏", 100), ("域", 142)], "圏 域")
+    assert ocr._line(line, ink, 40.0).text == "圏域"
+    # 「第1条　この」: a full-width space stays one; beside 「、」 no space is ever added.
+    line, ink = _glyph_line([("条", 100), ("こ", 180), ("、", 220), ("の", 280)], "条 こ 、 の")
+    assert ocr._line(line, ink, 40.0).text == "条\u3000こ、の"
+
+
+def test_a_near_miss_of_a_known_term_is_corrected_only_where_tesseract_was_unsure() -> None:
+    vocabulary = Vocabulary({"圏域全体", "郡山市", "二本松市"})
+    unsure = [Char(c, 30.0 if c == "導" else 99.0, 0) for c in "導域全体の経済"]
+    chars, corrections = vocabulary.correct(unsure, below=90)
+    assert "".join(c.text for c in chars) == "圏域全体の経済"
+    assert [(c.read, c.term) for c in corrections] == [("導域全体", "圏域全体")]
+    sure = [Char(c, 99.0, 0) for c in "導域全体の経済"]
+    assert vocabulary.correct(sure, below=90)[1] == []
+    known = [Char(c, 10.0, 0) for c in "郡山市と二本松市"]
+    assert vocabulary.correct(known, below=90)[1] == []
+
+
+def test_ruled_table_cells_are_found_with_merged_cells_once() -> None:
+    ink = np.zeros((1200, 2000), np.uint8)
+    xs, ys = [100, 600, 1200, 1900], [100, 300, 600, 900]
+    for y in ys:
+        ink[y:y + 4, 100:1904] = 255
+    for x in xs:
+        ink[100:904, x:x + 4] = 255
+    ink[600:904, 1200:1204] = 0  # the last row's second and third columns are one merged cell
+    tables, rules = grid.find_tables(ink)
+    assert len(tables) == 1
+    t = tables[0]
+    assert (t.row_count, t.column_count) == (3, 3)
+    merged = t.at(2, 2)
+    assert (merged.row, merged.column, merged.columns) == (2, 1, 2) and t.at(2, 1) is merged
+    assert len(t.cells) == 8 and rules.any()
+
+
+@pytest.mark.parametrize("angle", [0.7, -1.3])
+def test_a_turned_page_is_measured_to_be_turned_back(angle: float) -> None:
+    page = make_scans.render(SEED.read_text(encoding="utf-8"))[0]
+    turned = np.asarray(page.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=255))
+    assert abs(image.skew_angle(turned) + angle) <= 0.05
+
+
+# ---------------------------------------------------------------------------- with tesseract
+
+
+@pytest.fixture(scope="module")
+def seed_text() -> IngestResult:
+    return ingest_file(SEED, Settings())
+
+
+@pytest.fixture(scope="module")
+def seed_scan() -> bytes:
+    """The founding agreement as a four-page scanned PDF at 300 dpi (turned 0.7°, light noise)."""
+    return make_scans.pdf(make_scans.scan_pages(SEED.read_text(encoding="utf-8"), make_scans.LIGHT))
+
+
+@pytest.fixture(scope="module")
+def seed_source(seed_scan: bytes) -> SourceText:
+    return read_document(seed_scan, "koriyama-nihonmatsu-2019.pdf")
+
+
+@needs_tesseract
+def test_a_300_dpi_scan_gives_the_structure_of_the_text_version(seed_text: IngestResult, seed_scan: bytes) -> None:
+    scanned = ingest_bytes(seed_scan, "koriyama-nihonmatsu-2019.pdf", Settings())
+    assert structure(scanned).differences(structure(seed_text)) == []
+    assert scanned.layout == seed_text.layout
+
+
+@needs_tesseract
+def test_a_300_dpi_scan_reads_contents_and_roles_within_3_percent_cer(seed_text: IngestResult,
+                                                                     seed_scan: bytes) -> None:
+    scanned = ingest_bytes(seed_scan, "koriyama-nihonmatsu-2019.pdf", Settings())
+    reference, read = texts(seed_text), texts(scanned)
+    assert set(read) == set(reference)
+    rate = cer(reference, read)
+    worst = sorted(((levenshtein(t, read[k]), k) for k, t in reference.items()), reverse=True)[:3]
+    assert rate <= 0.03, f"CER {rate:.2%}; worst parts {worst}"
+
+
+@needs_tesseract
+def test_ocr_is_recorded_as_ocr_with_its_engine_and_every_unsure_word_is_in_the_review(
+        seed_source: SourceText) -> None:
+    assert seed_source.reading == "ocr" and seed_source.media_type == "application/pdf"
+    assert seed_source.engine is not None and seed_source.engine.startswith("tesseract ")
+    assert seed_source.engine.endswith(" jpn")
+    assert seed_source.positions is not None
+    threshold = Settings().ocr_review_confidence
+    unsure = [(i + 1, w) for i, p in enumerate(seed_source.positions) for w, c in p.words if c < threshold]
+    assert unsure, "a scan with noise has some words tesseract is unsure of"
+    listed = {(p.line, p.page) for p in ocr.review(seed_source)}
+    for line, word in unsure:
+        assert (line, seed_source.positions[line - 1].page) in listed, word
+    corrected = sum(len(p.corrected) for p in seed_source.positions)
+    assert len(ocr.review(seed_source)) == len(unsure) + corrected
+    tables = [p for p in seed_source.positions if p.table is not None]
+    assert tables and all(p.page and p.cells and p.confidence is not None for p in tables)
+    assert {p.page for p in seed_source.positions} == {1, 2, 3, 4}
+
+
+@needs_tesseract
+def test_a_150_dpi_noisy_scan_is_refused_naming_the_page_never_read_wrongly(seed_text: IngestResult) -> None:
+    pages = make_scans.scan_pages(SEED.read_text(encoding="utf-8"), make_scans.HEAVY)
+    data = make_scans.pdf(pages, 150)
+    try:
+        scanned = ingest_bytes(data, "noisy.pdf", Settings())
+    except IngestError as e:
+        assert e.page is not None and f"page {e.page}" in e.message
+        assert e.ja and f"{e.page}ページ" in e.ja and e.fix_ja
+        return
+    assert structure(scanned).differences(structure(seed_text)) == []
+    assert cer(texts(seed_text), texts(scanned)) <= 0.03
+
+
+@needs_tesseract
+def test_an_image_is_read_with_its_media_type_and_pages() -> None:
+    page = make_scans.scan_pages(SEED.read_text(encoding="utf-8"))[0].crop((0, 0, 2480, 565))
+    out = io.BytesIO()
+    page.save(out, "TIFF", dpi=(300, 300))
+    form = ocr.read_image(out.getvalue(), "cover.tiff")
+    assert (form.media_type, form.reading, form.pages) == ("image/tiff", "ocr", 1)
+    lines = [b.text for b in form.blocks if isinstance(b, TextLine)]
+    assert lines[:2] == ["連携中枢都市圏形成に係る連携協約", "令和元年10月18日"]
