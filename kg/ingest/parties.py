@@ -284,8 +284,12 @@ def read_parties(doc: Document, registry: Registry) -> Parties:
     file = doc.source.name
     found = [_resolve(name, registry) for name, _ in names]
     if not found[0] or not found[1]:
-        # Report both unknown names at once; each guess is made near the other party, when known.
-        near = [found[1][0] if len(found[1]) == 1 else None, found[0][0] if len(found[0]) == 1 else None]
+        # Report both unknown names at once; each guess is made near the other party: the one named,
+        # or, when it is unknown too, the one its own misprint likely means.
+        known: list[Municipality | None] = []
+        for candidates, (name, _) in zip(found, names, strict=True):
+            known.append(candidates[0] if len(candidates) == 1 else None if candidates else suggest(name, registry))
+        near = [known[1], known[0]]
         problems = [_unknown(names[i][0], registry, near[i], file, line.number) for i in (0, 1) if not found[i]]
         if len(problems) == 1:
             p = problems[0]

@@ -6,7 +6,7 @@ import pytest
 
 from kg.errors import IngestError, UnknownMunicipalityError
 from kg.ingest.decode import decode
-from kg.ingest.parties import Parties, read_parties
+from kg.ingest.parties import Parties, read_parties, suggest
 from kg.ingest.segment import segment
 from kg.reference import Registry, load_registry
 from kg.settings import Settings
@@ -89,3 +89,55 @@ def test_area_as_printed_and_registered(preamble: str, slug: str | None, printed
     parties = _parties(preamble, registry)
     assert (parties.area.slug if parties.area else None, parties.area_name) == (slug, printed)
 
+
+
+# ── A misprinted name is reported with the municipality it likely means (issue 9, point 3) ────────
+
+@pytest.mark.parametrize(("printed", "near", "meant"), [
+    pytest.param("須加川市", None, "072079", id="one-character-changed"),
+    pytest.param("福島県須加川市", None, "072079", id="with-its-prefecture"),
+    pytest.param("二本杉市", "072036", "072109", id="near-the-other-party"),
+    pytest.param("郡山市", None, "072036", id="a-real-name-is-itself"),
+])
+def test_suggest_names_the_municipality_a_misprint_means(registry: Registry, printed: str, near: str | None,
+                                                         meant: str) -> None:
+    other = registry.municipalities[near] if near else None
+    found = suggest(printed, registry, other)
+    assert found is not None and found.code == meant
+
+
+@pytest.mark.parametrize("printed", ["あいうえお市", "東京", "市", "銀河鉄道市"])
+def test_suggest_offers_nothing_far_from_every_name(registry: Registry, printed: str) -> None:
+    assert suggest(printed, registry) is None
+
+
+def test_suggest_prefers_the_other_partys_prefecture(registry: Registry) -> None:
+    # 府中市 is in 東京都 and 広島県; next to 福山市 (広島県) it is Hiroshima's.
+    assert suggest("府中市", registry, registry.municipalities["342076"]).prefecture == "広島県"  # type: ignore[union-attr]
+
+
+def test_both_unknown_parties_are_reported_at_once(registry: Registry) -> None:
+    with pytest.raises(IngestError) as e:
+        _parties("群山市及び二本杉市は、圏域を形成するため、締結する。", registry)
+    problems = e.value.problems
+    assert [p.line for p in problems] == [3, 3]
+    assert "「群山市」は「郡山市」（福島県）の誤りではありませんか。" in problems[0].ja
+    assert "「二本杉市」は「二本松市」（福島県）の誤りではありませんか。" in problems[1].ja
+    assert "did you mean 二本松市 (福島県, 072109)?" in problems[1].en
+
+
+def test_a_misprinted_party_is_reported_with_the_name_in_both_languages(registry: Registry) -> None:
+    with pytest.raises(UnknownMunicipalityError) as e:
+        _parties("郡山市及び須加川市は、圏域を形成するため、締結する。", registry)
+    assert e.value.ja is not None and "「須加川市」は「須賀川市」（福島県）の誤りではありませんか。" in e.value.ja
+    assert e.value.fix_ja is not None and "「須賀川市」" in e.value.fix_ja
+    assert "did you mean 須賀川市" in e.value.message
+
+
+def test_name_of_municipality_tells_a_real_municipality_that_is_no_party(registry: Registry) -> None:
+    parties = _parties("郡山市及び二本松市は、圏域を形成するため、締結する。", registry)
+    found = parties.name_of_municipality("本宮市")
+    assert found is not None and found.code == "072141" and parties.code_for("本宮市") is None
+    assert parties.name_of_municipality("伊達市").prefecture == "福島県"  # type: ignore[union-attr]
+    assert parties.name_of_municipality("二本杉市") is None
+    assert parties.suggest("二本杉市").code == "072109"  # type: ignore[union-attr]
