@@ -19,6 +19,10 @@ library strings together:
   (top to bottom, page by page); characters inside a table's box belong to the table only. A line that
   runs from the left margin to the right one and is followed, at the usual line spacing, by one that
   does not open a new provision (第N条, 「2 」, 「(1)」, a heading in brackets, 別表) is wrapped: the two are one line.
+- **Unreadable glyphs**: a page printing glyphs its fonts map to no character (pdfminer's
+  「(cid:123)」 for a font without a ToUnicode map, a control character or U+FFFD for a broken one) or
+  外字 of the private use area is refused, page named:
+  its text cannot be read as printed.
 - **Page furniture**: a line in the top or bottom tenth of a page that is only a page number
   (「- 3 -」, 「3」, 「3/8」, 「3ページ」), or whose text (digits aside) repeats there on most pages, is dropped.
 
@@ -286,6 +290,27 @@ def read_pdf(data: bytes, name: str) -> Form:
         pdf.close()
 
 
+#: A glyph the font maps to no character (pdfminer prints 「(cid:123)」; a broken map gives a control
+#: character or U+FFFD), or a character of the private use area (a 外字 only the author's machine can
+#: show): text that cannot be read as printed.
+_UNREADABLE = re.compile(r"\(cid:\d+\)|[\x00-\x08\x0b-\x1f\x7f\ufffd\ue000-\uf8ff]")
+
+
+def _check_glyphs(chars: list[dict[str, Any]], page: int, name: str) -> None:
+    """Refuse a page whose text layer holds glyphs that map to no character: reading it would be wrong."""
+    bad = next((str(c["text"]) for c in chars if _UNREADABLE.search(str(c["text"]))), None)
+    if bad is None:
+        return
+    raise InputError(f"page {page} of the PDF prints characters its fonts do not name ({bad!r}: a font without a "
+                     "ToUnicode map, or a 外字), so its text cannot be read as printed",
+                     ja=f"PDFの{page}ページに、フォントが文字を特定できない字（{bad}：ToUnicode のないフォント"
+                        "または外字）があり、印刷どおりに読めません",
+                     file=name, page=page,
+                     fix="export the PDF again with fonts embedded as Unicode (or replace the 外字), or give the text",
+                     fix_ja="フォントを埋め込んだPDFとして書き出し直す（外字は通常の文字に置き換える）か、本文のテキストを"
+                            "指定してください")
+
+
 def _read(pdf: Any, data: bytes, name: str) -> Form:
     pages = pdf.pages
     lines: list[_Line] = []
@@ -294,6 +319,7 @@ def _read(pdf: Any, data: bytes, name: str) -> Form:
     for number, page in enumerate(pages, 1):
         page = page.dedupe_chars()
         chars = [c for c in page.chars if c.get("upright", True)]
+        _check_glyphs(chars, number, name)
         if not any(not str(c["text"]).isspace() for c in chars):
             if page.images:
                 textless.append(number)

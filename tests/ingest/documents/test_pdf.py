@@ -169,3 +169,24 @@ def test_right_aligned_lines_that_reach_the_margin_are_not_joined(tmp_path: Path
     canvas.save()
     lines = [b.text for b in read_pdf(path.read_bytes(), path.name).blocks if isinstance(b, TextLine)]
     assert lines[:4] == [body, "令和元年10月18日", "郡山市長　品川　萬里", "二本松市長　三保　恵一"]
+
+
+def test_a_private_use_character_is_refused_with_its_page(tmp_path: Path) -> None:
+    """A 外字 (private use area) is no character anyone else can read: refused, never passed on (reportlab,
+    having no glyph for it, prints a glyph whose character is U+0000)."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    from kg.errors import InputError
+
+    register_font()
+    path = tmp_path / "gaiji.pdf"
+    canvas = Canvas(str(path))
+    canvas.setFont(FONT, 10.5)
+    canvas.drawString(72, 760, "第1条 目的")
+    canvas.showPage()
+    canvas.setFont(FONT, 10.5)
+    canvas.drawString(72, 760, "髙\ue000橋")
+    canvas.save()
+    with pytest.raises(InputError) as caught:
+        read_pdf(path.read_bytes(), path.name)
+    assert caught.value.page == 2 and caught.value.ja and "外字" in caught.value.ja
