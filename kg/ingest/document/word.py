@@ -13,7 +13,8 @@ Read with python-docx:
   paragraphs and soft line breaks inside a cell are joined as a PDF cell's wrapped lines are
   (:func:`~kg.ingest.document.form.join_wrapped`): a break inside a cell is layout, not text.
 
-Not read: text that Word computes (automatic list numbering 「第1条」 of a numbered style, fields),
+A 外字 (a private use character, Windows EUDC) is refused with its paragraph or table row, as a text's
+is. Not read: text that Word computes (automatic list numbering 「第1条」 of a numbered style, fields),
 text boxes, headers and footers, tracked changes' deleted text, and tables nested inside a cell.
 """
 
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 from typing import Any
 
 from kg.errors import InputError
@@ -32,6 +34,7 @@ log = logging.getLogger(__name__)
 
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 READING = "docx"
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")  # 外字 (EUDC), as the text decoder refuses them
 
 
 def _open(data: bytes, name: str) -> Any:
@@ -105,6 +108,17 @@ def read_docx(data: bytes, name: str) -> Form:
                          ja="Word文書の本文が読めません", file=name,
                          fix="open it in Word and save it again as .docx",
                          fix_ja="Wordで開き、.docx として保存し直してください") from None
+    for block in blocks:
+        text = "\t".join(c.text for c in block.cells) if isinstance(block, TableRow) else block.text
+        if gaiji := _PRIVATE_USE.search(text):
+            p = block.position
+            where = f"paragraph {p.paragraph}" if p.paragraph else f"table {p.table}, row {p.row}"
+            where_ja = f"{p.paragraph}段落" if p.paragraph else f"表{p.table}の{p.row}行"
+            raise InputError(f"{where} holds a 外字 (U+{ord(gaiji.group()):04X}, a private character only the "
+                             "author's machine can show): its text cannot be read as printed",
+                             ja=f"{where_ja}に外字（U+{ord(gaiji.group()):04X}）があり、印刷どおりに読めません",
+                             file=name, where=where, fix="replace the 外字 by ordinary characters",
+                             fix_ja="外字を通常の文字に置き換えてください")
     if not any(isinstance(b, TableRow) or b.text.strip() for b in blocks):
         raise InputError("the Word document holds no text", ja="Word文書に本文がありません", file=name,
                          fix="check that the right file was given", fix_ja="指定したファイルが正しいか確かめてください")

@@ -74,3 +74,15 @@ def test_the_source_document_says_word(render: Render, settings: Settings) -> No
     doc = next(g.subjects(RDF.type, RENKEI.SourceDocument))
     assert g.value(doc, DCTERMS.format) == URIRef(f"http://www.iana.org/assignments/media-types/{MEDIA_TYPE}")
     assert g.value(doc, RENKEI.reading) == Literal("docx")
+
+
+def test_a_private_use_character_is_refused_with_its_place(tmp_path: Path) -> None:
+    from kg.errors import InputError
+
+    path = to_docx("第1条 目的\n\n髙\ue000橋\n", tmp_path / "gaiji.docx")
+    try:
+        read_docx(path.read_bytes(), path.name)
+    except InputError as e:
+        assert e.where == "paragraph 2" and e.ja and "外字" in e.ja
+    else:
+        raise AssertionError("a 外字 was read")
