@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from kg.compare.model import Agreement, Comparison, Initiative, Match, Role, Row, notation_key
+from kg.compare.model import Agreement, Comparison, Concept, Initiative, Match, Role, Row, notation_key
 from kg.textdiff import diff, similarity
 
 __all__ = ["TITLE_THRESHOLD", "align"]
@@ -26,6 +26,7 @@ TITLE_THRESHOLD = 0.5
 
 
 def _pair(row_a: Initiative, row_b: Initiative, match: Match) -> Row:
+    on = _shared(row_a, row_b) if match == "category" else _related(row_a, row_b) if match == "broader" else None
     def roles(r: Role | None) -> str:
         return r.text if r else ""
 
@@ -34,7 +35,7 @@ def _pair(row_a: Initiative, row_b: Initiative, match: Match) -> Row:
         "content": diff(row_a.content, row_b.content),
         "central_role": diff(roles(row_a.central_role), roles(row_b.central_role)),
         "partner_role": diff(roles(row_a.partner_role), roles(row_b.partner_role)),
-    })
+    }, on)
 
 
 def _greedy(left: list[Initiative], right: list[Initiative], threshold: float,
@@ -59,12 +60,23 @@ def _greedy(left: list[Initiative], right: list[Initiative], threshold: float,
 Allowed = Callable[[Initiative, Initiative], bool]
 
 
+def _shared(x: Initiative, y: Initiative) -> Concept | None:
+    """The first category (in framework order) both initiatives fall under, if any."""
+    theirs = {c.iri for c in y.categories}
+    return next((c for c in x.categories if c.iri in theirs), None)
+
+
+def _related(x: Initiative, y: Initiative) -> Concept | None:
+    """The first category of ``x`` that is broader or narrower than one of ``y``'s, if any."""
+    return next((c for c in x.categories if any(c.related(d) for d in y.categories)), None)
+
+
 def _same_category(x: Initiative, y: Initiative) -> bool:
-    return x.category is not None and y.category is not None and x.category.iri == y.category.iri
+    return _shared(x, y) is not None
 
 
 def _related_category(x: Initiative, y: Initiative) -> bool:
-    return x.category is not None and y.category is not None and x.category.related(y.category)
+    return _related(x, y) is not None
 
 
 def _same_pillar_one_uncategorised(x: Initiative, y: Initiative) -> bool:

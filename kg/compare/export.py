@@ -33,7 +33,8 @@ def _initiative_json(i: Initiative | None) -> dict[str, object] | None:
     if i is None:
         return None
     return {"iri": i.iri, "identifier": i.identifier, "title": i.title, "content": i.content,
-            "pillar": _concept_json(i.pillar), "category": _concept_json(i.category), "lead": i.lead,
+            "pillar": _concept_json(i.pillar), "category": _concept_json(i.category),
+            "categories": [_concept_json(c) for c in i.categories], "lead": i.lead,
             "central_role": _role_json(i.central_role), "partner_role": _role_json(i.partner_role)}
 
 

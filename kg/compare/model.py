@@ -57,9 +57,14 @@ class Initiative:
     title: str
     content: str
     pillar: Concept | None
-    category: Concept | None
+    category: Concept | None  # the first of ``categories`` in framework order (None when it has none)
     central_role: Role | None
     partner_role: Role | None
+    categories: tuple[Concept, ...] = ()  # every category: a title enumerating items may name several
+
+    def __post_init__(self) -> None:
+        if self.category is not None and not self.categories:  # made with one category only
+            object.__setattr__(self, "categories", (self.category,))
 
     @property
     def lead(self) -> Lead:
@@ -93,6 +98,7 @@ class Row:
     b: Initiative | None
     similarity: float | None = None
     diffs: dict[str, list[Segment]] = field(default_factory=dict)
+    on: Concept | None = None  # the category a pair was aligned on (one both share, or related ones)
 
     @property
     def pillar(self) -> Concept | None:
@@ -101,8 +107,8 @@ class Row:
 
     @property
     def category(self) -> Concept | None:
-        """The category the row is aligned on, or the one category a side has (None when neither has)."""
-        return (self.a.category if self.a else None) or (self.b.category if self.b else None)
+        """The category the row is aligned on, or the first category a side has (None when neither has)."""
+        return self.on or (self.a.category if self.a else None) or (self.b.category if self.b else None)
 
     @property
     def concept(self) -> Concept | None:
@@ -125,7 +131,7 @@ class Comparison:
     def categories(self, side: Literal["a", "b"]) -> list[str]:
         """Notations of the categories an agreement's initiatives fall under, in framework order."""
         ag = self.a if side == "a" else self.b
-        return sorted({i.category.notation for i in ag.initiatives if i.category}, key=notation_key)
+        return sorted({c.notation for i in ag.initiatives for c in i.categories}, key=notation_key)
 
     @property
     def shared_categories(self) -> list[str]:

@@ -18,7 +18,7 @@ def agreement_keys(source: SparqlSource, ids: Ids) -> dict[str, str]:
     """Every agreement in the dataset: its key (``072036-072109-2019-10-18``) → its title."""
     prefix = str(ids.id("agreement/"))
     rows = source.query(PREFIXES + "SELECT ?a ?title { ?a a renkei:Agreement . "
-                        "OPTIONAL { ?a eli:title ?title } }")
+                        "OPTIONAL { ?a dct:title ?title } }")
     return {r["a"].removeprefix(prefix): r.get("title", "") for r in rows}
 
 
@@ -69,7 +69,7 @@ def read_agreement(source: SparqlSource, ids: Ids, iri: str) -> Agreement:
 SELECT ?title ?date ?central ?centralCode ?centralName ?partner ?partnerCode ?partnerName ?area ?areaName {{
   {me} renkei:centralCity ?central ; renkei:party ?partner .
   FILTER (?partner != ?central)
-  OPTIONAL {{ {me} eli:title ?title }}
+  OPTIONAL {{ {me} dct:title ?title }}
   OPTIONAL {{ {me} eli:date_document ?date }}
   OPTIONAL {{ ?central renkei:localGovernmentCode ?centralCode }}
   OPTIONAL {{ ?central skos:prefLabel ?centralName FILTER (lang(?centralName) = "ja") }}
@@ -104,19 +104,28 @@ SELECT ?i ?id ?num ?title ?content ?pillar ?pillarNotation ?pillarLabel
         area_name=h.get("areaName"), initiatives=_initiatives(rows, central, partner, broader_map(source)))
 
 
+def _ordered(found: dict[str, Concept] | None) -> tuple[Concept, ...]:
+    """Categories in framework order."""
+    return tuple(sorted((found or {}).values(), key=lambda c: notation_key(c.notation)))
+
+
 def _initiatives(rows: Iterable[dict[str, str]], central: Party, partner: Party,
                  broader: dict[str, frozenset[str]]) -> tuple[Initiative, ...]:
     """Fold one row per (initiative, role) into initiatives, in pillar and printed order."""
     by_iri: dict[str, dict[str, str]] = {}
     roles: dict[tuple[str, str], Role] = {}
+    categories: dict[str, dict[str, Concept]] = {}
     for r in rows:
         by_iri.setdefault(r["i"], r)
+        category = _concept(r, "category", broader)
+        if category is not None:
+            categories.setdefault(r["i"], {})[category.iri] = category
         if "actor" in r:
             roles[(r["i"], r["actor"])] = Role(r.get("roleText", ""), r.get("lead") in ("true", "1"))
     found = [Initiative(
         iri=i, identifier=r.get("id", ""), title=r.get("title", ""), content=r.get("content", ""),
-        pillar=_concept(r, "pillar", broader), category=_concept(r, "category", broader),
-        central_role=roles.get((i, central.iri)), partner_role=roles.get((i, partner.iri)),
+        pillar=_concept(r, "pillar", broader), category=(found[0] if (found := _ordered(categories.get(i))) else None),
+        central_role=roles.get((i, central.iri)), partner_role=roles.get((i, partner.iri)), categories=found,
     ) for i, r in by_iri.items()]
 
     def order(x: Initiative) -> tuple[object, ...]:

@@ -22,7 +22,7 @@ import rdflib
 from kg.errors import IngestError, InputError, ProblemList
 from kg.ingest import annex
 from kg.ingest.amendment import is_amendment, read_amendment, split
-from kg.ingest.basis import legal_basis
+from kg.ingest.basis import known_provisions, legal_basis
 from kg.ingest.build import Built, build
 from kg.ingest.build_amendment import build_amendment
 from kg.ingest.categorise import align, load_framework
@@ -130,7 +130,8 @@ def _agreement(source: SourceText, registry: Registry, settings: Settings) -> tu
     problems.raise_if_any()
     assert date is not None and reading is not None and alignment is not None  # noqa: S101 (else raised)
     basis = legal_basis(line.text for line in doc.preamble)
-    return build(doc, parties, date, reading, alignment, signatories, basis, settings.ids), reading.layout
+    provisions = known_provisions(settings.data_path / "reference" / "law.ttl")
+    return build(doc, parties, date, reading, alignment, signatories, basis, settings.ids, provisions), reading.layout
 
 
 def _amendment(source: SourceText, registry: Registry, settings: Settings) -> Built:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
 
+from kg.ingest.basis import citations
 from kg.ingest.categorise import Alignment, Match
 from kg.ingest.dates import PrintedDate
 from kg.ingest.decode import SourceText
@@ -101,6 +102,7 @@ class Writer:
     def __init__(self, ids: Ids, source: SourceText, agreement: URIRef, graph: Graph) -> None:
         """Write into ``graph`` for ``agreement`` (the instrument's IRI), read from ``source``."""
         self.ids, self.source, self.agreement, self.g = ids, source, agreement, graph
+        self.provisions: frozenset[tuple[str, int | None]] = frozenset()  # of the statute graph (eli:cites)
         self.doc_iri = ids.source(source.stem)
 
     def add(self, s: URIRef, p: URIRef, o: URIRef | Literal | str | int | bool | None) -> None:
@@ -236,11 +238,21 @@ class Writer:
         self.add(node, SKOS.editorialNote, Literal(EDITORIAL_NOTE_JA, lang="ja"))
 
     def titled(self, node: URIRef, titles: list[Line]) -> None:
-        """The longest title-like line is the title, the others (the cover's) alternatives."""
+        """The agreement's Japanese text as ELI's own level (ELI gives title and language the domain
+        eli:LegalExpression): ``{agreement}/ja`` realizes the agreement and carries the title (the
+        longest title-like line), the cover's other titles as alternatives, and the language; the
+        agreement itself repeats the title as dct:title (and dct:alternative) for simple queries."""
         ordered = sorted(titles, key=lambda t: -len(t.text))
-        self.add(node, ELI.title, ordered[0].text if ordered else None)
+        expression = URIRef(f"{node}/ja")
+        self.add(expression, RDF.type, ELI.LegalExpression)
+        self.add(expression, ELI.realizes, node)
+        self.add(node, ELI.is_realized_by, expression)
+        self.add(expression, ELI.language, JAPANESE)
+        self.add(expression, ELI.title, ordered[0].text if ordered else None)
+        self.add(node, DCT.title, ordered[0].text if ordered else None)
         for alternative in ordered[1:]:
-            self.add(node, ELI.title_alternative, alternative.text)
+            self.add(expression, ELI.title_alternative, alternative.text)
+            self.add(node, DCT.alternative, alternative.text)
 
     def publication(self, doc: Document) -> None:
         """A 例規集 entry's publication: its date and the notice as printed (「告示第41号」)."""
@@ -251,6 +263,15 @@ class Writer:
             # How a 告示 is cited (「平成27年3月27日告示第41号」) is a bibliographic citation of the text.
             self.add(self.agreement, DCT.bibliographicCitation, doc.notice.text)
 
+    def cites(self, node: URIRef, text: str) -> None:
+        """``node`` cites each provision of 地方自治法 its text names (eli:cites), as the statute graph
+        holds it: the paragraph where the graph has it, else its article."""
+        for article, paragraph in citations(text):
+            if (article, paragraph) not in self.provisions:
+                paragraph = None
+            if (article, None) in self.provisions or paragraph is not None:
+                self.add(node, ELI.cites, self.ids.law_provision(article, paragraph))
+
     def article(self, article: Article) -> URIRef:
         """An article, its paragraphs (when two or more) and its items."""
         iri = URIRef(f"{self.agreement}/article/{article.number}")
@@ -258,6 +279,7 @@ class Writer:
         self.add(iri, RENKEI.number, article.number)
         self.add(iri, RENKEI.heading, article.heading)
         self.add(iri, RENKEI.text, article.text)
+        self.cites(iri, article.text)
         self.part(self.agreement, iri)
         self.derived(iri, article.span)
         several = len(article.paragraphs) > 1
@@ -268,6 +290,7 @@ class Writer:
                 self.add(holder, RDF.type, RENKEI.Paragraph)
                 self.add(holder, RENKEI.number, paragraph.number)
                 self.add(holder, RENKEI.text, paragraph.text)
+                self.cites(holder, paragraph.text)
                 self.part(iri, holder)
                 self.derived(holder, paragraph.span)
             for item in paragraph.items:
@@ -392,7 +415,8 @@ class Writer:
 
 
 def build(doc: Document, parties: Parties, date: PrintedDate, reading: Reading, alignment: Alignment,
-          signatories: list[Signatory], basis: tuple[str, int | None] | None, ids: Ids) -> Built:
+          signatories: list[Signatory], basis: tuple[str, int | None] | None, ids: Ids,
+          provisions: frozenset[tuple[str, int | None]] = frozenset()) -> Built:
     """Write the graph of one agreement (docs/model.md, "An agreement")."""
     central, partner = parties.central.code, parties.partner.code
     day = date.date.isoformat()
@@ -401,6 +425,7 @@ def build(doc: Document, parties: Parties, date: PrintedDate, reading: Reading, 
     graph = Graph(identifier=graph_name)
     bind_prefixes(graph, ids.base)
     w = Writer(ids, doc.source, agreement, graph)
+    w.provisions = provisions
     a = agreement
     w.add(a, RDF.type, RENKEI.Agreement)
     w.titled(a, doc.titles)
@@ -418,7 +443,6 @@ def build(doc: Document, parties: Parties, date: PrintedDate, reading: Reading, 
     w.add(a, RENKEI.preamble, "\n".join(line.text for line in doc.preamble))
     w.add(a, RENKEI.closingFormula, "\n".join(line.text for line in doc.closing))
     w.add(a, RENKEI.layout, Literal(reading.layout))
-    w.add(a, ELI.language, JAPANESE)
     w.source_document()
     for article in doc.articles:
         w.article(article)

@@ -21,7 +21,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from kg.ingest.amendment import AmendmentText
-from kg.ingest.build import JAPANESE, Built, Writer, english_name_of
+from kg.ingest.build import Built, Writer, english_name_of
 from kg.ingest.dates import PrintedDate
 from kg.ingest.parties import Parties
 from kg.ingest.signatories import Signatory
@@ -60,7 +60,6 @@ def build_amendment(text: AmendmentText, parties: Parties, date: PrintedDate, si
     w.add(a, RENKEI.centralCity, ids.municipality(central))
     w.add(a, RENKEI.preamble, "\n".join(line.text for line in doc.preamble))
     w.add(a, RENKEI.closingFormula, "\n".join(line.text for line in doc.closing))
-    w.add(a, ELI.language, JAPANESE)
     w.source_document()
     for change in text.changes:
         node = URIRef(f"{a}/change/{change.number}")

@@ -130,7 +130,7 @@ def create_app(settings: Settings | None = None, release: Path | None = None, st
         """The front page: what is here, and every agreement."""
         agreements = await select(
             ctx,
-            """SELECT ?a ?title ?date ?area_ja { ?a a renkei:Agreement ; eli:title ?title .
+            """SELECT ?a ?title ?date ?area_ja { ?a a renkei:Agreement ; dct:title ?title .
           OPTIONAL { ?a eli:date_document ?date } OPTIONAL { ?a renkei:area ?area .
           ?area skos:prefLabel ?area_ja FILTER(LANG(?area_ja) = 'ja') } } ORDER BY ?date ?a""",
             key=("a",),

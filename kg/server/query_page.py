@@ -24,10 +24,11 @@ VENDOR = Path(__file__).parent / "node_modules"
 
 DEFAULT_QUERY = """PREFIX renkei: <https://w3id.org/renkei/ns#>
 PREFIX eli: <http://data.europa.eu/eli/ontology#>
+PREFIX dct: <http://purl.org/dc/terms/>
 
 # 協約と締結日 / Agreements and their signing dates
 SELECT ?agreement ?title ?date WHERE {
-  ?agreement a renkei:Agreement ; eli:title ?title .
+  ?agreement a renkei:Agreement ; dct:title ?title .
   OPTIONAL { ?agreement eli:date_document ?date }
 }
 ORDER BY ?date

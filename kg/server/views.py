@@ -103,7 +103,7 @@ async def _agreement(ctx: ServerContext, iri: str) -> dict[str, Any]:
     main = await select(
         ctx,
         f"""SELECT ?title ?date ?printed ?area ?area_ja ?central ?preamble ?closing ?source ?file {{
-      <{iri}> eli:title ?title .
+      <{iri}> dct:title ?title .
       OPTIONAL {{ <{iri}> eli:date_document ?date }} OPTIONAL {{ <{iri}> renkei:printedDate ?printed }}
       OPTIONAL {{ <{iri}> renkei:area ?area OPTIONAL {{ ?area skos:prefLabel ?area_ja
       FILTER(LANG(?area_ja) = 'ja') }} }}
@@ -192,7 +192,7 @@ async def _initiative(ctx: ServerContext, iri: str) -> dict[str, Any]:
       FILTER(LANG(?pillar_ja)='ja') }} }}
       OPTIONAL {{ <{iri}> renkei:category ?cat OPTIONAL {{ ?cat skos:prefLabel ?cat_ja
       FILTER(LANG(?cat_ja)='ja') }} }}
-      OPTIONAL {{ ?agreement renkei:initiative <{iri}> ; eli:title ?agreement_ja }}
+      OPTIONAL {{ ?agreement renkei:initiative <{iri}> ; dct:title ?agreement_ja }}
       OPTIONAL {{ <{iri}> prov:wasDerivedFrom ?ex . ?ex renkei:firstLine ?first ; renkei:lastLine ?last }}
     }} LIMIT 1""",
     )
@@ -217,7 +217,7 @@ async def _municipality(ctx: ServerContext, iri: str) -> dict[str, Any]:
     )
     agreements = await select(
         ctx,
-        f"""SELECT ?a ?title ?date {{ ?a renkei:party <{iri}> ; eli:title ?title .
+        f"""SELECT ?a ?title ?date {{ ?a renkei:party <{iri}> ; dct:title ?title .
       OPTIONAL {{ ?a eli:date_document ?date }} }} ORDER BY ?date""",
     )
     areas = await select(
@@ -265,7 +265,7 @@ async def _concept(ctx: ServerContext, iri: str) -> dict[str, Any]:
         ctx,
         f"""SELECT DISTINCT ?i ?title ?id ?a ?a_ja {{ ?i renkei:pillar|renkei:category <{iri}> ;
       dct:title ?title . OPTIONAL {{ ?i dct:identifier ?id }}
-      OPTIONAL {{ ?a renkei:initiative ?i ; eli:title ?a_ja }} }} ORDER BY ?a ?id""",
+      OPTIONAL {{ ?a renkei:initiative ?i ; dct:title ?a_ja }} }} ORDER BY ?a ?id""",
         key=("i",),
     )
     return {"main": main[0] if main else {}, "narrower": narrower, "initiatives": initiatives}

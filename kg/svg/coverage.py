@@ -86,7 +86,7 @@ def coverage(source: SparqlSource, ids: Ids, by: By = "agreements") -> Coverage:
     hits = source.query(PREFIXES + """
 SELECT ?a ?title ?date ?central ?partner ?area ?areaName ?i ?iTitle ?c {
   ?a a renkei:Agreement .
-  OPTIONAL { ?a eli:title ?title } OPTIONAL { ?a eli:date_document ?date }
+  OPTIONAL { ?a dct:title ?title } OPTIONAL { ?a eli:date_document ?date }
   OPTIONAL { ?a renkei:centralCity/skos:prefLabel ?central FILTER (lang(?central) = "ja") }
   OPTIONAL { ?a renkei:party ?p . FILTER NOT EXISTS { ?a renkei:centralCity ?p }
              ?p skos:prefLabel ?partner FILTER (lang(?partner) = "ja") }

@@ -69,5 +69,8 @@ def test_csv_has_a_header_and_one_line_per_row(comparison: Comparison) -> None:
     assert medical["a_title"] == medical["b_title"] == "高度な医療サービスの提供"
     assert medical["match"] == "category" and medical["similarity"] == "1.000"
     assert medical["a_partner_role"].startswith("郡山市と連携して")
-    only_b = next(r for r in lines if r["match"] == "only_b")
-    assert only_b["a_title"] == "" and only_b["b_title"] == "子育て支援の充実"
+    only_a = next(r for r in lines if r["match"] == "only_a")
+    assert only_a["b_title"] == "" and only_a["a_title"] == "地域資源を活用した地域経済の裾野拡大"
+    # 「地域医療・福祉・子育ての充実」 falls under 3.A.1 and 3.A.3: T3's 子育て支援 pairs with it on 3.A.3.
+    childcare = next(r for r in lines if r["b_title"] == "子育て支援の充実")
+    assert childcare["match"] == "category" and childcare["category"] == "3.A.3"

@@ -1,3 +1,3 @@
-# The English label is given as an English eli:title instead of rdfs:label.
+# The English label is given as an English dct:title instead of rdfs:label.
 DELETE WHERE { ag:072036-072109-2019-10-18 rdfs:label ?l } ;
-INSERT DATA { ag:072036-072109-2019-10-18 eli:title "Cooperation agreement between Koriyama and Nihonmatsu"@en }
+INSERT DATA { ag:072036-072109-2019-10-18 dct:title "Cooperation agreement between Koriyama and Nihonmatsu"@en }

@@ -1,0 +1,1 @@
+# The base amendment as it is: its Japanese text realizes it, with the title and the language.
