@@ -190,3 +190,20 @@ def test_a_private_use_character_is_refused_with_its_page(tmp_path: Path) -> Non
     with pytest.raises(InputError) as caught:
         read_pdf(path.read_bytes(), path.name)
     assert caught.value.page == 2 and caught.value.ja and "外字" in caught.value.ja
+
+
+def test_a_cell_merged_across_columns_is_followed_by_empty_cells(tmp_path: Path) -> None:
+    """「取組」 printed over the number and the title columns, as the page reader reads a colspan."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.platypus import SimpleDocTemplate, Table
+
+    register_font()
+    path = tmp_path / "colspan.pdf"
+    data = [["取組", "", "内容"], ["(1)", "広域観光の推進", "周遊ルートを整える。"]]
+    style = [("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("FONTNAME", (0, 0), (-1, -1), FONT),
+             ("SPAN", (0, 0), (1, 0))]
+    SimpleDocTemplate(str(path), pagesize=A4).build([Table(data, colWidths=[40, 150, 200], style=style)])
+    rows = _rows(path)
+    assert [[c.text for c in r.cells] for r in rows] == data
+    assert rows[0].cells[0].box == rows[0].cells[1].box  # both columns point at the merged cell

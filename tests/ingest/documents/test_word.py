@@ -86,3 +86,19 @@ def test_a_private_use_character_is_refused_with_its_place(tmp_path: Path) -> No
         assert e.where == "paragraph 2" and e.ja and "外字" in e.ja
     else:
         raise AssertionError("a 外字 was read")
+
+
+def test_a_cell_merged_across_columns_is_followed_by_empty_cells(tmp_path: Path) -> None:
+    from docx import Document
+
+    document = Document()
+    table = document.add_table(rows=2, cols=3)
+    for c, text in enumerate(["(1)", "広域観光の推進", "周遊ルートを整える。"]):
+        table.cell(1, c).text = text
+    table.cell(0, 0).merge(table.cell(0, 1)).text = "取組"
+    table.cell(0, 2).text = "内容"
+    path = tmp_path / "colspan.docx"
+    document.save(str(path))
+    rows = [b for b in read_docx(path.read_bytes(), path.name).blocks if isinstance(b, TableRow)]
+    assert [[c.text for c in r.cells] for r in rows] == [["取組", "", "内容"],
+                                                         ["(1)", "広域観光の推進", "周遊ルートを整える。"]]
