@@ -13,7 +13,7 @@ from kg.namespaces import Ids
 
 from .conftest import KORIYAMA, KUMAMOTO
 
-INITIATIVE_KEYS = {"iri", "identifier", "title", "content", "pillar", "category", "lead", "central_role",
+INITIATIVE_KEYS = {"iri", "identifier", "title", "content", "pillar", "category", "categories", "lead", "central_role",
                    "partner_role"}
 ROW_KEYS = {"match", "pillar", "category", "similarity", "a", "b", "lead", "diff"}
 
