@@ -23,6 +23,8 @@ library strings together:
   「(cid:123)」 for a font without a ToUnicode map, a control character or U+FFFD for a broken one) or
   外字 of the private use area is refused, page named:
   its text cannot be read as printed.
+- **Scans with a text layer** (a "searchable PDF": an image covering a page, an OCR layer over it) are
+  read by OCR as scans are, never as print: the layer is some other engine's reading.
 - **Page furniture**: a line in the top or bottom tenth of a page that is only a page number
   (「- 3 -」, 「3」, 「3/8」, 「3ページ」), or whose text (digits aside) repeats there on most pages, is dropped.
 
@@ -53,6 +55,8 @@ READING = "pdf-text-layer"
 SPACE_GAP = 0.2
 #: A gap of at least this share of the font size between two characters is a full-width space.
 WIDE_GAP = 0.85
+#: The share of a page an image must cover for the page to be a scan.
+SCAN_COVER = 0.8
 #: The top and bottom share of a page where headers, footers and page numbers stand.
 MARGIN_ZONE = 0.1
 _PAGE_NUMBER = re.compile(r"[-－‐―—–\s]*(?:p\.?\s*)?\d+(?:\s*[/／]\s*\d+)?\s*(?:ページ|頁)?[-－‐―—–\s]*",
@@ -277,7 +281,7 @@ def read_pdf(data: bytes, name: str) -> Form:
     """Read a text PDF's lines and tables; raise :class:`ScannedPdf` if it has no text layer at all."""
     pdf = _open(data, name)
     try:
-        return _read(pdf, data, name)
+        return _read(pdf, name)
     except (InputError, ScannedPdf):
         raise
     except Exception as e:  # pdfminer fails lazily on a damaged page's content stream
@@ -311,8 +315,19 @@ def _check_glyphs(chars: list[dict[str, Any]], page: int, name: str) -> None:
                             "指定してください")
 
 
-def _read(pdf: Any, data: bytes, name: str) -> Form:
+def _scanned(page: Any) -> bool:
+    """Whether the page is a scan: an image covers most of it (text over it is then an OCR layer)."""
+    area = float(page.width) * float(page.height)
+    return any((float(i["x1"]) - float(i["x0"])) * (float(i["bottom"]) - float(i["top"])) >= SCAN_COVER * area
+               for i in page.images)
+
+
+def _read(pdf: Any, name: str) -> Form:
     pages = pdf.pages
+    if any(_scanned(page) for page in pages):
+        # A scan with a text layer (a "searchable PDF") carries some other engine's OCR: read it with ours,
+        # which records that it is OCR and what it was unsure of, rather than pass it off as print.
+        raise ScannedPdf(name)
     lines: list[_Line] = []
     placed: list[tuple[int, float, int, _Line | _Table]] = []  # (page, top, order, what)
     textless: list[int] = []

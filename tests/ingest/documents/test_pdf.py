@@ -207,3 +207,24 @@ def test_a_cell_merged_across_columns_is_followed_by_empty_cells(tmp_path: Path)
     rows = _rows(path)
     assert [[c.text for c in r.cells] for r in rows] == data
     assert rows[0].cells[0].box == rows[0].cells[1].box  # both columns point at the merged cell
+
+
+def test_a_scan_with_a_text_layer_goes_to_ocr_not_passed_off_as_print(tmp_path: Path) -> None:
+    """A "searchable PDF": a page-covering scan with (another engine's) OCR text over it."""
+    from PIL import Image
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen.canvas import Canvas
+
+    from kg.ingest.document.pdf import ScannedPdf
+
+    register_font()
+    scan = tmp_path / "page.png"
+    Image.new("L", (200, 283), 250).save(scan)
+    path = tmp_path / "searchable.pdf"
+    canvas = Canvas(str(path), pagesize=A4)
+    canvas.drawImage(str(scan), 0, 0, *A4)
+    canvas.setFont(FONT, 10.5)
+    canvas.drawString(72, 760, "第1条 目的")
+    canvas.save()
+    with pytest.raises(ScannedPdf):
+        read_pdf(path.read_bytes(), path.name)
