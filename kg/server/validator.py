@@ -84,7 +84,8 @@ def validate_job(job: ValidationJob) -> Validated:
     try:
         from kg.validate import validate_path
     except ImportError as e:  # the shapes' engine is part of the project; say so if it is missing
-        raise StoreError(f"validation is unavailable in this installation: {e}") from None
+        raise StoreError(f"validation is unavailable in this installation: {e}",
+                         ja=f"このサーバーでは検査を利用できません（{e}）。") from None
     report = validate_path(Path(job.path), job.settings)
     text = report.to_json() if job.media_type == "application/json" else report.to_turtle()
     conforms = getattr(report, "conforms", None)
