@@ -38,13 +38,15 @@ from tests.ingest.ocr.compare import cer, structure, texts  # noqa: E402
 DATA = ROOT / "tests" / "data" / "ingest"
 #: The steps, each the pipeline up to and including one more part (the last is the default pipeline).
 STEPS = {
-    "whole page": Options(deskew=False, cells=False, user_words=False, correct=False),
-    "whole page, deskewed": Options(deskew=True, cells=False, user_words=False, correct=False),
-    "cells, not deskewed": Options(deskew=False, cells=True, user_words=False, correct=False),
-    "cells, deskewed": Options(deskew=True, cells=True, user_words=False, correct=False),
-    "+ user words": Options(deskew=True, cells=True, user_words=True, correct=False),
-    "+ user words + correction": Options(deskew=True, cells=True, user_words=True, correct=True),
-    "cells, deskewed + correction (default)": Options(),
+    "whole page (stock tesseract)": Options(deskew=False, cells=False, binarise=False, user_words=False,
+                                             correct=False),
+    "whole page, deskewed": Options(deskew=True, cells=False, binarise=False, user_words=False, correct=False),
+    "cells, not deskewed": Options(deskew=False, cells=True, binarise=False, user_words=False, correct=False),
+    "cells, deskewed": Options(deskew=True, cells=True, binarise=False, user_words=False, correct=False),
+    "cells, deskewed, binarised": Options(binarise=True, user_words=False, correct=False),
+    "+ user words": Options(binarise=True, user_words=True, correct=False),
+    "+ user words + correction": Options(binarise=True, user_words=True, correct=True),
+    "cells, deskewed, binarised + correction (default)": Options(),
 }
 
 

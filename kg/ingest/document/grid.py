@@ -2,8 +2,9 @@
 
 The ink is opened with a long flat kernel (what survives is horizontal rules) and a long upright one
 (vertical rules); a region holding both is a table. Its rows and columns are the rules' positions, and
-a rule missing inside a row (or a column) means a merged cell: the cell is kept once, with its span,
-and its text is repeated on every row and column it covers, as the 例規集 page reader does. The
+a rule missing inside a row (or a column) means a merged cell: the cell is kept once, with its span;
+the OCR reader repeats its text down the rows it covers and leaves the columns after its first empty,
+as the PDF and 例規集 page readers do. The
 kernels are longer than any stroke of a character at body sizes (4.5 mm; a 12-pt kanji is 4.2 mm), so
 that 「|」-like strokes are never taken for rules. The rules themselves are returned as a mask, so that
 the OCR can erase them before reading the cells.

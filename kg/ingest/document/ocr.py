@@ -47,6 +47,7 @@ class Options:
     """Which steps of the pipeline run (all of them, unless a benchmark measures one's gain)."""
 
     deskew: bool = True
+    binarise: bool = True  # give tesseract black on white (Otsu's threshold) rather than the grey scan
     cells: bool = True  # find the ruled tables and read each cell on its own (else the page whole)
     user_words: bool = False  # measured: tesseract's user words cost more than they gain (docs/ingest.md)
     correct: bool = True
@@ -133,7 +134,9 @@ def _read_page(page: image.Page, name: str, options: Options, limits: _Threshold
     words_file = vocabulary.words_file() if options.user_words else None
     mask = image.ink(page.gray)
     tables: list[grid.Table] = []
-    gray = page.gray
+    # tesseract reads the page as black ink on white (Otsu's threshold of the whole page, no filter:
+    # a median filter eats the thin strokes of 二 and 主): measured in docs/performance.md, "OCR".
+    gray = _otsu(page.gray) if options.binarise else page.gray
     if options.cells:
         tables, rules = grid.find_tables(mask)
         gray = _erase(gray, rules)
@@ -144,14 +147,14 @@ def _read_page(page: image.Page, name: str, options: Options, limits: _Threshold
     lines = tesseract.recognise(Image.fromarray(body), psm=4 if options.cells else 6, user_words=words_file)
     placed: list[tuple[float, TextLine | TableRow]] = []
     confidences: list[tuple[float, int]] = []
-    body_ink = image.ink(body)
+    body_ink = np.where(body < 128, 255, 0).astype(np.uint8)
     em = _em(lines)
     for text in _paragraphs([_mark(_line(line, body_ink, em)) for line in lines], page.gray.shape[1]):
         confidences.extend((w.confidence, len(w.text)) for w in text.words)
         text = _finish(text, options, limits, vocabulary)
         placed.append((text.box.top, TextLine(text.text, _position(page.number, text, limits))))
     count = tables_before
-    cell_texts = _read_cells(gray, image.ink(gray) if tables else mask, tables, words_file)
+    cell_texts = _read_cells(gray, np.where(gray < 128, 255, 0).astype(np.uint8), tables, words_file)
     for t in tables:
         count += 1
         for r in range(t.row_count):
@@ -163,6 +166,8 @@ def _read_page(page: image.Page, name: str, options: Options, limits: _Threshold
                     confidences.extend((w.confidence, len(w.text)) for w in text.words)
                     text = _finish(text, options, limits, vocabulary)
                     cell_texts[(id(t), g.row, g.column)] = text
+                if c != g.column:  # merged across: the text in the first column, as the PDF reader pads
+                    text = _Text([], g.box)
                 low = min((w.confidence for w in text.words), default=None)
                 cells.append((Cell(text.text, r, c, g.box, low), text))
             row_box = Box(t.box.x0, min(c.box.top for c, _ in cells if c.box), t.box.x1,
@@ -202,6 +207,14 @@ def _check_page(page: image.Page, name: str, mask: np.ndarray, confidences: list
             fix_ja="300 dpi 以上でノイズのないようにスキャンし直すか、"
                    "テキスト版（.txt・.docx・テキスト PDF）を使ってください",
             file=name, page=page.number)
+
+
+def _otsu(gray: np.ndarray) -> np.ndarray:
+    """``gray`` as black and white, at Otsu's threshold."""
+    import cv2
+
+    _, out = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    return np.asarray(out, dtype=np.uint8)
 
 
 def _erase(gray: np.ndarray, rules: np.ndarray) -> np.ndarray:
@@ -280,7 +293,18 @@ def _line(line: tesseract.OcrLine, ink: np.ndarray, em: float) -> _Text:
             if space:
                 out.append(Char(space, 100.0, -1))
         out.append(c)
-    return _Text(out, line.box, list(line.words))
+    return _Text(_latin_i(out), line.box, list(line.words))
+
+
+def _latin_i(chars: list[Char]) -> list[Char]:
+    """「1」, 「!」, 「l」 or 「|」 standing alone before a spaced capital (「1 C T」) is the letter I."""
+    out = list(chars)
+    for i, c in enumerate(chars):
+        if c.text in "1!l|" and i + 2 < len(chars) and chars[i + 1].text == " " \
+                and chars[i + 2].text.isascii() and chars[i + 2].text.isupper() \
+                and (i == 0 or not chars[i - 1].text.isascii() or chars[i - 1].text == " "):
+            out[i] = replace(c, text="I")
+    return out
 
 
 def _spaces_of(spaced: str, chars: list[Char]) -> set[int] | None:
