@@ -63,8 +63,12 @@ _PAGE_NUMBER = re.compile(r"[-－‐―—–\s]*(?:p\.?\s*)?\d+(?:\s*[/／]\s*\
                           re.IGNORECASE)
 #: What opens a new provision or heading, so a line before it that reaches the margin is not wrapped
 #: into it: 第N条, 「2 」 / 「２　」, 「(1)」, 「（目的）」, 別表, 附則, a kana item 「ア 」.
-_OPENS = re.compile(r"(?:第[0-9０-９一二三四五六七八九十百]+条|[0-9０-９]+[ \u3000]|[（(][^）)]{1,20}[）)]|別表|附\s*則"
-                    r"|[ア-ン][ \u3000]|[a-zａ-ｚ][ \u3000]|[ivxⅰ-ⅹ]+[ \u3000])")
+#: An article number must be followed by its separator (「第3条 」, 「第3条の2　」), so that a reference
+#: wrapped to the start of a line (「…地方自治法」/「第252条の2第4項の規定により…」) is not one; a heading in
+#: brackets stands alone on its line (「（目的）」), so that 「（以下「圏域」という。）を…」 is not one.
+_N = "[0-9０-９一二三四五六七八九十百]+"
+_OPENS = re.compile(rf"(?:第{_N}条(?:の{_N})*(?:[ \u3000]|$)|[0-9０-９]+[ \u3000]|[（(][^（）()]{{1,20}}[）)]$"
+                    rf"|[（(]{_N}[）)]|別表|附\s*則|[ア-ン][ \u3000]|[a-zａ-ｚ][ \u3000]|[ivxⅰ-ⅹ]+[ \u3000])")
 
 
 class ScannedPdf(Exception):  # noqa: N818 — a signal to the dispatcher, never shown to a user

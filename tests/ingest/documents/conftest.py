@@ -10,7 +10,7 @@ from rdflib import Graph
 
 from kg.namespaces import DEFAULT_BASE
 
-from .make import FONT_FILE, to_docx, to_pdf
+from .make import FONT_FILE, read_text, to_docx, to_pdf
 
 Render = Callable[[Path, str], Path]
 
@@ -25,7 +25,7 @@ def render(tmp_path_factory: pytest.TempPathFactory) -> Render:
 
     def run(text_path: Path, kind: str) -> Path:
         if (text_path, kind) not in made:
-            text = text_path.read_text(encoding="utf-8")
+            text = read_text(text_path)
             out = folder / kind / f"{text_path.stem}.{kind}"
             out.parent.mkdir(exist_ok=True)
             made[text_path, kind] = to_pdf(text, out) if kind == "pdf" else to_docx(text, out)

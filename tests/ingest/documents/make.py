@@ -36,7 +36,7 @@ class Table:
 def blocks(text: str) -> Iterator[str | Table | None]:
     """The text's paragraphs (str), tables and blank lines (None), in order."""
     table: list[list[str]] = []
-    for line in text.split("\n"):
+    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         if "\t" in line:
             table.append(line.split("\t"))
             continue
@@ -65,6 +65,13 @@ def merges(table: Table) -> list[tuple[int, int, int]]:
                     spans.append((c, start, r - 1))
                 start = r
     return spans
+
+
+def read_text(path: Path) -> str:
+    """A fixture text as the ingester decodes it (UTF-8 with or without BOM, or CP932; any line ends)."""
+    from kg.ingest.decode import decode
+
+    return "\n".join(decode(path.read_bytes(), path.name).lines) + "\n"
 
 
 # ── PDF ───────────────────────────────────────────────────────────────────────────────────────────
@@ -220,7 +227,7 @@ def main(argv: list[str]) -> int:
     """``make.py TEXT OUTDIR``: write OUTDIR/<stem>.pdf and .docx."""
     text_path, out = Path(argv[0]), Path(argv[1])
     out.mkdir(parents=True, exist_ok=True)
-    text = text_path.read_text(encoding="utf-8")
+    text = read_text(text_path)
     print(to_pdf(text, out / f"{text_path.stem}.pdf"))
     print(to_docx(text, out / f"{text_path.stem}.docx"))
     return 0

@@ -228,3 +228,15 @@ def test_a_scan_with_a_text_layer_goes_to_ocr_not_passed_off_as_print(tmp_path: 
     canvas.save()
     with pytest.raises(ScannedPdf):
         read_pdf(path.read_bytes(), path.name)
+
+
+@pytest.mark.parametrize(("line", "opens"), [
+    ("第5条　この連携協約は", True), ("第5条の2 この", True), ("（目的）", True), ("(1)　圏域全体の", True),
+    ("2 前項の取組に", True), ("別表（第3条関係）", True), ("ア 甲の役割", True),
+    ("第252条の2第4項の規定により", False),  # a reference wrapped to the start of a line
+    ("（以下「圏域」という。）を形成するため", False), ("2通を作成し", False), ("圏域の", False),
+])
+def test_what_opens_a_provision_and_so_is_never_wrapped_into_the_line_before(line: str, opens: bool) -> None:
+    from kg.ingest.document.pdf import _OPENS
+
+    assert bool(_OPENS.match(line)) is opens

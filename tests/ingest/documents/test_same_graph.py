@@ -1,7 +1,8 @@
 """The same agreement as a text, a text PDF and a Word document gives the same graph, provenance aside
-(issue 10, "Done when"): every layout's fixture and every fresh text, in every annex arrangement they
-have (one 別表 split by pillar headings, one per pillar, 分野/基本方針 columns merged down the rows,
-区分 tables, inline ladders, a table over a page break with its header repeated)."""
+(issue 10, "Done when"): every layout's fixture and every fresh text (tests/data/ingest/fresh, fresh9),
+in every annex arrangement they have (one 別表 split by pillar headings, one per pillar, 分野/基本方針
+columns merged down the rows, 区分 tables, inline ladders, a table over a page break with its header
+repeated, a header per page, two-row headers, headings between rows)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,9 @@ from ..helpers import BY_LAYOUT, DATA
 from .conftest import Render, without_provenance
 
 AMENDMENT = DATA / "amendment-koriyama-nihonmatsu-2020.txt"
-CASES = sorted({*BY_LAYOUT.values(), AMENDMENT, *(DATA / "fresh").glob("*.txt")})
+#: Every layout's fixture, the amendment, the fresh texts, and issue 9's texts in the arrangements the reader
+#: by meaning reads (header once or per page, two-row headers, headings between rows, CP932 with CRLF …).
+CASES = sorted({*BY_LAYOUT.values(), AMENDMENT, *(DATA / "fresh").glob("*.txt"), *(DATA / "fresh9").glob("*.txt")})
 
 
 def _text(path: Path, settings: Settings) -> IngestResult:
