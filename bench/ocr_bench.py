@@ -8,7 +8,7 @@ The scans are made as the tests make them (tests/ingest/ocr/make_scans.py: A4, 3
 light noise; and 150 dpi with heavy noise). Each step is the pipeline with some parts switched off
 (kg.ingest.document.ocr.Options); the CER is over the initiatives' contents and the roles' texts of the
 ingested graph against the text version (tests/ingest/ocr/compare.py), so a step whose reading cannot
-be ingested shows why instead of a number. Prints a Markdown table; writes bench/ocr_bench.json.
+be ingested shows why instead of a number. Prints a Markdown table; appends the run to bench/ocr_bench.json.
 """
 
 from __future__ import annotations
@@ -133,8 +133,9 @@ def main() -> int:
             print(f"| {fixture} | 20 pages, OCR only | {round(took / 20, 2)} | — | — | {took:.1f} s in all |")
     machine["load_after"] = os.getloadavg()
     out = Path(__file__).with_suffix(".json")
-    out.write_text(json.dumps({"machine": machine, "rows": rows}, ensure_ascii=False, indent=1) + "\n",
-                   encoding="utf-8")
+    runs = json.loads(out.read_text(encoding="utf-8")).get("runs", []) if out.exists() else []
+    runs.append({"machine": machine, "rows": rows})
+    out.write_text(json.dumps({"runs": runs}, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return 0
 
 

@@ -151,6 +151,7 @@ def _read_page(page: image.Page, name: str, options: Options, limits: _Threshold
     em = _em(lines)
     for text in _paragraphs([_mark(_line(line, body_ink, em)) for line in lines], page.gray.shape[1]):
         confidences.extend((w.confidence, len(w.text)) for w in text.words)
+        _check_numbering(text, page.number, name, limits)
         text = _finish(text, options, limits, vocabulary)
         placed.append((text.box.top, TextLine(text.text, _position(page.number, text, limits))))
     count = tables_before
@@ -207,6 +208,27 @@ def _check_page(page: image.Page, name: str, mask: np.ndarray, confidences: list
             fix_ja="300 dpi 以上でノイズのないようにスキャンし直すか、"
                    "テキスト版（.txt・.docx・テキスト PDF）を使ってください",
             file=name, page=page.number)
+
+
+def _check_numbering(text: _Text, page: int, name: str, limits: _Thresholds) -> None:
+    """Refuse a line whose numbering (「(b)」, 「ii」, 「2」: the first word, when it holds no kana or
+    kanji) tesseract was unsure of: the structure is read from it, and a wrong one would not show."""
+    if not text.words:
+        return
+    first = text.words[0]
+    if first.confidence >= limits.review or len(first.text) > 4 or any(_is_cjk(ch) for ch in first.text):
+        return
+    if not any(ch.isalnum() for ch in first.text):
+        return
+    raise IngestError(
+        f"page {page}: the numbering 「{first.text}」 that starts the line 「{text.text[:20]}…」 is unsure "
+        f"(OCR confidence {first.confidence:.0f}); the parts of the agreement are read from it, so the page is "
+        "refused rather than read wrongly",
+        ja=f"{page}ページ: 行「{text.text[:20]}…」の先頭の番号「{first.text}」を OCR で確かに読めません"
+           f"（信頼度 {first.confidence:.0f}）。条・項・号の構造を誤って読むおそれがあるため、読み込みを中止しました",
+        fix="scan the page again at 300 dpi or more, or give the text (.txt, .docx, text PDF)",
+        fix_ja="300 dpi 以上でスキャンし直すか、テキスト版（.txt・.docx・テキスト PDF）を使ってください",
+        file=name, page=page)
 
 
 def _otsu(gray: np.ndarray) -> np.ndarray:
@@ -283,7 +305,9 @@ def _line(line: tesseract.OcrLine, ink: np.ndarray, em: float) -> _Text:
             before = chars[i - 1]
             blank = _blank(ink, line.box, boxes[i - 1].x1 - em / 8, boxes[i].x0 + em / 8, em)
             if before.text.isascii() and c.text.isascii():
-                space = " " if blank > 0.3 or (spaced is not None and i in spaced) else ""
+                # A spaced letter (「I C T」) leaves over half a character blank; two letters of one word
+                # (「ii」, whose glyphs are thin) a third.
+                space = " " if blank > 0.5 or (spaced is not None and i in spaced and blank > 0.25) else ""
             elif spaced is None:
                 space = _space(before.text, c.text, blank) if before.word != c.word else ""
             elif i not in spaced or before.text in _WIDE or c.text in _WIDE or blank < 0.3:
