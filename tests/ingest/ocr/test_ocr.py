@@ -98,8 +98,8 @@ def _glyph_line(spec: list[tuple[str, int]], spaced: str, em: int = 40) -> tuple
 
 
 def test_spaces_between_latin_letters_are_kept_and_those_tesseract_puts_in_japanese_dropped() -> None:
-    # 「I C T インフラ」 printed with half-width spaces: letters 0.5 em wide, a 0.5 em space between.
-    line, ink = _glyph_line([("I", 100), ("C", 140), ("T", 180), ("イ", 222), ("ン", 260)], "ICT イン")
+    # 「I C T インフラ」 printed with half-width spaces: a blank of about 0.65 em between the letters.
+    line, ink = _glyph_line([("I", 100), ("C", 146), ("T", 192), ("イ", 240), ("ン", 278)], "ICT イン")
     assert ocr._line(line, ink, 40.0).text == "I C T イン"
     # 「圏域」 with a narrow gap that tesseract printed as a space: no space.
     line, ink = _glyph_line([("圏", 100), ("域", 142)], "圏 域")
@@ -252,3 +252,8 @@ def test_every_exported_name_exists_and_is_documented(module: object) -> None:
     assert module.__doc__ and module.__doc__.strip().splitlines()[0]
     for name in getattr(module, "__all__", ()):
         assert hasattr(module, name), f"{module}.__all__ names {name}, which does not exist"
+
+
+def test_two_thin_letters_of_one_word_get_no_space() -> None:
+    line, ink = _glyph_line([("i", 100), ("i", 134), ("乙", 180)], "ii 乙")
+    assert ocr._line(line, ink, 40.0).text == "ii 乙"
