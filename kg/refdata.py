@@ -27,7 +27,7 @@ from kg.settings import Settings
 
 __all__ = [
     "E_GOV_LAW", "E_STAT_SAC", "areas_graph", "context_ntriples", "e_gov_page", "e_stat_iri", "law_graph",
-    "municipalities_graph", "parse_turtle", "reference_graphs",
+    "municipalities_graph", "ontology_graph", "parse_turtle", "reference_graphs",
 ]
 
 #: e-Stat statistical LOD, standard area codes: ``C{5 digits}`` is the code itself; the dated
@@ -267,11 +267,27 @@ def law_graph(settings: Settings) -> Graph:
     return g
 
 
+def ontology_graph(settings: Settings) -> Graph:
+    """``ontology/renkei.ttl`` with ``ontology/external.ttl``: the external terms the data uses,
+    declared as their vocabularies give them (issue 12, point 3), so that a tool reading only
+    graph/ontology sees them."""
+    renkei = parse_turtle(settings.ontology_path / "renkei.ttl")
+    external = settings.ontology_path / "external.ttl"
+    if not external.exists():
+        return renkei
+    g = Graph()
+    for prefix, ns in renkei.namespaces():
+        g.bind(prefix, ns)
+    g += renkei
+    g += parse_turtle(external)
+    return g
+
+
 def reference_graphs(settings: Settings) -> dict[URIRef, Graph]:
     """Every reference graph of the dataset, by graph name."""
     ids: Ids = settings.ids
     return {
-        ids.graph("ontology"): parse_turtle(settings.ontology_path / "renkei.ttl"),
+        ids.graph("ontology"): ontology_graph(settings),
         ids.graph("framework"): _rebased(settings.ontology_path / "framework.ttl", settings.base_iri),
         ids.graph("law"): law_graph(settings),
         ids.graph("municipalities"): municipalities_graph(settings),
