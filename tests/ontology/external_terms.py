@@ -71,6 +71,31 @@ WITHOUT_VOCABULARY_FILE: dict[str, str] = {
     "http://data.europa.eu/r5r/": "DCAT-AP's own properties (dcatap:availability)",
 }
 
+#: Terms declared before the data uses them: the ingester (kg/ingest/build.py, Writer.source_document)
+#: is to state each source document's encoding with cnt:characterEncoding (issue 12, point 3).
+PLANNED: dict[URIRef, set[str]] = {URIRef("http://www.w3.org/2011/content#characterEncoding"): {"literal"}}
+
+#: SPDX has no vocabulary file in shared/reference: its checksum terms (DCAT-AP 3's choice, and the
+#: ingester's for source documents) are declared by hand from the SPDX 2.3 RDF ontology. Their
+#: kinds and ranges are SPDX's; spdx:checksum's domain is left out: SPDX gives it spdx:File (or
+#: spdx:Package), which would make every distribution and source document an spdx:File.
+SPDX_DECLARATIONS = """
+@prefix spdx: <http://spdx.org/rdf/terms#> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+spdx:Checksum a owl:Class ; rdfs:label "Checksum"@en ; rdfs:isDefinedBy <http://spdx.org/rdf/terms> .
+spdx:ChecksumAlgorithm a owl:Class ; rdfs:label "ChecksumAlgorithm"@en ; rdfs:isDefinedBy <http://spdx.org/rdf/terms> .
+spdx:checksumAlgorithm_sha256 a owl:NamedIndividual , spdx:ChecksumAlgorithm ;
+    rdfs:label "checksumAlgorithm_sha256"@en ; rdfs:isDefinedBy <http://spdx.org/rdf/terms> .
+spdx:checksum a owl:ObjectProperty ; rdfs:range spdx:Checksum ;
+    rdfs:label "checksum"@en ; rdfs:isDefinedBy <http://spdx.org/rdf/terms> .
+spdx:algorithm a owl:ObjectProperty ; rdfs:domain spdx:Checksum ; rdfs:range spdx:ChecksumAlgorithm ;
+    rdfs:label "algorithm"@en ; rdfs:isDefinedBy <http://spdx.org/rdf/terms> .
+spdx:checksumValue a owl:DatatypeProperty ; rdfs:domain spdx:Checksum ; rdfs:range xsd:hexBinary ;
+    rdfs:label "checksumValue"@en ; rdfs:isDefinedBy <http://spdx.org/rdf/terms> .
+"""
+
 _KINDS = (OWL.Class, RDFS.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDF.Property)
 
 
@@ -135,7 +160,18 @@ def external_terms() -> dict[URIRef, set[str]]:
     if EXTERNAL.exists():
         ontology = ontology - Graph().parse(EXTERNAL)
     graphs[settings.ids.graph("ontology")] = ontology
-    return {t: how for t, how in used_terms(graphs.values()).items() if namespace_of(str(t)) in VOCABULARY_FILES}
+    used = {t: how for t, how in used_terms(graphs.values()).items() if namespace_of(str(t)) in VOCABULARY_FILES}
+    for term, how in PLANNED.items():
+        used.setdefault(term, set()).update(how)
+    return used
+
+
+def expected_external() -> Graph:
+    """What ontology/external.ttl must hold: the generated declarations and SPDX's."""
+    g = declarations(external_terms())
+    g.parse(data=SPDX_DECLARATIONS, format="turtle")
+    g.bind("spdx", "http://spdx.org/rdf/terms#")
+    return g
 
 
 def _copy(source: Graph, target: Graph, node: BNode) -> None:
@@ -192,7 +228,7 @@ HEADER = """\
 
 
 def main() -> int:
-    text = declarations(external_terms()).serialize(format="turtle")
+    text = expected_external().serialize(format="turtle")
     EXTERNAL.write_text(HEADER + "\n" + text, encoding="utf-8")
     print(f"wrote {EXTERNAL.relative_to(ROOT)}")
     return 0

@@ -17,9 +17,10 @@ from kg.refdata import reference_graphs
 from kg.settings import Settings
 from tests.ontology.external_terms import (
     EXTERNAL,
+    PLANNED,
     VOCABULARY_FILES,
     WITHOUT_VOCABULARY_FILE,
-    declarations,
+        expected_external,
     external_terms,
     namespace_of,
     published_graphs,
@@ -80,7 +81,7 @@ def test_external_term_is_declared_with_its_vocabularys_domain_and_range(term: U
 
 
 def test_external_declarations_are_up_to_date(external: Graph) -> None:
-    assert isomorphic(declarations(external_terms()), external), (
+    assert isomorphic(expected_external(), external), (
         f"{EXTERNAL.name} is stale: run .venv/bin/python -m tests.ontology.external_terms")
 
 
@@ -88,3 +89,44 @@ def test_the_ontology_graph_publishes_the_external_declarations(external: Graph)
     settings = Settings()
     ontology = reference_graphs(settings)[settings.ids.graph("ontology")]
     assert all(t in ontology for t in external if not any(isinstance(n, BNode) for n in t))
+
+
+SPDX = "http://spdx.org/rdf/terms#"
+CNT = "http://www.w3.org/2011/content#"
+
+
+def _source_documents() -> list[tuple[Graph, URIRef]]:
+    found = []
+    for g in published_graphs().values():
+        for s in g.subjects(RDF.type, URIRef(RENKEI + "SourceDocument")):
+            assert isinstance(s, URIRef)
+            found.append((g, s))
+    assert found, "no source document in the published data"
+    return found
+
+
+@pytest.mark.xfail(strict=True, reason="the source document's checksum is renkei:sha256; the lead fixes "
+                   "kg/ingest/build.py (Writer.source_document) to write spdx:checksum")
+def test_source_documents_state_their_sha256_with_spdx() -> None:
+    """Issue 12, point 3: spdx:checksum [spdx:algorithm spdx:checksumAlgorithm_sha256; spdx:checksumValue]."""
+    for g, doc in _source_documents():
+        checksums = list(g.objects(doc, URIRef(SPDX + "checksum")))
+        assert len(checksums) == 1, doc
+        assert (checksums[0], URIRef(SPDX + "algorithm"), URIRef(SPDX + "checksumAlgorithm_sha256")) in g
+        value = g.value(checksums[0], URIRef(SPDX + "checksumValue"))
+        assert value is not None and len(str(value)) == 64, doc
+
+
+@pytest.mark.xfail(strict=True, reason="the source document's encoding is renkei:encoding; the lead fixes "
+                   "kg/ingest/build.py (Writer.source_document) to write cnt:characterEncoding")
+def test_source_documents_state_their_encoding_with_cnt() -> None:
+    """Issue 12, point 3: cnt:characterEncoding, the encoding's name as a literal."""
+    for g, doc in _source_documents():
+        assert g.value(doc, URIRef(CNT + "characterEncoding")) is not None, doc
+
+
+def test_planned_terms_are_declared_before_the_data_uses_them(external: Graph) -> None:
+    for term in PLANNED:
+        assert (term, RDFS.domain, None) in external, term
+    hex_binary = URIRef("http://www.w3.org/2001/XMLSchema#hexBinary")
+    assert (URIRef(SPDX + "checksumValue"), RDFS.range, hex_binary) in external
