@@ -40,16 +40,14 @@ from kg.namespaces import ORG, RENKEI
 from kg.settings import Settings
 from kg.store.release import Release  # the one Release type; re-exported for callers of kg.build
 
-__all__ = ["SOURCE_SUFFIXES", "Release", "build", "current_release", "ensure_built", "source_files"]
+__all__ = ["Release", "build", "current_release", "ensure_built", "source_files"]
 
 log = logging.getLogger(__name__)
 
-#: What counts as an agreement source under data/sources.
-SOURCE_SUFFIXES = (".txt", ".html", ".htm")
 #: Below this many sources, validating in the main process beats starting workers.
 PARALLEL_THRESHOLD = 8
 #: Files whose bytes make up a release's identity (data, vocabulary, shapes, code).
-_DIGESTED = {".csv", ".ttl", ".py", ".txt", ".html", ".htm", ".json", ".rq"}
+_DIGESTED = {".csv", ".ttl", ".py", ".toml", ".txt", ".html", ".htm", ".json", ".rq"}  # .toml: the annex column wordings
 #: How many superseded releases to keep beside the current one.
 KEEP_RELEASES = 2
 
@@ -57,7 +55,11 @@ KEEP_RELEASES = 2
 def source_files(settings: Settings) -> list[Path]:
     """The agreement texts of the dataset, in a stable order."""
     folder = settings.data_path / "sources"
-    return sorted(p for p in folder.iterdir() if p.suffix.lower() in SOURCE_SUFFIXES and p.is_file())
+    # Texts, 例規集 pages, PDFs, Word files and scans; imported here so that `kg serve` starts without
+    # the ingester (kg/ingest/document/sniff.py has the one list).
+    from kg.ingest.document.sniff import SUFFIXES
+
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() in SUFFIXES and p.is_file())
 
 
 def _sha256(path: Path) -> str:

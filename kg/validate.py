@@ -22,6 +22,7 @@ from rdflib.collection import Collection
 from rdflib.term import Node
 
 from kg.errors import DecodeError, InputError, RdfSyntaxError
+from kg.ingest.document.sniff import SUFFIXES
 from kg.locate import describe, locate, printed_date_line
 from kg.namespaces import DEFAULT_BASE, ELI, RENKEI, SH, bind_prefixes
 from kg.report import Report, Result, Severity, Text
@@ -50,7 +51,7 @@ RDF_FORMATS: dict[str, tuple[str, str, str, bool]] = {
 #: Files that are ingested first (kg.ingest): texts, 例規集 pages (docs/ingest.md, "例規集 pages"), PDFs,
 #: Word documents and scans. A file whose first bytes are a PDF's, a zip's (.docx), an old Office
 #: file's or an image's is ingested whatever its name (kg/ingest/document/sniff.py).
-TEXT_SUFFIXES = (".txt", ".html", ".htm", ".pdf", ".docx", ".png", ".jpg", ".jpeg", ".tif", ".tiff")
+TEXT_SUFFIXES = SUFFIXES  # ingested first: texts, pages, PDFs, Word files, scans (kg/ingest/document/sniff.py)
 #: The first bytes of the documents :func:`validate_path` ingests by content.
 _DOCUMENT_MAGIC = (b"%PDF-", b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
 #: What a graph must hold to be worth validating: an agreement or an amending agreement.

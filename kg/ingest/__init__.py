@@ -26,11 +26,11 @@ from kg.ingest.basis import known_provisions, legal_basis
 from kg.ingest.build import Built, build
 from kg.ingest.build_amendment import build_amendment
 from kg.ingest.categorise import align, load_framework
-from kg.ingest.dates import PrintedDate
+from kg.ingest.dates import PrintedDate, date_problems
 from kg.ingest.decode import SourceText
 from kg.ingest.document.sniff import read_document
 from kg.ingest.parties import read_parties
-from kg.ingest.segment import segment
+from kg.ingest.segment import lines_of, segment
 from kg.ingest.signatories import read_signatories
 from kg.ingest.structure import Document
 from kg.reference import Registry, load_registry
@@ -61,11 +61,15 @@ def ingest_file(path: Path, settings: Settings | None = None) -> IngestResult:
     try:
         data = Path(path).read_bytes()
     except FileNotFoundError:
-        raise InputError("no such file", file=path) from None
+        raise InputError("no such file", file=path, ja="そのようなファイルはありません。",
+                         fix="check the file's name and folder", fix_ja="ファイルの名前と場所を確かめてください。") from None
     except IsADirectoryError:
-        raise InputError("is a directory, not a text file", file=path) from None
+        raise InputError("is a directory, not a file", file=path, ja="フォルダーです。ファイルを指定してください。",
+                         fix="give a file, or use kg ingest DIR to read every file in it",
+                         fix_ja="ファイルを指定するか、kg ingest でフォルダーを指定して中のファイルをすべて読んでください。") from None
     except OSError as e:
-        raise InputError(f"cannot read: {e.strerror}", file=path) from e
+        raise InputError(f"cannot read: {e.strerror}", file=path, ja=f"読めません（{e.strerror}）。",
+                         fix="check that the file can be read", fix_ja="ファイルを読む権限があるか確かめてください。") from e
     return ingest_bytes(data, str(path), settings)
 
 
@@ -100,7 +104,13 @@ def _signing(doc: Document, source: SourceText) -> PrintedDate:
 def _agreement(source: SourceText, registry: Registry, settings: Settings) -> tuple[Built, str]:
     """An agreement: segment, parties, signatories, initiatives, categories, graph — every problem noted."""
     problems = ProblemList(source.name)
-    doc = segment(source)
+    # Every impossible date in the text, not only the first the segmenter meets (issue 9).
+    problems.items.extend(date_problems(((line.number, line.text) for line in lines_of(source)), source.name))
+    try:
+        doc = segment(source)
+    except IngestError:
+        problems.raise_if_any()  # the dates found are the reason: report them all
+        raise
     date: PrintedDate | None = None
     try:
         date = _signing(doc, source)

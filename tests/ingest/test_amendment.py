@@ -48,7 +48,7 @@ def test_an_agreement_is_not_an_amendment() -> None:
 
 def test_it_amends_the_agreement_named_by_parties_and_date(amendment: IngestResult) -> None:
     rows = select(amendment.graph, """SELECT ?amends ?signed ?applies ?title ?central WHERE { ?a a renkei:Amendment ;
-        eli:amends ?amends ; eli:date_document ?signed ; eli:date_applicability ?applies ; eli:title ?title ;
+        eli:amends ?amends ; eli:date_document ?signed ; eli:date_applicability ?applies ; dct:title ?title ;
         renkei:centralCity ?central }""")
     assert rows == [(AGREEMENT, dt.date(2020, 7, 8), dt.date(2020, 7, 8),
                      "郡山市と二本松市との連携中枢都市圏形成に係る連携協約の一部を変更する連携協約",

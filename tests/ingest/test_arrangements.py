@@ -107,7 +107,7 @@ def agreement(result: IngestResult) -> dict[str, object]:
     signatories = sorted(map(repr, select(g, """SELECT ?code ?title ?name WHERE {
         ?s renkei:onBehalfOf ?m ; renkei:printedTitle ?title OPTIONAL { ?s renkei:printedName ?name }
         BIND(STRAFTER(STR(?m), "municipality/") AS ?code) }""")))
-    return {"iri": str(a), "title": values("eli:title"), "date": values("eli:date_document"),
+    return {"iri": str(a), "title": values("dct:title"), "date": values("eli:date_document"),
             "printed": values("renkei:printedDate"), "parties": values("renkei:party"),
             "central": values("renkei:centralCity"), "preamble": values("renkei:preamble"),
             "closing": values("renkei:closingFormula"), "area": values("renkei:area"),

@@ -41,7 +41,7 @@ def d1law(settings: Settings) -> IngestResult:
 def test_gyosei_page_is_read_as_t1_with_its_prefectured_partner(gyosei: IngestResult) -> None:
     assert (gyosei.layout, str(gyosei.agreement)) == (
         "T1", "https://w3id.org/renkei/id/agreement/341002-352080-2016-03-30")
-    rows = select(gyosei.graph, """SELECT ?title ?signed ?published ?notice ?area WHERE { ?a eli:title ?title ;
+    rows = select(gyosei.graph, """SELECT ?title ?signed ?published ?notice ?area WHERE { ?a dct:title ?title ;
         eli:date_document ?signed ; eli:date_publication ?published ; dct:bibliographicCitation ?notice ;
         renkei:area ?area }""")
     assert rows == [("広島市と山口県岩国市との連携中枢都市圏形成に係る連携協約", dt.date(2016, 3, 30),
@@ -96,7 +96,7 @@ def test_d1law_page_merged_cells_are_repeated_on_each_row(d1law: IngestResult) -
 
 
 def test_d1law_page_title_publication_and_signatories(d1law: IngestResult) -> None:
-    rows = select(d1law.graph, """SELECT ?title ?published ?notice ?encoding WHERE { ?a eli:title ?title ;
+    rows = select(d1law.graph, """SELECT ?title ?published ?notice ?encoding WHERE { ?a dct:title ?title ;
         eli:date_publication ?published ; dct:bibliographicCitation ?notice . ?s renkei:encoding ?encoding }""")
     assert rows == [("松山市と伊予市との連携中枢都市圏形成に係る連携協約", dt.date(2016, 7, 12), "告示第95号", "UTF-8")]
     names = select(d1law.graph, "SELECT ?t ?n WHERE { ?s renkei:printedTitle ?t ; renkei:printedName ?n } ORDER BY ?t")

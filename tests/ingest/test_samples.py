@@ -49,7 +49,7 @@ def test_sample_areas_as_printed_and_registered(t3: IngestResult, i1: IngestResu
 
 
 def test_sample_titles_drop_the_reiki_mark(t3: IngestResult, i1: IngestResult) -> None:
-    q = "SELECT ?t WHERE { ?a eli:title ?t }"
+    q = "SELECT ?t WHERE { ?a a renkei:Agreement ; dct:title ?t }"
     assert select(t3.graph, q) == [("熊本市及び山鹿市における連携中枢都市圏の形成に係る連携協約",)]
     assert select(i1.graph, q) == [("姫路市及び稲美町における連携中枢都市圏形成に係る連携協約",)]
 

@@ -37,7 +37,7 @@ def test_seed_parties_and_central_city(seed: IngestResult) -> None:
 def test_seed_date_title_and_area(seed: IngestResult) -> None:
     rows = select(seed.graph, """SELECT ?date ?printed ?title ?cover ?area ?areaName WHERE {
         ?a a renkei:Agreement ; eli:date_document ?date ; renkei:printedDate ?printed ;
-           eli:title ?title ; eli:title_alternative ?cover ;
+           dct:title ?title ; dct:alternative ?cover ;
            renkei:area ?area ; renkei:areaName ?areaName }""")
     assert rows == [(dt.date(2019, 10, 18), "令和元年10月18日",
                      "郡山市と二本松市との連携中枢都市圏形成に係る連携協約",

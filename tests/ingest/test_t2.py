@@ -27,7 +27,7 @@ def test_t2_is_recognised_with_parties_named_in_full(t2: IngestResult) -> None:
 
 
 def test_t2_title_date_area_and_basis(t2: IngestResult) -> None:
-    rows = select(t2.graph, """SELECT ?title ?date ?printed ?area ?name ?basis WHERE { ?a eli:title ?title ;
+    rows = select(t2.graph, """SELECT ?title ?date ?printed ?area ?name ?basis WHERE { ?a dct:title ?title ;
         eli:date_document ?date ; renkei:printedDate ?printed ; renkei:area ?area ; renkei:areaName ?name ;
         eli:based_on ?basis }""")
     assert rows == [("松山市と東温市との間における連携中枢都市圏の形成に係る連携協約書", dt.date(2016, 7, 8),

@@ -33,7 +33,7 @@ def test_t4_keeps_signing_and_publication_dates_apart(t4: IngestResult) -> None:
 
 
 def test_t4_title_with_oyobi_and_the_reiki_mark_dropped(t4: IngestResult) -> None:
-    rows = select(t4.graph, "SELECT ?t ?area WHERE { ?a eli:title ?t ; renkei:area ?area }")
+    rows = select(t4.graph, "SELECT ?t ?area WHERE { ?a dct:title ?t ; renkei:area ?area }")
     assert rows == [("福山市および三原市における連携中枢都市圏形成に係る連携協約",
                      "https://w3id.org/renkei/id/area/bingo")]
 

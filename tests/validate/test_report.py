@@ -117,7 +117,7 @@ def test_one_shape_failing_twice_on_the_same_value_is_listed_once(settings_modul
     ("DELETE WHERE { <signatory/072109> renkei:onBehalfOf ?m }", "署名欄", "signature block (署名欄)"),
     ("DELETE WHERE { <signatory/072036> prov:wasDerivedFrom ?m }", "署名欄（郡山市）",
      "signature block of Koriyama City (署名欄（郡山市）)"),
-    ("DELETE WHERE { ag:072036-072109-2019-10-18 eli:title ?t }", "協約全体", "agreement (協約全体)"),
+    ("DELETE WHERE { ag:072036-072109-2019-10-18 dct:title ?t }", "協約全体", "agreement (協約全体)"),
 ], ids=["paragraph", "item", "role", "signature", "signature-of", "agreement"])
 def test_location_is_a_place_a_clerk_can_find(update: str, ja: str, en: str,
                                               settings_module: Settings) -> None:

@@ -16,7 +16,6 @@ run reports them all.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -102,8 +101,8 @@ class _Reader:
             return code
         self.reported.add(label)
         names = "、".join(p.municipality.name for p in self.parties)
-        found = self.registry.municipalities_named(printed)
-        if found:
+        other = self.parties.name_of_municipality(printed)
+        if other is not None:
             self.problems.add(
                 f"表の見出し「{label}」の「{printed}」はこの協約の当事者ではありません（当事者は{names}）。",
                 f"the header 「{label}」 names 「{printed}」, which is not a party of this agreement "
@@ -111,12 +110,13 @@ class _Reader:
                 fix_ja=f"役割の列は当事者（{names}）ごとに設け、見出しに当事者の名前を記載してください。",
                 fix_en=f"give one role column per party ({names}) and name that party in its header")
             return None
-        near = self._suggest(printed)
-        if near:
-            self.problems.add(f"表の見出し「{label}」の「{printed}」は「{near}」の誤りではありませんか。",
-                              f"the header 「{label}」 names 「{printed}」: did you mean 「{near}」?",
-                              line=line.number, where="別表", fix_ja=f"「{printed}」を「{near}」に直してください。",
-                              fix_en=f"correct 「{printed}」 to 「{near}」")
+        near = self.parties.suggest(printed)
+        if near is not None:
+            self.problems.add(f"表の見出し「{label}」の「{printed}」は「{near.name}」の誤りではありませんか。",
+                              f"the header 「{label}」 names 「{printed}」: did you mean 「{near.name}」?",
+                              line=line.number, where="別表",
+                              fix_ja=f"「{printed}」を「{near.name}」に直してください。",
+                              fix_en=f"correct 「{printed}」 to 「{near.name}」")
         else:
             self.problems.add(f"表の見出し「{label}」の「{printed}」は当事者（{names}）のいずれでもありません。",
                               f"the header 「{label}」 names 「{printed}」, which is neither party ({names})",
@@ -124,16 +124,6 @@ class _Reader:
                               fix_ja="見出しに当事者の名前（または甲・乙）を記載してください。",
                               fix_en="name a party (or 甲/乙) in the header")
         return None
-
-    def _suggest(self, printed: str) -> str | None:
-        """The party (or, failing that, a municipality) whose name is closest to ``printed``."""
-        party_names = [n for p in self.parties for n in (p.municipality.name, p.printed) if n]
-        close = difflib.get_close_matches(printed, party_names, n=1, cutoff=0.6)
-        if close:
-            return close[0]
-        names = sorted({m.name for m in self.registry.municipalities.values()})
-        close = difflib.get_close_matches(printed, names, n=1, cutoff=0.75)
-        return close[0] if close else None
 
     def _from_cells(self, columns: list[Column], rows: Sequence[list[str]], line: Line) -> None:
         """Give an unknown column a kind from what its cells hold, where they leave no doubt: a table

@@ -21,7 +21,12 @@ from kg.ingest.decode import SourceText, decode
 from kg.ingest.document.form import Form, to_source
 from kg.ingest.page import is_page, read_page
 
-__all__ = ["Kind", "read_document", "sniff"]
+__all__ = ["SUFFIXES", "Kind", "read_document", "sniff"]
+
+#: The file names a folder of agreements is read for (``kg build``'s data/sources, ``kg ingest DIR``,
+#: ``kg validate DIR``): texts, 例規集 pages, PDFs, Word files and scans. Within a file the format is
+#: told by its bytes (:func:`sniff`), never by this suffix.
+SUFFIXES = (".txt", ".html", ".htm", ".pdf", ".docx", ".png", ".tif", ".tiff", ".jpg", ".jpeg")
 
 log = logging.getLogger(__name__)
 
