@@ -47,7 +47,8 @@ log = logging.getLogger(__name__)
 #: Below this many sources, validating in the main process beats starting workers.
 PARALLEL_THRESHOLD = 8
 #: Files whose bytes make up a release's identity (data, vocabulary, shapes, code).
-_DIGESTED = {".csv", ".ttl", ".py", ".toml", ".txt", ".html", ".htm", ".json", ".rq"}  # .toml: the annex column wordings
+#: (.toml: the annex reader's column wordings.)
+_DIGESTED = {".csv", ".ttl", ".py", ".toml", ".txt", ".html", ".htm", ".json", ".rq"}
 #: How many superseded releases to keep beside the current one.
 KEEP_RELEASES = 2
 

@@ -62,14 +62,17 @@ def ingest_file(path: Path, settings: Settings | None = None) -> IngestResult:
         data = Path(path).read_bytes()
     except FileNotFoundError:
         raise InputError("no such file", file=path, ja="そのようなファイルはありません。",
-                         fix="check the file's name and folder", fix_ja="ファイルの名前と場所を確かめてください。") from None
+                         fix="check the file's name and folder",
+                         fix_ja="ファイルの名前と場所を確かめてください。") from None
     except IsADirectoryError:
         raise InputError("is a directory, not a file", file=path, ja="フォルダーです。ファイルを指定してください。",
                          fix="give a file, or use kg ingest DIR to read every file in it",
-                         fix_ja="ファイルを指定するか、kg ingest でフォルダーを指定して中のファイルをすべて読んでください。") from None
+                         fix_ja="ファイルを指定するか、kg ingest でフォルダーを指定して中のファイルを"
+                                "すべて読んでください。") from None
     except OSError as e:
         raise InputError(f"cannot read: {e.strerror}", file=path, ja=f"読めません（{e.strerror}）。",
-                         fix="check that the file can be read", fix_ja="ファイルを読む権限があるか確かめてください。") from e
+                         fix="check that the file can be read",
+                         fix_ja="ファイルを読む権限があるか確かめてください。") from e
     return ingest_bytes(data, str(path), settings)
 
 

@@ -83,7 +83,8 @@ def _article_number(line: Line, source: SourceText) -> tuple[int, str, str] | No
     if number is None or m["n"] == "元":
         raise IngestError(f"unreadable article number 「{m['n']}」", file=source.name, line=line.number,
                           ja=f"条の番号「{m['n']}」を読めません。",
-                          fix="number the article 第1条, 第１条 or 第一条", fix_ja="「第1条」「第１条」「第一条」のように番号を記載してください。")
+                          fix="number the article 第1条, 第１条 or 第一条",
+                          fix_ja="「第1条」「第１条」「第一条」のように番号を記載してください。")
     return number, line.text[: m.start("rest")].rstrip(" \u3000"), m["rest"]
 
 

@@ -362,7 +362,8 @@ def test_what_is_particular_to_each_text(fresh: tuple[IngestResult, Expected, Pa
     g, a = result.graph, result.agreement
     for name, value in want.extra.items():
         if name == "title":
-            assert select(g, f"SELECT ?t WHERE {{ <{a}> dct:title ?t ; eli:is_realized_by/eli:title ?t }}") == [(value,)]
+            query = f"SELECT ?t WHERE {{ <{a}> dct:title ?t ; eli:is_realized_by/eli:title ?t }}"
+            assert select(g, query) == [(value,)]
         elif name == "printed":
             assert select(g, f"SELECT ?t WHERE {{ <{a}> renkei:printedDate ?t }}") == [(value,)]
         elif name == "encoding":
