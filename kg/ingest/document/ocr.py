@@ -18,6 +18,7 @@ or whose table cannot be read, is refused (an :class:`~kg.errors.IngestError` na
 from __future__ import annotations
 
 import logging
+import re
 import statistics
 import unicodedata
 from collections.abc import Iterable
@@ -39,6 +40,9 @@ log = logging.getLogger(__name__)
 
 #: Full-width punctuation whose glyph leaves a wide blank beside it: a gap there is no space.
 _WIDE = set("、。，．・「」『』（）［］【】〔〕｛｝〈〉《》：；！？")
+#: The forms a paragraph's, item's or ladder rung's number takes (「2」, 「(1)」, 「a」, 「(b)」, 「ii」, 「①」).
+_NUMBERING = re.compile(r"[0-9０-９]{1,2}|[(（][0-9０-９a-z]{1,2}[)）]|[a-z]|[ivx]{1,4}|[①-⑳]")
+_NUMBERING_FLOOR = 50.0  # under this even a number of a usual form is refused
 _NEW_PARAGRAPH_PREFIXES = ("第", "別表", "（", "(", "附則", "〇", "○")
 
 
@@ -212,7 +216,8 @@ def _check_page(page: image.Page, name: str, mask: np.ndarray, confidences: list
 
 def _check_numbering(text: _Text, page: int, name: str, limits: _Thresholds) -> None:
     """Refuse a line whose numbering (「(b)」, 「ii」, 「2」: the first word, when it holds no kana or
-    kanji) tesseract was unsure of: the structure is read from it, and a wrong one would not show."""
+    kanji) tesseract was unsure of — under the review threshold and of no usual form (「（⑪）」), or
+    under 50 — : the structure is read from it, and a wrong one would not show."""
     if not text.words:
         return
     first = text.words[0]
@@ -220,6 +225,8 @@ def _check_numbering(text: _Text, page: int, name: str, limits: _Thresholds) -> 
         return
     if not any(ch.isalnum() for ch in first.text):
         return
+    if _NUMBERING.fullmatch(first.text) and first.confidence >= _NUMBERING_FLOOR:
+        return  # a number of a usual form (「2」, 「(1)」, 「a」, 「ii」), only somewhat unsure
     raise IngestError(
         f"page {page}: the numbering 「{first.text}」 that starts the line 「{text.text[:20]}…」 is unsure "
         f"(OCR confidence {first.confidence:.0f}); the parts of the agreement are read from it, so the page is "
@@ -258,7 +265,8 @@ def _em(lines: list[tesseract.OcrLine]) -> float:
 
 
 def _is_cjk(ch: str) -> bool:
-    return not ch.isascii() and ch not in _WIDE and unicodedata.category(ch)[0] in "LN"
+    """Whether ``ch`` is a kanji or kana (not a full-width digit, a circled number or punctuation)."""
+    return not ch.isascii() and unicodedata.category(ch) in ("Lo", "Lm")
 
 
 def _blank(ink: np.ndarray, box: Box, left: float, right: float, em: float) -> float:
@@ -298,6 +306,7 @@ def _line(line: tesseract.OcrLine, ink: np.ndarray, em: float) -> _Text:
                     chars.append(Char(ch, min(g.confidence, word.confidence), k))
                     boxes.append(g.box)
     spaced = _spaces_of(line.spaced, chars) if line.spaced else None
+    chars, boxes, spaced = _circled(chars, boxes, spaced)
     chars = _parentheses(chars)
     out: list[Char] = []
     for i, c in enumerate(chars):
@@ -344,6 +353,31 @@ def _spaces_of(spaced: str, chars: list[Char]) -> set[int] | None:
             return None
         i += 1
     return out if i == len(chars) else None
+
+
+def _circled(chars: list[Char], boxes: list[Box],
+             spaced: set[int] | None) -> tuple[list[Char], list[Box], set[int] | None]:
+    """「①）」 or 「（①」 — a circled number against a parenthesis, which nobody prints — is tesseract's
+    reading of 「(1)」: the parenthesis and the digit taken for one glyph."""
+    out: list[Char] = []
+    out_boxes: list[Box] = []
+    shift: dict[int, int] = {}
+    for i, c in enumerate(chars):
+        shift[i] = len(out)
+        before_len = len(out)
+        n = ord(c.text) - ord("①") + 1 if len(c.text) == 1 and "①" <= c.text <= "⑳" else 0
+        after = chars[i + 1].text if i + 1 < len(chars) else ""
+        before = out[-1].text if out else ""
+        if n and (after in ")）" and after or before in "(（" and before):
+            opening = [] if before in "(（" and before else [replace(c, text="(")]
+            closing = [] if after in ")）" and after else [replace(c, text=")")]
+            out.extend([*opening, *(replace(c, text=d) for d in str(n)), *closing])
+        else:
+            out.append(c)
+        out_boxes.extend([boxes[i]] * (len(out) - before_len))
+    if spaced is None:
+        return out, out_boxes, None
+    return out, out_boxes, {shift[i] for i in spaced if i in shift}
 
 
 def _parentheses(chars: list[Char]) -> list[Char]:

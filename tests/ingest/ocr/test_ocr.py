@@ -257,3 +257,28 @@ def test_every_exported_name_exists_and_is_documented(module: object) -> None:
 def test_two_thin_letters_of_one_word_get_no_space() -> None:
     line, ink = _glyph_line([("i", 100), ("i", 134), ("乙", 180)], "ii 乙")
     assert ocr._line(line, ink, 40.0).text == "ii 乙"
+
+
+def test_a_circled_number_against_a_parenthesis_is_a_parenthesised_number() -> None:
+    for read in ("①）圏域", "（①圏域"):
+        chars = [Char(c, 90.0) for c in read]
+        out, boxes, _ = ocr._circled(chars, [Box(0, 0, 1, 1)] * len(chars), set())
+        assert "".join(c.text for c in ocr._parentheses(out)) == "(1)圏域" and len(boxes) == len(out)
+    chars = [Char(c, 90.0) for c in "①圏域"]
+    assert "".join(c.text for c in ocr._circled(chars, [Box(0, 0, 1, 1)] * 3, None)[0]) == "①圏域"
+
+
+def test_an_unsure_numbering_of_no_usual_form_refuses_the_page() -> None:
+    limits = ocr._Thresholds(review=80, floor=70, correct=90)
+
+    def line(first: str, confidence: float) -> ocr._Text:
+        words = [tesseract.Word(first, Box(0, 0, 10, 10), confidence),
+                 tesseract.Word("役割分担", Box(20, 0, 90, 10), 99)]
+        return ocr._Text([Char(c, confidence) for c in first + " 役割分担"], Box(0, 0, 90, 10), words)
+
+    ocr._check_numbering(line("2", 66), 1, "a.pdf", limits)  # a usual form, somewhat unsure: read
+    ocr._check_numbering(line("（⑪）", 95), 1, "a.pdf", limits)  # sure: read
+    for first, confidence in (("（⑪）", 64), ("1", 25)):
+        with pytest.raises(IngestError) as caught:
+            ocr._check_numbering(line(first, confidence), 3, "a.pdf", limits)
+        assert caught.value.page == 3 and caught.value.ja and "3ページ" in caught.value.ja
