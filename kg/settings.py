@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     query_timeout: float = Field(30.0, description="Seconds after which a SPARQL query is stopped.")
     result_limit: int = Field(10_000, description="Most rows (or triples) one query returns; announced.")
     max_body_bytes: int = Field(1_000_000, description="Largest request body accepted (413 beyond).")
+    max_upload_bytes: int = Field(30_000_000, description="Largest document POST /validate accepts (413 beyond): "
+                                  "a scanned agreement of twenty pages is a few megabytes.")
     workers: int = Field(2, description="Query worker processes of the server.")
     cache_bytes: int = Field(64 * 2**20, ge=0, description="Bytes of answers `kg serve` keeps per release "
                              "(kg/server/cache.py; 0 keeps none).")

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TextIO
 
 from kg.errors import KgError, Problem
+from kg.ingest.document.sniff import SUFFIXES
 
 __all__ = [
     "INGESTED_SUFFIXES", "MANY", "Lang", "Row", "default_lang", "expand", "print_problems", "print_table",
@@ -30,7 +31,7 @@ __all__ = [
 ]
 
 #: What ``kg ingest`` reads, by extension: texts, 例規集 pages, PDFs, Word files and scanned images.
-INGESTED_SUFFIXES = (".txt", ".html", ".htm", ".pdf", ".docx", ".png", ".tif", ".tiff", ".jpg", ".jpeg")
+INGESTED_SUFFIXES = SUFFIXES  # what a folder is read for (kg/ingest/document/sniff.py has the one list)
 #: From this many files on, a progress bar is shown (on a terminal) while they are read.
 MANY = 4
 _MAGIC = frozenset("*?[")

@@ -58,21 +58,22 @@ def not_modified(request: Request, headers: dict[str, str]) -> Response | None:
     return None
 
 
-async def read_body(request: Request, limit: int) -> bytes:
-    """The request body, refusing (413) beyond ``limit`` bytes without reading the rest."""
+async def read_body(request: Request, limit: int, setting: str = "KG_MAX_BODY_BYTES") -> bytes:
+    """The request body, refusing (413) beyond ``limit`` bytes (the setting ``setting``) without reading
+    the rest."""
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
         raise PayloadTooLarge(
-            f"the request body is {declared} bytes; the limit is {limit} (KG_MAX_BODY_BYTES)",
-            ja=f"リクエストの本文が{declared}バイトあり、上限の{limit}バイト（KG_MAX_BODY_BYTES）を超えています。",
+            f"the request body is {declared} bytes; the limit is {limit} ({setting})",
+            ja=f"リクエストの本文が{declared}バイトあり、上限の{limit}バイト（{setting}）を超えています。",
         )
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            raise PayloadTooLarge(f"the request body exceeds {limit} bytes (KG_MAX_BODY_BYTES)",
-                                  ja=f"リクエストの本文が上限の{limit}バイト（KG_MAX_BODY_BYTES）を超えています。")
+            raise PayloadTooLarge(f"the request body exceeds {limit} bytes ({setting})",
+                                  ja=f"リクエストの本文が上限の{limit}バイト（{setting}）を超えています。")
         chunks.append(chunk)
     return b"".join(chunks)
 

@@ -43,6 +43,12 @@ SUFFIXES = {
     "application/trig": ".trig",
     "application/ld+json": ".jsonld",
     "application/rdf+xml": ".rdf",
+    # Documents as published and drafted (issue 10); the ingester tells them apart by their bytes.
+    "application/pdf": ".pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+    "image/png": ".png",
+    "image/tiff": ".tif",
+    "image/jpeg": ".jpg",
 }
 _OUT = ["application/json", "text/turtle"]
 _NAME = re.compile(r"[^A-Za-z0-9._-]")
@@ -139,7 +145,7 @@ async def _validate(request: Request, ctx: Ctx, out: str | None, name: str) -> R
     if out is None:
         raise NotAcceptable("the report is available as application/json or text/turtle",
                             ja="検査結果は application/json または text/turtle で返します。")
-    body = await read_body(request, ctx.settings.max_body_bytes)
+    body = await read_body(request, ctx.settings.max_upload_bytes, "KG_MAX_UPLOAD_BYTES")
     if media == "application/ld+json":
         refuse_remote_contexts(body)
     validator: Validator = request.app.state.validator

@@ -30,6 +30,7 @@ DATA = Path(__file__).parent / "data"
 TIMEOUT_S = 2.0
 RESULT_LIMIT = 500
 MAX_BODY = 100_000
+MAX_UPLOAD = 2_000_000  # POST /validate takes documents (PDF, Word, scans): its own, larger limit
 AGREEMENT = "https://w3id.org/renkei/id/agreement/072036-072109-2019-10-18"
 
 
@@ -90,6 +91,7 @@ def start_server(build_dir: Path, **env: str) -> Iterator[Server]:
         "KG_QUERY_TIMEOUT": str(TIMEOUT_S),
         "KG_RESULT_LIMIT": str(RESULT_LIMIT),
         "KG_MAX_BODY_BYTES": str(MAX_BODY),
+        "KG_MAX_UPLOAD_BYTES": str(MAX_UPLOAD),
         "KG_WORKERS": "2",
         **env,
     }

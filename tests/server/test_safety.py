@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.server.conftest import MAX_BODY, RESULT_LIMIT, TIMEOUT_S, Server
+from tests.server.conftest import MAX_BODY, MAX_UPLOAD, RESULT_LIMIT, TIMEOUT_S, Server
 
 SLOW = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
@@ -184,16 +184,17 @@ def test_an_uncut_result_says_it_was_not_cut(server: Server) -> None:
     assert "X-Result-Truncated" not in r.headers and r.headers["X-Result-Count"] == "3"
 
 
-@pytest.mark.parametrize("path", ["/sparql", "/validate"])
-def test_bodies_over_the_limit_are_413(server: Server, path: str) -> None:
-    body = b"ASK {} #" + b"x" * (MAX_BODY + 10)
+@pytest.mark.parametrize(("path", "limit", "setting"), [("/sparql", MAX_BODY, "KG_MAX_BODY_BYTES"),
+                                                        ("/validate", MAX_UPLOAD, "KG_MAX_UPLOAD_BYTES")])
+def test_bodies_over_the_limit_are_413(server: Server, path: str, limit: int, setting: str) -> None:
+    body = b"ASK {} #" + b"x" * (limit + 10)
     r = server.post(
         path,
         content=body,
         headers={"Content-Type": "application/sparql-query" if path == "/sparql" else "text/plain"},
     )
     assert r.status_code == 413
-    assert "KG_MAX_BODY_BYTES" in r.text
+    assert setting in r.text
 
 
 def test_chunked_body_over_the_limit_is_413(server: Server) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.ingest.test_messages import CASES, Case, is_japanese
-from tests.server.conftest import MAX_BODY, Server, start_server
+from tests.server.conftest import MAX_UPLOAD, Server, start_server
 
 CHECKED = [c for c in CASES if not c.lead]
 
@@ -93,8 +93,8 @@ def test_refusals_of_the_request_itself_are_japanese_too(server: Server) -> None
 
 
 def test_a_body_over_the_limit_is_413_in_the_clerks_language(server: Server) -> None:
-    body = b"x" * (MAX_BODY + 10)
+    body = b"x" * (MAX_UPLOAD + 10)
     r = server.post("/validate?lang=ja", content=body, headers={"Content-Type": "text/plain", "Accept": "text/turtle"})
-    assert r.status_code == 413 and "KG_MAX_BODY_BYTES" in r.text and is_japanese(r.text.split(": ", 1)[1])
+    assert r.status_code == 413 and "KG_MAX_UPLOAD_BYTES" in r.text and is_japanese(r.text.split(": ", 1)[1])
     r = server.post("/validate", content=body, headers={"Content-Type": "text/plain"})
-    assert r.status_code == 413 and "KG_MAX_BODY_BYTES" in r.json()["problems"][0]["message"]["en"]
+    assert r.status_code == 413 and "KG_MAX_UPLOAD_BYTES" in r.json()["problems"][0]["message"]["en"]
