@@ -448,7 +448,7 @@ def build(doc: Document, parties: Parties, date: PrintedDate, reading: Reading, 
         w.article(article)
     for annex in doc.annexes:
         w.annex(annex)
-    for ja, en in reading.notes:  # how the reader chose where the text allowed two readings
+    for ja, en in reading.notes + alignment.notes:  # how the reader chose where the text allowed two readings
         w.add(a, RENKEI.readingNote, Literal(ja, lang="ja"))
         w.add(a, RENKEI.readingNote, Literal(en, lang="en"))
     w.derivations()

@@ -174,6 +174,8 @@ class Alignment:
 
     pillars: tuple[Concept, ...]
     categories: tuple[tuple[tuple[Match, ...], ...], ...]
+    #: (ja, en) for each group whose pillar came from its number, its wording naming none.
+    notes: tuple[tuple[str, str], ...] = ()
 
 
 def align(framework: Framework, groups: tuple[Group, ...], file: str) -> Alignment:
@@ -188,4 +190,8 @@ def align(framework: Framework, groups: tuple[Group, ...], file: str) -> Alignme
     problems.raise_if_any()
     categories = tuple(tuple(categories_of(framework, p, i) for i in g.initiatives)
                        for g, p in zip(groups, pillars, strict=True))
-    return Alignment(tuple(pillars), categories)
+    notes = tuple((f"「{g.heading}」は要綱の柱の名称を含まないため、番号{g.number}から柱{p.notation}と読んだ。",
+                   f"「{g.heading}」 names no pillar of the framework: read as pillar {p.notation} from its number "
+                   f"{g.number}.") for g, p in zip(groups, pillars, strict=True)
+                  if _best(framework.pillars, g.heading) is None)
+    return Alignment(tuple(pillars), categories, notes)

@@ -173,3 +173,10 @@ def test_a_column_neither_its_wording_nor_its_cells_place_is_reported_with_how_t
         ingest_text("\n".join(lines))
     [problem] = [p for p in e.value.problems if "担当課" in p.ja]
     assert problem.line == 63 and "columns.toml" in (problem.fix_ja or "")
+
+
+def test_a_pillar_read_from_its_number_says_so(ingest_text: Callable[..., IngestResult]) -> None:
+    text = SEED_TEXT.replace("1 圏域全体の経済成長のけん引に関する取組", "1 産業振興に関する取組")
+    graph = ingest_text(text).graph
+    notes = select(graph, "SELECT ?n WHERE { ?a renkei:readingNote ?n FILTER(lang(?n) = 'en') }")
+    assert notes == [("「産業振興に関する取組」 names no pillar of the framework: read as pillar 1 from its number 1.",)]
