@@ -23,6 +23,7 @@ import statistics
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import numpy as np
 from PIL import Image
@@ -504,7 +505,7 @@ _STRIP_GAP = 60  # blank pixels between two cells stacked in one strip: more tha
 
 
 def _read_cells(gray: np.ndarray, ink: np.ndarray, tables: list[grid.Table],
-                words_file: object) -> dict[tuple[int, int, int], _Text]:
+                words_file: Path | None) -> dict[tuple[int, int, int], _Text]:
     """Every cell's text, keyed by (table id, row, column) of the cell's first grid position.
 
     The cells are cut out inside their rules, trimmed to their ink and stacked one under another in a
@@ -538,10 +539,7 @@ def _read_cells(gray: np.ndarray, ink: np.ndarray, tables: list[grid.Table],
         strip[y:y + h, _STRIP_GAP:_STRIP_GAP + w] = crop
         bands.append((y, y + h, px - _STRIP_GAP, py - y, key, box))
         y += h + _STRIP_GAP
-    from pathlib import Path
-
-    lines = tesseract.recognise(Image.fromarray(strip), psm=6,
-                                user_words=words_file if isinstance(words_file, Path) else None)
+    lines = tesseract.recognise(Image.fromarray(strip), psm=6, user_words=words_file)
     per_cell: dict[tuple[int, int, int], list[_Text]] = {}
     strip_ink = image.ink(strip)
     em = _em(lines)
