@@ -179,4 +179,5 @@ def test_a_pillar_read_from_its_number_says_so(ingest_text: Callable[..., Ingest
     text = SEED_TEXT.replace("1 圏域全体の経済成長のけん引に関する取組", "1 産業振興に関する取組")
     graph = ingest_text(text).graph
     notes = select(graph, "SELECT ?n WHERE { ?a renkei:readingNote ?n FILTER(lang(?n) = 'en') }")
-    assert notes == [("「産業振興に関する取組」 names no pillar of the framework: read as pillar 1 from its number 1.",)]
+    said = "「産業振興に関する取組」 names no pillar of the framework: read as pillar 1 from its number 1."
+    assert notes == [(said,)]
