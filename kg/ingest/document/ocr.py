@@ -53,6 +53,7 @@ class Options:
 
     deskew: bool = True
     binarise: bool = True  # give tesseract black on white (Otsu's threshold) rather than the grey scan
+    scale: float = 1.0  # enlarge the page (and the strip of cells) by this before tesseract reads it
     cells: bool = True  # find the ruled tables and read each cell on its own (else the page whole)
     user_words: bool = False  # measured: tesseract's user words cost more than they gain (docs/ingest.md)
     correct: bool = True
@@ -149,7 +150,8 @@ def _read_page(page: image.Page, name: str, options: Options, limits: _Threshold
     for t in tables:
         b = t.box
         body[max(0, int(b.top) - 4):int(b.bottom) + 4, max(0, int(b.x0) - 4):int(b.x1) + 4] = 255
-    lines = tesseract.recognise(Image.fromarray(body), psm=4 if options.cells else 6, user_words=words_file)
+    lines = tesseract.recognise(Image.fromarray(body), psm=4 if options.cells else 6, user_words=words_file,
+                                scale=options.scale)
     placed: list[tuple[float, TextLine | TableRow]] = []
     confidences: list[tuple[float, int]] = []
     body_ink = np.where(body < 128, 255, 0).astype(np.uint8)
@@ -160,7 +162,8 @@ def _read_page(page: image.Page, name: str, options: Options, limits: _Threshold
         text = _finish(text, options, limits, vocabulary)
         placed.append((text.box.top, TextLine(text.text, _position(page.number, text, limits))))
     count = tables_before
-    cell_texts = _read_cells(gray, np.where(gray < 128, 255, 0).astype(np.uint8), tables, words_file)
+    cell_texts = _read_cells(gray, np.where(gray < 128, 255, 0).astype(np.uint8), tables, words_file,
+                             options.scale)
     for t in tables:
         count += 1
         for r in range(t.row_count):
@@ -224,8 +227,8 @@ def _check_numbering(text: _Text, page: int, name: str, limits: _Thresholds) -> 
     first = text.words[0]
     if first.confidence >= limits.review or len(first.text) > 4 or any(_is_cjk(ch) for ch in first.text):
         return
-    if not any(ch.isalnum() for ch in first.text):
-        return
+    if not any(ch.isalnum() for ch in first.text) or first.text in ("〇", "○"):
+        return  # punctuation, or the 例規集 mark (see _mark)
     if _NUMBERING.fullmatch(first.text) and first.confidence >= _NUMBERING_FLOOR:
         return  # a number of a usual form (「2」, 「(1)」, 「a」, 「ii」), only somewhat unsure
     raise IngestError(
@@ -505,7 +508,7 @@ _STRIP_GAP = 60  # blank pixels between two cells stacked in one strip: more tha
 
 
 def _read_cells(gray: np.ndarray, ink: np.ndarray, tables: list[grid.Table],
-                words_file: Path | None) -> dict[tuple[int, int, int], _Text]:
+                words_file: Path | None, scale: float = 1.0) -> dict[tuple[int, int, int], _Text]:
     """Every cell's text, keyed by (table id, row, column) of the cell's first grid position.
 
     The cells are cut out inside their rules, trimmed to their ink and stacked one under another in a
@@ -539,7 +542,7 @@ def _read_cells(gray: np.ndarray, ink: np.ndarray, tables: list[grid.Table],
         strip[y:y + h, _STRIP_GAP:_STRIP_GAP + w] = crop
         bands.append((y, y + h, px - _STRIP_GAP, py - y, key, box))
         y += h + _STRIP_GAP
-    lines = tesseract.recognise(Image.fromarray(strip), psm=6, user_words=words_file)
+    lines = tesseract.recognise(Image.fromarray(strip), psm=6, user_words=words_file, scale=scale)
     per_cell: dict[tuple[int, int, int], list[_Text]] = {}
     strip_ink = image.ink(strip)
     em = _em(lines)

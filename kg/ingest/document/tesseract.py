@@ -108,10 +108,12 @@ def engine(name: str | None = None) -> str:
     return f"tesseract {require(name)} {LANGUAGE}"
 
 
-def recognise(image: Image.Image, *, psm: int = 6, user_words: Path | None = None) -> list[OcrLine]:
+def recognise(image: Image.Image, *, psm: int = 6, user_words: Path | None = None,
+              scale: float = 1.0) -> list[OcrLine]:
     """The lines tesseract reads in ``image`` (page segmentation mode ``psm``), words left to right.
 
-    ``user_words`` is a file of words (one a line) tesseract should prefer (``--user-words``). One run
+    ``user_words`` is a file of words (one a line) tesseract should prefer (``--user-words``); ``scale``
+    enlarges the image before reading (boxes are given back in the image's own pixels). One run
     writes both hOCR (boxes, confidences) and plain text, whose spaces are tesseract's own judgement of
     where the print leaves one: :attr:`OcrLine.spaced` carries that line.
     """
@@ -123,6 +125,9 @@ def recognise(image: Image.Image, *, psm: int = 6, user_words: Path | None = Non
     pytesseract.pytesseract.tesseract_cmd = _command()
     with tempfile.TemporaryDirectory(prefix="kg-ocr-") as tmp:
         source, base = Path(tmp) / "page.png", Path(tmp) / "out"
+        if scale != 1.0:
+            image = image.resize((round(image.width * scale), round(image.height * scale)),
+                                 Image.Resampling.BICUBIC)
         image.save(source)
         try:
             pytesseract.pytesseract.run_tesseract(str(source), str(base), "hocr txt", LANGUAGE, config)
@@ -136,7 +141,17 @@ def recognise(image: Image.Image, *, psm: int = 6, user_words: Path | None = Non
                                  fix_ja=f"インストールを確かめてください: `{_INSTALL}`") from None
         hocr = (base.with_suffix(".hocr")).read_bytes()
         text = (base.with_suffix(".txt")).read_text(encoding="utf-8")
-    return _with_spaces(parse_hocr(hocr), text)
+    lines = _with_spaces(parse_hocr(hocr), text)
+    return lines if scale == 1.0 else [_scaled(line, 1 / scale) for line in lines]
+
+
+def _scaled(line: OcrLine, factor: float) -> OcrLine:
+    def box(b: Box) -> Box:
+        return Box(b.x0 * factor, b.top * factor, b.x1 * factor, b.bottom * factor)
+
+    words = tuple(Word(w.text, box(w.box), w.confidence, tuple(Glyph(g.text, box(g.box), g.confidence)
+                                                                for g in w.glyphs)) for w in line.words)
+    return OcrLine(words, box(line.box), line.spaced)
 
 
 def _with_spaces(lines: list[OcrLine], text: str) -> list[OcrLine]:
