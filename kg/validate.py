@@ -21,9 +21,9 @@ from rdflib import RDF, RDFS, Dataset, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
-from kg.errors import DecodeError, InputError, RdfSyntaxError
+from kg.errors import DecodeError, InputError, Problem, RdfSyntaxError
 from kg.ingest.document.sniff import SUFFIXES
-from kg.locate import describe, locate, printed_date_line
+from kg.locate import Location, describe, locate, printed_date_line
 from kg.namespaces import DEFAULT_BASE, ELI, RENKEI, SH, bind_prefixes
 from kg.report import Report, Result, Severity, Text
 from kg.settings import Settings
@@ -186,8 +186,25 @@ def validate_path(path: Path, settings: Settings | None = None) -> Report:
         from kg.ingest import ingest_file
 
         result = ingest_file(path, settings)
-        return validate_graph(result.graph, settings, source=str(path))
+        report = validate_graph(result.graph, settings, source=str(path))
+        if result.review:  # a scan: what OCR read with low confidence is a warning at its page and cell
+            report = replace(report, results=report.results + tuple(_review_result(p) for p in result.review))
+        return report
     return validate_graph(read_rdf(path), settings, source=str(path))
+
+
+#: The id OCR review warnings are reported under: not a shape of the graph (the graph holds what was
+#: read, not how sure the engine was) but of the reading (kg/ingest/document/ocr.py, docs/validation.md).
+OCR_REVIEW = SHAPES_NS + "OCR-review"
+
+
+def _review_result(problem: Problem) -> Result:
+    """A word OCR read with low confidence (or corrected), as a warning of the report."""
+    where = Text(f"{problem.page}ページ" if problem.page else "", f"page {problem.page}" if problem.page else "")
+    return Result(Severity.WARNING, OCR_REVIEW, Text("OCR の読み取りの確認", "OCR reading to check"),
+                  Text(problem.ja, problem.en), Text(problem.fix_ja or "", problem.fix_en or ""),
+                  focus=problem.file or "", path=None, value=None,
+                  location=Location(where, problem.file, problem.line, problem.line, problem.page))
 
 
 def _is_document(path: Path) -> bool:

@@ -150,6 +150,17 @@ _HEADS = {"ja": ("ファイル", "協約", "条", "取組", "役割", "問題"),
           "en": ("file", "agreement", "articles", "initiatives", "roles", "problem")}
 
 
+def _print_review(result: IngestResult, path: str, lang: str) -> None:
+    """The words of an OCR reading a clerk should check, on stderr (nothing for a printed text)."""
+    if not result.review:
+        return
+    head = (f"{path}: OCR で読んだ語のうち確認が必要なもの {len(result.review)} 件" if lang == "ja" else
+            f"{path}: {len(result.review)} OCR reading(s) to check against the printed page")
+    typer.echo(head, err=True)
+    for problem in result.review:
+        typer.echo("  " + problem.render(lang), err=True)
+
+
 def ingest_command(
     files: Annotated[list[Path], typer.Argument(
         help="Agreement texts (UTF-8 or Shift_JIS/CP932), 例規集 pages, PDF, Word or images; folders (read "
@@ -167,6 +178,11 @@ def ingest_command(
         "--keep-going", "-k",
         help="When some files cannot be read, still write the RDF of those that were (exit status 2 all "
              "the same). Without it nothing is written: the output is one dataset.")] = False,
+    review: Annotated[bool, typer.Option(
+        "--review",
+        help="For a scan read by OCR, list every word read with low confidence (KG_OCR_REVIEW_CONFIDENCE) "
+             "and every correction to a known term, with page and cell, to check against the printed page.")
+    ] = False,
 ) -> None:
     """Read agreement texts in any known layout and write their RDF (docs/ingest.md).
 
@@ -187,6 +203,8 @@ def ingest_command(
         for path in steps:
             try:
                 read.append((path, ingest_file(path, settings)))
+                if review:
+                    _print_review(read[-1][1], str(path), language)
             except KgError as e:
                 print_problems(e, language)
                 rows[str(path)] = Row.failed(str(path), e)

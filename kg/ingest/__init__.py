@@ -19,7 +19,7 @@ from typing import Literal
 
 import rdflib
 
-from kg.errors import IngestError, InputError, ProblemList
+from kg.errors import IngestError, InputError, Problem, ProblemList
 from kg.ingest import annex
 from kg.ingest.amendment import is_amendment, read_amendment, split
 from kg.ingest.basis import known_provisions, legal_basis
@@ -54,6 +54,9 @@ class IngestResult:
     layout: str  # the layout family "T1", "T2", "T3", "T4", "I1", "P"; "amendment" for an amending agreement
     source: str  # the file name
     kind: Literal["agreement", "amendment"] = "agreement"
+    #: For a text read by OCR: every word read under the confidence threshold and every correction to a
+    #: known term, with page and cell, for a clerk to check against the printed page (`kg ingest --review`).
+    review: tuple[Problem, ...] = ()
 
 
 def ingest_file(path: Path, settings: Settings | None = None) -> IngestResult:
@@ -86,11 +89,21 @@ def ingest_bytes(data: bytes, name: str, settings: Settings | None = None) -> In
     source = read_document(data, name)  # by its magic bytes: text, page, PDF, Word, scan
     registry = load_registry(settings.data_path / "reference")
     file = name.replace("\\", "/").rsplit("/", 1)[-1]
+    unsure = _review(source, settings)
     if is_amendment(source):
         built = _amendment(source, registry, settings)
-        return IngestResult(built.agreement, built.graph_name, built.graph, "amendment", file, "amendment")
+        return IngestResult(built.agreement, built.graph_name, built.graph, "amendment", file, "amendment", unsure)
     built, layout = _agreement(source, registry, settings)
-    return IngestResult(built.agreement, built.graph_name, built.graph, layout, file)
+    return IngestResult(built.agreement, built.graph_name, built.graph, layout, file, review=unsure)
+
+
+def _review(source: SourceText, settings: Settings) -> tuple[Problem, ...]:
+    """What a clerk should check of a text read by OCR (nothing for a printed text)."""
+    if source.reading != "ocr":
+        return ()
+    from kg.ingest.document.ocr import review  # OpenCV and tesseract only for scans
+
+    return tuple(review(source, settings.ocr_review_confidence))
 
 
 def _signing(doc: Document, source: SourceText) -> PrintedDate:

@@ -22,7 +22,7 @@ MODULES = [
 def test_api_names_are_those_others_call() -> None:
     assert set(kg.ingest.__all__) == {"IngestResult", "ingest_bytes", "ingest_file"}
     assert list(kg.ingest.IngestResult.__dataclass_fields__) == ["agreement", "graph_name", "graph", "layout",
-                                                                 "source", "kind"]
+                                                                 "source", "kind", "review"]
 
 
 @pytest.mark.parametrize("name", MODULES)

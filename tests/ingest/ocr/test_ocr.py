@@ -13,6 +13,7 @@ import io
 import shutil
 import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -282,3 +283,19 @@ def test_an_unsure_numbering_of_no_usual_form_refuses_the_page() -> None:
         with pytest.raises(IngestError) as caught:
             ocr._check_numbering(line(first, confidence), 3, "a.pdf", limits)
         assert caught.value.page == 3 and caught.value.ja and "3ページ" in caught.value.ja
+
+
+@needs_tesseract
+def test_the_review_comes_with_the_reading_and_as_warnings_of_validate(
+        seed_scanned: IngestResult, seed_source: SourceText, seed_scan: bytes, read_once: None,
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kg.validate import validate_path
+
+    assert seed_scanned.review == tuple(ocr.review(seed_source, Settings().ocr_review_confidence))
+    monkeypatch.chdir(tmp_path)  # the same name as the memoised reading: OCR once
+    Path("koriyama-nihonmatsu-2019.pdf").write_bytes(seed_scan)
+    report = validate_path(Path("koriyama-nihonmatsu-2019.pdf"), Settings())
+    warned = [r for r in report.results if r.shape_id == "OCR-review"]
+    assert len(warned) == len(seed_scanned.review)
+    assert all(r.severity.value == "Warning" and r.location.page for r in warned)
+    assert report.exit_code == 0  # to check, not to refuse
