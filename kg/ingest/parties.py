@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from kg.errors import IngestError, IngestProblems, Problem, UnknownMunicipalityError
 from kg.ingest.normalise import key
@@ -63,14 +64,19 @@ class Parties:
         """The central city, then the partner."""
         return iter((self.central, self.partner))
 
-    def code_for(self, name: str) -> str | None:
-        """The code of the party ``name`` denotes (甲, 乙, its name with or without prefecture)."""
-        k = key(name)
+    @cached_property
+    def _codes(self) -> dict[str, str]:
+        """Every matching key by which a party may be printed → its code; the central city's first."""
+        found: dict[str, str] = {}
         for party in self:
             m = party.municipality
-            if k in {key(party.alias or "\0"), key(party.printed), key(m.name), key(m.prefecture + m.name)}:
-                return party.code
-        return None
+            for name in (party.alias or "\0", party.printed, m.name, m.prefecture + m.name):
+                found.setdefault(key(name), party.code)
+        return found
+
+    def code_for(self, name: str) -> str | None:
+        """The code of the party ``name`` denotes (甲, 乙, its name with or without prefecture)."""
+        return self._codes.get(key(name))
 
     def name_of_municipality(self, label: str) -> Municipality | None:
         """The municipality ``label`` names when it is a real one's name, party or not (None otherwise).

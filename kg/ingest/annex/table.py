@@ -69,12 +69,12 @@ class TableReading:
     notes: list[tuple[str, str]]
 
 
-def _one_text(line: Line) -> str | None:
+def _one_text(line: Line, row: list[str] | None) -> str | None:
     """The text of a line that is not a table row, or of a row whose filled cells all say the same
     (a heading printed across the table, repeated into every column a merged cell covers)."""
-    if not is_row(line):
+    if row is None:
         return line.text
-    filled = {c for c in cells(line) if c}
+    filled = {c for c in row if c}
     return filled.pop() if len(filled) == 1 else None
 
 
@@ -247,9 +247,8 @@ class _Reader:
 
     # ── rows ───────────────────────────────────────────────────────────────────────────────
 
-    def _row(self, line: Line, header: Header, group: _Draft, label: str) -> InitiativeText | None:
+    def _row(self, line: Line, row: list[str], header: Header, group: _Draft, label: str) -> InitiativeText | None:
         """One initiative; None (with a problem) if the row does not have the header's columns."""
-        row = cells(line)
         title_col = header.title
         title_cell = row[title_col.index] if title_col.index < len(row) else ""
         numbered = _NUMBERED.fullmatch(title_cell)
@@ -316,12 +315,12 @@ class _Reader:
                 skip = False
                 continue
             row = cells(line) if is_row(line) else None
-            if row is not None and title_column(row) is not None and _one_text(line) is None:
+            text = _one_text(line, row)
+            if row is not None and text is None and title_column(row) is not None:
                 below = annex.lines[k + 1] if k + 1 < len(annex.lines) else None
                 rows_below = [cells(x) for x in annex.lines[k + 1: k + 21] if is_row(x)]
                 header, skip = self._header(line, below, rows_below)
                 continue
-            text = _one_text(line)
             heading = heading_of(text, self.pillar_keys) if text is not None else None
             if heading is not None:
                 if annex_draft is not None and not annex_draft.rows and self.drafts[-1] is annex_draft:
@@ -385,7 +384,7 @@ class _Reader:
                 continue
             if group is annex_draft:
                 self.grouped_by.add("annex")
-            initiative = self._row(line, header, group, label)
+            initiative = self._row(line, row, header, group, label)
             if initiative is not None:
                 if self.division is not None and not header.roles:
                     initiative = self.division.roles(initiative, group.number)
