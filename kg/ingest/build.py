@@ -103,6 +103,7 @@ class Writer:
         """Write into ``graph`` for ``agreement`` (the instrument's IRI), read from ``source``."""
         self.ids, self.source, self.agreement, self.g = ids, source, agreement, graph
         self.provisions: frozenset[tuple[str, int | None]] = frozenset()  # of the statute graph (eli:cites)
+        self.excerpts: set[URIRef] = set()  # excerpts written so far
         self.doc_iri = ids.source(source.stem)
 
     def add(self, s: URIRef, p: URIRef, o: URIRef | Literal | str | int | bool | None) -> None:
@@ -125,13 +126,16 @@ class Writer:
         s = self.source
         cell = column if s.positions is not None else None
         excerpt = self.ids.excerpt(s.stem, span.first, span.last, cell)
+        self.add(node, PROV.wasDerivedFrom, excerpt)
+        if excerpt in self.excerpts:  # a row's roles share its excerpt: written once
+            return
+        self.excerpts.add(excerpt)
         self.add(excerpt, RDF.type, RENKEI.SourceExcerpt)
         self.add(excerpt, RENKEI.sourceDocument, self.doc_iri)
         self.add(excerpt, RENKEI.firstLine, span.first)
         self.add(excerpt, RENKEI.lastLine, span.last)
         self.add(excerpt, OA.hasSource, self.doc_iri)
         self.add(excerpt, OA.hasSelector, self._selector(span, cell))
-        self.add(node, PROV.wasDerivedFrom, excerpt)
 
     def _selector(self, span: Span, column: int | None) -> URIRef:
         """Where lines ``span`` stand in the source file, as a Web Annotation selector (an IRI node, so
