@@ -49,7 +49,7 @@ QUERIES = {
         } GROUP BY ?pillar ?label ORDER BY ?pillar""",
     "area_members": PREFIXES
     + """SELECT ?area ?name (COUNT(?m) AS ?members) {
-        ?area a renkei:Area ; skos:prefLabel ?name ; org:hasMembership ?m FILTER(LANG(?name) = "ja")
+        ?area a renkei:Area ; skos:prefLabel ?name ; ^org:organization ?m FILTER(LANG(?name) = "ja")
         } GROUP BY ?area ?name ORDER BY DESC(?members) LIMIT 10""",
 }
 

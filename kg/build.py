@@ -174,7 +174,7 @@ def _link_memberships(areas: Graph, agreements: Iterable[Entry]) -> None:
     for a in agreements:
         if not a.area or not a.partner:
             continue
-        for mem in areas.objects(URIRef(a.area), ORG.hasMembership):
+        for mem in areas.subjects(ORG.organization, URIRef(a.area)):
             if (mem, ORG.member, URIRef(a.partner)) in areas:
                 areas.add((mem, RENKEI.agreement, URIRef(a.agreement)))
 

@@ -123,7 +123,7 @@ def _covered_prefectures(store: ox.Store, graphs: list[ox.NamedNode]) -> list[st
     """The 6-digit codes of the prefectures the dataset covers: those of every area member and
     agreement party (a prefecture member or party counts itself)."""
     query = f"""SELECT DISTINCT ?code {{
-        {{ ?area <{ORG.hasMembership}>/<{ORG.member}> ?m }} UNION {{ ?agreement <{RENKEI.party}> ?m }}
+        {{ ?membership <{ORG.organization}> ?area ; <{ORG.member}> ?m }} UNION {{ ?agreement <{RENKEI.party}> ?m }}
         {{ ?m <{RENKEI.prefecture}> ?p }} UNION {{ ?m a <{RENKEI.Prefecture}> BIND(?m AS ?p) }}
         ?p <{RENKEI.localGovernmentCode}> ?code }} ORDER BY ?code"""
     solutions = store.query(query, default_graph=list(graphs))

@@ -191,10 +191,13 @@ def areas_graph(settings: Settings) -> Graph:
             area = ids.area(r["area"])
             mem = ids.membership(r["area"], r["code"])
             member = ids.municipality(r["code"])
-            g.add((area, ORG.hasMembership, mem))
+            # ORG: org:hasMembership is the member's side (the inverse of org:member); the area is
+            # reached by org:organization. (Stating area org:hasMembership made an OWL reasoner
+            # merge areas with their members: org:member is functional.)
             g.add((mem, RDF.type, ORG.Membership))
             g.add((mem, ORG.organization, area))
             g.add((mem, ORG.member, member))
+            g.add((member, ORG.hasMembership, mem))
             prefecture = r["code"] in reg.municipalities and reg.municipalities[r["code"]].kind == "prefecture"
             # A prefecture partner is its own kind of membership (issue 12, point 2): it is not
             # one of the area's municipalities.
@@ -348,6 +351,6 @@ def _area_descriptions(ref_dir: Path, base: str) -> dict[Node, Graph]:
     full = areas_graph(Settings(data_dir=ref_dir.parent, base_iri=base))
     out: dict[Node, Graph] = {area: Graph() for area in full.subjects(RDF.type, RENKEI.Area)}
     for s, p, o in full:
-        if s in out and p != ORG.hasMembership:
+        if s in out:
             out[s].add((s, p, o))
     return out

@@ -90,7 +90,9 @@ def test_statute_and_provisions_link_to_their_e_gov_anchor() -> None:
 
 def test_areas_graph_has_memberships_with_roles_dates_and_sources(areas) -> None:
     mem = ID.membership("koriyama", "072109")
-    assert (ID.area("koriyama"), ORG.hasMembership, mem) in areas
+    assert (mem, ORG.organization, ID.area("koriyama")) in areas
+    assert (ID.municipality("072109"), ORG.hasMembership, mem) in areas
+    assert not list(areas.objects(ID.area("koriyama"), ORG.hasMembership))  # ORG: the member's side only
     assert (mem, ORG.role, RENKEI.PartnerRole) in areas
     assert (mem, RENKEI.agreementDate, Literal("2019-10-18", datatype=XSD.date)) in areas
     assert any(True for _ in areas.objects(mem, DCT_SOURCE))
@@ -127,7 +129,7 @@ def test_prefecture_partner_has_its_own_role(areas) -> None:
 
 
 def test_toyama_gosei_memberships_say_the_role_is_not_stated(areas) -> None:
-    mems = set(areas.objects(ID.area("toyama-gosei"), ORG.hasMembership))
+    mems = set(areas.subjects(ORG.organization, ID.area("toyama-gosei")))
     assert len(mems) == 6
     assert {r for m in mems for r in areas.objects(m, ORG.role)} == {RENKEI.UnstatedRole}
     period = URIRef(f"{ID.membership('toyama-gosei', '162027')}/period")
@@ -135,7 +137,7 @@ def test_toyama_gosei_memberships_say_the_role_is_not_stated(areas) -> None:
 
 
 def test_kochi_grant_only_rows_are_published_unconfirmed(areas) -> None:
-    mems = set(areas.objects(ID.area("kochi"), ORG.hasMembership))
+    mems = set(areas.subjects(ORG.organization, ID.area("kochi")))
     unconfirmed = {m for m in mems if (m, RENKEI.confirmed, Literal(False)) in areas}
     assert len(unconfirmed) == 11
     assert ID.membership("kochi", "392022") in unconfirmed  # 室戸市
@@ -146,7 +148,7 @@ def test_kochi_grant_only_rows_are_published_unconfirmed(areas) -> None:
 def test_additions_and_the_single_city_area_are_published(areas) -> None:
     for slug, members in (("fukushima-denen", 9), ("asahikawa-taisetsu", 9), ("yamanashi-kenou", 12),
                           ("miyazaki-kyoso", 3), ("shimonoseki", 1)):
-        assert len(set(areas.objects(ID.area(slug), ORG.hasMembership))) == members, slug
+        assert len(set(areas.subjects(ORG.organization, ID.area(slug)))) == members, slug
     assert (ID.area("miyazaki-kyoso"), RENKEI.confirmed, Literal(False)) in areas
     assert any(True for _ in areas.objects(ID.area("miyazaki-kyoso"), DCT_SOURCE))
     assert list(areas.objects(ID.area("shimonoseki"), RENKEI.centralCity)) == [ID.municipality("352012")]

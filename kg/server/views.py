@@ -235,7 +235,7 @@ async def _area(ctx: ServerContext, iri: str) -> dict[str, Any]:
     members = await select(
         ctx,
         f"""SELECT ?m ?member ?member_ja ?code ?role ?date ?agreement ?source {{
-      <{iri}> org:hasMembership ?m . ?m org:member ?member .
+      ?m org:organization <{iri}> ; org:member ?member .
       OPTIONAL {{ ?member renkei:localGovernmentCode ?code }}
       OPTIONAL {{ ?m org:role ?role }} OPTIONAL {{ ?m renkei:agreementDate ?date }}
       OPTIONAL {{ ?m renkei:agreement ?agreement }} OPTIONAL {{ ?m dct:source ?source }}

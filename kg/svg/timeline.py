@@ -63,7 +63,7 @@ SELECT ?area ?name {
 }""")}
     dated = source.query(PREFIXES + """
 SELECT DISTINCT ?area ?date ?who ?text {
-  { ?area org:hasMembership ?m . ?m renkei:agreementDate ?date ; org:member ?member .
+  { ?m org:organization ?area ; renkei:agreementDate ?date ; org:member ?member .
     OPTIONAL { ?member skos:prefLabel ?who FILTER (lang(?who) = "ja") }
     OPTIONAL { ?m renkei:agreement ?text . ?text eli:date_document ?date } }
   UNION
