@@ -104,6 +104,11 @@ def _parent(g: Graph, node: Node) -> Node | None:
     return None
 
 
+def _local_government(g: Graph, node: Node) -> bool:
+    """A municipality or a prefecture (both renkei:LocalGovernment; data made before the class, a Municipality)."""
+    return _is(g, node, RENKEI.LocalGovernment) or _is(g, node, RENKEI.Municipality)
+
+
 def _is(g: Graph, node: Node, cls: Node) -> bool:
     return (node, RDF.type, cls) in g
 
@@ -150,7 +155,7 @@ def _place(g: Graph, node: Node, depth: int = 0) -> tuple[str, str]:
         if not who.ja:
             return "署名欄", "signature block"
         return f"署名欄（{who.ja}）", f"signature block of {who.en}"
-    if _is(g, node, RENKEI.Municipality):
+    if _local_government(g, node):
         who, code = describe(g, node), g.value(node, RENKEI.localGovernmentCode)
         return f"団体 {who.ja}（{code}）", f"local government {who.en}, code {code}"
     if _is(g, node, RENKEI.SourceDocument) or _is(g, node, RENKEI.SourceExcerpt):
@@ -288,7 +293,7 @@ def locate(g: Graph, focus: Node | None, value: Node | None = None) -> Location:
     if focus is None:
         return Location(Text("", ""))
     ja, en = _place(g, focus)
-    if _is(g, focus, RENKEI.Initiative) and value is not None and _is(g, value, RENKEI.Municipality):
+    if _is(g, focus, RENKEI.Initiative) and value is not None and _local_government(g, value):
         ja, en = _role_place(g, (ja, en), value)
     page: int | None = None
     placed = _in_document(g, focus)

@@ -22,6 +22,8 @@ ORG = Namespace("http://www.w3.org/ns/org#")
 VANN = Namespace("http://purl.org/vocab/vann/")
 SH = Namespace("http://www.w3.org/ns/shacl#")
 OA = Namespace("http://www.w3.org/ns/oa#")  # W3C Web Annotation: selectors into a source document
+SPDX = Namespace("http://spdx.org/rdf/terms#")  # checksums of files (and of the dumps in the catalogue)
+CNT = Namespace("http://www.w3.org/2011/content#")  # W3C Representing Content in RDF: character encodings
 DCT = DCTERMS
 
 #: e-Gov law id of 地方自治法 (昭和22年法律第67号).
@@ -45,10 +47,13 @@ PREFIXES: dict[str, str] = {
     "vann": str(VANN),
     "sh": str(SH),
     "oa": str(OA),
+    "spdx": str(SPDX),
+    "cnt": str(CNT),
 }
 
 __all__ = [
-    "DCT", "DEFAULT_BASE", "ELI", "LOCAL_AUTONOMY_ACT", "OA", "ORG", "PREFIXES", "RENKEI", "SH", "VANN",
+    "CNT", "DCT", "DEFAULT_BASE", "ELI", "LOCAL_AUTONOMY_ACT", "OA", "ORG", "PREFIXES", "RENKEI", "SH", "SPDX",
+    "VANN",
     "Ids", "bind_prefixes",
 ]
 

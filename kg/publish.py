@@ -26,7 +26,7 @@ from rdflib.namespace import DCAT, FOAF, RDF, RDFS, VOID, XSD
 from rdflib.term import Node
 
 from kg.dumps import DUMPS
-from kg.namespaces import DCT, ELI, ORG, PREFIXES, RENKEI, bind_prefixes
+from kg.namespaces import DCT, ELI, ORG, PREFIXES, RENKEI, SPDX, bind_prefixes
 from kg.refdata import e_stat_iri
 from kg.settings import Settings
 
@@ -34,7 +34,6 @@ __all__ = ["CATALOG_FILE", "catalog_graph", "publish"]
 
 log = logging.getLogger(__name__)
 
-SPDX = Namespace("http://spdx.org/rdf/terms#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 GSP = Namespace("http://www.opengis.net/ont/geosparql#")

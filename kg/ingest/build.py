@@ -22,7 +22,7 @@ from kg.ingest.normalise import key
 from kg.ingest.parties import Parties
 from kg.ingest.signatories import Signatory
 from kg.ingest.structure import Annex, Article, Document, Group, InitiativeText, Line, Reading, Span
-from kg.namespaces import DCT, ELI, OA, RENKEI, Ids, bind_prefixes
+from kg.namespaces import CNT, DCT, ELI, OA, RENKEI, SPDX, Ids, bind_prefixes
 from kg.romaji import english_name
 
 __all__ = ["DERIVATIONS", "Built", "Writer", "build", "english_name_of", "lead_wording", "leads"]
@@ -210,6 +210,15 @@ class Writer:
         s = self.source
         self.add(self.doc_iri, RDF.type, RENKEI.SourceDocument)
         self.add(self.doc_iri, DCT.title, Literal(s.name.replace("\\", "/").rsplit("/", 1)[-1]))
+        # The standard terms (issue 12): an SPDX checksum (an IRI node, no blank node) and the CNT
+        # character encoding; renkei:sha256 and renkei:encoding say the same for the queries that
+        # read them, deprecated in the vocabulary.
+        checksum = URIRef(f"{self.doc_iri}/checksum")
+        self.add(self.doc_iri, SPDX.checksum, checksum)
+        self.add(checksum, RDF.type, SPDX.Checksum)
+        self.add(checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256)
+        self.add(checksum, SPDX.checksumValue, Literal(s.sha256, datatype=XSD.hexBinary))
+        self.add(self.doc_iri, CNT.characterEncoding, Literal(s.encoding) if s.encoding else None)
         self.add(self.doc_iri, RENKEI.sha256, Literal(s.sha256))
         self.add(self.doc_iri, RENKEI.encoding, Literal(s.encoding) if s.encoding else None)
         # The media type as an IANA IRI, as the catalogue's dcat:mediaType (kg/publish.py) gives it:

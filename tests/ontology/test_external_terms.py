@@ -105,8 +105,6 @@ def _source_documents() -> list[tuple[Graph, URIRef]]:
     return found
 
 
-@pytest.mark.xfail(strict=True, reason="the source document's checksum is renkei:sha256; the lead fixes "
-                   "kg/ingest/build.py (Writer.source_document) to write spdx:checksum")
 def test_source_documents_state_their_sha256_with_spdx() -> None:
     """Issue 12, point 3: spdx:checksum [spdx:algorithm spdx:checksumAlgorithm_sha256; spdx:checksumValue]."""
     for g, doc in _source_documents():
@@ -117,8 +115,6 @@ def test_source_documents_state_their_sha256_with_spdx() -> None:
         assert value is not None and len(str(value)) == 64, doc
 
 
-@pytest.mark.xfail(strict=True, reason="the source document's encoding is renkei:encoding; the lead fixes "
-                   "kg/ingest/build.py (Writer.source_document) to write cnt:characterEncoding")
 def test_source_documents_state_their_encoding_with_cnt() -> None:
     """Issue 12, point 3: cnt:characterEncoding, the encoding's name as a literal."""
     for g, doc in _source_documents():
