@@ -121,10 +121,13 @@ def _extents(settings: Settings) -> dict[str, tuple[str, str, str]]:
 def _covered_prefectures(store: ox.Store, graphs: list[ox.NamedNode]) -> list[str]:
     """The 6-digit codes of the prefectures the dataset covers: those of every area member and
     agreement party (a prefecture member or party counts itself)."""
+    # The members first, each once, then their prefecture: joining the two unions directly made
+    # pyoxigraph pair every member with every prefecture (24 s on the published data, 0.02 s so).
     query = f"""SELECT DISTINCT ?code {{
-        {{ ?membership <{ORG.organization}> ?area ; <{ORG.member}> ?m }} UNION {{ ?agreement <{RENKEI.party}> ?m }}
-        {{ ?m <{RENKEI.prefecture}> ?p }} UNION {{ ?m a <{RENKEI.Prefecture}> BIND(?m AS ?p) }}
-        ?p <{RENKEI.localGovernmentCode}> ?code }} ORDER BY ?code"""
+        {{ SELECT DISTINCT ?m {{ {{ ?membership <{ORG.member}> ?m }} UNION {{ ?agreement <{RENKEI.party}> ?m }} }} }}
+        OPTIONAL {{ ?m <{RENKEI.prefecture}> ?prefecture }}
+        BIND(COALESCE(?prefecture, ?m) AS ?p)
+        ?p a <{RENKEI.Prefecture}> ; <{RENKEI.localGovernmentCode}> ?code }} ORDER BY ?code"""
     solutions = store.query(query, default_graph=list(graphs))
     assert isinstance(solutions, ox.QuerySolutions)
     return [str(row["code"].value) for row in solutions if row["code"] is not None]
