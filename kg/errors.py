@@ -98,6 +98,13 @@ class Problem:
                 "fix": {"ja": self.fix_ja, "en": self.fix_en} if (self.fix_ja or self.fix_en) else None}
 
 
+def _restore(cls: type[KgError], message: str, fields: dict[str, object]) -> KgError:
+    """A :class:`KgError` unpickled with every field, whatever its class's own ``__init__`` takes."""
+    error = cls.__new__(cls)
+    KgError.__init__(error, message, **fields)  # type: ignore[arg-type]
+    return error
+
+
 class KgError(Exception):
     """Raised for any failure a user should see as a message, not a traceback.
 
@@ -120,6 +127,12 @@ class KgError(Exception):
         self.fix_ja = fix_ja
         self.page = page
         super().__init__(self.__str__())
+
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickled whole (a build's worker processes send errors back): class, message and every field."""
+        fields = {"file": self.file, "line": self.line, "where": self.where, "ja": self.ja, "fix": self.fix_en,
+                  "fix_ja": self.fix_ja, "page": self.page}
+        return (_restore, (type(self), self.message, fields))
 
     @property
     def problems(self) -> tuple[Problem, ...]:
@@ -182,6 +195,9 @@ class IngestProblems(IngestError):
         tail_ja = f"（ほか{more}件）" if more else ""
         super().__init__(first.en + tail, file=first.file, line=first.line, where=first.where,
                          ja=first.ja + tail_ja, fix=first.fix_en, fix_ja=first.fix_ja, page=first.page)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self._problems,))
 
     @property
     def problems(self) -> tuple[Problem, ...]:

@@ -181,3 +181,16 @@ def test_a_pillar_read_from_its_number_says_so(ingest_text: Callable[..., Ingest
     notes = select(graph, "SELECT ?n WHERE { ?a renkei:readingNote ?n FILTER(lang(?n) = 'en') }")
     said = "「産業振興に関する取組」 names no pillar of the framework: read as pillar 1 from its number 1."
     assert notes == [(said,)]
+
+
+def test_every_problem_survives_a_trip_to_another_process() -> None:
+    """A build reads texts in worker processes: a refusal comes back pickled, with all it says."""
+    import pickle
+
+    from kg.errors import DateError, Problem
+
+    many = IngestProblems([Problem("行が読めません", "cannot read", "a.txt", 3, "別表", "直す", "fix", 2)])
+    back = pickle.loads(pickle.dumps(many))
+    assert type(back) is IngestProblems and back.problems == many.problems
+    one = pickle.loads(pickle.dumps(DateError("bad date", file="a.txt", line=5, ja="日付が不正", fix_ja="直す")))
+    assert (type(one), one.file, one.line, one.ja, one.fix_ja) == (DateError, "a.txt", 5, "日付が不正", "直す")
