@@ -92,7 +92,10 @@ def _owned(graph: Graph, agreement: URIRef) -> set[Node]:
     nodes |= {s for s in graph.subjects() if isinstance(s, URIRef) and str(s).startswith(prefix)}
     excerpts = {o for n in nodes for o in graph.objects(n, PROV.wasDerivedFrom)}
     documents = {o for e in excerpts for o in graph.objects(e, RENKEI.sourceDocument)}
-    return nodes | excerpts | documents
+    # What is minted under a source document's IRI: its selectors, checksum and reading (OCR).
+    under = tuple(f"{d}/" for d in documents)
+    minted = {s for s in graph.subjects() if isinstance(s, URIRef) and str(s).startswith(under)} if under else set()
+    return nodes | excerpts | documents | minted
 
 
 def _changes(graph: Graph, agreement: URIRef, on: dt.date) -> list[_Change]:

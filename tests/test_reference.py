@@ -67,15 +67,19 @@ def _memberships() -> list[dict[str, str]]:
 
 def test_every_registry_membership_is_kept_with_a_code_and_a_source() -> None:
     rows = _memberships()
-    with (shared_dir() / "domain" / "areas.csv").open(encoding="utf-8") as f:
-        # every registry row, plus 高知県 as a partner (domain/framework.md)
-        assert sum(1 for r in rows if r["role"] != "central") == sum(1 for _ in csv.DictReader(f)) + 1
+    domain = shared_dir() / "domain"
+    registry = 0
+    for name in ("areas.csv", "areas-additions.csv"):  # the registry and its additions (issue 12, point 7)
+        with (domain / name).open(encoding="utf-8") as f:
+            registry += sum(1 for _ in csv.DictReader(f))
+    # every registry row, plus 高知県 as a partner (domain/framework.md)
+    assert sum(1 for r in rows if r["role"] != "central") == registry + 1
     assert all(r["code"] and r["source"] for r in rows)
 
 
-def test_registry_has_32_areas_one_with_two_central_cities_and_a_prefecture_partner(reg) -> None:
+def test_registry_has_37_areas_one_with_two_central_cities_and_a_prefecture_partner(reg) -> None:
     rows = _memberships()
-    assert len(reg.areas) == 32
+    assert len(reg.areas) == 37  # 32 of areas.csv, 4 of areas-additions.csv, the single-city 下関
     centrals = Counter(r["area"] for r in rows if r["role"] == "central")
     assert centrals["yamaguchi-kenou"] == 2
     assert sum(1 for a in reg.areas if centrals[a] == 0) == 1  # とやま呉西: central not stated

@@ -79,7 +79,7 @@ def refuse_remote_contexts(body: bytes) -> None:
                         "on a client's behalf: write the context inline", where="@context",
                         ja=f"JSON-LD が文脈（@context）を IRI（{iri[:200]}）で指定しています。このサーバーは"
                            "外部から何も取得しません。",
-                        fix_ja="@context の内容を本文の中に直接書いてください。",
+                        fix="write the context inline", fix_ja="@context の内容を本文の中に直接書いてください。",
                     )
                 if key == "@import":
                     raise InputError(
@@ -87,7 +87,7 @@ def refuse_remote_contexts(body: bytes) -> None:
                         "behalf: write the context inline", where="@import",
                         ja="JSON-LD が文脈を @import で読み込もうとしています。"
                            "このサーバーは外部から何も取得しません。",
-                        fix_ja="@context の内容を本文の中に直接書いてください。",
+                        fix="write the context inline", fix_ja="@context の内容を本文の中に直接書いてください。",
                     )
                 stack.append(value)
 

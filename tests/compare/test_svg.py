@@ -121,7 +121,7 @@ def registry_dates() -> tuple[set[str], set[tuple[str, str]], int]:
 def test_timeline_has_a_row_per_area_and_a_mark_per_signing_day(registry_only: StoreSource) -> None:
     areas, days, dated = registry_dates()
     tl = timeline(registry_only)
-    assert len(tl.rows) == len(areas) == 32
+    assert len(tl.rows) == len(areas) == 37  # the registry's areas and its additions
     root = parse(timeline_svg(tl))
     assert_accessible(root)
     found = marks(root)

@@ -54,6 +54,9 @@ def says_what_is_wrong(answer: Answer, req: inputs.Req) -> bool:
         return bool(_TYPED.match(answer.text)) or answer.text == "Invalid HTTP request received."
     if answer.media_type == "text/html":
         return "<h1" in answer.text or "<title" in answer.text
+    if answer.media_type == "application/json":
+        # POST /validate's refusal as JSON: every problem, each with its message in both languages.
+        return '"problems"' in answer.text and '"message"' in answer.text
     return False
 
 

@@ -24,7 +24,7 @@ INITIATIVES = (
     + f"""SELECT ?i ?title WHERE {{ <{AGREEMENT}> renkei:initiative ?i . ?i dct:title ?title }}
 ORDER BY ?i"""
 )
-CONSTRUCT = PREFIXES + f"CONSTRUCT {{ <{AGREEMENT}> eli:title ?t }} WHERE {{ <{AGREEMENT}> eli:title ?t }}"
+CONSTRUCT = PREFIXES + f"CONSTRUCT {{ <{AGREEMENT}> dct:title ?t }} WHERE {{ <{AGREEMENT}> dct:title ?t }}"
 TITLE = "郡山市と二本松市との連携中枢都市圏形成に係る連携協約"
 
 
@@ -80,7 +80,7 @@ def test_sparqlwrapper_construct_into_an_rdflib_graph(server: Server) -> None:
     assert isinstance(graph, rdflib.Graph)
     assert (
         rdflib.URIRef(AGREEMENT),
-        rdflib.URIRef("http://data.europa.eu/eli/ontology#title"),
+        rdflib.URIRef("http://purl.org/dc/terms/title"),
         rdflib.Literal(TITLE, lang="ja"),
     ) in graph
 

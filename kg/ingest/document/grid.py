@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 
 from kg.ingest.document.form import Box
 
-__all__ = ["GridCell", "Table", "find_tables"]
+__all__ = ["GridCell", "Table", "find_tables", "rules"]
 
 Mask = NDArray[np.uint8]
 _MM = 300 / 25.4  # pixels per millimetre at 300 dpi

@@ -82,7 +82,9 @@ def read_image(data: bytes, name: str, options: Options | None = None, settings:
     try:
         pages = image.image_pages(data)
     except (OSError, ValueError, Image.DecompressionBombError) as e:
-        raise InputError(f"not a readable image: {e}", ja="画像として読めません", file=name,
+        # line 1: the file is unreadable from its start (its header), as a text's first bad byte is named
+        reason = type(e).__name__ if "object at 0x" in str(e) else str(e)
+        raise InputError(f"not a readable image: {reason}", ja="画像として読めません", file=name, line=1,
                          fix="send the scan as PNG, TIFF or JPEG",
                          fix_ja="PNG・TIFF・JPEG の画像にしてください") from None
     media = _image_media_type(data)

@@ -276,7 +276,7 @@ def _open(data: bytes, name: str) -> Any:
     except (PDFSyntaxError, Exception) as e:  # pdfminer raises many unrelated types for a broken file
         log.debug("pdfplumber could not open %s: %r", name, e)
         raise InputError(f"not a readable PDF (the file is damaged or truncated: {type(e).__name__})",
-                         ja="PDFとして読めません（ファイルが壊れているか途中で切れています）", file=name,
+                         ja="PDFとして読めません（ファイルが壊れているか途中で切れています）", file=name, line=1,
                          fix="download or export the PDF again",
                          fix_ja="PDFをもう一度ダウンロードするか書き出し直してください") from None
 

@@ -24,7 +24,7 @@ from PIL import Image
 from kg.errors import OcrUnavailable
 from kg.ingest.document.form import Box
 
-__all__ = ["Glyph", "OcrLine", "Word", "engine", "recognise", "require"]
+__all__ = ["Glyph", "OcrLine", "Word", "engine", "parse_hocr", "recognise", "require"]
 
 log = logging.getLogger(__name__)
 

@@ -46,7 +46,8 @@ def _open(data: bytes, name: str) -> Any:
     except Exception as e:  # zipfile, lxml and python-docx raise many unrelated types for a broken file
         log.debug("python-docx could not open %s: %r", name, e)
         raise InputError(f"not a readable Word document (the .docx is damaged or truncated: {type(e).__name__})",
-                         ja="Word文書（.docx）として読めません（ファイルが壊れているか途中で切れています）", file=name,
+                         ja="Word文書（.docx）として読めません（ファイルが壊れているか途中で切れています）",
+                         file=name, line=1,
                          fix="open it in Word and save it again as .docx",
                          fix_ja="Wordで開き、.docx として保存し直してください") from None
 
