@@ -16,6 +16,10 @@ is normalised only where the two stores legitimately differ in *form*, never in 
    Doubles are rounded to 12 significant digits, beyond which the two engines' float printing differs.
 5. **Booleans** compare by value: Virtuoso writes ``"true"^^xsd:boolean`` as ``"1"``, one of the
    lexical forms XSD 1.1 §3.3.2 allows for true.
+6. **WKT geometries** (the catalogue's ``dcat:bbox`` and ``dcat:centroid``, ``geo:wktLiteral``) compare
+   by shape and coordinates to 4 decimals (about 10 m): Virtuoso loads them as its own
+   ``virtrdf:Geometry`` with single-precision coordinates (``140.2227`` comes back ``140.22270202637``;
+   docs/deploy.md).
 
 Not normalised, so they fail the comparison when a query meets them (docs/deploy.md lists them):
 Virtuoso's integer division (``1/3`` is ``0``, SPARQL 1.1 §17.4.2 says xsd:decimal), its booleans
@@ -24,6 +28,7 @@ from expressions (``(?x > 1 AS ?b)`` is ``xsd:integer`` 1/0), and ``GROUP_CONCAT
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -59,6 +64,11 @@ def _number(lexical: str, datatype: str) -> Term | None:
     return ("number", "0" if value == 0 else format(value.normalize(), "f"))
 
 
+_GEOMETRIES = frozenset({"http://www.opengis.net/ont/geosparql#wktLiteral",
+                         "http://www.openlinksw.com/schemas/virtrdf#Geometry"})
+_WKT_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+
+
 def term(kind: str, value: str, datatype: str | None = None, language: str | None = None) -> Term:
     """One RDF term in comparable form (see the module docstring for each rule)."""
     if kind == "iri":
@@ -68,6 +78,8 @@ def term(kind: str, value: str, datatype: str | None = None, language: str | Non
     if language:
         return ("lang", value, language.lower())
     datatype = datatype or f"{XSD}string"
+    if datatype in _GEOMETRIES:
+        return ("wkt", _WKT_NUMBER.sub(lambda m: repr(round(float(m[0]), 4)), value).replace(" ", ""))
     if datatype in _DECIMALS or datatype in _FLOATS:
         number = _number(value, datatype)
         if number is not None:
