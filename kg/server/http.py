@@ -13,6 +13,7 @@ from fastapi.responses import Response
 
 from kg.errors import InputError, KgError, Problem
 from kg.server.context import ServerContext
+from kg.server.negotiate import quality
 
 __all__ = [
     "LANGUAGES",
@@ -116,15 +117,7 @@ def accept_language(header: str | None, offers: Sequence[str] = LANGUAGES) -> st
         tag, *params = [p.strip() for p in element.split(";")]
         if not tag:
             continue
-        q = 1.0
-        for param in params:
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    q = min(1.0, max(0.0, float(value)))
-                except ValueError:
-                    q = 1.0
-        ranges.append((tag.lower(), q))
+        ranges.append((tag.lower(), quality(params)))
     for offer in offers:
         matched: tuple[int, float, int] | None = None  # (specificity, q, position)
         for position, (tag, q) in enumerate(ranges):

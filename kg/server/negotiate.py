@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["MediaRange", "best_match", "parse_accept", "prefers_html"]
+__all__ = ["MediaRange", "best_match", "parse_accept", "prefers_html", "quality"]
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,24 @@ class MediaRange:
         return 2 if self.subtype == s else -1
 
 
+def quality(params: Sequence[str]) -> float:
+    """The ``q`` of one element of an Accept or Accept-Language header (RFC 9110 §12.4.2), from its
+    parameters (``["q=0.5"]``); 1 when absent or unreadable.
+
+    >>> quality(["q=0.5"]), quality([]), quality(["q=x"])
+    (0.5, 1.0, 1.0)
+    """
+    q = 1.0
+    for param in params:
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "q":
+            try:
+                q = min(1.0, max(0.0, float(value)))
+            except ValueError:
+                q = 1.0
+    return q
+
+
 def parse_accept(header: str | None) -> list[MediaRange]:
     """Parse an Accept header leniently: malformed elements are ignored, a bad ``q`` counts as 1.
 
@@ -41,15 +59,7 @@ def parse_accept(header: str | None) -> list[MediaRange]:
         if "/" not in media:
             continue
         t, _, s = media.partition("/")
-        q = 1.0
-        for param in parts[1:]:
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    q = min(1.0, max(0.0, float(value)))
-                except ValueError:
-                    q = 1.0
-        ranges.append(MediaRange(t.strip(), s.strip(), q))
+        ranges.append(MediaRange(t.strip(), s.strip(), quality(parts[1:])))
     return ranges
 
 
