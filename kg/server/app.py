@@ -16,14 +16,13 @@ from starlette.exceptions import HTTPException
 
 import kg
 from kg.errors import KgError, StoreError
-from kg.server import compare, dumps, filters, health, pages, remote, sparql, validate
-from kg.server.context import Ctx, ServerContext
+from kg.server import compare, dumps, filters, health, home, pages, remote, security, sparql, validate, vocabulary
+from kg.server.context import ServerContext
 from kg.server.head import HeadAsGet
 from kg.server.http import error_response, framework_error_response, request_lang, validation_error_response
 from kg.server.pool import QueryPool
-from kg.server.query_page import VENDOR
+from kg.server.query_page import vendor_mounts
 from kg.server.validator import MIN_TIME_LIMIT_S, Validator
-from kg.server.views import select
 from kg.settings import Settings
 from kg.store import Release
 
@@ -117,35 +116,12 @@ def create_app(settings: Settings | None = None, release: Path | None = None, st
         return validation_error_response(exc.errors())
 
     # On a remote store, its router answers /dumps and /catalog ahead of the release-file one.
-    for module in (*((remote,) if ctx.remote else ()), sparql, pages, dumps, health, validate, compare):
+    security.install(app, settings)  # response headers and request limits (issue 14)
+    routers = (home, sparql, vocabulary, pages, dumps, health, validate, compare)
+    for module in (*((remote,) if ctx.remote else ()), *routers):
         app.include_router(module.router)
-    if (VENDOR / "codemirror").is_dir():
-        app.mount(
-            "/static/vendor/codemirror", StaticFiles(directory=VENDOR / "codemirror"), name="codemirror"
-        )
+    for url, folder in vendor_mounts():  # front-end libraries from the project's npm install
+        app.mount(url, StaticFiles(directory=folder), name=url.rsplit("/", 1)[-1])
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-
-    @app.get("/", response_model=None)
-    async def home(request: Request, ctx: Ctx) -> Response:
-        """The front page: what is here, and every agreement."""
-        agreements = await select(
-            ctx,
-            """SELECT ?a ?title ?date ?area_ja { ?a a renkei:Agreement ; dct:title ?title .
-          OPTIONAL { ?a eli:date_document ?date } OPTIONAL { ?a renkei:area ?area .
-          ?area skos:prefLabel ?area_ja FILTER(LANG(?area_ja) = 'ja') } } ORDER BY ?date ?a""",
-            key=("a",),
-        )
-        page: Response = ctx.templates.TemplateResponse(
-            request,
-            "index.html",
-            {
-                "agreements": agreements,
-                "graphs": ctx.graphs,
-                "base": ctx.base,
-                "version": ctx.release.version,
-                "created": ctx.release.created,
-            },
-        )
-        return page
 
     return app

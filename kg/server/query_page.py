@@ -17,10 +17,16 @@ from kg.errors import KgError
 from kg.server.context import ServerContext
 from kg.store.formats import GRAPH_FORMATS, RESULT_FORMATS
 
-__all__ = ["examples", "query_page"]
+__all__ = ["examples", "query_page", "vendor_mounts"]
 
 log = logging.getLogger(__name__)
 VENDOR = Path(__file__).parent / "node_modules"
+
+
+def vendor_mounts() -> list[tuple[str, Path]]:
+    """(URL prefix, folder) of each front-end library installed by ``npm ci`` that the pages use."""
+    folder = VENDOR / "codemirror"
+    return [("/static/vendor/codemirror", folder)] if folder.is_dir() else []
 
 DEFAULT_QUERY = """PREFIX renkei: <https://w3id.org/renkei/ns#>
 PREFIX eli: <http://data.europa.eu/eli/ontology#>
