@@ -24,6 +24,7 @@ SH = Namespace("http://www.w3.org/ns/shacl#")
 OA = Namespace("http://www.w3.org/ns/oa#")  # W3C Web Annotation: selectors into a source document
 SPDX = Namespace("http://spdx.org/rdf/terms#")  # checksums of files (and of the dumps in the catalogue)
 CNT = Namespace("http://www.w3.org/2011/content#")  # W3C Representing Content in RDF: character encodings
+GEO = Namespace("http://www.opengis.net/ont/geosparql#")  # OGC GeoSPARQL: boundaries (WKT), which border which
 DCT = DCTERMS
 
 #: e-Gov law id of 地方自治法 (昭和22年法律第67号).
@@ -49,10 +50,11 @@ PREFIXES: dict[str, str] = {
     "oa": str(OA),
     "spdx": str(SPDX),
     "cnt": str(CNT),
+    "geo": str(GEO),
 }
 
 __all__ = [
-    "CNT", "DCT", "DEFAULT_BASE", "ELI", "LOCAL_AUTONOMY_ACT", "OA", "ORG", "PREFIXES", "RENKEI", "SH", "SPDX",
+    "CNT", "DCT", "DEFAULT_BASE", "ELI", "GEO", "LOCAL_AUTONOMY_ACT", "OA", "ORG", "PREFIXES", "RENKEI", "SH", "SPDX",
     "VANN",
     "Ids", "bind_prefixes",
 ]

@@ -1,4 +1,5 @@
-"""Reference graphs: ontology, framework, statute, municipalities, areas and their memberships.
+"""Reference graphs: ontology, framework, statute, municipalities, areas and their memberships,
+boundaries (kg.geo).
 
 Each is one named graph of the dataset (docs/model.md, "Named graphs"). ``context_ntriples`` gives
 the slice an agreement needs to be validated on its own: the framework, the statute, and the
@@ -20,6 +21,7 @@ from rdflib.term import Node
 
 from kg.codes import standard_area_code
 from kg.errors import RdfSyntaxError, ReferenceDataError
+from kg.geo import geometry_graph
 from kg.namespaces import DEFAULT_BASE, ELI, ORG, RENKEI, Ids, bind_prefixes
 from kg.reference import load_registry
 from kg.romaji import english_name
@@ -295,6 +297,7 @@ def reference_graphs(settings: Settings) -> dict[URIRef, Graph]:
         ids.graph("law"): law_graph(settings),
         ids.graph("municipalities"): municipalities_graph(settings),
         ids.graph("areas"): areas_graph(settings),
+        ids.graph("geometry"): geometry_graph(settings),
     }
 
 
