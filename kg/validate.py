@@ -25,6 +25,7 @@ from kg.errors import DecodeError, InputError, Problem, RdfSyntaxError
 from kg.ingest.document.sniff import SUFFIXES
 from kg.locate import Location, describe, locate, printed_date_line
 from kg.namespaces import DEFAULT_BASE, ELI, RENKEI, SH, bind_prefixes
+from kg.rdfguard import check_rdf
 from kg.report import Report, Result, Severity, Text
 from kg.settings import Settings
 from kg.shacl import run_shapes
@@ -175,10 +176,12 @@ def _merge(data: Graph) -> Graph:
     return g
 
 
-def validate_path(path: Path, settings: Settings | None = None) -> Report:
+def validate_path(path: Path, settings: Settings | None = None, *, allow_remote: bool = False) -> Report:
     """Validate a file: RDF by its extension (.ttl .nt .nq .trig .jsonld .rdf), or a text (.txt),
     例規集 page (.html .htm), PDF, Word document (.docx) or scan, ingested first. A PDF, Word file or
-    image is known by its first bytes whatever its name, unless the name says RDF."""
+    image is known by its first bytes whatever its name, unless the name says RDF.
+
+    Nothing is fetched unless ``allow_remote`` (``kg validate --allow-remote``): see :func:`read_rdf`."""
     settings = settings or Settings()
     suffix = path.suffix.lower()
     # A name that says RDF is read as RDF; any other is ingested when its bytes are a document's.
@@ -190,7 +193,7 @@ def validate_path(path: Path, settings: Settings | None = None) -> Report:
         if result.review:  # a scan: what OCR read with low confidence is a warning at its page and cell
             report = replace(report, results=report.results + tuple(_review_result(p) for p in result.review))
         return report
-    return validate_graph(read_rdf(path), settings, source=str(path))
+    return validate_graph(read_rdf(path, allow_remote=allow_remote), settings, source=str(path))
 
 
 #: The id OCR review warnings are reported under: not a shape of the graph (the graph holds what was
@@ -217,8 +220,19 @@ def _is_document(path: Path) -> bool:
     return head.startswith(_DOCUMENT_MAGIC) or b"%PDF-" in head
 
 
-def read_rdf(path: Path) -> Graph:
-    """Parse an RDF file by its extension; every way it can fail is a KgError naming FILE:LINE."""
+#: What ``kg validate`` says about a remote JSON-LD context it refuses: how to allow it (English, Japanese).
+_ALLOW_REMOTE = ("kg validate fetches nothing unless asked: write the context inline, or pass --allow-remote "
+                 "to let it be fetched",
+                 "kg validate は指示がない限り外部から何も取得しません。@context の内容を本文に直接書くか、"
+                 "取得してよい場合は --allow-remote を指定してください。")
+
+
+def read_rdf(path: Path, *, allow_remote: bool = False) -> Graph:
+    """Parse an RDF file by its extension; every way it can fail is a KgError naming FILE:LINE.
+
+    Before parsing, :func:`kg.rdfguard.check_rdf` refuses what would make a parser blow up or go
+    out to the network: RDF/XML with a DTD, JSON-LD nested too deep, and (unless ``allow_remote``)
+    JSON-LD contexts named by IRI or imported."""
     fmt = RDF_FORMATS.get(path.suffix.lower())
     if fmt is None:
         known = " ".join([*RDF_FORMATS, *TEXT_SUFFIXES])
@@ -252,6 +266,7 @@ def read_rdf(path: Path) -> Graph:
                              "RDFファイルはUTF-8で保存する必要があります。",
                           fix="save the file as UTF-8", fix_ja="ファイルをUTF-8で保存し直してください。") from e
     rdflib_format, ox_format, display, quads = fmt
+    check_rdf(data, rdflib_format, path, allow_remote=allow_remote, how_to_allow=_ALLOW_REMOTE)
     g: Graph = Dataset() if quads else Graph()
     try:
         g.parse(data=data, format=rdflib_format, publicID=path.resolve().as_uri())

@@ -86,6 +86,10 @@ def validate_command(
         help="Language of the text report and of problems (default: ja when LC_ALL/LC_MESSAGES/LANG is "
              "Japanese, else en).",
         show_default=False)] = None,
+    allow_remote: Annotated[bool, typer.Option(
+        "--allow-remote",
+        help="Let a JSON-LD file's remote contexts (@context by IRI, @import) be fetched; by default "
+             "nothing is fetched and such a file is refused, as the server refuses it.")] = False,
 ) -> None:
     """Check agreements and amendments against the shapes (docs/validation.md); say what to fix, and where.
 
@@ -108,7 +112,7 @@ def validate_command(
             if i and fmt is Format.text:
                 typer.echo("")
             try:
-                report = validate_path(path, settings)
+                report = validate_path(path, settings, allow_remote=allow_remote)
             except KgError as e:
                 _write_error(str(path), e.problems, e.exit_code, fmt, language)
                 rows.append(Row.failed(str(path), e))
