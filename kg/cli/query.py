@@ -59,8 +59,15 @@ def query(
     store: Annotated[
         Path | None, typer.Option(help="Release or store to query (default build/current).")
     ] = None,
+    allow_service: Annotated[bool, typer.Option(
+        "--allow-service",
+        help="Let SERVICE clauses query the remote endpoints they name; by default nothing is fetched and "
+             "such a query is refused, as the endpoint refuses it.")] = False,
 ) -> None:
-    """Run a read-only query on the local store (the same checks and limits as the endpoint)."""
+    """Run a read-only query on the local store (the same checks and limits as the endpoint).
+
+    Nothing is fetched from the network unless asked (``--allow-service``); a ``FROM`` graph must be
+    one of the release's graphs, as on the endpoint."""
     from kg.store import Release, by_alias, check_query, execute, open_read_only
 
     if (text is None) == (file is None):
@@ -73,7 +80,8 @@ def query(
 
         store = ensure_built(settings).path
     release = Release.open(store)
-    checked = check_query(source)
+    checked = check_query(source, release.graphs or None, allow_service=allow_service,
+                          how_to_allow="kg query --allow-service lets it query the endpoint it names")
     # A graph (CONSTRUCT/DESCRIBE) has no table: it prints as Turtle; json/csv name result formats.
     wanted = ("turtle" if checked.kind.is_graph else "json") if fmt is OutputFormat.table else fmt.value
     out_fmt = by_alias(checked.kind, wanted) or by_alias(checked.kind, "turtle")

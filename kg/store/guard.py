@@ -19,7 +19,12 @@ from kg.errors import QueryError, QueryRefused
 from kg.sparql_lexer import TOKEN as _TOKEN
 from kg.store.formats import QueryKind
 
-__all__ = ["CheckedQuery", "check_query"]
+__all__ = ["MAX_NESTING", "CheckedQuery", "check_query"]
+
+#: How deep groups (``{}``), parentheses and blank-node brackets (``[]``) may nest in a query. The
+#: example queries nest at most 14 deep; the engine's parser recurses once per level, and 3,000
+#: levels crash the worker (issue 14, point 3).
+MAX_NESTING = 128
 
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 # SPARQL 1.1 Update operations (§3): none of these words is a keyword or built-in of the query
@@ -74,10 +79,14 @@ def _resolve(token: _Token, prefixes: dict[str, str], base: str | None) -> str |
     return None
 
 
-def check_query(text: str, known_graphs: Collection[str] | None = None) -> CheckedQuery:
-    """Find the query form and refuse updates, ``SERVICE`` and ``FROM`` graphs outside the dataset.
+def check_query(text: str, known_graphs: Collection[str] | None = None, *,
+                allow_service: bool = False, how_to_allow: str | None = None) -> CheckedQuery:
+    """Find the query form and refuse updates, ``SERVICE``, ``FROM`` graphs outside the dataset and
+    nesting deeper than :data:`MAX_NESTING`.
 
     ``known_graphs`` is the set of named graphs in the store; ``None`` skips the ``FROM`` check.
+    ``allow_service`` lets ``SERVICE`` through (``kg query --allow-service``: the user asked for
+    the fetch); ``how_to_allow`` is added to the refusal to say how (the endpoint never allows it).
 
     >>> check_query("SELECT * { ?s ?p 'DROP GRAPH' } # LOAD <x>").kind.value
     'SELECT'
@@ -85,7 +94,13 @@ def check_query(text: str, known_graphs: Collection[str] | None = None) -> Check
     if not text.strip():
         raise QueryError("the query is empty")
     # Long texts are rare and would crowd the cache's memory: analyse them every time.
-    kind, froms, named = _analyse(text) if len(text) <= _CACHED_TEXT else _analyse.__wrapped__(text)
+    kind, froms, named, service = _analyse(text) if len(text) <= _CACHED_TEXT else _analyse.__wrapped__(text)
+    if service is not None and not allow_service:
+        how = f" ({how_to_allow})" if how_to_allow else ""
+        raise QueryRefused(f"SERVICE is not allowed: this endpoint never queries other endpoints{how}",
+                           where=f"line {service}",
+                           ja="SERVICE は使えません。この問合せ窓口は他のエンドポイントに問い合わせません"
+                              + (f"（{how_to_allow}）。" if how_to_allow else "。"))
     if known_graphs is not None:
         for iri in (*froms, *named):
             if iri not in known_graphs:
@@ -102,9 +117,12 @@ _CACHED_TEXT = 16_384  # characters: 1,024 such texts are at most 64 MB (4 bytes
 
 
 @lru_cache(maxsize=1024)
-def _analyse(text: str) -> tuple[QueryKind, tuple[str, ...], tuple[str, ...]]:
-    """The query's form and its FROM and FROM NAMED graphs; QueryRefused or QueryError as above."""
+def _analyse(text: str) -> tuple[QueryKind, tuple[str, ...], tuple[str, ...], int | None]:
+    """The query's form, its FROM and FROM NAMED graphs and the line of its first SERVICE (None if
+    none); QueryRefused or QueryError as above."""
     tokens = list(_tokens(_decode_escapes(text)))
+    _check_nesting(tokens)
+    service: int | None = None
     prefixes: dict[str, str] = {}
     base: str | None = None
     kind: QueryKind | None = None
@@ -119,11 +137,8 @@ def _analyse(text: str) -> tuple[QueryKind, tuple[str, ...], tuple[str, ...]]:
             raise QueryRefused(
                 f"SPARQL Update ({word}) is not allowed: this endpoint is read-only", where=f"line {tok.line}"
             )
-        if word == "SERVICE":
-            raise QueryRefused(
-                "SERVICE is not allowed: this endpoint never queries other endpoints",
-                where=f"line {tok.line}",
-            )
+        if word == "SERVICE" and service is None:
+            service = tok.line
         if word == "PREFIX" and nxt is not None and i + 2 < len(tokens):
             iri = _resolve(tokens[i + 2], prefixes, base)
             if nxt.kind == "pname" and iri is not None:
@@ -140,4 +155,26 @@ def _analyse(text: str) -> tuple[QueryKind, tuple[str, ...], tuple[str, ...]]:
                 (named if is_named else froms).append(iri)
     if kind is None:
         raise QueryError("not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
-    return kind, tuple(froms), tuple(named)
+    return kind, tuple(froms), tuple(named), service
+
+
+_OPEN, _CLOSE = frozenset("{(["), frozenset("})]")
+
+
+def _check_nesting(tokens: list[_Token]) -> None:
+    """Refuse a query nested deeper than MAX_NESTING, before the engine's parser recurses into it."""
+    depth = 0
+    for tok in tokens:
+        if tok.kind != "op":
+            continue
+        if tok.text in _OPEN:
+            depth += 1
+            if depth > MAX_NESTING:
+                raise QueryError(
+                    f"the query nests groups, parentheses or brackets more than {MAX_NESTING} deep; the limit is "
+                    f"{MAX_NESTING} (kg.store.guard.MAX_NESTING)", where=f"line {tok.line}",
+                    ja=f"問合せの {{}}・()・[] の入れ子が {MAX_NESTING} 段を超えています。上限は {MAX_NESTING} 段です"
+                       "（kg.store.guard.MAX_NESTING）。",
+                    fix="write the query with fewer nested groups", fix_ja="入れ子の少ない問合せに書き直してください。")
+        elif tok.text in _CLOSE:
+            depth -= 1
