@@ -84,7 +84,11 @@ def is_page(data: bytes, name: str) -> bool:
 def read_page(data: bytes, name: str) -> SourceText:
     """The text of the page ``name``, with each line's HTML line number, or an error if it has none."""
     html = decode(data, name, declared_charset(data))
-    lines = page_lines("\n".join(html.lines))
+    try:
+        lines = page_lines("\n".join(html.lines))
+    except IngestError as e:  # the tree builder knows the line, not the file
+        e.file = e.file or name
+        raise
     if not lines:
         raise IngestError("the page shows no text (only markup, scripts and navigation)", file=name,
                           line=len(html.lines),

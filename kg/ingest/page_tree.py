@@ -15,7 +15,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-__all__ = ["BLOCK", "Element", "Text", "parse"]
+from kg.errors import IngestError
+
+__all__ = ["BLOCK", "MAX_DEPTH", "Element", "Text", "parse"]
+
+#: How deep elements may nest in a page. 例規集 pages nest a few dozen deep; closing an implied or
+#: end tag searches the open elements, so a page of 40,000 unclosed <div>s took minutes (issue 14).
+MAX_DEPTH = 512
 
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
                    "track", "wbr"})
@@ -95,7 +101,18 @@ class _TreeBuilder(HTMLParser):
         element = Element(tag, {k: v or "" for k, v in attrs}, self.getpos()[0])
         self.stack[-1].children.append(element)
         if tag not in _VOID:
+            if len(self.stack) > MAX_DEPTH:
+                self._too_deep()
             self.stack.append(element)
+
+    def _too_deep(self) -> None:
+        raise IngestError(
+            f"the page nests elements more than {MAX_DEPTH} deep (kg.ingest.page_tree.MAX_DEPTH); "
+            "a 例規集 page nests a few dozen", line=self.getpos()[0], where=f"<{self.stack[-1].tag}>",
+            ja=f"ページの要素の入れ子が {MAX_DEPTH} 段を超えています（上限 kg.ingest.page_tree.MAX_DEPTH）。"
+               "例規集のページは数十段です。",
+            fix="save the 例規集 page again from the browser (a broken export leaves elements unclosed)",
+            fix_ja="例規集のページをブラウザから保存し直してください（壊れた書き出しは要素が閉じられていません）。")
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         """``<br/>``: an element without content."""
