@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Any
 
 from rdflib import Graph
 
@@ -144,6 +145,29 @@ class Report:
     def to_turtle(self) -> str:
         """The sh:ValidationReport graph as Turtle."""
         return self.graph.serialize(format="turtle")
+
+    @classmethod
+    def from_json(cls, text: str) -> Report:
+        """The report :meth:`to_json` wrote (without its graph), e.g. to print one received over HTTP.
+
+        >>> r = Report(source="a.ttl", results=())
+        >>> Report.from_json(r.to_json()) == r
+        True
+        """
+        doc = json.loads(text)
+        return cls(doc.get("source"), tuple(_result(r) for r in doc.get("results", ())))
+
+
+def _text(d: dict[str, str]) -> Text:
+    return Text(d.get("ja", ""), d.get("en", ""))
+
+
+def _result(d: dict[str, Any]) -> Result:
+    """A :class:`Result` from :meth:`Result.as_dict`."""
+    loc = d["location"]
+    location = Location(_text(loc), loc.get("file"), loc.get("first_line"), loc.get("last_line"), loc.get("page"))
+    return Result(Severity(d["severity"]), d["shape"], _text(d["name"]), _text(d["message"]),
+                  _text(d["description"]), d["focus"], d.get("path"), d.get("value"), location)
 
 
 # ── Locations: from a focus node to a place in the printed text ──────────────────────────────

@@ -9,27 +9,42 @@ A body that cannot be used is answered with every problem found in it: as JSON (
 ``kg validate --format json`` for an unusable file, each problem in Japanese and English) when the
 client accepts JSON, else as plain text in the client's language (``?lang=ja|en``, else its
 ``Accept-Language``; English by default). Never a 500, never a traceback.
+
+``GET /validate`` is the clerk's page (Japanese, English with ``?lang=en``): a form that uploads a
+file or pasted text as ``multipart/form-data`` to ``POST /validate``, which then answers the page
+with the report: each problem beside the line, article or annex row of the text it concerns, with
+the JSON and the Turtle report to download and a print style. ``POST /validate`` answers
+``text/html`` and ``text/plain`` (``kg validate``'s text) to any body too. The page's work — the
+report, its Turtle and the lines of the text — is one job of a worker of its own
+(:func:`clerk_job`, run by a :class:`~kg.server.validator.Validator` like the JSON one), so the
+ingester never runs on the server's thread.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import re
 import tempfile
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from starlette.datastructures import UploadFile
+from starlette.formparsers import MultiPartException, MultiPartParser
 
 from kg.errors import InputError, KgError, Problem
-from kg.server.context import Ctx
+from kg.report import Report, Severity
+from kg.server.context import Ctx, ServerContext
 from kg.server.http import NotAcceptable, UnsupportedMediaType, error_response, read_body, request_lang
 from kg.server.negotiate import best_match
-from kg.server.validator import ValidationJob, Validator
+from kg.server.validator import Validated, ValidationJob, Validator
 
-__all__ = ["SUFFIXES", "refuse_remote_contexts", "refusal", "router"]
+__all__ = ["SUFFIXES", "Upload", "clerk_job", "clerk_validator", "read_upload", "refuse_remote_contexts",
+           "refusal", "router"]
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -50,8 +65,14 @@ SUFFIXES = {
     "image/tiff": ".tif",
     "image/jpeg": ".jpg",
 }
-_OUT = ["application/json", "text/turtle"]
-_NAME = re.compile(r"[^A-Za-z0-9._-]")
+_OUT = ["application/json", "text/turtle", "text/html", "text/plain"]
+#: A form sent by the page asks for the page first; a raw body, as before, for JSON first.
+_FORM_OUT = ["text/html", "application/json", "text/turtle", "text/plain"]
+_NAME = re.compile(r"[^\w.-]")
+#: The suffix of each kind of upload a name may already end with (``?name=x.txt`` stays ``x.txt``).
+_KNOWN_SUFFIXES = {*SUFFIXES.values(), ".htm", ".tiff", ".jpeg"}
+#: The clerk's jobs: the page's bundle (report, Turtle, lines), the lines alone, a draft's graph.
+PAGE_JOB, LINES_JOB, DRAFT_JOB = "text/html", "text/plain", "application/n-triples"
 
 
 def refuse_remote_contexts(body: bytes) -> None:
@@ -106,6 +127,12 @@ def refusal(error: KgError, problems: tuple[Problem, ...], out: str | None, lang
                     media_type="application/json", headers={"Content-Language": lang})
 
 
+@router.get("/validate", response_model=None, summary="The clerk's page: upload or paste a draft, read its report")
+async def validate_page(request: Request, ctx: Ctx) -> Response:
+    """The form (Japanese; English with ``?lang=en``)."""
+    return render_page(request, ctx, page_lang(request))
+
+
 @router.post("/validate", response_model=None)
 async def validate(request: Request, ctx: Ctx) -> Response:
     """Validate the body; 200 with the report whether or not it conforms (the report says which).
@@ -113,56 +140,326 @@ async def validate(request: Request, ctx: Ctx) -> Response:
     A body that cannot be used: 4xx with every problem (see the module docstring).
     """
     lang = request_lang(request)
-    out = best_match(request.headers.get("accept"), _OUT)
-    name = _NAME.sub("_", request.query_params.get("name", "upload"))[:80] or "upload"
+    form = _media(request) == "multipart/form-data"
+    out = best_match(request.headers.get("accept"), _FORM_OUT if form else _OUT)
+    name = _file_name(request.query_params.get("name", "upload"), "")
     try:
-        return await _validate(request, ctx, out, name)
+        return await _validate(request, ctx, out)
     except _Refusal as r:
-        return refusal(r.error, r.problems, out, lang, r.source)
+        return await _refused(request, ctx, r.error, r.problems, out, r.source, r.upload)
     except KgError as e:
-        return refusal(e, e.problems, out, lang, name)
+        return await _refused(request, ctx, e, e.problems, out, name, None)
     except Exception as e:  # noqa: BLE001 — a bug reaches the client as a message (as the worker's do), never a 500
         log.exception("POST /validate failed")
         error = KgError(f"internal error while validating: {e!r}", ja=f"検査中に内部エラーが起きました（{e!r}）。")
         return refusal(error, error.problems, out, lang, name)
 
 
+async def _refused(request: Request, ctx: ServerContext, error: KgError, problems: tuple[Problem, ...],
+                   out: str | None, source: str, upload: Upload | None) -> Response:
+    """An unusable body: the page with every problem beside its line, or :func:`refusal`'s answer."""
+    if out != "text/html":
+        return refusal(error, problems, out, request_lang(request), source)
+    lines: list[Any] = []
+    if upload is not None:  # the problems name lines: show them in the text when it can be read at all
+        try:
+            lines = json.loads((await _in_worker(request, ctx, LINES_JOB, upload)).text)["lines"]
+        except (KgError, _Refusal):
+            lines = []
+    lang = page_lang(request)
+    shown = [_problem_shown(p, lang) for p in problems]
+    return render_page(request, ctx, lang, source=source, refused=shown, lines=_placed(lines, shown),
+                       status=error.http_status)
+
+
 class _Refusal(Exception):
     """A KgError whose problems name the upload as the client named it (not our temporary file)."""
 
-    def __init__(self, error: KgError, problems: tuple[Problem, ...], source: str) -> None:
+    def __init__(self, error: KgError, problems: tuple[Problem, ...], source: str, upload: Upload) -> None:
         super().__init__(str(error))
-        self.error, self.problems, self.source = error, problems, source
+        self.error, self.problems, self.source, self.upload = error, problems, source, upload
 
 
-async def _validate(request: Request, ctx: Ctx, out: str | None, name: str) -> Response:
-    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if media not in SUFFIXES:
+def _media(request: Request) -> str:
+    return request.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
+async def _validate(request: Request, ctx: ServerContext, out: str | None) -> Response:
+    media = _media(request)
+    if media not in SUFFIXES and media != "multipart/form-data":
         raise UnsupportedMediaType(
-            "send an agreement as " + ", ".join(SUFFIXES) + f", not {media or 'nothing'}",
-            ja="協約は " + "、".join(SUFFIXES) + f" のいずれかで送ってください（送られたのは {media or 'なし'}）。",
+            "send an agreement as " + ", ".join(SUFFIXES) + f" or a multipart/form-data form, not {media or 'nothing'}",
+            ja="協約は " + "、".join(SUFFIXES) + f" のいずれか、またはフォーム（multipart/form-data）で送ってください"
+               f"（送られたのは {media or 'なし'}）。",
         )
     if out is None:
-        raise NotAcceptable("the report is available as application/json or text/turtle",
-                            ja="検査結果は application/json または text/turtle で返します。")
+        raise NotAcceptable("the report is available as " + ", ".join(_OUT),
+                            ja="検査結果は " + "、".join(_OUT) + " のいずれかで返します。")
+    upload = await read_upload(request, ctx)
+    if upload.name.endswith(".jsonld"):
+        refuse_remote_contexts(upload.body)
+    if out == "text/html":
+        page = json.loads((await _in_worker(request, ctx, PAGE_JOB, upload)).text)
+        return _report_page(request, ctx, upload, page)
+    validated = await _in_worker(request, ctx, out if out != "text/plain" else "application/json", upload)
+    headers = {} if validated.conforms is None else {"X-Conforms": str(validated.conforms).lower()}
+    if out == "text/plain":  # as `kg validate` prints it, in the client's language
+        text = Report.from_json(validated.text).to_text(request_lang(request)) + "\n"
+        return Response(text, media_type="text/plain; charset=utf-8", headers=headers)
+    return Response(
+        validated.text, media_type=out + ("; charset=utf-8" if out.startswith("text/") else ""), headers=headers
+    )
+
+
+# ─── the upload: a raw body or the page's form ──────────────────────────────────────────────────
+
+
+@dataclass(frozen=True)
+class Upload:
+    """What the client sent: the file's bytes and the name it is validated under (with its suffix)."""
+
+    body: bytes
+    name: str
+
+
+def _file_name(given: str, suffix: str) -> str:
+    """A safe file name from what the client called the file, ending in ``suffix`` once
+    (``?name=x.txt`` is ``x.txt``, not ``x.txt.txt``)."""
+    name = _NAME.sub("_", given.replace("\\", "/").rsplit("/", 1)[-1])[:80]
+    known = Path(name).suffix.lower()
+    if known in _KNOWN_SUFFIXES:
+        suffix = suffix or known
+        name = name[: -len(known)]
+    return (name.strip(".") or "upload") + suffix
+
+
+async def read_upload(request: Request, ctx: ServerContext) -> Upload:
+    """The body (a file of a media type of :data:`SUFFIXES`, named by ``?name=``) or the file or text of a
+    ``multipart/form-data`` form (fields ``file`` and ``text``), within KG_MAX_UPLOAD_BYTES."""
     body = await read_body(request, ctx.settings.max_upload_bytes, "KG_MAX_UPLOAD_BYTES")
-    if media == "application/ld+json":
-        refuse_remote_contexts(body)
-    validator: Validator = request.app.state.validator
+    media = _media(request)
+    if media != "multipart/form-data":
+        return Upload(body, _file_name(request.query_params.get("name", "upload"), SUFFIXES[media]))
+
+    async def stream() -> Any:
+        yield body
+
+    try:
+        form = await MultiPartParser(request.headers, stream(), max_files=1, max_fields=8,
+                                     max_part_size=len(body) + 1).parse()
+    except MultiPartException as e:
+        raise InputError(f"the form cannot be read: {e.message}", where="multipart/form-data",
+                         ja=f"フォームを読み取れません（{e.message}）。",
+                         fix="send the page's form again", fix_ja="検査のページからもう一度送ってください。") from None
+    file, text = form.get("file"), form.get("text")
+    if isinstance(file, UploadFile) and file.filename:
+        data = await file.read()
+        if data:
+            suffix = Path(file.filename).suffix.lower()
+            if suffix not in _KNOWN_SUFFIXES:
+                suffix = SUFFIXES.get((file.content_type or "").split(";")[0].strip().lower(), ".txt")
+            return Upload(data, _file_name(file.filename, suffix))
+    if isinstance(text, str) and text.strip():
+        return Upload(text.encode("utf-8"), _file_name(str(form.get("name") or "pasted"), ".txt"))
+    raise InputError("the form holds neither a file nor a text: choose a file or paste the agreement's text",
+                     where="file, text", ja="ファイルも本文もありません。",
+                     fix="choose a file, or paste the agreement's text",
+                     fix_ja="ファイルを選ぶか、協約の本文を貼り付けてください。")
+
+
+# ─── the workers ────────────────────────────────────────────────────────────────────────────────
+
+
+def clerk_validator(request: Request) -> Validator:
+    """The worker of the page's jobs (:func:`clerk_job`), started on first use with the time limit of the
+    JSON one's, and kept on ``app.state``."""
+    state = request.app.state
+    found: Validator | None = getattr(state, "clerk_validator", None)
+    if found is None:
+        found = Validator(state.validator.time_limit, target=clerk_job)
+        state.clerk_validator = found
+    return found
+
+
+async def _in_worker(request: Request, ctx: ServerContext, kind: str, upload: Upload) -> Validated:
+    """Run ``kind`` on ``upload`` in a worker: the JSON or Turtle report in ``app.state.validator``, the
+    page's jobs in :func:`clerk_validator`; every path in the answer names the upload, not our temporary file."""
+    validator: Validator = (
+        request.app.state.validator if kind in ("application/json", "text/turtle") else clerk_validator(request)
+    )
     with tempfile.TemporaryDirectory(prefix="kg-validate-") as tmp:
-        path = Path(tmp) / f"{name}{SUFFIXES[media]}"
-        path.write_bytes(body)
+        path = Path(tmp) / upload.name
+        path.write_bytes(upload.body)
         try:
-            validated = await validator.run(ValidationJob(str(path), ctx.settings, out))
+            validated = await validator.run(ValidationJob(str(path), ctx.settings, kind))
         except KgError as e:
             def local(file: str | None) -> str | None:  # the upload as the client named it, not our temp dir
                 return file[len(tmp) + 1:] if file and file.startswith(tmp + "/") else file
 
             e.file = local(e.file)
             problems = tuple(replace(p, file=local(p.file)) for p in e.problems)
-            raise _Refusal(e, problems, path.name) from None
-        text = validated.text.replace(tmp + "/", "")
-    headers = {} if validated.conforms is None else {"X-Conforms": str(validated.conforms).lower()}
-    return Response(
-        text, media_type=out + ("; charset=utf-8" if out.startswith("text/") else ""), headers=headers
+            raise _Refusal(e, problems, path.name, upload) from None
+        return replace(validated, text=validated.text.replace(tmp + "/", ""))
+
+
+def clerk_job(job: ValidationJob) -> Validated:
+    """The page's work in the worker, by ``job.media_type``: :data:`PAGE_JOB` the report (as JSON and
+    Turtle) and the text's lines; :data:`LINES_JOB` the lines alone; :data:`DRAFT_JOB` the ingested
+    draft as N-Triples with its agreement's IRI (``/compare``'s draft)."""
+    path = Path(job.path)
+    if job.media_type == DRAFT_JOB:
+        from kg.ingest import ingest_file
+
+        result = ingest_file(path, job.settings)
+        if result.kind != "agreement":
+            raise InputError("an amending agreement changes another one: compare the agreement itself",
+                             file=path, ja="変更協約です。比較できるのは連携協約そのものです。",
+                             fix="upload the agreement's text", fix_ja="連携協約の本文を送ってください。")
+        doc = {"agreement": str(result.agreement), "ntriples": result.graph.serialize(format="nt")}
+        return Validated(json.dumps(doc, ensure_ascii=False), None)
+    lines = _lines(path)
+    if job.media_type == LINES_JOB:
+        return Validated(json.dumps({"lines": lines}, ensure_ascii=False), None)
+    from kg.validate import validate_path
+
+    report = validate_path(path, job.settings)
+    page = {"json": report.to_json(), "turtle": report.to_turtle(), "lines": lines}
+    return Validated(json.dumps(page, ensure_ascii=False), report.conforms)
+
+
+def _lines(path: Path) -> list[tuple[int, str, int | None]]:
+    """(source line, text, page) of each line of the file as the validator reads it: RDF as written,
+    anything else as the ingester reads it (a page's lines by their HTML line, a PDF's with its page)."""
+    from kg.ingest.document.sniff import read_document
+    from kg.validate import RDF_FORMATS
+
+    data = path.read_bytes()
+    if path.suffix.lower() in RDF_FORMATS:
+        return [(n, text, None) for n, text in enumerate(data.decode("utf-8", "replace").splitlines(), 1)]
+    source = read_document(data, path.name)
+    out = []
+    for i, text in enumerate(source.lines):
+        position = source.position(i)
+        out.append((source.origin(i), text, position.page if position is not None else None))
+    return out
+
+
+# ─── the page ───────────────────────────────────────────────────────────────────────────────────
+
+
+def page_lang(request: Request) -> str:
+    """The page's language: Japanese, English with ``?lang=en``."""
+    return "en" if request.query_params.get("lang", "").strip().lower() == "en" else "ja"
+
+
+@dataclass(frozen=True)
+class Shown:
+    """One problem as the page shows it, in the page's language."""
+
+    severity: str  #: violation, warning, info (a result) or error (an unusable file)
+    label: str  #: 違反 / Violation …
+    rule: str  #: the shape's id, or the error's kind
+    place: str  #: 別表 3-(8) 二本松市の役割
+    where: str  #: draft.txt:12-14
+    message: str
+    fix: str
+    first: int | None
+    last: int | None
+
+
+def _result_shown(r: Any, lang: str) -> Shown:
+    loc = r.location
+    return Shown(r.severity.value.lower(), r.severity.label(lang), r.shape_id, loc.text.get(lang),
+                 loc.lines() + (f" p.{loc.page}" if loc.page else ""), r.message.get(lang),
+                 r.description.get(lang), loc.first_line, loc.last_line or loc.first_line)
+
+
+def _problem_shown(p: Problem, lang: str) -> Shown:
+    return Shown("error", _T[lang]["error"], "", p.where or "", p.location(), p.message(lang), p.fix(lang) or "",
+                 p.line, p.line)
+
+
+def _placed(lines: list[Any], shown: list[Shown]) -> dict[str, Any]:
+    """The text's lines, each with the problems shown right after it (a problem after the last line of
+    the part it concerns) and whether a problem concerns it; and the problems placed on no line."""
+    rows = [{"n": n, "cells": text.split("\t"), "page": page, "hit": "", "problems": []} for n, text, page in lines]
+    unplaced = []
+    for s in shown:
+        at = [row for row in rows if s.first is not None and s.first <= row["n"] <= (s.last or s.first)]
+        if not at:
+            before = [row for row in rows if s.first is not None and row["n"] <= s.first]
+            at = before[-1:]
+        if not at:
+            unplaced.append(s)
+            continue
+        for row in at:
+            row["hit"] = row["hit"] if row["hit"] == "violation" else s.severity
+        at[-1]["problems"].append(s)
+    return {"rows": rows, "unplaced": unplaced}
+
+
+def _data_uri(text: str, media: str) -> str:
+    return f"data:{media};charset=utf-8;base64," + base64.b64encode(text.encode()).decode()
+
+
+def _report_page(request: Request, ctx: ServerContext, upload: Upload, page: dict[str, Any]) -> Response:
+    lang = page_lang(request)
+    report = Report.from_json(page["json"])
+    shown = [_result_shown(r, lang) for r in report.results]
+    stem = upload.name.rsplit(".", 1)[0]
+    downloads = [(_T[lang]["json"], f"{stem}.report.json", _data_uri(page["json"], "application/json")),
+                 (_T[lang]["turtle"], f"{stem}.report.ttl", _data_uri(page["turtle"], "text/turtle"))]
+    headers = {"X-Conforms": str(report.conforms).lower()}
+    return render_page(request, ctx, lang, source=upload.name, report=report, summary=report.summary(lang),
+                       results=shown, lines=_placed(page["lines"], shown), downloads=downloads, headers=headers)
+
+
+def render_page(request: Request, ctx: ServerContext, lang: str, *, status: int = 200,
+                headers: dict[str, str] | None = None, **data: Any) -> Response:
+    """validate.html in ``lang`` with ``data`` (nothing but the form when there is none)."""
+    other = "en" if lang == "ja" else "ja"
+    page: Response = ctx.templates.TemplateResponse(
+        request, "validate.html",
+        {"t": _T[lang], "lang": lang, "version": ctx.release.version, "action": f"/validate?lang={lang}",
+         "switch": "/validate" + ("?lang=en" if other == "en" else ""),
+         "severities": [(s.value.lower(), s.label(lang)) for s in Severity], **data},
+        status_code=status, headers={"Content-Language": lang, **(headers or {})},
     )
+    return page
+
+
+_T: dict[str, dict[str, str]] = {
+    "ja": {
+        "title": "協約案の検査", "other": "English", "other_lang": "en",
+        "intro": "協約の本文をファイルで選ぶか、貼り付けてください。SHACL の規則で検査し、問題ごとに本文の該当する"
+                 "条や別表の行の横に、直し方とともに示します。",
+        "formats": "読めるファイル: テキスト（.txt、文字コードは UTF-8・Shift_JIS のいずれでも）、"
+                   "例規集のページ（.html）、PDF、Word（.docx）、スキャン画像（.png .tif .jpg）、"
+                   "RDF（.ttl .nt .nq .trig .jsonld .rdf）",
+        "file": "ファイルを選ぶ", "drop": "ここにファイルをドロップすることもできます", "paste": "または本文を貼り付け",
+        "submit": "検査する", "busy": "検査しています…",
+        "kept": "送ったファイルは検査が終わると消去され、保存されません。",
+        "report": "検査結果", "problems": "問題の一覧", "none": "問題は見つかりませんでした。",
+        "download": "ダウンロード", "json": "JSON", "turtle": "Turtle（SHACL の検査結果）",
+        "print": "印刷する", "print_hint": "ブラウザの印刷機能で、この検査結果を印刷できます。",
+        "text": "本文と問題", "whole": "本文の特定の行に当たらない問題", "fix": "直し方", "line": "行",
+        "page": "ページ", "refused": "このファイルは検査できませんでした", "error": "読めない箇所",
+        "show": "表示", "again": "別のファイルを検査する",
+    },
+    "en": {
+        "title": "Validate a draft agreement", "other": "日本語", "other_lang": "ja",
+        "intro": "Choose the agreement's file or paste its text. It is checked against the SHACL shapes, and "
+                 "each problem is shown beside the article or annex row it concerns, with how to fix it.",
+        "formats": "Files read: text (.txt, UTF-8 or Shift_JIS), 例規集 pages (.html), PDF, Word (.docx), "
+                   "scans (.png .tif .jpg), RDF (.ttl .nt .nq .trig .jsonld .rdf)",
+        "file": "Choose a file", "drop": "or drop a file here", "paste": "or paste the text",
+        "submit": "Validate", "busy": "Validating…",
+        "kept": "The file sent is deleted once it is validated; nothing is kept.",
+        "report": "Report", "problems": "Problems", "none": "No problem found.",
+        "download": "Download", "json": "JSON", "turtle": "Turtle (the SHACL report)",
+        "print": "Print", "print_hint": "Print this report with the browser's print command.",
+        "text": "The text and its problems", "whole": "Problems not on a line of the text", "fix": "How to fix",
+        "line": "line", "page": "page", "refused": "This file could not be validated", "error": "Unreadable",
+        "show": "Show", "again": "Validate another file",
+    },
+}
