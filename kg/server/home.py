@@ -1,21 +1,81 @@
-"""``/``: the front page — what the dataset holds, and every agreement."""
+"""``/``: the front page — what the dataset holds, a map of every area, and every agreement."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from kg.server.context import Ctx
-from kg.server.views import select
+from kg.server.context import Ctx, ServerContext
+from kg.server.views import Row, map_areas, select, wkt_geometry
+from kg.svg.map import JAPAN, area_colours, map_svg
 
 __all__ = ["router"]
 
 router = APIRouter()
 
+#: The map of the release being served (a release never changes: drawn once per version).
+_MAPS: dict[str, str] = {}
+
+
+async def _counts(ctx: ServerContext) -> Row:
+    """How many areas, memberships, member municipalities, municipalities and agreement texts."""
+    rows = await select(
+        ctx,
+        """SELECT ?areas ?memberships ?members ?municipalities ?bordered ?agreements {
+      { SELECT (COUNT(?a) AS ?areas) { ?a a renkei:Area } }
+      { SELECT (COUNT(?m) AS ?memberships) { ?m a org:Membership } }
+      { SELECT (COUNT(DISTINCT ?x) AS ?members) { ?m a org:Membership ; org:member ?x . ?x a renkei:Municipality } }
+      { SELECT (COUNT(?x) AS ?municipalities) { ?x a renkei:Municipality } }
+      { SELECT (COUNT(?x) AS ?bordered) { ?x a renkei:Municipality ; geo:hasGeometry ?g } }
+      { SELECT (COUNT(?t) AS ?agreements) { ?t a renkei:Agreement } } }""",
+    )
+    return rows[0] if rows else {}
+
+
+async def _map(ctx: ServerContext) -> str:
+    """Every area of the registry on the map of Japan, over the prefectures."""
+    version = ctx.release.version
+    if version in _MAPS:
+        return _MAPS[version]
+    members = await select(
+        ctx,
+        """SELECT ?area ?area_ja ?member ?member_ja ?role { ?m org:organization ?area ; org:member ?member .
+      ?area a renkei:Area . OPTIONAL { ?m org:role ?role }
+      OPTIONAL { ?area skos:prefLabel ?area_ja FILTER(LANG(?area_ja) = 'ja') }
+      OPTIONAL { ?member skos:prefLabel ?member_ja FILTER(LANG(?member_ja) = 'ja') } } ORDER BY ?area ?member""",
+        key=("area", "member"),
+    )
+    shapes = await select(
+        ctx,
+        """SELECT ?s ?s_ja ?wkt { { SELECT DISTINCT ?s { { ?m org:member ?s } UNION { ?s a renkei:Prefecture } } }
+      ?s geo:hasGeometry/geo:asWKT ?wkt BIND(EXISTS { ?s a renkei:Prefecture } AS ?prefecture)
+      OPTIONAL { ?s skos:prefLabel ?s_ja FILTER(LANG(?s_ja) = 'ja') } }""",
+        key=("s",),
+    )
+    neighbours = await select(
+        ctx,
+        """SELECT DISTINCT ?x ?y { ?m1 org:organization ?x ; org:member ?a . ?a geo:sfTouches? ?b .
+      ?m2 org:member ?b ; org:organization ?y . FILTER(STR(?x) < STR(?y)) }""",
+    )
+    areas = map_areas(members)
+    prefectures = [(r["s"], r.get("s_ja") or r["s"]) for r in shapes if r.get("prefecture") == "true"]
+    svg = map_svg(
+        areas, wkt_geometry(shapes), background=prefectures,
+        colours=area_colours(areas, ((r["x"], r["y"]) for r in neighbours)), frame=JAPAN, width=680,
+        href=lambda i: ctx.local_path(i) or i, id_prefix="japan-map",
+        title="連携中枢都市圏の地図",
+        desc=(f"連携中枢都市圏 {len(areas)} 圏域の構成団体を圏域ごとの色で示し、中心市を黒い点で示す。"
+              f"Map of Japan: the members of the {len(areas)} areas of the registry, coloured by area; "
+              "central cities marked with a black disc."),
+    )
+    _MAPS.clear()  # only the release being served is kept
+    _MAPS[version] = svg.split("\n", 1)[1]  # inline in the page: without the XML declaration
+    return _MAPS[version]
+
 
 @router.get("/", response_model=None, include_in_schema=False)
 async def home(request: Request, ctx: Ctx) -> Response:
-    """The front page: what is here, and every agreement."""
+    """The front page: what is here, the map, and every agreement."""
     agreements = await select(
         ctx,
         """SELECT ?a ?title ?date ?area_ja { ?a a renkei:Agreement ; dct:title ?title .
@@ -23,11 +83,23 @@ async def home(request: Request, ctx: Ctx) -> Response:
       ?area skos:prefLabel ?area_ja FILTER(LANG(?area_ja) = 'ja') } } ORDER BY ?date ?a""",
         key=("a",),
     )
+    areas = await select(
+        ctx,
+        """SELECT ?area ?area_ja (GROUP_CONCAT(DISTINCT ?c_ja; SEPARATOR='、') AS ?central_ja)
+      (COUNT(DISTINCT ?m) AS ?members) { ?area a renkei:Area .
+      OPTIONAL { ?area skos:prefLabel ?area_ja FILTER(LANG(?area_ja) = 'ja') }
+      OPTIONAL { ?area renkei:centralCity ?c . ?c skos:prefLabel ?c_ja FILTER(LANG(?c_ja) = 'ja') }
+      OPTIONAL { ?m org:organization ?area } } GROUP BY ?area ?area_ja ORDER BY ?area""",
+        key=("area",),
+    )
     page: Response = ctx.templates.TemplateResponse(
         request,
         "index.html",
         {
             "agreements": agreements,
+            "areas": areas,
+            "counts": await _counts(ctx),
+            "map": await _map(ctx),
             "graphs": ctx.graphs,
             "base": ctx.base,
             "version": ctx.release.version,

@@ -6,15 +6,19 @@ docs/model.md, so a page shows exactly what a SPARQL user would find.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
+from kg.geo import MultiPolygon, parse_wkt
 from kg.namespaces import PREFIXES
 from kg.server.context import ServerContext
 from kg.store import check_query
 from kg.store.formats import RESULT_FORMATS
+from kg.svg.map import MapArea, MapMember, bounds, map_svg
+from kg.svg.timeline import Mark, Timeline, TimelineRow, timeline_svg
 
-__all__ = ["KINDS", "Row", "kind_of", "select", "view"]
+__all__ = ["KINDS", "ROLE_JA", "Row", "kind_of", "map_areas", "select", "view", "wkt_geometry"]
 
 Row = dict[str, str]
 _PROLOGUE = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
@@ -230,6 +234,30 @@ async def _municipality(ctx: ServerContext, iri: str) -> dict[str, Any]:
     return {"main": main[0] if main else {}, "agreements": agreements, "areas": areas}
 
 
+#: A membership's role in words, as the maps and the area page name it.
+ROLE_JA = {"CentralCityRole": "中心市", "PartnerRole": "連携市町村", "PrefecturePartnerRole": "連携する県",
+           "UnstatedRole": "役割の記載なし"}
+
+
+def map_areas(rows: list[Row]) -> list[MapArea]:
+    """Areas and their members for a map, from rows of ``?area ?area_ja ?member ?member_ja ?role``
+    (a prefecture partner is named in its area's title, not drawn: it would cover the others)."""
+    areas: dict[str, tuple[str, list[MapMember]]] = {}
+    for r in rows:
+        role = r.get("role", "").rpartition("#")[2]
+        members = areas.setdefault(r["area"], (r.get("area_ja") or r["area"], []))[1]
+        members.append(MapMember(r["member"], r.get("member_ja") or r["member"],
+                                 ROLE_JA.get(role, ROLE_JA["UnstatedRole"]), central=role == "CentralCityRole",
+                                 prefecture=role == "PrefecturePartnerRole"))
+    return [MapArea(iri, label, tuple(sorted(members, key=lambda m: not m.central)))
+            for iri, (label, members) in areas.items()]
+
+
+def wkt_geometry(rows: list[Row], var: str = "s") -> dict[str, MultiPolygon]:
+    """``?{var} ?wkt`` rows as polygons by IRI (the boundaries the graph publishes, kg.geo)."""
+    return {r[var]: parse_wkt(r["wkt"]) for r in rows if "wkt" in r}
+
+
 async def _area(ctx: ServerContext, iri: str) -> dict[str, Any]:
     main = await select(ctx, f"SELECT ?label_ja ?label_en {{ {_label(f'<{iri}>', 'label')} }} LIMIT 1")
     members = await select(
@@ -242,7 +270,54 @@ async def _area(ctx: ServerContext, iri: str) -> dict[str, Any]:
       {_label("?member", "member")} }} ORDER BY DESC(?role = renkei:CentralCityRole) ?date ?code""",
         key=("m",),
     )
-    return {"main": main[0] if main else {}, "members": members}
+    shapes = await select(
+        ctx,
+        f"""SELECT ?s ?wkt {{ ?m org:organization <{iri}> ; org:member ?s . ?s geo:hasGeometry/geo:asWKT ?wkt
+      FILTER NOT EXISTS {{ ?s a renkei:Prefecture }} }}""",
+        key=("s",),
+    )
+    neighbours = await select(
+        ctx,
+        f"""SELECT ?s ?s_ja ?wkt {{
+      {{ SELECT DISTINCT ?s {{ ?m org:organization <{iri}> ; org:member ?x . ?x geo:sfTouches ?s
+        FILTER NOT EXISTS {{ ?m2 org:organization <{iri}> ; org:member ?s }} }} }}
+      ?s geo:hasGeometry/geo:asWKT ?wkt {_label("?s", "s")} }} ORDER BY ?s""",
+        key=("s",),
+    )
+    label = (main[0].get("label_ja") if main else None) or iri
+    areas = map_areas([{**r, "area": iri, "area_ja": label} for r in members])
+    geometry = wkt_geometry(shapes) | wkt_geometry(neighbours)
+    drawn = areas[0].members if areas else ()
+    area_map = map_svg(
+        areas, geometry, background=[(r["s"], r.get("s_ja") or r["s"]) for r in neighbours],
+        frame=bounds(geometry[m.iri] for m in drawn if m.iri in geometry), width=560, label_central=True,
+        href=lambda i: ctx.local_path(i) or i, id_prefix="area-map",
+        title=f"{label}の構成団体の地図",
+        desc=(f"{label}の構成団体 {len(drawn)}（地図に描いたもの {sum(m.iri in geometry for m in drawn)}）"
+              f"と、隣接する市町村 {len(neighbours)}（灰色）。Map of the area's {len(drawn)} members and, in grey, "
+              f"the {len(neighbours)} municipalities bordering them."),
+    ) if drawn else ""
+    return {"main": main[0] if main else {}, "members": members, "map": _inline(area_map),
+            "timeline": _inline(_area_timeline(iri, label, members))}
+
+
+def _inline(svg: str) -> str:
+    """A standalone SVG document as an element to put in a page (the XML declaration dropped)."""
+    return svg.split("\n", 1)[1] if svg.startswith("<?xml") else svg
+
+
+def _area_timeline(iri: str, label: str, members: list[Row]) -> str:
+    """The area's row of the timeline (kg.svg.timeline): its members' agreement dates, those
+    signed on the same day together; empty when the registry gives no date."""
+    days: dict[dt.date, list[Row]] = {}
+    for r in members:
+        try:
+            days.setdefault(dt.date.fromisoformat(r.get("date", "")[:10]), []).append(r)
+        except ValueError:
+            continue  # no date, or a month only: the table says it
+    marks = tuple(Mark(day, tuple(r.get("member_ja") or r["member"] for r in rows), any("agreement" in r for r in rows))
+                  for day, rows in sorted(days.items()))
+    return timeline_svg(Timeline((TimelineRow(iri, label, marks),))) if marks else ""
 
 
 async def _concept(ctx: ServerContext, iri: str) -> dict[str, Any]:
