@@ -33,7 +33,12 @@ def resolve(source: SparqlSource, ids: Ids, name: str) -> str:
     close += [k for k in difflib.get_close_matches(key, list(known), n=5, cutoff=0.5) if k not in close]
     hint = ("; did you mean " + ", ".join(f"{k} ({known[k]})" for k in close[:5]) + "?") if close else (
         f"; the dataset has {len(known)} agreements (`kg query` lists them)")
-    raise UnknownAgreementError(f"no agreement {name!r} in the dataset{hint}", where=prefix + key)
+    hint_ja = ("もしかして: " + "、".join(f"{k}（{known[k]}）" for k in close[:5])) if close else (
+        f"データセットの協約は{len(known)}件です（`kg query` で一覧できます）。")
+    raise UnknownAgreementError(f"no agreement {name!r} in the dataset{hint}", where=prefix + key,
+                                ja=f"協約「{name}」はデータセットにありません。{hint_ja}",
+                                fix="choose one of the dataset's agreements",
+                                fix_ja="データセットにある協約から選んでください。")
 
 
 _NOT_IN_IRIREF = re.compile(r'[\x00-\x20<>"{}|^`\\]')

@@ -1,4 +1,10 @@
-"""``/compare`` (two agreements side by side) and ``/charts/*.svg`` (coverage matrix, timeline).
+"""``/compare`` (two agreements side by side, or a draft beside a published one) and ``/charts/*.svg``.
+
+``GET /compare`` chooses any two agreements of the dataset from lists; ``POST /compare`` takes a
+clerk's draft (any file ``POST /validate`` reads, as a form or a raw body) and the published agreement
+``b`` to compare it with (「うちの案は隣の市の協約とどこが違うか」). The draft is ingested in the
+validation page's worker (:func:`kg.server.validate.in_worker`), never on the server's thread, and read
+beside the dataset's names and framework (:class:`kg.compare.draft.DraftSource`).
 
 Data comes through the dependency :func:`sparql_source`: anything with a ``query(sparql)``
 method returning rows as ``{variable: lexical value}`` dicts (:class:`kg.compare.SparqlSource`).
@@ -19,6 +25,7 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
@@ -28,11 +35,15 @@ from kg.compare import (
     StoreSource,
     UnknownAgreementError,
     agreement_keys,
+    align,
     compare,
+    read_agreement,
+    resolve,
     to_csv,
     to_json,
 )
-from kg.errors import InputError
+from kg.compare.draft import DraftSource
+from kg.errors import InputError, KgError, Problem
 from kg.namespaces import Ids
 from kg.settings import Settings
 from kg.svg import coverage, coverage_svg, timeline, timeline_svg
@@ -126,7 +137,8 @@ def compare_page(
     """Initiatives of A and B aligned by framework category; HTML, JSON or CSV (docs/compare.md)."""
     fmt = _format(request, format)
     if fmt != "html" and not (a and b):
-        raise InputError("both ?a= and ?b= are needed for JSON or CSV", where="/compare")
+        raise InputError("both ?a= and ?b= are needed for JSON or CSV", where="/compare",
+                         ja="JSON と CSV には ?a= と ?b= の両方が必要です。")
     result, error = None, None
     if a and b:
         try:
@@ -135,6 +147,50 @@ def compare_page(
             if fmt != "html":
                 raise
             error = e
+    return _answer(request, source, ids, fmt, result, error, a=a or "", b=b or "")
+
+
+@router.post("/compare", response_model=None, summary="A draft beside a published agreement")
+async def compare_draft(
+    request: Request,
+    source: Source,
+    ids: Annotated[Ids, Depends(compare_ids)],
+    format: Annotated[str | None, Query(description="html, json or csv (default: by Accept)")] = None,
+) -> Response:
+    """The draft sent (a form's ``file`` or ``text``, or the body as ``POST /validate`` takes it) as A,
+    the published agreement ``b`` (a form field or ``?b=``) as B."""
+    from kg.server.http import error_response, request_lang
+    from kg.server.validate import DRAFT_JOB, Refused, in_worker, read_upload
+
+    fmt = _format(request, format)
+    b = ""
+    try:
+        upload = await read_upload(request, request.app.state.ctx)
+        b = upload.fields.get("b", "")
+        if not b:
+            raise InputError("choose the published agreement to compare the draft with (b)", where="b",
+                             ja="比較する公開済みの協約（b）を選んでください。")
+        draft = json.loads((await in_worker(request, request.app.state.ctx, DRAFT_JOB, upload)).text)
+        result = await run_in_threadpool(_with_draft, source, ids, draft, b)
+    except (KgError, Refused) as e:
+        error, problems = (e.error, e.problems) if isinstance(e, Refused) else (e, e.problems)
+        if fmt != "html":
+            return error_response(error, request_lang(request), problems)
+        return _answer(request, source, ids, fmt, None, error, b=b, problems=problems, draft_b=b)
+    return _answer(request, source, ids, fmt, result, None, b=b, draft=upload.name, draft_b=b)
+
+
+def _with_draft(source: SparqlSource, ids: Ids, draft: dict[str, str], b: str) -> Comparison:
+    """The draft (A) aligned with the published agreement ``b`` (B)."""
+    published = read_agreement(source, ids, resolve(source, ids, b))
+    drafted = DraftSource(draft["ntriples"], draft["agreement"], source)
+    return align(read_agreement(drafted, ids, drafted.agreement), published)
+
+
+def _answer(request: Request, source: SparqlSource, ids: Ids, fmt: str, result: Comparison | None,
+            error: KgError | None, *, a: str = "", b: str = "", draft: str | None = None, draft_b: str = "",
+            problems: tuple[Problem, ...] = ()) -> Response:
+    """The comparison in ``fmt``; the page (with the error, 404 for an unknown agreement) for HTML."""
     if fmt == "json" and result is not None:
         body = json.dumps(to_json(result), ensure_ascii=False, indent=1).encode()
         return _etagged(request, body, "application/json")
@@ -146,20 +202,27 @@ def compare_page(
             "text/csv; charset=utf-8; header=present",
             **{"Content-Disposition": f'attachment; filename="{name}"'},
         )
+    shown = problems or (error.problems if error else ())
     page = _render(
         request,
         {
             "agreements": sorted(agreement_keys(source, ids).items()),
-            "a": a or "",
-            "b": b or "",
+            "a": a,
+            "b": b,
+            "draft": draft,
+            "draft_b": draft_b,
             "result": result,
-            "error": str(error.message) if error else None,
-            "rows": _rows(result, ids),
+            "errors": [(p.message("ja"), p.message("en"), p.fix("ja")) for p in shown],
+            "rows": _rows(result, ids, draft is not None),
             "data_links": {
                 f: "/compare?" + urlencode({"a": a, "b": b, "format": f}) for f in ("json", "csv")
             },
         },
     )
+    if error is not None:
+        return Response(page, status_code=error.http_status, media_type="text/html; charset=utf-8")
+    if draft is not None:  # an answer to a POST: nothing to revalidate
+        return Response(page, media_type="text/html; charset=utf-8")
     return _etagged(request, page.encode(), "text/html; charset=utf-8")
 
 
@@ -192,8 +255,9 @@ def _local(iri: str, ids: Ids) -> str:
     return "/" + iri[len(base) :] if iri.startswith(base) else iri
 
 
-def _rows(result: Comparison | None, ids: Ids) -> list[dict[str, Any]]:
-    """What the template shows per aligned row, diffs already rendered to <ins>/<del> HTML."""
+def _rows(result: Comparison | None, ids: Ids, draft: bool = False) -> list[dict[str, Any]]:
+    """What the template shows per aligned row, diffs already rendered to <ins>/<del> HTML; A's
+    initiatives unlinked when A is a draft (it is not published)."""
     from markupsafe import Markup, escape
 
     if result is None:
@@ -223,7 +287,8 @@ def _rows(result: Comparison | None, ids: Ids) -> list[dict[str, Any]]:
                 "match_ja": MATCH_JA[r.match],
                 "similarity": r.similarity,
                 "fields": fields,
-                "links": [(_local(i.iri, ids), i.identifier) if i else None for i in (r.a, r.b)],
+                "links": [((None if draft and side == 0 else _local(i.iri, ids)), i.identifier) if i else None
+                          for side, i in enumerate((r.a, r.b))],
                 "lead": [LEAD_JA[i.lead] if i else "" for i in (r.a, r.b)],
                 "lead_differs": r.lead_differs,
             }

@@ -27,7 +27,7 @@ import json
 import logging
 import re
 import tempfile
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -43,8 +43,8 @@ from kg.server.http import NotAcceptable, UnsupportedMediaType, error_response, 
 from kg.server.negotiate import best_match
 from kg.server.validator import Validated, ValidationJob, Validator
 
-__all__ = ["SUFFIXES", "Upload", "clerk_job", "clerk_validator", "read_upload", "refuse_remote_contexts",
-           "refusal", "router"]
+__all__ = ["SUFFIXES", "Refused", "Upload", "clerk_job", "clerk_validator", "in_worker", "read_upload",
+           "refuse_remote_contexts", "refusal", "router"]
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -145,7 +145,7 @@ async def validate(request: Request, ctx: Ctx) -> Response:
     name = _file_name(request.query_params.get("name", "upload"), "")
     try:
         return await _validate(request, ctx, out)
-    except _Refusal as r:
+    except Refused as r:
         return await _refused(request, ctx, r.error, r.problems, out, r.source, r.upload)
     except KgError as e:
         return await _refused(request, ctx, e, e.problems, out, name, None)
@@ -163,8 +163,8 @@ async def _refused(request: Request, ctx: ServerContext, error: KgError, problem
     lines: list[Any] = []
     if upload is not None:  # the problems name lines: show them in the text when it can be read at all
         try:
-            lines = json.loads((await _in_worker(request, ctx, LINES_JOB, upload)).text)["lines"]
-        except (KgError, _Refusal):
+            lines = json.loads((await in_worker(request, ctx, LINES_JOB, upload)).text)["lines"]
+        except (KgError, Refused):
             lines = []
     lang = page_lang(request)
     shown = [_problem_shown(p, lang) for p in problems]
@@ -172,7 +172,7 @@ async def _refused(request: Request, ctx: ServerContext, error: KgError, problem
                        status=error.http_status)
 
 
-class _Refusal(Exception):
+class Refused(Exception):
     """A KgError whose problems name the upload as the client named it (not our temporary file)."""
 
     def __init__(self, error: KgError, problems: tuple[Problem, ...], source: str, upload: Upload) -> None:
@@ -199,9 +199,9 @@ async def _validate(request: Request, ctx: ServerContext, out: str | None) -> Re
     if upload.name.endswith(".jsonld"):
         refuse_remote_contexts(upload.body)
     if out == "text/html":
-        page = json.loads((await _in_worker(request, ctx, PAGE_JOB, upload)).text)
+        page = json.loads((await in_worker(request, ctx, PAGE_JOB, upload)).text)
         return _report_page(request, ctx, upload, page)
-    validated = await _in_worker(request, ctx, out if out != "text/plain" else "application/json", upload)
+    validated = await in_worker(request, ctx, out if out != "text/plain" else "application/json", upload)
     headers = {} if validated.conforms is None else {"X-Conforms": str(validated.conforms).lower()}
     if out == "text/plain":  # as `kg validate` prints it, in the client's language
         text = Report.from_json(validated.text).to_text(request_lang(request)) + "\n"
@@ -220,6 +220,8 @@ class Upload:
 
     body: bytes
     name: str
+    #: The form's other fields (``/compare``'s ``b``), or the query's parameters for a raw body.
+    fields: dict[str, str] = field(default_factory=dict)
 
 
 def _file_name(given: str, suffix: str) -> str:
@@ -239,7 +241,8 @@ async def read_upload(request: Request, ctx: ServerContext) -> Upload:
     body = await read_body(request, ctx.settings.max_upload_bytes, "KG_MAX_UPLOAD_BYTES")
     media = _media(request)
     if media != "multipart/form-data":
-        return Upload(body, _file_name(request.query_params.get("name", "upload"), SUFFIXES[media]))
+        return Upload(body, _file_name(request.query_params.get("name", "upload"), SUFFIXES[media]),
+                      dict(request.query_params))
 
     async def stream() -> Any:
         yield body
@@ -252,15 +255,16 @@ async def read_upload(request: Request, ctx: ServerContext) -> Upload:
                          ja=f"フォームを読み取れません（{e.message}）。",
                          fix="send the page's form again", fix_ja="検査のページからもう一度送ってください。") from None
     file, text = form.get("file"), form.get("text")
+    fields = {k: v for k, v in form.items() if isinstance(v, str) and k != "text"}
     if isinstance(file, UploadFile) and file.filename:
         data = await file.read()
         if data:
             suffix = Path(file.filename).suffix.lower()
             if suffix not in _KNOWN_SUFFIXES:
                 suffix = SUFFIXES.get((file.content_type or "").split(";")[0].strip().lower(), ".txt")
-            return Upload(data, _file_name(file.filename, suffix))
+            return Upload(data, _file_name(file.filename, suffix), fields)
     if isinstance(text, str) and text.strip():
-        return Upload(text.encode("utf-8"), _file_name(str(form.get("name") or "pasted"), ".txt"))
+        return Upload(text.encode("utf-8"), _file_name(fields.get("name") or "pasted", ".txt"), fields)
     raise InputError("the form holds neither a file nor a text: choose a file or paste the agreement's text",
                      where="file, text", ja="ファイルも本文もありません。",
                      fix="choose a file, or paste the agreement's text",
@@ -281,7 +285,7 @@ def clerk_validator(request: Request) -> Validator:
     return found
 
 
-async def _in_worker(request: Request, ctx: ServerContext, kind: str, upload: Upload) -> Validated:
+async def in_worker(request: Request, ctx: ServerContext, kind: str, upload: Upload) -> Validated:
     """Run ``kind`` on ``upload`` in a worker: the JSON or Turtle report in ``app.state.validator``, the
     page's jobs in :func:`clerk_validator`; every path in the answer names the upload, not our temporary file."""
     validator: Validator = (
@@ -298,7 +302,7 @@ async def _in_worker(request: Request, ctx: ServerContext, kind: str, upload: Up
 
             e.file = local(e.file)
             problems = tuple(replace(p, file=local(p.file)) for p in e.problems)
-            raise _Refusal(e, problems, path.name, upload) from None
+            raise Refused(e, problems, path.name, upload) from None
         return replace(validated, text=validated.text.replace(tmp + "/", ""))
 
 
