@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
@@ -10,12 +11,24 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from kg.namespaces import DEFAULT_BASE, Ids
 
-__all__ = ["Engine", "Settings"]
+__all__ = ["MIN_QUERY_MEMORY", "QUERY_MEMORY_SHARE", "Engine", "Settings", "machine_memory"]
 
 #: The SHACL engines (kg.shacl) ``KG_SHACL_ENGINE`` may name.
 Engine = Literal["turbo", "pyshacl"]
 
 _ROOT = Path(__file__).resolve().parent.parent
+#: The share of the machine's memory the query workers may use together (KG_QUERY_MEMORY's default).
+QUERY_MEMORY_SHARE = 0.5
+#: The least memory limit a query worker gets: it starts (Python, pyoxigraph, the store opened) in ~100 MB.
+MIN_QUERY_MEMORY = 256 * 2**20
+
+
+def machine_memory() -> int:
+    """Bytes of physical memory of this machine (0 when the platform does not say)."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return 0
 
 
 class Settings(BaseSettings):
@@ -34,7 +47,23 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(1_000_000, description="Largest request body accepted (413 beyond).")
     max_upload_bytes: int = Field(30_000_000, description="Largest document POST /validate accepts (413 beyond): "
                                   "a scanned agreement of twenty pages is a few megabytes.")
-    workers: int = Field(2, description="Query worker processes of the server.")
+    workers: int = Field(2, ge=1, description="Query worker processes of the server.")
+    query_memory: int | None = Field(None, ge=MIN_QUERY_MEMORY, description="Bytes of memory one query "
+                                     "worker may use; a query that needs more is stopped, its worker replaced, "
+                                     "and the client answered 503 (default: half the machine's memory divided "
+                                     "by KG_WORKERS).")
+    validate_workers: int = Field(2, ge=1, description="Processes validating POST /validate uploads at once; "
+                                  "each is killed at its time limit (kg/server/validator.py).")
+    max_url_bytes: int = Field(8192, ge=256, description="Longest request target (path and query string) "
+                               "accepted (414 beyond).")
+    max_header_bytes: int = Field(8192, ge=1024, description="Most bytes of request headers accepted "
+                                  "(431 beyond).")
+    header_timeout: float = Field(10.0, gt=0, description="Seconds a client has to send a request's line and "
+                                  "headers once it connects or starts a request (408 and closed beyond; kg serve).")
+    body_timeout: float = Field(30.0, gt=0, description="Seconds a client has to send a request's whole body "
+                                "once its headers arrived (408 and closed beyond).")
+    max_client_connections: int = Field(64, ge=1, description="Most connections open at once from one client "
+                                        "address (kg serve; 429 and closed beyond).")
     cache_bytes: int = Field(64 * 2**20, ge=0, description="Bytes of answers `kg serve` keeps per release "
                              "(kg/server/cache.py; 0 keeps none).")
     validate_timeout: float | None = Field(None, gt=0, description="Seconds after which POST /validate is stopped "
@@ -49,6 +78,13 @@ class Settings(BaseSettings):
                                        "is under this is refused as too poor to read, rather than read wrongly.")
     ocr_correct_confidence: float = Field(90.0, ge=0, le=100, description="OCR: a near miss of a known term is "
                                           "corrected to it only where tesseract's confidence was under this.")
+
+    @property
+    def query_memory_bytes(self) -> int:
+        """KG_QUERY_MEMORY, or half the machine's memory shared by the query workers (at least 256 MB)."""
+        if self.query_memory is not None:
+            return self.query_memory
+        return max(MIN_QUERY_MEMORY, int(machine_memory() * QUERY_MEMORY_SHARE) // self.workers)
 
     @property
     def ids(self) -> Ids:

@@ -41,6 +41,11 @@ async def health(request: Request, ctx: Ctx) -> JSONResponse:
         "workers_restarted": ctx.pool.respawned,
         # Replaced after answering a query they were demoted for (kg.server.pool, DEMOTE_AFTER_S).
         "workers_retired": getattr(ctx.pool, "retired", 0),
+        # Died while idle (killed from outside) and replaced at once, before any query met them.
+        "workers_lost": getattr(ctx.pool, "lost", 0),
+        # Queries stopped at the memory limit, their worker replaced (KG_QUERY_MEMORY).
+        "queries_out_of_memory": getattr(ctx.pool, "out_of_memory", 0),
+        "query_memory_bytes": getattr(ctx.pool, "memory_limit", None),
         # The validation worker is killed and replaced at its time limit too (kg.server.validator).
         "validator_restarted": validator.restarted if validator is not None else 0,
         "query_timeout_s": ctx.settings.query_timeout,

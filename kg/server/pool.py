@@ -10,6 +10,17 @@ asked before never reaches a worker. And a query still running after ``DEMOTE_AF
 worker's CPU priority lowered to the least (nice 19), so on a machine with fewer cores than
 busy processes the scheduler serves the cheap queries first; an unprivileged process cannot
 raise a priority again, so that worker is replaced once it answers.
+
+Every worker is bounded in memory too (issue 14, ``KG_QUERY_MEMORY``; kg.store.worker): a query
+that needs more is stopped, its worker replaced, and the client answered 503
+(:class:`QueryMemoryLimit`). Such a query is remembered for the release (it would need as much
+again), and identical queries asked while one runs wait for its answer instead of taking another
+worker each: eight clients sending the same runaway occupy one worker, not all of them.
+
+A worker that dies while idle (killed from outside, a crash) is noticed at once, by its pipe
+closing, and replaced; a query never meets a dead worker, and ``/health`` is answered by the
+others meanwhile. ``ps`` shows one more process than ``KG_WORKERS``: Python's multiprocessing
+resource tracker, started with the first worker (docs/http.md, "Limits").
 """
 
 from __future__ import annotations
@@ -19,19 +30,23 @@ import contextlib
 import logging
 import multiprocessing
 import os
+import signal
 import time
-from collections.abc import Sequence
+from collections import OrderedDict
+from collections.abc import Hashable, Sequence
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
+from typing import Literal
 
 from kg import errors
 from kg.errors import KgError, QueryError, QueryTimeout, StoreError
 from kg.server.cache import ResultCache, deterministic
+from kg.settings import Settings
 from kg.store import CheckedQuery, Format, QueryResult, open_read_only
-from kg.store.worker import Failure, Job, Ready, serve_jobs
+from kg.store.worker import OUT_OF_MEMORY, Failure, Job, Ready, serve_jobs
 
-__all__ = ["CACHE_BYTES", "DEMOTE_AFTER_S", "QueryPool", "wait_readable"]
+__all__ = ["CACHE_BYTES", "DEMOTE_AFTER_S", "QueryMemoryLimit", "QueryPool", "wait_readable"]
 
 log = logging.getLogger(__name__)
 _CTX = multiprocessing.get_context("spawn")  # never fork a process that runs an event loop
@@ -41,6 +56,40 @@ DEMOTE_AFTER_S = 1.0
 _BOOT_S = 60.0
 #: Bytes of answers kept; one answer above an eighth of it is never kept.
 CACHE_BYTES = 64 * 2**20
+#: Queries remembered as needing more memory than a worker has (per release; oldest forgotten first).
+_OVER_MEMORY_KEPT = 1000
+
+
+class QueryMemoryLimit(QueryError):
+    """Raised when a query needs more memory than a query worker may use (HTTP 503; KG_QUERY_MEMORY)."""
+
+    http_status = 503
+
+
+def _gigabytes(n: int) -> str:
+    return f"{n / 2**30:.1f} GB" if n >= 2**30 else f"{n / 2**20:.0f} MB"
+
+
+def _memory_error(limit: int | None, again: bool = False) -> QueryMemoryLimit:
+    size = _gigabytes(limit) if limit else "its limit"
+    size_ja = _gigabytes(limit) if limit else "上限"
+    if again:
+        return QueryMemoryLimit(
+            f"this query needed more than the {size} of memory a query may use (KG_QUERY_MEMORY) when it was "
+            "run before on this release, and is not run again",
+            ja=f"この問い合わせは、このリリースで以前に実行したとき、1件の問い合わせに使えるメモリ（{size_ja}、"
+               "KG_QUERY_MEMORY）を超えたため、再度は実行しません。",
+            fix="narrow the query (fewer unbound patterns, a LIMIT without ORDER BY over everything)",
+            fix_ja="問い合わせを絞ってください（束縛されていないパターンを減らす、全件の ORDER BY を避けるなど）。",
+        )
+    return QueryMemoryLimit(
+        f"the query needed more than the {size} of memory a query may use (KG_QUERY_MEMORY) and was stopped; "
+        "other queries were not affected",
+        ja=f"問い合わせが、1件の問い合わせに使えるメモリ（{size_ja}、KG_QUERY_MEMORY）を超えたため中止しました。"
+           "ほかの問い合わせには影響していません。",
+        fix="narrow the query (fewer unbound patterns, a LIMIT without ORDER BY over everything)",
+        fix_ja="問い合わせを絞ってください（束縛されていないパターンを減らす、全件の ORDER BY を避けるなど）。",
+    )
 
 
 async def wait_readable(conn: Connection, deadline: float) -> None:
@@ -74,16 +123,17 @@ async def wait_readable(conn: Connection, deadline: float) -> None:
 class _Worker:
     """One process and the parent's end of its pipe."""
 
-    def __init__(self, store_path: Path) -> None:
+    def __init__(self, store_path: Path, memory_limit: int | None = None) -> None:
         parent, child = _CTX.Pipe()
         self.conn: Connection = parent
         self.process: BaseProcess = _CTX.Process(
-            target=serve_jobs, args=(str(store_path), child), daemon=True, name="kg-query-worker"
+            target=serve_jobs, args=(str(store_path), child, memory_limit), daemon=True, name="kg-query-worker"
         )
         self.process.start()
         child.close()
         self.ready = False  # until its Ready message is read
         self.demoted = False
+        self.lost = False  # died (or spoke) while idle: replaced, and skipped when taken from the queue
 
     async def boot(self, deadline: float) -> None:
         """Wait for the worker's Ready message (its store open); TimeoutError at ``deadline``."""
@@ -106,20 +156,35 @@ class _Worker:
         self.process.join(timeout=5)
         self.conn.close()
 
+    def ran_out_of_memory(self) -> bool:
+        """Whether the (dead) worker aborted: what pyoxigraph does when an allocation fails past its
+        memory limit. Asked after :meth:`kill`, which reaps it (an abort's status wins over our kill)."""
+        return self.process.exitcode == -signal.SIGABRT
+
 
 class QueryPool:
     """Runs queries in ``size`` worker processes; each query gets at most ``timeout`` seconds."""
 
-    def __init__(self, store_path: Path, size: int, timeout: float, cache_bytes: int = CACHE_BYTES) -> None:
+    def __init__(
+        self, store_path: Path, size: int, timeout: float, cache_bytes: int = CACHE_BYTES,
+        memory_limit: int | None | Literal["settings"] = "settings",
+    ) -> None:
         self.store_path = store_path
         self.size = max(1, size)
         self.timeout = timeout
+        if memory_limit == "settings":  # KG_QUERY_MEMORY, or its default for this many workers
+            memory_limit = Settings(workers=self.size).query_memory_bytes
+        self.memory_limit: int | None = memory_limit  # bytes per worker (RLIMIT_DATA); None: no limit
         self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
         self._all: set[_Worker] = set()
         self._booting: set[asyncio.Task[None]] = set()
         self.respawned = 0  # workers replaced after a timeout, a crash or a cancelled request
         self.retired = 0  # workers replaced after answering a query they were demoted for
+        self.out_of_memory = 0  # queries stopped at the memory limit (their worker replaced)
+        self.lost = 0  # workers that died while idle (killed from outside), replaced at once
         self.cache = ResultCache(cache_bytes, cache_bytes // 8)
+        self._over_memory: OrderedDict[Hashable, None] = OrderedDict()
+        self._running: dict[Hashable, asyncio.Future[QueryResult]] = {}
 
     def start(self) -> None:
         """Check that the store opens, then start the workers."""
@@ -129,7 +194,7 @@ class QueryPool:
 
     def _spawn(self) -> None:
         """Start a worker; it joins the idle queue once it says it is ready (at once without a loop)."""
-        worker = _Worker(self.store_path)
+        worker = _Worker(self.store_path, self.memory_limit)
         self._all.add(worker)
         try:
             loop = asyncio.get_running_loop()
@@ -147,7 +212,47 @@ class QueryPool:
             log.warning("query worker %s did not start (%r); starting another", worker.process.pid, e)
             self._replace(worker)
             return
+        self._park(worker)
+
+    def _park(self, worker: _Worker) -> None:
+        """Put a ready worker in the idle queue, watching its pipe: an idle worker says nothing, so
+        the pipe turning readable means it died (its end closed) and it is replaced at once."""
         self._idle.put_nowait(worker)
+        if not worker.ready:
+            return  # its Ready message is still to be read (pool started outside the event loop)
+        with contextlib.suppress(RuntimeError, OSError, ValueError):  # no running loop: checked when taken
+            asyncio.get_running_loop().add_reader(worker.conn.fileno(), self._lost, worker)
+
+    def _unwatch(self, worker: _Worker) -> None:
+        with contextlib.suppress(RuntimeError, OSError, ValueError):
+            asyncio.get_running_loop().remove_reader(worker.conn.fileno())
+
+    def _lost(self, worker: _Worker) -> None:
+        """An idle worker's pipe turned readable: it died; start its replacement now."""
+        self._unwatch(worker)
+        if worker.lost or worker not in self._all:
+            return
+        worker.lost = True
+        log.warning("idle query worker %s died (exit code %s); starting another", worker.process.pid,
+                    worker.process.exitcode)
+        self.lost += 1
+        self._replace(worker)
+
+    async def _take(self, budget: float) -> _Worker:
+        """An idle, living worker; TimeoutError when none frees up within ``budget`` seconds."""
+        deadline = time.monotonic() + budget
+        while True:
+            # An idle worker is taken at once; waiting for one costs a task (wait_for) only when none is.
+            worker = self._idle.get_nowait() if not self._idle.empty() else await asyncio.wait_for(
+                self._idle.get(), max(0.0, deadline - time.monotonic())
+            )
+            if worker.lost:
+                continue
+            self._unwatch(worker)
+            if worker.ready and (not worker.process.is_alive() or worker.conn.poll()):
+                self._lost(worker)  # died before its pipe was watched
+                continue
+            return worker
 
     def _replace(self, worker: _Worker) -> None:
         worker.kill()
@@ -158,7 +263,7 @@ class QueryPool:
     def _release(self, worker: _Worker) -> None:
         """Back to the idle queue; a demoted worker is replaced by one at normal priority instead."""
         if not worker.demoted:
-            self._idle.put_nowait(worker)
+            self._park(worker)
             return
         worker.kill()
         self._all.discard(worker)
@@ -170,6 +275,7 @@ class QueryPool:
         for task in list(self._booting):
             task.cancel()
         for worker in list(self._all):
+            self._unwatch(worker)
             worker.kill()
         self._all.clear()
 
@@ -199,15 +305,56 @@ class QueryPool:
         replaced) if it overruns."""
         key = (query.text, fmt.name, limit, tuple(default_graphs), tuple(named_graphs), base_iri)
         cacheable = deterministic(query.text)
-        if cacheable and (kept := self.cache.get(key)) is not None:
-            return kept
+        if not cacheable:
+            return await self._run(key, query, fmt, limit, default_graphs, named_graphs, timeout, base_iri)
+        while True:
+            if (kept := self.cache.get(key)) is not None:
+                return kept
+            if key in self._over_memory:
+                self._over_memory.move_to_end(key)
+                raise _memory_error(self.memory_limit, again=True)
+            running = self._running.get(key)
+            if running is None:
+                break
+            # The same query is running for another client: its answer (or refusal) is this one's too.
+            await asyncio.wait({running})
+            if not running.cancelled():
+                return running.result()  # raises its error, if it failed
+            # That client went away mid-query: run it for this one (or join whoever did first).
+        future: asyncio.Future[QueryResult] = asyncio.get_running_loop().create_future()
+        self._running[key] = future
+        try:
+            reply = await self._run(key, query, fmt, limit, default_graphs, named_graphs, timeout, base_iri)
+        except KgError as e:
+            future.set_exception(e)
+            future.exception()  # retrieved here: nobody may be waiting for it
+            raise
+        except BaseException:
+            future.cancel()
+            raise
+        else:
+            future.set_result(reply)
+            self.cache.put(key, reply, len(reply.body) + 4 * len(query.text))
+            return reply
+        finally:
+            del self._running[key]
+
+    async def _run(
+        self,
+        key: Hashable,
+        query: CheckedQuery,
+        fmt: Format,
+        limit: int,
+        default_graphs: Sequence[str],
+        named_graphs: Sequence[str],
+        timeout: float | None,
+        base_iri: str | None,
+    ) -> QueryResult:
+        """Run one query in a worker: the time, memory and crash handling of :meth:`run`."""
         budget = self.timeout if timeout is None else timeout
         deadline = time.monotonic() + budget
         try:
-            # An idle worker is taken at once; waiting for one costs a task (wait_for) only when none is.
-            worker = self._idle.get_nowait() if not self._idle.empty() else await asyncio.wait_for(
-                self._idle.get(), budget
-            )
+            worker = await self._take(budget)
         except TimeoutError:
             raise QueryTimeout(f"every query worker stayed busy for {budget:g} s; try again later") from None
         try:
@@ -222,6 +369,8 @@ class QueryPool:
             ) from None
         except (EOFError, OSError) as e:
             self._replace(worker)
+            if self.memory_limit is not None and worker.ran_out_of_memory():
+                raise self._over(key) from None
             raise StoreError(
                 f"a query worker died while running the query ({e!r}); it was restarted"
             ) from None
@@ -229,10 +378,21 @@ class QueryPool:
             # Cancelled (client went away) mid-query: the worker's state is unknown, replace it.
             self._replace(worker)
             raise
+        if isinstance(reply, Failure) and reply.error == OUT_OF_MEMORY:
+            self._replace(worker)  # it exits after saying so
+            raise self._over(key)
         self._release(worker)
         if isinstance(reply, Failure):
             cls = getattr(errors, reply.error, QueryError)
             raise (cls if isinstance(cls, type) and issubclass(cls, KgError) else QueryError)(reply.message)
-        if cacheable:
-            self.cache.put(key, reply, len(reply.body) + 4 * len(query.text))
         return reply
+
+    def _over(self, key: Hashable) -> QueryMemoryLimit:
+        """Count and remember a query stopped at the memory limit; the error to answer with."""
+        log.warning("a query needed more than %s of memory; its worker was replaced",
+                    _gigabytes(self.memory_limit or 0))
+        self.out_of_memory += 1
+        self._over_memory[key] = None
+        while len(self._over_memory) > _OVER_MEMORY_KEPT:
+            self._over_memory.popitem(last=False)
+        return _memory_error(self.memory_limit)
