@@ -30,10 +30,11 @@ import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData, UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
 from kg.errors import InputError, KgError, Problem
@@ -73,6 +74,8 @@ _NAME = re.compile(r"[^\w.-]")
 _KNOWN_SUFFIXES = {*SUFFIXES.values(), ".htm", ".tiff", ".jpeg"}
 #: The clerk's jobs: the page's bundle (report, Turtle, lines), the lines alone, a draft's graph.
 PAGE_JOB, LINES_JOB, DRAFT_JOB = "text/html", "text/plain", "application/n-triples"
+#: A form: the page's (a file or a text), or a text written as a URL-encoded form (``curl -d text=…``).
+_FORMS = ("multipart/form-data", "application/x-www-form-urlencoded")
 
 
 def refuse_remote_contexts(body: bytes) -> None:
@@ -140,7 +143,7 @@ async def validate(request: Request, ctx: Ctx) -> Response:
     A body that cannot be used: 4xx with every problem (see the module docstring).
     """
     lang = request_lang(request)
-    form = _media(request) == "multipart/form-data"
+    form = _media(request) in _FORMS
     out = best_match(request.headers.get("accept"), _FORM_OUT if form else _OUT)
     name = _file_name(request.query_params.get("name", "upload"), "")
     try:
@@ -186,7 +189,7 @@ def _media(request: Request) -> str:
 
 async def _validate(request: Request, ctx: ServerContext, out: str | None) -> Response:
     media = _media(request)
-    if media not in SUFFIXES and media != "multipart/form-data":
+    if media not in SUFFIXES and media not in _FORMS:
         raise UnsupportedMediaType(
             "send an agreement as " + ", ".join(SUFFIXES) + f" or a multipart/form-data form, not {media or 'nothing'}",
             ja="協約は " + "、".join(SUFFIXES) + f" のいずれか、またはフォーム（multipart/form-data）で送ってください"
@@ -240,7 +243,7 @@ async def read_upload(request: Request, ctx: ServerContext) -> Upload:
     ``multipart/form-data`` form (fields ``file`` and ``text``), within KG_MAX_UPLOAD_BYTES."""
     body = await read_body(request, ctx.settings.max_upload_bytes, "KG_MAX_UPLOAD_BYTES")
     media = _media(request)
-    if media != "multipart/form-data":
+    if media not in _FORMS:
         return Upload(body, _file_name(request.query_params.get("name", "upload"), SUFFIXES[media]),
                       dict(request.query_params))
 
@@ -248,11 +251,15 @@ async def read_upload(request: Request, ctx: ServerContext) -> Upload:
         yield body
 
     try:
-        form = await MultiPartParser(request.headers, stream(), max_files=1, max_fields=8,
-                                     max_part_size=len(body) + 1).parse()
-    except MultiPartException as e:
-        raise InputError(f"the form cannot be read: {e.message}", where="multipart/form-data",
-                         ja=f"フォームを読み取れません（{e.message}）。",
+        if media == "application/x-www-form-urlencoded":
+            pairs: list[tuple[str, str | UploadFile]] = [*parse_qsl(body.decode("utf-8", "replace"), max_num_fields=8)]
+            form = FormData(pairs)
+        else:
+            form = await MultiPartParser(request.headers, stream(), max_files=1, max_fields=8,
+                                         max_part_size=len(body) + 1).parse()
+    except (MultiPartException, ValueError) as e:
+        raise InputError(f"the form cannot be read: {e}", where=media,
+                         ja=f"フォームを読み取れません（{e}）。",
                          fix="send the page's form again", fix_ja="検査のページからもう一度送ってください。") from None
     file, text = form.get("file"), form.get("text")
     fields = {k: v for k, v in form.items() if isinstance(v, str) and k != "text"}
