@@ -236,7 +236,7 @@ class QueryPool:
         log.warning("idle query worker %s died (exit code %s); starting another", worker.process.pid,
                     worker.process.exitcode)
         self.lost += 1
-        self._replace(worker)
+        self._replace(worker, counted=False)
 
     async def _take(self, budget: float) -> _Worker:
         """An idle, living worker; TimeoutError when none frees up within ``budget`` seconds."""
@@ -254,10 +254,11 @@ class QueryPool:
                 continue
             return worker
 
-    def _replace(self, worker: _Worker) -> None:
+    def _replace(self, worker: _Worker, *, counted: bool = True) -> None:
+        """Kill ``worker`` and start another; ``counted`` in ``respawned`` unless counted elsewhere."""
         worker.kill()
         self._all.discard(worker)
-        self.respawned += 1
+        self.respawned += counted
         self._spawn()
 
     def _release(self, worker: _Worker) -> None:
