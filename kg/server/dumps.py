@@ -4,28 +4,40 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from email.utils import format_datetime
+from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse, Response
-from rdflib import Graph
+from fastapi.responses import FileResponse, RedirectResponse, Response
+from rdflib import RDF, Graph, URIRef
+from rdflib.namespace import DCAT, FOAF, VOID
+from rdflib.term import Node
 from starlette.datastructures import Headers
 from starlette.responses import MalformedRangeHeader, RangeNotSatisfiable
 from starlette.types import Receive, Scope, Send
 
 from kg.dumps import DUMPS
 from kg.errors import KgError
+from kg.namespaces import DCT, SPDX
 from kg.publish import CATALOG_FILE
 from kg.server.context import Ctx, ServerContext
 from kg.server.head import is_head
-from kg.server.http import NotAcceptable, not_modified, validators
-from kg.server.negotiate import best_match, prefers_html
-from kg.server.sparql import graph_response
+from kg.server.http import not_modified, validators
+from kg.server.negotiate import link_header, prefers_html, split_extension
+from kg.server.vocabulary import represent, representation_for, serialize
 from kg.store import GRAPH_FORMATS
 
-__all__ = ["DumpFile", "DumpNotFound", "router"]
+__all__ = ["DumpFile", "DumpNotFound", "catalogue_document", "router"]
 
 router = APIRouter()
-_RDFLIB = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml"}
+_IANA = "http://www.iana.org/assignments/media-types/"
+_DCAT_VERSION = URIRef(str(DCAT) + "version")  # DCAT 3; rdflib's DCAT namespace predates it
+_SD_NAME = URIRef("http://www.w3.org/ns/sparql-service-description#name")
+_STATS = (  # VoID §4.6 statistics shown on the page
+    (VOID.triples, "トリプル", "triples"), (VOID.entities, "実体", "entities"),
+    (VOID.distinctSubjects, "異なる主語", "distinct subjects"),
+    (VOID.distinctObjects, "異なる目的語", "distinct objects"),
+    (VOID.properties, "プロパティ", "properties"), (VOID.classes, "クラス", "classes"),
+)
 _MEDIA = {d.name: d.media_type for d in DUMPS} | {CATALOG_FILE: "text/turtle"}
 
 
@@ -132,22 +144,112 @@ def _catalogue(ctx: ServerContext) -> Graph:
     return Graph().parse(path, format="turtle")
 
 
-def _negotiated(request: Request, ctx: ServerContext, graph: Graph, key: str) -> Response:
-    offers = [mt for f in GRAPH_FORMATS for mt in f.media_types]
-    chosen = best_match(request.headers.get("accept"), offers)
-    if chosen is None:
-        raise NotAcceptable("the catalogue is available as " + ", ".join(f.media_type for f in GRAPH_FORMATS))
-    fmt = next(f for f in GRAPH_FORMATS if chosen in f.media_types)
-    return graph_response(request, ctx, graph.serialize(format=_RDFLIB[fmt.name]), fmt, (key,))
+def _text(g: Graph, s: Node, p: URIRef) -> dict[str, str]:
+    return {getattr(o, "language", None) or "": str(o) for o in g.objects(s, p)}
+
+
+def _one(g: Graph, s: Node, p: URIRef) -> str:
+    return next((str(o) for o in sorted(g.objects(s, p), key=str)), "")
+
+
+def _media(iri: str) -> str:
+    """``http://www.iana.org/assignments/media-types/text/turtle`` → ``text/turtle``."""
+    return iri.removeprefix(_IANA)
+
+
+def catalogue_document(g: Graph) -> dict[str, Any]:
+    """What the catalogue page shows: the catalogue, each dataset with its distributions (media type,
+    size, checksum, licence), its VoID statistics and named graphs, and the data services."""
+    catalog = next(iter(g.subjects(RDF.type, DCAT.Catalog)), None)
+    datasets = []
+    for ds in sorted(g.subjects(RDF.type, DCAT.Dataset), key=str):
+        distributions = []
+        for d in sorted(g.objects(ds, DCAT.distribution), key=str):
+            checksum = g.value(d, SPDX.checksum)
+            algorithm = _one(g, checksum, SPDX.algorithm) if checksum is not None else ""
+            size = _one(g, d, DCAT.byteSize)
+            distributions.append({
+                "iri": str(d), "title": _text(g, d, DCT.title), "download": _one(g, d, DCAT.downloadURL),
+                "media": _media(_one(g, d, DCAT.mediaType)), "compress": _media(_one(g, d, DCAT.compressFormat)),
+                "bytes": int(size) if size.isdigit() else None,
+                "checksum": _one(g, checksum, SPDX.checksumValue) if checksum is not None else "",
+                "algorithm": algorithm.rsplit("_", 1)[-1].upper() if algorithm else "",
+                "license": _one(g, d, DCT.license), "issued": _one(g, d, DCT.issued),
+            })
+        subsets = [{"iri": str(sub), "graph": _one(g, sub, _SD_NAME), "triples": _one(g, sub, VOID.triples)}
+                   for sub in sorted(g.objects(ds, VOID.subset), key=str)]
+        datasets.append({
+            "iri": str(ds), "title": _text(g, ds, DCT.title), "description": _text(g, ds, DCT.description),
+            "issued": _one(g, ds, DCT.issued), "modified": _one(g, ds, DCT.modified),
+            "version": _one(g, ds, _DCAT_VERSION), "license": _one(g, ds, DCT.license),
+            "conforms": _one(g, ds, DCT.conformsTo), "uri_space": _one(g, ds, VOID.uriSpace),
+            "sparql": _one(g, ds, VOID.sparqlEndpoint),
+            "keywords": sorted(str(k) for k in g.objects(ds, DCAT.keyword)),
+            "stats": [(ja, en, _one(g, ds, p)) for p, ja, en in _STATS if _one(g, ds, p)],
+            "distributions": distributions, "subsets": subsets,
+        })
+    services = [
+        {"iri": str(sv), "title": _text(g, sv, DCT.title), "description": _text(g, sv, DCT.description),
+         "endpoint": _one(g, sv, DCAT.endpointURL), "conforms": _one(g, sv, DCT.conformsTo)}
+        for sv in sorted(g.subjects(RDF.type, DCAT.DataService), key=str)
+    ]
+    licence = _one(g, catalog, DCT.license) if catalog is not None else ""
+    publisher = g.value(catalog, DCT.publisher) if catalog is not None else None
+    return {
+        "iri": str(catalog or ""),
+        "title": _text(g, catalog, DCT.title) if catalog is not None else {},
+        "description": _text(g, catalog, DCT.description) if catalog is not None else {},
+        "modified": _one(g, catalog, DCT.modified) if catalog is not None else "",
+        "license": licence, "license_title": _text(g, URIRef(licence), DCT.title) if licence else {},
+        "publisher": _text(g, publisher, FOAF.name) if publisher is not None else {},
+        "datasets": datasets, "services": services,
+    }
+
+
+def _catalogue_answer(request: Request, ctx: ServerContext, url: str) -> Response:
+    """The catalogue as HTML to a browser that asks for it, else as RDF (harvesters get RDF for ``*/*``)."""
+    graph = _catalogue(ctx)
+    rep = representation_for(request, None, url)
+    if isinstance(rep, Response):
+        return rep
+    links = link_header(url, rep, extensions=False, describedby=url)
+    if rep.is_html:
+        headers = {**validators(ctx, url, "html"), "Vary": "Accept", "Link": links}
+        page: Response = ctx.templates.TemplateResponse(
+            request, "catalogue.html",
+            {"doc": catalogue_document(graph), "base": ctx.base, "version": ctx.release.version, "url": url,
+             "offered": [f.media_type for f in GRAPH_FORMATS]},
+            headers=headers,
+        )
+        return page
+    return represent(request, ctx, serialize(graph, rep, ctx.base), rep, (url,), links)
 
 
 @router.get("/catalog", response_model=None)
 async def catalog(request: Request, ctx: Ctx) -> Response:
-    """The DCAT-AP 3 catalogue (with the VoID description) as Turtle, RDF/XML, JSON-LD or N-Triples."""
-    return _negotiated(request, ctx, _catalogue(ctx), "catalog")
+    """The DCAT-AP 3 catalogue (with the VoID description): an HTML page for browsers; Turtle, RDF/XML,
+    JSON-LD (with the project's @context), N-Triples, TriG or N3 for programs."""
+    return _catalogue_answer(request, ctx, "/catalog")
 
 
 @router.get("/.well-known/void", response_model=None)
 async def void(request: Request, ctx: Ctx) -> Response:
     """VoID's well-known location (VoID §6.2) answers the same description."""
-    return _negotiated(request, ctx, _catalogue(ctx), "void")
+    return _catalogue_answer(request, ctx, "/.well-known/void")
+
+
+@router.get("/graph/{name:path}", response_model=None)
+async def named_graph(name: str, request: Request, ctx: Ctx) -> Response:
+    """A named graph's IRI (``…/graph/areas``) answers 303 See Other to its description in the catalogue,
+    the VoID subset that names it (``sd:name``) and counts its triples (Cool URIs for the Semantic Web §4.2)."""
+    stem, rep = split_extension(name)
+    ext = "" if rep is None else name[len(stem):]
+    graph = URIRef(f"{ctx.base}graph/{stem}")
+    subset = next((s for s in _catalogue(ctx).subjects(_SD_NAME, graph) if isinstance(s, URIRef)), None)
+    local = ctx.local_path(str(subset)) if subset is not None else None
+    if local is None:
+        raise DumpNotFound(
+            f"<{graph}> is not a named graph of this dataset; the graphs are listed at /catalog",
+            ja=f"<{graph}> はこのデータセットの名前付きグラフではありません。一覧は /catalog にあります。",
+        )
+    return RedirectResponse(local + ext, status_code=303, headers={"Vary": "Accept"})

@@ -9,11 +9,11 @@ from http import HTTPStatus
 from typing import Any
 
 from fastapi import Request
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 
 from kg.errors import InputError, KgError, Problem
 from kg.server.context import ServerContext
-from kg.server.negotiate import quality
+from kg.server.negotiate import offered, quality
 
 __all__ = [
     "LANGUAGES",
@@ -22,6 +22,7 @@ __all__ = [
     "UnsupportedMediaType",
     "accept_language",
     "error_response",
+    "not_acceptable",
     "framework_error_response",
     "not_modified",
     "read_body",
@@ -193,3 +194,21 @@ def with_charset(media_type: str) -> str:
     """Add ``charset=utf-8`` to textual media types (all our text is UTF-8; RFC 6838 §4.2.1)."""
     textual = media_type.startswith("text/") or media_type.endswith(("+xml", "/xml"))
     return f"{media_type}; charset=utf-8" if textual else media_type
+
+
+def not_acceptable(request: Request, url: str, html: bool = True) -> Response:
+    """406 for a resource none of whose representations the Accept header takes: a JSON body saying so
+    in Japanese and English, with the media types offered and the extension URLs that give each."""
+    asked = (request.headers.get("accept") or "")[:200]
+    offers = offered(html)
+    body = {
+        "error": "NotAcceptable",
+        "resource": url,
+        "accept": asked,
+        "message": {
+            "ja": f"{url} は Accept: {asked} のどの形式でも提供していません。提供する形式: {'、'.join(offers)}。",
+            "en": f"{url} is not available in any type of Accept: {asked}. It is offered as: {', '.join(offers)}.",
+        },
+        "offered": offers,
+    }
+    return JSONResponse(body, status_code=406, headers={"Vary": "Accept"})

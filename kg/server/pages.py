@@ -15,15 +15,17 @@ from fastapi.responses import Response
 
 from kg.errors import KgError
 from kg.server.context import Ctx, ServerContext
-from kg.server.negotiate import best_match
-from kg.server.sparql import graph_response
+from kg.server.http import not_acceptable
+from kg.server.negotiate import choose_representation, link_header, split_extension
 from kg.server.views import kind_of, view
+from kg.server.vocabulary import compact_jsonld, represent
 from kg.store import GRAPH_FORMATS, Format, check_query
 
 __all__ = ["EXTENSIONS", "ResourceNotFound", "describe", "router"]
 
 router = APIRouter()
 _IRI_SAFE = re.compile(r'[^<>"{}|^`\\\x00-\x20]*')
+#: ``.ttl`` → Turtle, …: the graph formats by file extension (negotiate.EXTENSIONS adds .html, .json, .trig, .n3).
 EXTENSIONS: dict[str, Format] = {"." + f.extension: f for f in GRAPH_FORMATS}
 
 
@@ -40,6 +42,11 @@ async def describe(ctx: ServerContext, iri: str, fmt: Format) -> bytes:
     return result.body
 
 
+async def _kind(ctx: ServerContext, iri: str) -> tuple[str, list[str]] | None:
+    # An IRI that cannot be written as <…> in SPARQL (RFC 3987 excludes these) is in no dataset.
+    return await kind_of(ctx, iri) if _IRI_SAFE.fullmatch(iri) else None
+
+
 def _page(request: Request, ctx: ServerContext, template: str, status: int = 200, **data: Any) -> Response:
     data.setdefault("base", ctx.base)
     data.setdefault("version", ctx.release.version)
@@ -49,36 +56,41 @@ def _page(request: Request, ctx: ServerContext, template: str, status: int = 200
 
 @router.get("/id/{path:path}", response_model=None)
 async def resource(path: str, request: Request, ctx: Ctx) -> Response:
-    """HTML for browsers, RDF for programs; 404 with a page that helps for unknown IRIs."""
-    fmt: Format | None = None
-    for ext, candidate in EXTENSIONS.items():
-        if path.endswith(ext):
-            path, fmt = path[: -len(ext)], candidate
-            break
-    iri = f"{ctx.base}id/{path}"
-    if fmt is None:
-        offers = ["text/html"] + [mt for f in GRAPH_FORMATS for mt in f.media_types]
-        chosen = best_match(request.headers.get("accept"), offers)
+    """HTML for browsers, RDF for programs (by Accept or extension); 406 listing the offers when
+    nothing is acceptable; 404 with a page that helps for unknown IRIs."""
+    stem, rep = split_extension(path)
+    found = None
+    if rep is not None:  # …/dataset.ttl may be a resource itself (a distribution of the catalogue)
+        found = await _kind(ctx, f"{ctx.base}id/{path}")
+        if found is not None:
+            stem, rep = path, None
+    local = f"/id/{stem}"
+    iri = f"{ctx.base}id/{stem}"
+    if rep is None:
+        chosen = choose_representation(request.headers.get("accept"))
         if chosen is None:
-            chosen = "text/html"
-        if chosen != "text/html":
-            fmt = next(f for f in GRAPH_FORMATS if chosen in f.media_types)
-    # An IRI that cannot be written as <…> in SPARQL (RFC 3987 excludes these) is in no dataset.
-    found = await kind_of(ctx, iri) if _IRI_SAFE.fullmatch(iri) else None
+            return not_acceptable(request, local)
+        rep = chosen
     if found is None:
-        if fmt is not None:
-            raise ResourceNotFound(f"<{iri}> is not in this dataset")
-        return _page(request, ctx, "not_found.html", 404, iri=iri, path=path)
+        found = await _kind(ctx, iri) if stem else None
+    if found is None:
+        if not rep.is_html:
+            raise ResourceNotFound(f"<{iri}> is not in this dataset",
+                                   ja=f"<{iri}> はこのデータセットにありません。")
+        return _page(request, ctx, "not_found.html", 404, iri=iri, path=stem)
     kind, types = found
-    if fmt is not None:
-        body = await describe(ctx, iri, fmt)
-        return graph_response(request, ctx, body, fmt, ("id", iri))
+    links = link_header(local, rep)
+    if rep.fmt is not None:
+        if rep.fmt.name == "jsonld":  # compacted with the project's @context (issue 11)
+            body = compact_jsonld(await describe(ctx, iri, EXTENSIONS[".nt"]), ctx.base)
+        else:
+            body = await describe(ctx, iri, rep.fmt)
+        return represent(request, ctx, body, rep, ("id", iri), links)
     data = await view(ctx, kind, iri)
-    jsonld = (await describe(ctx, iri, EXTENSIONS[".jsonld"])).decode()
-    local = f"/id/{path}"
+    jsonld = compact_jsonld(await describe(ctx, iri, EXTENSIONS[".nt"]), ctx.base).decode()
     alternates = [(f.media_type, f"{local}.{f.extension}", f.name) for f in GRAPH_FORMATS]
     template = f"{kind}.html" if kind != "resource" else "resource.html"
-    return _page(
+    response = _page(
         request,
         ctx,
         template,
@@ -90,3 +102,6 @@ async def resource(path: str, request: Request, ctx: Ctx) -> Response:
         alternates=alternates,
         local=local,
     )
+    response.headers["Link"] = links
+    response.headers["Vary"] = "Accept"
+    return response
