@@ -1,3 +1,4 @@
+# ruff: noqa: F811 -- the tests take the imported fixtures `browser` and `shots` by name
 """A clerk in headless Chromium (issue 11, points 3 and 4): uploads a defective draft on /validate and
 reads the Japanese report beside the row; compares a draft with the published agreement on /compare.
 
@@ -14,7 +15,7 @@ from typing import Any
 import pytest
 
 from tests.server.conftest import AGREEMENT, Server, start_server
-from tests.server.test_browser import browser, shots  # noqa: F401
+from tests.server.test_browser import browser, shots  # noqa: F401 -- fixtures, used by name
 from tests.server.test_validate_page import EMPTIED, defective, row_line
 
 pytestmark = pytest.mark.browser
@@ -32,12 +33,12 @@ def draft(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def _wait(browser: Any, css: str) -> Any:
+def _wait(driver: Any, css: str) -> Any:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(browser, 90).until(ec.presence_of_element_located((By.CSS_SELECTOR, css)))
+    return WebDriverWait(driver, 90).until(ec.presence_of_element_located((By.CSS_SELECTOR, css)))
 
 
 def test_a_clerk_uploads_a_defective_draft_and_reads_the_report_beside_the_row(
