@@ -9,7 +9,12 @@ Each file holds one SPARQL query under a header of ``#`` comment lines, one key 
     # tags: initiatives, roles
     # param: ?agreement — the agreement IRI (default: the founding agreement)
 
-``title-*``, ``description-*`` and ``tags`` are required, ``param`` may repeat. The catalogue
+``title-*``, ``description-*`` and ``tags`` are required, ``param`` may repeat. What the query
+shows on the published dataset (the one ``kg build`` makes from ``data/``) is stated by three
+optional keys, given together: ``published-rows`` (how many rows it answers there: a number,
+``>0``, or ``true``/``false`` for an ASK; triples for a CONSTRUCT), and ``published-ja`` /
+``published-en``, what that answer means (「公開データでは協約が1件のため…0行になる。」); a test
+builds the published dataset and holds every query to its claim. The catalogue
 follows the SIB SPARQL examples (sib-swiss/sparql-examples): each query is an
 ``sh:SPARQLExecutable`` (a class of the SHACL vocabulary) with ``rdfs:label`` and
 ``rdfs:comment`` in Japanese and English, its text in ``sh:select``/``sh:ask``/``sh:construct``,
@@ -39,9 +44,13 @@ __all__ = [
 REQUIRED_KEYS = ("title-ja", "title-en", "description-ja", "description-en", "tags")
 #: Keys a header may carry several times.
 REPEATED_KEYS = ("param",)
+#: Keys that say what the query shows on the published dataset: all three or none.
+PUBLISHED_KEYS = ("published-rows", "published-ja", "published-en")
 
 _NAME = re.compile(r"^(?P<number>\d{3})_(?P<slug>[a-z0-9]+(?:_[a-z0-9]+)*)\.rq$")
 _HEADER_LINE = re.compile(r"^#\s*(?P<key>[a-z][a-z-]*)\s*:\s*(?P<value>.*?)\s*$")
+#: ``published-rows``: an exact count, "some rows" (``>0``), or an ASK's answer.
+_ROWS = re.compile(r"^(?:\d+|>0|true|false)$")
 _PARAM = re.compile(r"^\?(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+—\s+(?P<description>\S.*)$")
 # The prologue (SPARQL 1.1 Query §19.8, [4]–[6]) may hold comments, BASE and PREFIX; IRIs are
 # matched whole so that the '#' of an IRI such as <…/ns#> never reads as a comment.
@@ -85,6 +94,35 @@ class QueryDoc:
     """The query without its header, as the catalogue publishes it."""
     form: str
     """SELECT, ASK or CONSTRUCT."""
+    published_rows: str | None = None
+    """Its answer on the published dataset: rows (triples for CONSTRUCT) as a number or ``>0``, or
+    ``true``/``false`` for ASK; None when the header does not say."""
+    published_ja: str | None = None
+    """What the query shows on the published dataset, in Japanese."""
+    published_en: str | None = None
+    """The same in English."""
+
+    def published_holds(self, answer: int | bool) -> bool:
+        """Whether ``answer`` (a count of rows or triples, or an ASK's boolean) is what
+        ``published-rows`` claims; False when the header claims nothing.
+
+        >>> doc = QueryDoc("001", "x", Path("001_x.rq"), "", "", "", "", (), (), "", "ASK {}", "ASK",
+        ...                published_rows="false")
+        >>> doc.published_holds(False), doc.published_holds(True)
+        (True, False)
+        >>> doc = QueryDoc("002", "y", Path("002_y.rq"), "", "", "", "", (), (), "", "SELECT * {}",
+        ...                "SELECT", published_rows=">0")
+        >>> doc.published_holds(3), doc.published_holds(0), doc.published_holds(True)
+        (True, False, False)
+        """
+        claim = self.published_rows
+        if claim is None:
+            return False
+        if isinstance(answer, bool):
+            return claim == str(answer).lower()
+        if claim == ">0":
+            return answer > 0
+        return claim.isdigit() and int(claim) == answer
 
     @property
     def name(self) -> str:
@@ -140,8 +178,8 @@ def parse_header(lines: Sequence[str], file: Path) -> tuple[dict[str, str], list
     while n < len(lines) and (m := _HEADER_LINE.match(lines[n])) is not None:
         n += 1  # ``n`` is now the 1-based number of the line being read
         key, value = m.group("key"), m.group("value")
-        if key not in REQUIRED_KEYS and key not in REPEATED_KEYS:
-            known = ", ".join((*REQUIRED_KEYS, *REPEATED_KEYS))
+        if key not in REQUIRED_KEYS and key not in REPEATED_KEYS and key not in PUBLISHED_KEYS:
+            known = ", ".join((*REQUIRED_KEYS, *REPEATED_KEYS, *PUBLISHED_KEYS))
             raise KgError(f"unknown header key {key!r} (expected one of {known})", file=file, line=n)
         if not value:
             raise KgError(f"header key {key!r} has no value", file=file, line=n)
@@ -151,11 +189,16 @@ def parse_header(lines: Sequence[str], file: Path) -> tuple[dict[str, str], list
                 raise KgError(f"a param reads '?name — what it is (default: …)', not {value!r}",
                               file=file, line=n)
             params.append(Param(p.group("name"), p.group("description")))
+        elif key == "published-rows" and _ROWS.match(value) is None:
+            raise KgError(f"published-rows is a number of rows, '>0', 'true' or 'false', not {value!r}",
+                          file=file, line=n, ja=f"published-rows は行数、'>0'、'true' か 'false'（{value!r} ではない）")
         elif key in fields:
             raise KgError(f"header key {key!r} given twice", file=file, line=n)
         else:
             fields[key] = value
     missing = [k for k in REQUIRED_KEYS if k not in fields]
+    if any(k in fields for k in PUBLISHED_KEYS):
+        missing += [k for k in PUBLISHED_KEYS if k not in fields]
     if missing:
         raise KgError(f"the header lacks {', '.join(missing)}", file=file, line=n + 1)
     return fields, params, n
@@ -180,9 +223,19 @@ def _load(path: Path) -> QueryDoc:
         raise KgError(f"{form} answers differ between engines (SPARQL 1.1 Query §16.4); write a "
                       "CONSTRUCT that says which triples you want", file=path, line=n + 1)
     tags = tuple(t.strip() for t in fields["tags"].split(",") if t.strip())
+    rows = fields.get("published-rows")
+    if rows is not None and (rows in ("true", "false")) != (form == "ASK"):
+        line = next(i for i, ln in enumerate(lines, 1) if ln.startswith("#") and
+                    ln.lstrip("# \t").startswith("published-rows"))
+        if form == "ASK":
+            raise KgError(f"published-rows of an ASK is true or false, not {rows!r}", file=path, line=line,
+                          ja=f"ASK の published-rows は true か false（{rows!r} ではない）")
+        raise KgError(f"published-rows of a {form} is a count, not {rows!r}", file=path, line=line,
+                      ja=f"{form} の published-rows は行数（{rows!r} ではない）")
     return QueryDoc(m.group("number"), m.group("slug"), path, fields["title-ja"],
                     fields["title-en"], fields["description-ja"], fields["description-en"], tags,
-                    tuple(params), text, body, form)
+                    tuple(params), text, body, form, rows, fields.get("published-ja"),
+                    fields.get("published-en"))
 
 
 def load_queries(folder: Path) -> list[QueryDoc]:

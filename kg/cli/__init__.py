@@ -22,9 +22,9 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from kg.cli import build, chart, compare, consolidate, generate, ingest, push, query, serve, validate
+    from kg.cli import build, chart, compare, consolidate, demo, generate, ingest, push, query, serve, validate
 
-    for module in (ingest, validate, build, serve, query, compare, chart, consolidate, generate, push):
+    for module in (ingest, validate, build, serve, demo, query, compare, chart, consolidate, generate, push):
         module.register(app)
 
 

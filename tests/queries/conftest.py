@@ -1,4 +1,5 @@
-"""Session fixtures: the query library and the fixture dataset on both engines, built once."""
+"""Session fixtures: the query library, the fixture dataset on both engines and the published
+dataset (``kg build`` of data/), each built once."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from rdflib import Dataset, Graph, URIRef
 
 from kg.querylib import QueryDoc, load_queries
 
-from .dataset import QUERIES_DIR, fixture_graphs, fixture_settings, oxigraph_store, rdflib_dataset
+from .dataset import QUERIES_DIR, fixture_graphs, fixture_settings, oxigraph_store, published_store, rdflib_dataset
 
 
 @pytest.fixture(scope="session")
@@ -29,3 +30,8 @@ def store(graphs: dict[URIRef, Graph]) -> ox.Store:
 @pytest.fixture(scope="session")
 def rdflib_engine(graphs: dict[URIRef, Graph]) -> Dataset:
     return rdflib_dataset(graphs)
+
+
+@pytest.fixture(scope="session")
+def published(tmp_path_factory: pytest.TempPathFactory) -> ox.Store:
+    return published_store(tmp_path_factory.mktemp("published-build"))

@@ -46,6 +46,15 @@ def fixture_graphs(settings: Settings) -> dict[URIRef, Graph]:
     return graphs
 
 
+def published_store(build_dir: Path) -> ox.Store:
+    """The published dataset: ``kg build`` of the project's ``data/`` into ``build_dir`` (as the
+    server tests build it), opened read-only; queries see the union of its graphs, as on /sparql."""
+    from kg.build import build
+
+    release = build(fixture_settings().model_copy(update={"build_dir": build_dir}))
+    return ox.Store.read_only(str(release.store_path))
+
+
 def oxigraph_store(graphs: dict[URIRef, Graph]) -> ox.Store:
     """An in-memory pyoxigraph store holding ``graphs`` as named graphs (as kg.build loads them)."""
     store = ox.Store()

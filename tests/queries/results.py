@@ -85,6 +85,26 @@ def canonical_turtle(g: Graph) -> bytes:
     return out.serialize(format="turtle", encoding="utf-8")
 
 
+def answer_size(store: ox.Store, doc: QueryDoc) -> int | bool:
+    """How much ``doc`` answers on ``store`` (pyoxigraph): its rows, its distinct triples for a
+    CONSTRUCT, its boolean for an ASK. ``doc``'s header states this for the published dataset."""
+    result = store.query(doc.body, use_default_graph_as_union=True)
+    if isinstance(result, ox.QueryBoolean):
+        return bool(result)
+    if isinstance(result, ox.QueryTriples):
+        return len(set(result))
+    return sum(1 for _ in result)
+
+
+def expected_size(doc: QueryDoc) -> int | bool:
+    """The same for the expected answer on the fixture dataset (``queries/expected``)."""
+    body = expected_path(doc).read_bytes()
+    if doc.form == "CONSTRUCT":
+        return len(Graph().parse(data=body, format="turtle"))
+    parsed = solutions(body)
+    return parsed if isinstance(parsed, bool) else len(parsed[1])
+
+
 # ── comparing ────────────────────────────────────────────────────────────────────────────────
 
 def _term(t: dict[str, Any]) -> Term:

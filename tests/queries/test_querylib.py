@@ -21,6 +21,11 @@ HEADER = """\
 # description-en: Shows the initiatives.
 # tags: initiatives, roles
 """
+PUBLISHED = """\
+# published-rows: 0
+# published-ja: 公開データでは協約が1件のため0行になる。デモデータで試せる。
+# published-en: No rows on the published dataset. Try the demo data.
+"""
 BODY = "PREFIX renkei: <https://w3id.org/renkei/ns#>\nSELECT ?i WHERE { ?a renkei:initiative ?i }\n"
 
 
@@ -73,6 +78,17 @@ def test_queries_come_in_number_order(tmp_path: Path) -> None:
                  id="no-query"),
     pytest.param("001_x.rq", HEADER + "DESCRIBE <https://w3id.org/renkei/id/area/koriyama>\n",
                  "001_x.rq:6: DESCRIBE answers differ between engines", id="describe-refused"),
+    pytest.param("001_x.rq", HEADER + "# published-rows: 0\n" + BODY,
+                 "001_x.rq:7: the header lacks published-ja, published-en", id="published-keys-go-together"),
+    pytest.param("001_x.rq", HEADER + PUBLISHED.replace(": 0", ": some") + BODY,
+                 "001_x.rq:6: published-rows is a number of rows, '>0', 'true' or 'false', not 'some'",
+                 id="published-rows-not-a-count"),
+    pytest.param("001_x.rq", HEADER + PUBLISHED.replace(": 0", ": true") + BODY,
+                 "001_x.rq:6: published-rows of a SELECT is a count, not 'true'",
+                 id="published-rows-boolean-for-select"),
+    pytest.param("001_x.rq", HEADER + PUBLISHED + "ASK { ?s ?p ?o }\n",
+                 "001_x.rq:6: published-rows of an ASK is true or false, not '0'",
+                 id="published-rows-count-for-ask"),
 ])
 def test_a_bad_file_is_an_error_naming_file_and_line(tmp_path: Path, name: str, text: str,
                                                      message: str) -> None:
@@ -80,6 +96,17 @@ def test_a_bad_file_is_an_error_naming_file_and_line(tmp_path: Path, name: str, 
     error = only_error(tmp_path)
     assert message in error, error
     assert str(tmp_path) in error
+
+
+def test_what_a_query_shows_on_the_published_dataset_is_read(tmp_path: Path) -> None:
+    write(tmp_path, "005_x.rq", HEADER + PUBLISHED + BODY)
+    write(tmp_path, "006_y.rq", HEADER + BODY)
+    stated, silent = load_queries(tmp_path)
+    assert stated.published_rows == "0" and stated.published_holds(0) and not stated.published_holds(2)
+    assert stated.published_ja == "公開データでは協約が1件のため0行になる。デモデータで試せる。"
+    assert stated.published_en == "No rows on the published dataset. Try the demo data."
+    assert stated.body == BODY  # the keys are header, not query
+    assert silent.published_rows is None and silent.published_ja is None and not silent.published_holds(0)
 
 
 def test_two_files_with_one_number_are_an_error(tmp_path: Path) -> None:
