@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup serve build test lint regen-queries clean
+.PHONY: setup serve build test lint regen-queries demo clean
 
 $(STAMP): pyproject.toml kg/server/package-lock.json scripts/system-packages.sh
 	@# Debian packages for OCR and the test documents' fonts (installs when root; else says what is missing).
@@ -24,6 +24,11 @@ build: setup
 
 serve: setup
 	$(BIN)/kg serve
+
+# The demo: published texts with the composed test texts, built apart (build/demo/, base
+# https://w3id.org/renkei/demo/) and served; every page says it is composed (docs/queries.md).
+demo: setup
+	$(BIN)/kg demo
 
 test: setup
 	$(BIN)/python -m pytest -q
