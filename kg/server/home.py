@@ -47,7 +47,8 @@ async def _map(ctx: ServerContext) -> str:
     )
     shapes = await select(
         ctx,
-        """SELECT ?s ?s_ja ?wkt { { SELECT DISTINCT ?s { { ?m org:member ?s } UNION { ?s a renkei:Prefecture } } }
+        """SELECT ?s ?s_ja ?wkt ?prefecture {
+      { SELECT DISTINCT ?s { { ?m org:member ?s } UNION { ?s a renkei:Prefecture } } }
       ?s geo:hasGeometry/geo:asWKT ?wkt BIND(EXISTS { ?s a renkei:Prefecture } AS ?prefecture)
       OPTIONAL { ?s skos:prefLabel ?s_ja FILTER(LANG(?s_ja) = 'ja') } }""",
         key=("s",),

@@ -174,17 +174,18 @@ def map_svg(areas: Sequence[MapArea], geometry: Mapping[str, MultiPolygon], *,
         for m in drawn:
             body.append(f'<path class="member" data-iri={attr(m.iri)} d="{_path(geometry[m.iri], proj, step)}">'
                         f"<title>{esc(m.name)}（{esc(m.role)}）— {esc(area.label)}</title></path>")
-        body.append("</g></a>")
-        for m in drawn:
+        body.append("</g>")
+        for m in drawn:  # in the link: the mark of a central city leads to its area too
             point = centroid(geometry[m.iri]) if m.central else None
             if point:
                 x, y = proj(*point)
-                marks.append(f'<circle class="central" data-iri={attr(m.iri)} cx="{x:.1f}" cy="{y:.1f}" r="3.5" '
-                             f'fill="{_MARK}" stroke="#ffffff" stroke-width="1.2">'
-                             f"<title>{esc(m.name)}（中心市）— {esc(area.label)}</title></circle>")
+                body.append(f'<circle class="central" data-iri={attr(m.iri)} cx="{x:.1f}" cy="{y:.1f}" r="3.5" '
+                            f'fill="{_MARK}" stroke="#ffffff" stroke-width="1.2">'
+                            f"<title>{esc(m.name)}（中心市）— {esc(area.label)}</title></circle>")
                 if label_central:
                     marks.append(text(x + 6, y - 5, m.name, size=12, extra=' font-weight="bold" fill="#222222" '
-                                      'stroke="#ffffff" stroke-width="3" paint-order="stroke"'))
+                                      'stroke="#ffffff" stroke-width="3" paint-order="stroke" pointer-events="none"'))
+        body.append("</a>")
     body += marks
     y = proj.height + 16
     body.append(f'<circle cx="10" cy="{y - 4:.1f}" r="3.5" fill="{_MARK}" stroke="#ffffff" stroke-width="1.2"/>')

@@ -46,6 +46,8 @@ def test_front_page_map_shows_every_area_linked_with_its_members(server: Server)
     central = {c.get("data-iri", "").rpartition("/")[2] for c in root.iter(f"{SVG}circle")
                if c.get("class") == "central"}
     assert {m.code for m in reg.memberships if m.role == "central"} <= central
+    prefectures = [p for p in root.iter(f"{SVG}path") if p.get("class") == "place"]
+    assert len(prefectures) == 46  # in grey behind: every prefecture but Okinawa, outside the frame
     assert CREDIT in "".join(root.itertext())
     assert server.get(next(iter(links))).status_code == 200  # type: ignore[arg-type]
 
