@@ -3,7 +3,8 @@
 GET with ``query=``, POST form-encoded, POST ``application/sparql-query``; ``default-graph-uri`` and
 ``named-graph-uri``; results by Accept (q-values) or by the ``format``/``output``/``results``
 parameters SPARQLWrapper and browsers send. A bare GET answers the service description, or the
-query page to a browser.
+query page to a browser; a browser following a shared ``/sparql?query=…`` link (HTML preferred, no
+results format named) gets the page with that query, which it runs.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from kg.server.http import (
 )
 from kg.server.negotiate import best_match, prefers_html
 from kg.server.params import Params, decode_utf8, parse_urlencoded
-from kg.server.query_page import query_page
+from kg.server.query_page import TERMS_PATH, query_page, terms
 from kg.server.service_description import service_description
 from kg.store import CheckedQuery, Format, by_alias, check_query, formats_for
 from kg.store.formats import QueryKind
@@ -121,11 +122,22 @@ async def sparql_get(request: Request, ctx: Ctx) -> Response:
     params = parse_urlencoded(request.scope.get("query_string", b""))
     _refuse_update(params)
     text = params.one("query")
+    browser = prefers_html(request.headers.get("accept")) and not params.first(*_FORMAT_PARAMS, "download")
+    if browser:
+        return query_page(request, ctx, text)
     if text is None:
-        if prefers_html(request.headers.get("accept")) and not params.first(*_FORMAT_PARAMS):
-            return query_page(request, ctx)
         return _describe_service(request, ctx, params)
     return await run_query(request, ctx, params, text)
+
+
+@router.get(TERMS_PATH, response_model=None)
+async def sparql_terms(request: Request, ctx: Ctx) -> Response:
+    """The query page's completions: this dataset's prefixes, classes and properties (JSON)."""
+    headers = {**validators(ctx, "terms", ctx.base)}
+    cached = not_modified(request, headers)
+    if cached is not None:
+        return cached
+    return Response(await terms(ctx), media_type="application/json", headers=headers)
 
 
 @router.post("/sparql", response_model=None)

@@ -1,5 +1,7 @@
 """The query page and an agreement page in headless Chromium (Debian's ``chromium`` + ``chromium-driver``).
 
+The query page's YASGUI features (shared links, completion, errors, charts) are in test_browser_query.py.
+
 Screenshots go to a temporary folder, or to ``$KG_SCREENSHOTS_DIR`` when set — that is how
 ``docs/screenshots/`` is refreshed::
 
@@ -8,6 +10,7 @@ Screenshots go to a temporary folder, or to ``$KG_SCREENSHOTS_DIR`` when set —
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import shutil
@@ -72,7 +75,7 @@ def _full_page(driver: Any, path: Path, width: int = 1280) -> None:
     driver.save_screenshot(str(path))
 
 
-def test_a_query_run_from_the_page_shows_results(server: Server, browser: Any, shots: Path) -> None:
+def test_a_query_run_from_the_page_shows_results(server: Server, browser: Any) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
@@ -80,20 +83,22 @@ def test_a_query_run_from_the_page_shows_results(server: Server, browser: Any, s
     browser.set_window_size(1280, 900)
     browser.get(server.url + "/sparql")
     assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "ja"
-    editor = browser.find_elements(By.CSS_SELECTOR, ".CodeMirror")
-    assert editor, "the editor (CodeMirror from npm ci --prefix kg/server) is loaded without a CDN"
+    editor = browser.find_elements(By.CSS_SELECTOR, "#yasqe .CodeMirror")
+    assert editor, "the editor (YASQE, from npm ci --prefix kg/server) is loaded without a CDN"
+    assert not browser.find_element(By.ID, "query").is_displayed()
     browser.find_element(By.ID, "run").click()
     WebDriverWait(browser, 20).until(
-        ec.presence_of_element_located((By.CSS_SELECTOR, "table.results-table tbody tr"))
+        ec.presence_of_element_located((By.CSS_SELECTOR, ".yasr table tbody tr"))
     )
-    rows = browser.find_elements(By.CSS_SELECTOR, "table.results-table tbody tr")
+    rows = browser.find_elements(By.CSS_SELECTOR, ".yasr table tbody tr")
     assert len(rows) >= 1
-    link = rows[0].find_element(By.CSS_SELECTOR, "a")
+    link = rows[0].find_element(By.CSS_SELECTOR, "a.iri")
     assert link.get_attribute("href").startswith(server.url + "/id/agreement/")
-    assert re.fullmatch(r"\d+ rows? \(\d+ ms\)", browser.find_element(By.ID, "status").text)
+    assert link.text.startswith("rid:agreement/")
+    assert re.fullmatch(r"\d+ 行 · \d+ rows? \(\d+ ms\)", browser.find_element(By.ID, "status").text)
     downloads = browser.find_elements(By.CSS_SELECTOR, "#downloads [data-kind=table] a")
     assert {a.text for a in downloads} == {"JSON", "XML", "CSV", "TSV"}
-    _full_page(browser, shots / "query-page.png")
+    assert "/sparql?query=" in browser.current_url, "the URL holds the query that ran"
 
 
 def test_an_example_query_runs_when_picked(server: Server, browser: Any) -> None:
@@ -105,14 +110,20 @@ def test_an_example_query_runs_when_picked(server: Server, browser: Any) -> None
     if not examples:
         pytest.xfail("queries/ holds no example yet")
     examples[0].click()
-    WebDriverWait(browser, 20).until(lambda d: d.find_element(By.ID, "status").text not in ("", "Running…"))
-    assert not browser.find_elements(By.CSS_SELECTOR, "pre.error"), browser.find_element(
-        By.ID, "results"
+    WebDriverWait(browser, 20).until(
+        lambda d: d.find_element(By.ID, "status").text not in ("", "実行中… · Running…")
+    )
+    assert not browser.find_element(By.ID, "query-error").is_displayed(), browser.find_element(
+        By.ID, "query-error"
     ).text
+    template = browser.find_element(By.CSS_SELECTOR, "template[data-example]").get_attribute("innerHTML")
+    assert browser.execute_script(
+        "return document.querySelector('#yasqe .CodeMirror').CodeMirror.getValue()"
+    ).strip() == html.unescape(template).strip()
 
 
 def test_the_page_works_without_the_editor_library(server: Server, browser: Any) -> None:
-    """With CodeMirror blocked (as when `npm ci` was not run) the textarea still runs queries."""
+    """With YASGUI blocked (as when `npm ci` was not run) the textarea still runs queries."""
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
@@ -129,6 +140,13 @@ def test_the_page_works_without_the_editor_library(server: Server, browser: Any)
         WebDriverWait(browser, 20).until(
             ec.presence_of_element_located((By.CSS_SELECTOR, "table.results-table tbody tr"))
         )
+        assert "/sparql?query=" in browser.current_url
+        area = browser.find_element(By.ID, "query")
+        area.clear()
+        area.send_keys("SELECT ?g WHERE {\n  GRAPH ?g { ?s ?p \"x }\n}")
+        browser.find_element(By.ID, "run").click()
+        box = WebDriverWait(browser, 20).until(ec.visibility_of_element_located((By.ID, "query-error")))
+        assert "構文エラー: 2 行" in box.text and "Syntax error at line 2" in box.text
     finally:
         browser.execute_cdp_cmd("Network.setBlockedURLs", {"urls": []})
 
