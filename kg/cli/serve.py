@@ -29,7 +29,7 @@ def serve(
     """Serve the SPARQL endpoint, /id pages, query page, dumps and catalogue."""
     import uvicorn
 
-    from kg.server import create_app
+    from kg.server import create_app, security
     from kg.store.remote import remote_url
 
     settings = Settings()
@@ -52,7 +52,11 @@ def serve(
     bind_host = host or settings.host
     bind_port = port or settings.port
     typer.echo(f"serving {what} at http://{bind_host}:{bind_port}/ (SPARQL: /sparql)", err=True)
-    uvicorn.run(app, host=bind_host, port=bind_port, log_level="info", proxy_headers=False)
+    # Limits on how requests arrive (docs/http.md, "Limits"): the head's size and time, connections
+    # per client address (kg.server.security.protocol), idle keep-alive connections closed after 5 s.
+    uvicorn.run(app, host=bind_host, port=bind_port, log_level="info", proxy_headers=False,
+                http=security.protocol(settings), h11_max_incomplete_event_size=security.head_buffer_bytes(settings),
+                timeout_keep_alive=5)
 
 
 def register(app: typer.Typer) -> None:
