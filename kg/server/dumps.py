@@ -175,6 +175,7 @@ def catalogue_document(g: Graph) -> dict[str, Any]:
                 "checksum": _one(g, checksum, SPDX.checksumValue) if checksum is not None else "",
                 "algorithm": algorithm.rsplit("_", 1)[-1].upper() if algorithm else "",
                 "license": _one(g, d, DCT.license), "issued": _one(g, d, DCT.issued),
+                "license_title": _text(g, URIRef(_one(g, d, DCT.license)), DCT.title),
             })
         subsets = [{"iri": str(sub), "graph": _one(g, sub, _SD_NAME), "triples": _one(g, sub, VOID.triples)}
                    for sub in sorted(g.objects(ds, VOID.subset), key=str)]
@@ -240,16 +241,17 @@ async def void(request: Request, ctx: Ctx) -> Response:
 
 @router.get("/graph/{name:path}", response_model=None)
 async def named_graph(name: str, request: Request, ctx: Ctx) -> Response:
-    """A named graph's IRI (``…/graph/areas``) answers 303 See Other to its description in the catalogue,
-    the VoID subset that names it (``sd:name``) and counts its triples (Cool URIs for the Semantic Web §4.2)."""
+    """A named graph's IRI (``…/graph/areas``) answers 303 See Other to its description (Cool URIs for
+    the Semantic Web §4.2): the catalogue's VoID subset that names it (``sd:name``, kg.publish) and
+    counts its triples; ``graph/catalog`` to the catalogue itself."""
     stem, rep = split_extension(name)
     ext = "" if rep is None else name[len(stem):]
-    graph = URIRef(f"{ctx.base}graph/{stem}")
-    subset = next((s for s in _catalogue(ctx).subjects(_SD_NAME, graph) if isinstance(s, URIRef)), None)
-    local = ctx.local_path(str(subset)) if subset is not None else None
-    if local is None:
+    graph = f"{ctx.base}graph/{stem}"
+    if graph == str(ctx.settings.ids.graph("catalog")):
+        return RedirectResponse("/catalog", status_code=303, headers={"Vary": "Accept"})
+    if graph not in ctx.graphs:
         raise DumpNotFound(
             f"<{graph}> is not a named graph of this dataset; the graphs are listed at /catalog",
             ja=f"<{graph}> はこのデータセットの名前付きグラフではありません。一覧は /catalog にあります。",
         )
-    return RedirectResponse(local + ext, status_code=303, headers={"Vary": "Accept"})
+    return RedirectResponse(f"/id/dataset/subset/{stem}{ext}", status_code=303, headers={"Vary": "Accept"})
