@@ -13,12 +13,15 @@ import socket
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 from kg.server.security import CONTENT_SECURITY_POLICY
 from tests.robustness.rawhttp import Answer, exchange
 from tests.server.conftest import Server, free_port, serving
+from tests.server.test_browser import browser  # noqa: F401
 
 HEADER_TIMEOUT_S = 2.0
 BODY_TIMEOUT_S = 3.0
@@ -220,3 +223,36 @@ def test_the_policy_allows_scripts_from_this_server_only() -> None:
     directives = dict(d.strip().split(" ", 1) for d in CONTENT_SECURITY_POLICY.split(";"))
     assert directives["script-src"] == "'self'" and directives["object-src"] == "'none'"
     assert "unsafe-eval" not in CONTENT_SECURITY_POLICY  # the pages themselves: tests/server/test_browser.py
+
+
+# ── The pages under the policy, in Chromium ────────────────────────────────────────────────────
+
+#: Every page a browser is sent to, and the query page's run (its editor and result views).
+BROWSED = ["/", "/sparql", "/id/agreement/072036-072109-2019-10-18", "/compare", "/validate", "/ns", "/shapes",
+           "/catalog"]
+_LISTEN = ("window.__csp = []; document.addEventListener('securitypolicyviolation', e => "
+           "window.__csp.push(e.violatedDirective + ' ' + e.blockedURI + ' ' + e.sourceFile + ':' + e.lineNumber));")
+
+
+@pytest.mark.browser
+def test_the_pages_break_no_rule_of_the_policy(served: Server, browser: Any) -> None:  # noqa: F811
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    # Injected by the browser itself, before any page script, and not subject to the page's policy.
+    browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": _LISTEN})
+    browser.set_window_size(1280, 900)
+    for path in BROWSED:
+        browser.get(served.url + path)
+        time.sleep(0.5)
+        assert browser.execute_script("return window.__csp") == [], path
+    browser.get(served.url + "/sparql")
+    assert browser.find_elements(By.CSS_SELECTOR, "#yasqe .CodeMirror"), "the editor runs under the policy"
+    browser.find_element(By.ID, "run").click()
+    WebDriverWait(browser, 20).until(ec.presence_of_element_located((By.CSS_SELECTOR, ".yasr table tbody tr")))
+    assert browser.execute_script("return window.__csp") == []
+    target = os.environ.get("KG_SCREENSHOTS_DIR")
+    if target:
+        Path(target).mkdir(parents=True, exist_ok=True)
+        browser.save_screenshot(str(Path(target) / "guard.png"))
