@@ -55,20 +55,51 @@ router = APIRouter()
 
 FORMATS = {"html": "text/html", "json": "application/json", "csv": "text/csv"}
 TEMPLATES = Path(__file__).parent / "templates"
-LEAD_JA = {"central": "中心市", "partner": "連携市", "both": "双方", "none": "—"}
-MATCH_JA = {
-    "category": "同じ分類",
-    "broader": "上位・下位の分類",
-    "title": "名称の類似",
-    "only_a": "Aのみ",
-    "only_b": "Bのみ",
+#: The page's words (Japanese; English with ``?lang=en``): no page mixes the two.
+WORDS: dict[str, dict[str, str]] = {
+    "ja": {
+        "title": "協約の比較", "other": "English", "other_lang": "en", "compare": "比較する",
+        "draft_h": "案を公開済みの協約と比較", "draft_file": "案のファイル", "paste": "または本文を貼り付け",
+        "published": "比較する協約", "draft_go": "案を比較する",
+        "draft_hint": "テキスト（.txt、文字コードは問いません）、例規集の .html、PDF、Word（.docx）、スキャン画像を"
+                      "読み取ります。送った案は比較の後に消去され、公開されません。",
+        "draft": "案", "central": "中心市", "partner": "連携市", "shared": "共通の分類", "only_a": "Aのみの分類",
+        "only_b": "Bのみの分類", "data": "データ", "del": "Aのみ", "ins": "Bのみ", "similarity": "名称の類似度",
+        "lead": "主導", "none": "（なし）", "blank": "（記載なし）", "no_concept": "（分類なし）",
+        "charts": "図", "coverage": "取組の分類（協約別）", "coverage_areas": "（圏域別）", "timeline": "締結日の年表",
+        "fix": "直し方",
+    },
+    "en": {
+        "title": "Compare agreements", "other": "日本語", "other_lang": "ja", "compare": "Compare",
+        "draft_h": "Compare a draft with a published agreement", "draft_file": "The draft's file",
+        "paste": "or paste its text", "published": "Published agreement", "draft_go": "Compare the draft",
+        "draft_hint": "Text (.txt, any encoding), 例規集 pages (.html), PDF, Word (.docx) and scans are read; "
+                      "the draft is deleted once compared, and never published.",
+        "draft": "Draft", "central": "central city", "partner": "partner", "shared": "Categories in both",
+        "only_a": "Only in A", "only_b": "Only in B", "data": "Data", "del": "only in A", "ins": "only in B",
+        "similarity": "title likeness", "lead": "Leads", "none": "(none)", "blank": "(not stated)",
+        "no_concept": "(no category)", "charts": "Charts", "coverage": "Categories by agreement",
+        "coverage_areas": "(by area)", "timeline": "Signing dates", "fix": "how to fix",
+    },
 }
-FIELDS = (
-    ("title", "取組"),
-    ("content", "内容"),
-    ("central_role", "中心市の役割"),
-    ("partner_role", "連携市の役割"),
-)
+LEAD = {"ja": {"central": "中心市", "partner": "連携市", "both": "双方", "none": "—"},
+        "en": {"central": "central city", "partner": "partner", "both": "both", "none": "—"}}
+MATCH = {
+    "ja": {"category": "同じ分類", "broader": "上位・下位の分類", "title": "名称の類似", "only_a": "Aのみ",
+           "only_b": "Bのみ"},
+    "en": {"category": "same category", "broader": "broader and narrower categories", "title": "alike titles",
+           "only_a": "only in A", "only_b": "only in B"},
+}
+FIELDS = {
+    "ja": (("title", "取組"), ("content", "内容"), ("central_role", "中心市の役割"), ("partner_role", "連携市の役割")),
+    "en": (("title", "Initiative"), ("content", "Content"), ("central_role", "Central city's role"),
+           ("partner_role", "Partner's role")),
+}
+
+
+def page_lang(request: Request) -> str:
+    """The page's language: Japanese, English with ``?lang=en``."""
+    return "en" if request.query_params.get("lang", "").strip().lower() == "en" else "ja"
 
 
 def _settings(request: Request) -> Settings:
@@ -203,27 +234,41 @@ def _answer(request: Request, source: SparqlSource, ids: Ids, fmt: str, result: 
             **{"Content-Disposition": f'attachment; filename="{name}"'},
         )
     shown = problems or (error.problems if error else ())
+    lang = page_lang(request)
     page = _render(
         request,
         {
+            "lang": lang,
+            "t": WORDS[lang],
+            "switch": _switch(request, lang),
+            "action": "/compare" + ("?lang=en" if lang == "en" else ""),
             "agreements": sorted(agreement_keys(source, ids).items()),
             "a": a,
             "b": b,
             "draft": draft,
             "draft_b": draft_b,
             "result": result,
-            "errors": [(p.message("ja"), p.message("en"), p.fix("ja")) for p in shown],
-            "rows": _rows(result, ids, draft is not None),
+            "errors": [(p.message(lang), p.fix(lang)) for p in shown],
+            "rows": _rows(result, ids, lang, draft is not None),
             "data_links": {
                 f: "/compare?" + urlencode({"a": a, "b": b, "format": f}) for f in ("json", "csv")
             },
         },
     )
     if error is not None:
-        return Response(page, status_code=error.http_status, media_type="text/html; charset=utf-8")
+        return Response(page, status_code=error.http_status, media_type="text/html; charset=utf-8",
+                        headers={"Content-Language": lang})
     if draft is not None:  # an answer to a POST: nothing to revalidate
         return Response(page, media_type="text/html; charset=utf-8")
-    return _etagged(request, page.encode(), "text/html; charset=utf-8")
+    return _etagged(request, page.encode(), "text/html; charset=utf-8", **{"Content-Language": lang})
+
+
+def _switch(request: Request, lang: str) -> str:
+    """This page in the other language (a comparison's ``a`` and ``b`` kept)."""
+    params = {k: v for k, v in request.query_params.items() if k in ("a", "b")}
+    if lang == "ja":
+        params["lang"] = "en"
+    return "/compare" + ("?" + urlencode(params) if params else "")
 
 
 @router.get("/charts/coverage.svg", response_model=None, summary="Coverage matrix (SVG)")
@@ -255,7 +300,7 @@ def _local(iri: str, ids: Ids) -> str:
     return "/" + iri[len(base) :] if iri.startswith(base) else iri
 
 
-def _rows(result: Comparison | None, ids: Ids, draft: bool = False) -> list[dict[str, Any]]:
+def _rows(result: Comparison | None, ids: Ids, lang: str = "ja", draft: bool = False) -> list[dict[str, Any]]:
     """What the template shows per aligned row, diffs already rendered to <ins>/<del> HTML; A's
     initiatives unlinked when A is a draft (it is not published)."""
     from markupsafe import Markup, escape
@@ -265,31 +310,32 @@ def _rows(result: Comparison | None, ids: Ids, draft: bool = False) -> list[dict
     out = []
     for r in result.rows:
         fields = []
-        for name, label in FIELDS:
+        words = WORDS[lang]
+        for name, label in FIELDS[lang]:
             segs = r.diffs.get(name)
             cells = []
             for side, fn in ((r.a, html_a), (r.b, html_b)):
                 if side is None:
-                    cells.append(Markup('<span class="none">（なし）</span>'))
+                    cells.append(Markup('<span class="none">{}</span>').format(words["none"]))
                 elif segs is not None:
                     cells.append(Markup(fn(segs)))  # noqa: S704 -- html_a/html_b escape every segment
                 else:
                     value = getattr(side, name)
-                    value = value.text if hasattr(value, "text") else (value or "（記載なし）")
+                    value = value.text if hasattr(value, "text") else (value or words["blank"])
                     cells.append(escape(value))
             fields.append((label, cells))
         concept = r.concept
         out.append(
             {
-                "concept": f"{concept.notation} {concept.label}" if concept else "（分類なし）",
+                "concept": f"{concept.notation} {concept.label}" if concept else words["no_concept"],
                 "concept_href": _local(concept.iri, ids) if concept else None,
                 "match": r.match,
-                "match_ja": MATCH_JA[r.match],
+                "match_label": MATCH[lang][r.match],
                 "similarity": r.similarity,
                 "fields": fields,
                 "links": [((None if draft and side == 0 else _local(i.iri, ids)), i.identifier) if i else None
                           for side, i in enumerate((r.a, r.b))],
-                "lead": [LEAD_JA[i.lead] if i else "" for i in (r.a, r.b)],
+                "lead": [LEAD[lang][i.lead] if i else "" for i in (r.a, r.b)],
                 "lead_differs": r.lead_differs,
             }
         )

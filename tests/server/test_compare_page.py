@@ -50,6 +50,17 @@ def test_an_unknown_agreement_is_404_and_said_in_japanese(server: Server) -> Non
     assert "<select" in page  # the form is still there to choose again
 
 
+def test_the_page_in_english_by_a_switch(server: Server) -> None:
+    ja = server.get("/compare", params={"a": KEY, "b": KEY})
+    assert ja.status_code == 200 and '<html lang="ja">' in ja.text and "中心市の役割" in ja.text
+    assert f'href="/compare?a={KEY}&amp;b={KEY}&amp;lang=en"' in ja.text
+    en = server.get("/compare", params={"a": KEY, "b": KEY, "lang": "en"})
+    assert en.status_code == 200 and '<html lang="en">' in en.text and "Central city's role" in html.unescape(en.text)
+    assert "中心市の役割" not in en.text and "比較する" not in en.text
+    unknown = server.get("/compare", params={"a": KEY, "b": "nope", "lang": "en"})
+    assert unknown.status_code == 404 and "no agreement 'nope' in the dataset" in html.unescape(unknown.text)
+
+
 def test_a_draft_uploaded_is_compared_with_the_published_agreement(server: Server) -> None:
     r = server.post("/compare", files={"file": ("うちの案.txt", defective(), "text/plain")}, data={"b": KEY},
                     headers={"Accept": "text/html"})
@@ -58,7 +69,7 @@ def test_a_draft_uploaded_is_compared_with_the_published_agreement(server: Serve
     assert "うちの案.txt" in page and "案" in page
     # the row whose partner's role the draft left empty: B (published) has the words A (draft) lacks
     assert f"<ins>{EMPTIED.strip()}</ins>" in page
-    assert f'<option value="{KEY}" selected>' in r.text
+    assert f'<option value="{KEY}" selected lang="ja">' in r.text
     data = server.post("/compare?format=json", data={"b": KEY, "text": defective().decode()})
     assert data.status_code == 200
     doc = data.json()
