@@ -102,6 +102,7 @@ def query_page(request: Request, ctx: ServerContext, query: str | None = None) -
         "terms_url": TERMS_PATH,
         "prefixes": json.dumps(prefixes(ctx), ensure_ascii=False, sort_keys=True),
         "limit": ctx.settings.result_limit,
+        "max_url": ctx.settings.max_url_bytes,
         "timeout": ctx.settings.query_timeout,
         "base": ctx.base,
         "version": ctx.release.version,

@@ -182,3 +182,44 @@ def test_the_cap_is_stated_on_the_page(server: Server, browser: Any) -> None:
     assert notice.is_displayed()
     assert f"上限の {RESULT_LIMIT} 件" in notice.text and f"first {RESULT_LIMIT} results" in notice.text
     assert browser.find_element("id", "status").text.startswith(f"{RESULT_LIMIT} 行")
+
+
+def test_an_example_says_what_it_shows_on_the_published_dataset(server: Server, browser: Any) -> None:
+    from kg.querylib import load_queries
+    from kg.settings import Settings
+
+    said = [d for d in load_queries(Settings().queries_path) if getattr(d, "published_ja", None)]
+    if not said:
+        pytest.skip("no example states its answer on the published dataset yet (published-ja)")
+    doc = said[0]
+    browser.set_window_size(1280, 900)
+    browser.get(server.url + "/sparql")
+    browser.find_element("css selector", f'button.example[data-name="{doc.name}"]').click()
+    note = _wait(browser, lambda d: d.find_element("id", "example-note") if d.find_element(
+        "id", "example-note").is_displayed() else None)
+    assert doc.published_ja in note.text and (doc.published_en or "") in note.text
+    _wait(browser, lambda d: d.find_element("id", "status").text not in ("", "実行中… · Running…"))
+    # once the text is edited, the note no longer applies to what runs
+    _set_query(browser, "ASK {}")
+    browser.find_element("id", "run").click()
+    _wait(browser, lambda d: not d.find_element("id", "example-note").is_displayed())
+
+
+def test_the_page_fits_a_phone(server: Server, browser: Any) -> None:
+    browser.set_window_size(390, 844)
+    browser.get(server.url + "/sparql?" + urllib.parse.urlencode({"query": AGGREGATE}))
+    _wait(browser, lambda d: _css(d, ".yasr table tbody tr"))
+    overflow = browser.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 1, "the page must not scroll sideways on a phone (the editor and table scroll inside)"
+    browser.set_window_size(1280, 900)
+
+
+def test_a_query_too_long_for_a_link_runs_and_says_so(server: Server, browser: Any) -> None:
+    _open(browser, server, AGREEMENTS)
+    long_query = AGREEMENTS + "\n" + "# 長い注釈 / a long comment\n" * 400  # far past KG_MAX_URL_BYTES (8192)
+    _set_query(browser, long_query)
+    browser.find_element("id", "run").click()
+    _wait(browser, lambda d: d.find_element("id", "link-note").is_displayed())
+    assert browser.current_url == server.url + "/sparql", "no link the server would refuse (414)"
+    assert "長すぎて URL に入りません" in browser.find_element("id", "link-note").text
+    _wait(browser, lambda d: _css(d, ".yasr table tbody tr"))

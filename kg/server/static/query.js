@@ -17,6 +17,7 @@
   const notice = document.getElementById("notice");
   const errorBox = document.getElementById("query-error");
   const downloads = document.getElementById("downloads");
+  const linkNote = document.getElementById("link-note");
   document.querySelectorAll(".no-script-format").forEach((e) => { e.hidden = true; });
 
   const Y = window.Yasgui;
@@ -311,7 +312,10 @@
     if (event && event.preventDefault) event.preventDefault();
     const query = getQuery();
     const url = shareUrl(query);
-    if (!fromHistory && url !== location.href) history.pushState({ query: query }, "", url);
+    const tooLong = new TextEncoder().encode(url.slice(location.origin.length)).length > Number(app.dataset.maxUrl);
+    if (tooLong) history.replaceState(null, "", "/sparql"); // the server would refuse such a link (414)
+    else if (!fromHistory && url !== location.href) history.pushState({ query: query }, "", url);
+    linkNote.hidden = !tooLong;
     const ticket = ++running;
     showExampleNote(query);
     status.textContent = "実行中… · Running…";
