@@ -7,6 +7,7 @@ in a build (docs/model.md, "Named graphs"), and queries see their union as the d
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -21,6 +22,8 @@ ROOT = Path(__file__).resolve().parents[2]
 FIXTURE_DIR = ROOT / "tests" / "data" / "queries"
 QUERIES_DIR = ROOT / "queries"
 EXPECTED_DIR = QUERIES_DIR / "expected"
+#: The ``kg`` command of this environment (the CLI as users run it).
+KG = str(Path(sys.executable).parent / "kg")
 #: The founding agreement is read where it is published; the rest are test fixtures.
 FOUNDING_TEXT = ROOT / "data" / "sources" / "koriyama-nihonmatsu-2019.txt"
 

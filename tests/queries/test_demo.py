@@ -7,10 +7,7 @@ builds it into ``build/demo/``.
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -19,40 +16,21 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
-from kg.demo import BANNER_JA, DEMO_BASE, build_demo, composed_sources, demo_settings
+from kg.demo import BANNER_JA, DEMO_BASE, composed_sources, demo_settings
 from kg.namespaces import DEFAULT_BASE
 from kg.querylib import QueryDoc, load_queries
 from kg.store.release import Release
-from tests.server.conftest import free_port, serving
 
-from .dataset import QUERIES_DIR, fixture_settings
+from .dataset import KG, QUERIES_DIR, fixture_settings
 from .results import answer_size, expected_size
 
 NUMBERS = [d.number for d in load_queries(QUERIES_DIR)]
-KG = str(Path(sys.executable).parent / "kg")
+
 PROV = "http://www.w3.org/ns/prov#"
 SKOS_NOTE = "http://www.w3.org/2004/02/skos/core#note"
 #: The one composed agreement of the founding agreement's area (tests/data/queries/README.md).
 SUKAGAWA = DEMO_BASE + "id/agreement/072036-072079-2019-01-23"
 FOUNDING = DEMO_BASE + "id/agreement/072036-072109-2019-10-18"
-
-
-@pytest.fixture(scope="session")
-def demo_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A build directory whose ``demo/`` holds the demo release (``KG_BUILD_DIR`` of ``kg demo``)."""
-    path = tmp_path_factory.mktemp("demo-build")
-    build_demo(fixture_settings().model_copy(update={"build_dir": path}))
-    return path
-
-
-@pytest.fixture(scope="session")
-def demo_release(demo_build: Path) -> Release:
-    return Release.open(demo_build / "demo" / "current")
-
-
-@pytest.fixture(scope="session")
-def demo_store(demo_release: Release) -> ox.Store:
-    return ox.Store.read_only(str(demo_release.store_path))
 
 
 def _doc(number: str) -> QueryDoc:
@@ -144,15 +122,6 @@ def test_kg_demo_help() -> None:
     for option in ("--port", "--host", "--build-only"):
         assert option in r.stdout
     assert "デモデータ" in r.stdout and "composed" in r.stdout
-
-
-@pytest.fixture(scope="session")
-def demo_url(demo_build: Path) -> Iterator[str]:
-    """``kg demo --port N`` on the session's demo build (up to date, so it only serves)."""
-    port = free_port()
-    env = {**os.environ, "KG_BUILD_DIR": str(demo_build), "KG_WORKERS": "1"}
-    with serving([KG, "demo", "--port", str(port)], port, env, demo_build / f"demo-{port}.log") as url:
-        yield url
 
 
 def test_kg_demo_serves_the_demo_under_its_base(demo_url: str) -> None:
