@@ -17,6 +17,7 @@ serving untouched (issue 2, DESIGN "kg build").
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
 import json
 import logging
@@ -38,9 +39,9 @@ from kg.dumps import graph_parts, write_dumps
 from kg.errors import BuildError, KgError, StoreError
 from kg.namespaces import ORG, RENKEI
 from kg.settings import Settings
-from kg.store.release import Release  # the one Release type; re-exported for callers of kg.build
+from kg.store.release import Release, leased, remove_unused  # the one Release type; re-exported
 
-__all__ = ["Release", "build", "current_release", "ensure_built", "source_files"]
+__all__ = ["Release", "build", "collect", "current_release", "ensure_built", "source_files"]
 
 log = logging.getLogger(__name__)
 
@@ -91,13 +92,15 @@ def _inputs_digest(settings: Settings, tools: str, sources: dict[Path, str]) -> 
     return _digest(tools + "".join(f" {p.name}:{sha}" for p, sha in sources.items()), [settings.queries_path])
 
 
-def current_release(settings: Settings) -> Release | None:
-    """The release ``build/current`` points at, or None when there is none (or it is broken)."""
+def current_release(settings: Settings, *, hold: bool = True) -> Release | None:
+    """The release ``build/current`` points at, or None when there is none (or it is broken).
+
+    It is leased for the rest of the process (kg.store.release) unless ``hold`` is False."""
     link = settings.build_path / "current"
     if not (link / "manifest.json").is_file():
         return None
     try:
-        return Release.open(link)
+        return Release.open(link, hold=hold)
     except StoreError as e:
         log.warning("ignoring the current release: %s", e)
         return None
@@ -190,10 +193,16 @@ def build(settings: Settings, *, force: bool = False) -> Release:
     shas = {p: _sha256(p) for p in sources}  # each text read and hashed once
     tools = _tools_digest(settings)
     version = _inputs_digest(settings, tools, shas)
-    current = current_release(settings)
+    current = current_release(settings, hold=False)
     if current is not None and current.version == version and not force:
         log.info("release %s is up to date", version)
         return current
+    releases = settings.build_path / "releases"
+    if not force and (releases / version / "manifest.json").is_file():
+        # Built before (the inputs went back to what they were): made current again, not rebuilt.
+        _swap_current(settings.build_path, releases / version)
+        log.info("release %s was built before: current again", version)
+        return Release.open(releases / version, hold=False)
 
     from kg.querylib import catalog_graph, load_queries
 
@@ -207,73 +216,125 @@ def build(settings: Settings, *, force: bool = False) -> Release:
     _link_memberships(refs[areas_name], agreements.values())
     order = sorted(agreements, key=lambda k: agreements[k].graph)
 
-    releases = settings.build_path / "releases"
     releases.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{version}-", dir=releases))
     try:
-        graphs = {agreements[k].graph: agreements[k].triples for k in order}
-        graphs |= {str(n): len(g) for n, g in refs.items()}
-        ref_parts = [graph_parts(str(n), g.serialize(format="nt", encoding="utf-8"), settings.base_iri)
-                     for n, g in refs.items()]
-        # The dumps are the agreements' cached parts put end to end, then the reference graphs';
-        # the store is bulk-loaded from the N-Quads dump (one load: a load per graph wrote
-        # thousands of small files, 231 s at 4,000 agreements).
-        write_dumps(chain((cache.parts(k) for k in order), ref_parts), tmp / "dumps")
-        store = ox.Store(str(tmp / "store"))
-        store.bulk_load(path=str(tmp / "dumps" / "dataset.nq"), format=ox.RdfFormat.N_QUADS)
-        manifest: dict[str, object] = {
-            "version": version,
-            "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
-            "base_iri": settings.base_iri,
-            "generator": f"renkei-kg {kg.__version__}",
-            "agreements": sorted(a.agreement for a in agreements.values()
-                                 if a.agreement.startswith(str(settings.ids.id("agreement/")))),
-            "amendments": sorted(a.agreement for a in agreements.values()
-                                 if a.agreement.startswith(str(settings.ids.id("amendment/")))),
-            "graphs": graphs,
-            "sources": [{"file": p.name, "sha256": sha} for p, sha in shas.items()],
-        }
-        from kg.publish import publish
-
-        publish(store, tmp, manifest, settings)
-        catalog = settings.ids.graph("catalog")
-        graphs[str(catalog)] = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(catalog)))
-        manifest["quads"] = len(store)
-        store.flush()
-        store.optimize()
-        del store
-        (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), "utf-8")
-        final = releases / version
-        if final.exists():
-            shutil.rmtree(final)
-        tmp.chmod(0o755)  # mkdtemp makes it private; a server may run as another user
-        tmp.rename(final)
+        with leased(tmp):  # a collector running beside this build leaves the folder alone
+            final = _write_release(tmp, version, settings, shas, agreements, refs, order, cache)
+            _swap_current(settings.build_path, final)
     except KgError:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     except OSError as e:
         shutil.rmtree(tmp, ignore_errors=True)
         raise StoreError(f"could not write the release: {e}", file=tmp) from e
-    _swap_current(settings.build_path, final)
-    _prune(releases, keep={final.name})
+    collect(releases, keep={final.name})
     cache.prune(keep=set(agreements))
-    log.info("built release %s (%d graphs) in %.1f s", version, len(graphs), time.perf_counter() - started)
-    return Release(final, manifest)
+    log.info("built release %s in %.1f s", version, time.perf_counter() - started)
+    return Release.open(final, hold=False)
+
+
+def _write_release(tmp: Path, version: str, settings: Settings, shas: dict[Path, str],
+                   agreements: dict[str, Entry], refs: dict[URIRef, Graph], order: list[str],
+                   cache: BuildCache) -> Path:
+    """Write the release into ``tmp`` and move it to its place in ``releases/``; where it went."""
+    graphs = {agreements[k].graph: agreements[k].triples for k in order}
+    graphs |= {str(n): len(g) for n, g in refs.items()}
+    ref_parts = [graph_parts(str(n), g.serialize(format="nt", encoding="utf-8"), settings.base_iri)
+                 for n, g in refs.items()]
+    # The dumps are the agreements' cached parts put end to end, then the reference graphs';
+    # the store is bulk-loaded from the N-Quads dump (one load: a load per graph wrote
+    # thousands of small files, 231 s at 4,000 agreements).
+    write_dumps(chain((cache.parts(k) for k in order), ref_parts), tmp / "dumps")
+    store = ox.Store(str(tmp / "store"))
+    store.bulk_load(path=str(tmp / "dumps" / "dataset.nq"), format=ox.RdfFormat.N_QUADS)
+    manifest: dict[str, object] = {
+        "version": version,
+        "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+        "base_iri": settings.base_iri,
+        "generator": f"renkei-kg {kg.__version__}",
+        "agreements": sorted(a.agreement for a in agreements.values()
+                             if a.agreement.startswith(str(settings.ids.id("agreement/")))),
+        "amendments": sorted(a.agreement for a in agreements.values()
+                             if a.agreement.startswith(str(settings.ids.id("amendment/")))),
+        "graphs": graphs,
+        "sources": [{"file": p.name, "sha256": sha} for p, sha in shas.items()],
+    }
+    from kg.publish import publish
+
+    publish(store, tmp, manifest, settings)
+    catalog = settings.ids.graph("catalog")
+    graphs[str(catalog)] = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(catalog)))
+    manifest["quads"] = len(store)
+    store.flush()
+    store.optimize()
+    del store
+    (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), "utf-8")
+    tmp.chmod(0o755)  # mkdtemp makes it private; a server may run as another user
+    return _move_into_place(tmp, tmp.parent, version)
 
 
 def _swap_current(build_dir: Path, target: Path) -> None:
     """Point build/current at ``target`` atomically (rename over the old link)."""
     link = build_dir / "current"
-    tmp_link = build_dir / ".current.new"
+    tmp_link = build_dir / f".current.new-{os.getpid()}"  # one per build: two builds may swap at once
     if tmp_link.is_symlink() or tmp_link.exists():
         tmp_link.unlink()
     tmp_link.symlink_to(target.relative_to(build_dir))
     os.replace(tmp_link, link)
 
 
-def _prune(releases: Path, keep: set[str]) -> None:
-    """Delete all but the newest KEEP_RELEASES superseded releases (a server may still read them)."""
-    old = sorted((p for p in releases.iterdir() if p.is_dir() and p.name not in keep and
-                  not p.name.startswith(".")), key=lambda p: p.stat().st_mtime, reverse=True)
-    for p in old[KEEP_RELEASES:]:
-        shutil.rmtree(p, ignore_errors=True)
+def _move_into_place(tmp: Path, releases: Path, version: str) -> Path:
+    """Rename ``tmp`` to ``releases/<version>``, or, when that exists (``kg build --force``, or two
+    builds at once), to ``<version>+2``, ``+3`` …: a release is never deleted to make room, since a
+    server may be reading it; the superseded one goes when no process uses it (:func:`collect`)."""
+    for n in range(1, 1000):
+        final = releases / (version if n == 1 else f"{version}+{n}")
+        if final.exists():
+            continue
+        try:
+            tmp.rename(final)
+        except OSError as e:
+            if e.errno in (errno.EEXIST, errno.ENOTEMPTY):  # taken by a build beside ours meanwhile
+                continue
+            raise
+        return final
+    raise StoreError(f"999 releases of version {version} already exist", file=releases)
+
+
+def collect(releases: Path, keep: set[str]) -> list[Path]:
+    """Delete what no process uses: superseded releases beyond the newest KEEP_RELEASES, the
+    temporary folders of builds that were killed, and half-deleted ``.trash-*`` folders.
+
+    Safe while servers and other builds run: a release or build folder is deleted only when no
+    process holds its lease (:func:`kg.store.release.remove_unused`), and never the one
+    ``build/current`` points at. Returns what was deleted.
+    """
+    current = (releases.parent / "current").resolve()
+    keep = keep | {current.name}
+    folders = [p for p in releases.iterdir() if p.is_dir() and not p.is_symlink()]
+    removed: list[Path] = []
+    for p in folders:
+        if p.name.startswith(".trash-"):  # renamed under an exclusive lock: nobody can open it
+            shutil.rmtree(p, ignore_errors=True)
+            removed.append(p)
+        elif p.name.startswith(".") and remove_unused(p, make_lock=_age(p) > _ABANDONED_S):
+            removed.append(p)  # a build's temporary folder whose build is gone
+    old = sorted((p for p in folders if p.name not in keep and not p.name.startswith(".")),
+                 key=_age)
+    removed += [p for p in old[KEEP_RELEASES:] if remove_unused(p)]
+    return removed
+
+
+#: A build's temporary folder without a lock file is taken for abandoned only after this long
+#: (a build makes its lock file right after the folder).
+_ABANDONED_S = 600.0
+
+
+def _age(folder: Path) -> float:
+    """Seconds since the release in ``folder`` was written (its manifest, else the folder)."""
+    manifest = folder / "manifest.json"
+    try:
+        return time.time() - (manifest if manifest.is_file() else folder).stat().st_mtime
+    except OSError:
+        return 0.0
