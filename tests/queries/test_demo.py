@@ -16,7 +16,8 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
-from kg.demo import BANNER_JA, DEMO_BASE, composed_sources, demo_settings
+from kg.demo import BANNER_JA, DEMO_BASE, build_demo, composed_sources, demo_settings
+from kg.errors import KgError
 from kg.namespaces import DEFAULT_BASE
 from kg.querylib import QueryDoc, load_queries
 from kg.store.release import Release
@@ -143,3 +144,12 @@ def test_every_page_of_the_demo_shows_the_banner(demo_url: str) -> None:
     for path in ("/", "/sparql", "/id/agreement/072036-072079-2019-01-23"):
         page = httpx.get(demo_url + path, headers={"Accept": "text/html"}, timeout=30)
         assert page.status_code == 200 and BANNER_JA in page.text, path
+
+
+def test_without_the_composed_texts_the_demo_says_where_they_should_be(tmp_path: Path) -> None:
+    settings = fixture_settings().model_copy(update={"root": tmp_path, "build_dir": tmp_path / "build"})
+    with pytest.raises(KgError) as e:
+        build_demo(settings)
+    assert str(tmp_path / "tests" / "data" / "queries" / "sources") in str(e.value)
+    assert e.value.ja is not None and "作例" in e.value.ja
+    assert not (tmp_path / "build" / "demo" / "current").exists()
