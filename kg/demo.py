@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
+from jinja2 import Environment
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import PROV, SKOS
 
@@ -215,8 +216,12 @@ def build_demo(settings: Settings, *, force: bool = False) -> Release:
     return release
 
 
-def mark_templates(env: Any) -> None:
-    """Tell the page templates (a Jinja environment) that they show the demo: the global ``demo``,
-    which base.html turns into the banner ``BANNER_JA／BANNER_EN``."""
+def mark_templates(env: Environment) -> None:
+    """Tell the page templates that they show the demo: the global ``demo`` (True), which the pages'
+    base template turns into the banner ``BANNER_JA／BANNER_EN`` (also given as ``demo_banner``)::
+
+        {% if demo %}<p class="demo-banner" role="note"><span lang="ja">デモデータ：架空の協約を含む作例です</span>／
+        <span lang="en">Demo data: composed examples, not real agreements</span></p>{% endif %}
+    """
     env.globals["demo"] = True
     env.globals["demo_banner"] = {"ja": BANNER_JA, "en": BANNER_EN}
