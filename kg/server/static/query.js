@@ -246,7 +246,8 @@
       yasqe.setGutterMarker(line, "gutterErrorBar", sign);
       const words = document.createElement("div");
       words.className = "query-error-line";
-      words.textContent = `${"\u00a0".repeat(Math.max(0, why.from))}↑ ${se.line}:${se.column} ${why.ja} ${why.en}`;
+      words.style.paddingLeft = `${Math.max(0, why.from)}ch`; // under the marked character
+      words.textContent = `↑ ${se.line}:${se.column} ${why.ja} ${why.en}`;
       errorMarks.push(yasqe.addLineWidget(line, words));
       yasqe.setCursor(from);
     } else {
