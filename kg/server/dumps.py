@@ -210,7 +210,7 @@ def catalogue_document(g: Graph) -> dict[str, Any]:
 def _catalogue_answer(request: Request, ctx: ServerContext, url: str) -> Response:
     """The catalogue as HTML to a browser that asks for it, else as RDF (harvesters get RDF for ``*/*``)."""
     graph = _catalogue(ctx)
-    rep = representation_for(request, None, url)
+    rep = representation_for(request, None, url, extensions=False)
     if isinstance(rep, Response):
         return rep
     links = link_header(url, rep, extensions=False, describedby=url)

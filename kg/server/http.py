@@ -196,19 +196,27 @@ def with_charset(media_type: str) -> str:
     return f"{media_type}; charset=utf-8" if textual else media_type
 
 
-def not_acceptable(request: Request, url: str, html: bool = True) -> Response:
-    """406 for a resource none of whose representations the Accept header takes: a JSON body saying so
-    in Japanese and English, with the media types offered and the extension URLs that give each."""
+def not_acceptable(request: Request, url: str, html: bool = True, extensions: bool = True) -> Response:
+    """406 for a resource none of whose representations the Accept header takes: JSON (the shape of
+    every JSON refusal: ``error_type``, ``problems`` with each message in Japanese and English) naming
+    the media types offered and the extension URLs that give each without Accept."""
     asked = (request.headers.get("accept") or "")[:200]
     offers = offered(html)
+    files = [f"{url}.{ext}" for ext in ("ttl", "jsonld", "rdf", "nt")]
+    error = NotAcceptable(
+        f"{url} is not available in any type of Accept: {asked}; it is offered as {', '.join(offers)}",
+        where=url,
+        ja=f"{url} は Accept: {asked} のどの形式でも提供していません。提供する形式は {'、'.join(offers)} です。",
+        fix="send one of these types in Accept" + (f", or add an extension: {', '.join(files)}" if extensions else ""),
+        fix_ja="Accept にこれらの形式のどれかを指定してください"
+        + (f"（拡張子でも選べます: {'・'.join(files)}）。" if extensions else "。"),
+    )
     body = {
-        "error": "NotAcceptable",
+        "error_type": type(error).__name__,
+        "error": {"message": error.message, "message_ja": error.ja, "where": url},
+        "problems": [p.as_dict() for p in error.problems],
         "resource": url,
         "accept": asked,
-        "message": {
-            "ja": f"{url} は Accept: {asked} のどの形式でも提供していません。提供する形式: {'、'.join(offers)}。",
-            "en": f"{url} is not available in any type of Accept: {asked}. It is offered as: {', '.join(offers)}.",
-        },
         "offered": offers,
     }
-    return JSONResponse(body, status_code=406, headers={"Vary": "Accept"})
+    return JSONResponse(body, status_code=406, headers={"Vary": "Accept", "Content-Language": request_lang(request)})

@@ -35,7 +35,7 @@ from kg.store import GRAPH_FORMATS
 from kg.validate import SHAPES_NS, load_shapes
 
 __all__ = [
-    "ONTOLOGY", "SHAPES", "NotInVocabulary", "Term", "compact_jsonld", "jsonld_context", "represent",
+    "ONTOLOGY", "SHAPES", "Fact", "NotInVocabulary", "Ref", "Term", "compact_jsonld", "jsonld_context", "represent",
     "representation_for", "router", "serialize", "shapes_document", "vocabulary_document",
 ]
 
@@ -103,12 +103,14 @@ def _page(request: Request, ctx: ServerContext, template: str, links: str, key: 
     return response
 
 
-def representation_for(request: Request, rep: Representation | None, url: str) -> Representation | Response:
-    """The representation asked for by extension (``rep``) or by Accept, or a 406 listing the offers."""
+def representation_for(request: Request, rep: Representation | None, url: str, extensions: bool = True
+                       ) -> Representation | Response:
+    """The representation asked for by extension (``rep``) or by Accept (RDF for ``*/*``), or a 406
+    listing the offers."""
     if rep is not None:
         return rep
     chosen = choose_representation(request.headers.get("accept"), machines_first=True)
-    return chosen if chosen is not None else not_acceptable(request, url)
+    return chosen if chosen is not None else not_acceptable(request, url, extensions=extensions)
 
 
 @router.get("/context.jsonld", response_model=None)

@@ -171,8 +171,11 @@ def test_nothing_acceptable_is_406_listing_the_offers(server: Server) -> None:
         r = server.get(path, headers={"Accept": "image/png"})
         assert r.status_code == 406
         body = r.json()
-        assert "image/png" in body["message"]["ja"] and "image/png" in body["message"]["en"]
+        message = body["problems"][0]["message"]
+        assert body["error_type"] == "NotAcceptable" and body["resource"] == path
+        assert "image/png" in message["ja"] and "image/png" in message["en"] and "text/turtle" in message["ja"]
         assert {"text/turtle", "application/ld+json", "application/trig"} <= set(body["offered"])
+        assert (f"{path}.ttl" in body["problems"][0]["fix"]["en"]) == (path != "/catalog")
 
 
 @pytest.mark.parametrize(("ext", "media_type"), [(".html", "text/html"), (".json", "application/ld+json"),
