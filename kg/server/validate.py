@@ -171,7 +171,7 @@ async def _refused(request: Request, ctx: ServerContext, error: KgError, problem
             lines = []
     lang = page_lang(request)
     shown = [_problem_shown(p, lang) for p in problems]
-    return render_page(request, ctx, lang, source=source, refused=shown, lines=_placed(lines, shown),
+    return render_page(request, ctx, lang, source=source, refused=shown, lines=_placed(lines, shown, source),
                        status=error.http_status)
 
 
@@ -376,26 +376,31 @@ class Shown:
     fix: str
     first: int | None
     last: int | None
+    file: str | None  #: the file the lines are of (RDF ingested from a text points at the text's lines)
 
 
 def _result_shown(r: Any, lang: str) -> Shown:
     loc = r.location
     return Shown(r.severity.value.lower(), r.severity.label(lang), r.shape_id, loc.text.get(lang),
                  loc.lines() + (f" p.{loc.page}" if loc.page else ""), r.message.get(lang),
-                 r.description.get(lang), loc.first_line, loc.last_line or loc.first_line)
+                 r.description.get(lang), loc.first_line, loc.last_line or loc.first_line, loc.file)
 
 
 def _problem_shown(p: Problem, lang: str) -> Shown:
     return Shown("error", _T[lang]["error"], "", p.where or "", p.location(), p.message(lang), p.fix(lang) or "",
-                 p.line, p.line)
+                 p.line, p.line, p.file)
 
 
-def _placed(lines: list[Any], shown: list[Shown]) -> dict[str, Any]:
-    """The text's lines, each with the problems shown right after it (a problem after the last line of
-    the part it concerns) and whether a problem concerns it; and the problems placed on no line."""
+def _placed(lines: list[Any], shown: list[Shown], source: str) -> dict[str, Any]:
+    """The lines of ``source``, each with the problems shown right after it (a problem after the last line
+    of the part it concerns) and whether a problem concerns it; and the problems placed on no line (or on
+    the lines of another file: RDF made from a text names the text's lines)."""
     rows = [{"n": n, "cells": text.split("\t"), "page": page, "hit": "", "problems": []} for n, text, page in lines]
     unplaced = []
     for s in shown:
+        if s.file not in (None, source):
+            unplaced.append(s)
+            continue
         at = [row for row in rows if s.first is not None and s.first <= row["n"] <= (s.last or s.first)]
         if not at:
             before = [row for row in rows if s.first is not None and row["n"] <= s.first]
@@ -422,7 +427,8 @@ def _report_page(request: Request, ctx: ServerContext, upload: Upload, page: dic
                  (_T[lang]["turtle"], f"{stem}.report.ttl", _data_uri(page["turtle"], "text/turtle"))]
     headers = {"X-Conforms": str(report.conforms).lower()}
     return render_page(request, ctx, lang, source=upload.name, report=report, summary=report.summary(lang),
-                       results=shown, lines=_placed(page["lines"], shown), downloads=downloads, headers=headers)
+                       results=shown, lines=_placed(page["lines"], shown, upload.name), downloads=downloads,
+                       headers=headers)
 
 
 def render_page(request: Request, ctx: ServerContext, lang: str, *, status: int = 200,

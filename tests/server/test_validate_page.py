@@ -102,6 +102,21 @@ def test_a_file_that_cannot_be_used_shows_each_problem_at_its_line(server: Serve
     assert "hit-error" in blocks[at] and "存在しない日付" in blocks[at + 1] and "bad.txt:5" in blocks[at + 1]
 
 
+def test_rdf_made_from_a_text_names_the_texts_line_not_the_rdfs(server: Server, tmp_path: Path) -> None:
+    from kg.ingest import ingest_file
+
+    text = tmp_path / "draft.txt"
+    text.write_bytes(defective())
+    turtle = ingest_file(text).graph.serialize(format="turtle").encode()
+    r = server.post("/validate", files={"file": ("draft.ttl", turtle, "text/turtle")}, headers={"Accept": "text/html"})
+    assert r.status_code == 200
+    page = html.unescape(r.text)
+    assert f"draft.txt:{row_line(defective())}" in page  # where the clerk finds it: the text's line
+    assert sum("val-problem" in b for b in _blocks(page)) == 0  # not beside a line of the Turtle
+    whole = page.split("本文の特定の行に当たらない問題", 1)[1].split('class="val-doc"', 1)[0]
+    assert "別表 3-(8) 二本松市の役割" in whole
+
+
 def test_an_empty_form_is_refused_in_japanese(server: Server) -> None:
     r = server.post("/validate", data={"text": "  "}, headers={"Accept": "text/html"})
     assert r.status_code == 400 and "ファイルも本文もありません" in r.text
