@@ -48,6 +48,7 @@ async def health(request: Request, ctx: Ctx) -> JSONResponse:
         "query_memory_bytes": getattr(ctx.pool, "memory_limit", None),
         # The validation worker is killed and replaced at its time limit too (kg.server.validator).
         "validator_restarted": validator.restarted if validator is not None else 0,
+        "validate_workers": getattr(validator, "workers", 1),
         "query_timeout_s": ctx.settings.query_timeout,
         "result_limit": ctx.settings.result_limit,
         "latency_ms": round((time.perf_counter() - started) * 1000, 1),

@@ -6,6 +6,11 @@ shapes) would hold the server's one validation slot for as long as it runs, and 
 ``/validate`` would wait behind it. Here it runs in a worker process that is killed at the time
 limit and started again at the next request, as query workers are (kg.server.pool; issue 5,
 point 4: "no worker left wedged").
+
+There are ``KG_VALIDATE_WORKERS`` such processes (issue 14, point 3: one slow input held the single
+validator for its whole time limit while every other upload waited): a slow upload holds one, and
+the others validate the rest meanwhile. Each is started on first use, the most recently used taken
+first, so that a quiet server runs one.
 """
 
 from __future__ import annotations
@@ -128,55 +133,82 @@ def _error(refused: _Refused) -> KgError:
                fix=first.fix_en, fix_ja=first.fix_ja, page=first.page)
 
 
-class Validator:
-    """One validation at a time, each in the worker process, each stopped at ``time_limit`` seconds."""
+class _Slot:
+    """One validation worker process (started on first use) and the parent's end of its pipe."""
 
-    def __init__(self, time_limit: float, target: Callable[[ValidationJob], Validated] = validate_job) -> None:
-        self.time_limit = time_limit
+    def __init__(self, target: Callable[[ValidationJob], Validated]) -> None:
         self.target = target
-        self.restarted = 0
-        self._lock = asyncio.Lock()
-        self._process: BaseProcess | None = None
-        self._conn: Connection | None = None
+        self.process: BaseProcess | None = None
+        self.conn: Connection | None = None
 
-    def _start(self) -> Connection:
+    def connection(self) -> Connection:
+        """The worker's pipe, starting the worker if it is not running."""
+        if self.conn is not None and self.process is not None and self.process.is_alive():
+            return self.conn
+        self.close()
         parent, child = _CTX.Pipe()
-        self._process = _CTX.Process(
-            target=_serve, args=(child, self.target), daemon=True, name="kg-validate-worker"
-        )
-        self._process.start()
+        self.process = _CTX.Process(target=_serve, args=(child, self.target), daemon=True, name="kg-validate-worker")
+        self.process.start()
         child.close()
-        self._conn = parent
+        self.conn = parent
         return parent
 
     def close(self) -> None:
-        """Stop the worker (on server shutdown, or after it overran)."""
-        if self._process is not None:
-            self._process.kill()
-            self._process.join(timeout=5)
-        if self._conn is not None:
-            self._conn.close()
-        self._process, self._conn = None, None
+        if self.process is not None:
+            self.process.kill()
+            self.process.join(timeout=5)
+        if self.conn is not None:
+            self.conn.close()
+        self.process, self.conn = None, None
+
+
+class Validator:
+    """Validations in ``workers`` processes at once, each stopped at ``time_limit`` seconds.
+
+    ``workers`` defaults to KG_VALIDATE_WORKERS; with one, validations run one at a time."""
+
+    def __init__(
+        self, time_limit: float, target: Callable[[ValidationJob], Validated] = validate_job,
+        workers: int | None = None,
+    ) -> None:
+        self.time_limit = time_limit
+        self.target = target
+        self.workers = max(1, workers if workers is not None else Settings().validate_workers)
+        self.restarted = 0
+        self._slots = [_Slot(target) for _ in range(self.workers)]
+        # The most recently used worker first: a quiet server keeps one process, warm.
+        self._idle: asyncio.LifoQueue[_Slot] = asyncio.LifoQueue()
+        for slot in reversed(self._slots):
+            self._idle.put_nowait(slot)
+
+    def close(self) -> None:
+        """Stop every worker (on server shutdown)."""
+        for slot in self._slots:
+            slot.close()
 
     async def run(self, job: ValidationJob) -> Validated:
-        """Validate in the worker (started on first use); ValidationTimeout past the time limit."""
+        """Validate in an idle worker (started on first use); ValidationTimeout past the time limit."""
         deadline = time.monotonic() + self.time_limit
         try:
-            await asyncio.wait_for(self._lock.acquire(), self.time_limit)
+            slot = self._idle.get_nowait() if not self._idle.empty() else await asyncio.wait_for(
+                self._idle.get(), self.time_limit
+            )
         except TimeoutError:
             raise ValidationTimeout(
-                f"another validation kept the validator busy for {self.time_limit:g} s; try again later",
-                ja=f"別の検査が{self.time_limit:g}秒を超えて実行中です。しばらくしてからもう一度送ってください。",
+                f"other validations kept all {self.workers} validation workers busy for {self.time_limit:g} s "
+                "(KG_VALIDATE_WORKERS); try again later",
+                ja=f"ほかの検査が{self.time_limit:g}秒を超えて検査の処理（{self.workers}個、KG_VALIDATE_WORKERS）を"
+                   "すべて使っています。しばらくしてからもう一度送ってください。",
             ) from None
         try:
-            conn = self._conn if self._conn is not None else self._start()
+            conn = slot.connection()
             try:
                 conn.send(job)
                 await wait_readable(conn, deadline)
                 reply: Validated | _Refused = conn.recv()
             except TimeoutError:
-                log.warning("validation ran past %.3g s; killing the validation worker", self.time_limit)
-                self.close()
+                log.warning("validation ran past %.3g s; killing its worker", self.time_limit)
+                slot.close()
                 self.restarted += 1
                 raise ValidationTimeout(
                     f"the validation ran past the time limit of {self.time_limit:g} s and was stopped",
@@ -185,18 +217,18 @@ class Validator:
                     fix_ja="小さなファイルに分けて送るか、kg validate で検査してください。",
                 ) from None
             except (EOFError, OSError) as e:
-                self.close()
+                slot.close()
                 self.restarted += 1
                 raise ValidatorDied(f"the validation worker died while validating ({e!r}); it was restarted",
                                     ja="検査の処理が途中で止まりました（再起動しました）。"
                                        "もう一度送ってください。") from None
             except BaseException:
                 # Cancelled (the client went away) mid-validation: the worker's state is unknown.
-                self.close()
+                slot.close()
                 self.restarted += 1
                 raise
         finally:
-            self._lock.release()
+            self._idle.put_nowait(slot)
         if isinstance(reply, _Refused):
             raise _error(reply)
         return reply

@@ -240,10 +240,11 @@ def test_a_validation_worker_that_dies_is_a_503_and_is_replaced() -> None:
 
 
 def test_validations_wait_their_turn_within_the_time_limit() -> None:
-    """One at a time: a second validation waits for the first, and gives up at its own limit."""
+    """With one worker (KG_VALIDATE_WORKERS=1), one at a time: a second validation waits for the first,
+    and gives up at its own limit (several workers: tests/server/test_validator_pool.py)."""
 
     async def scenario() -> None:
-        validator = Validator(30.0, nap)
+        validator = Validator(30.0, nap, workers=1)
         try:
             await validator.run(ValidationJob("quick", SETTINGS, "application/json"))
             validator.time_limit = 1.5
