@@ -223,3 +223,17 @@ def test_a_query_too_long_for_a_link_runs_and_says_so(server: Server, browser: A
     assert browser.current_url == server.url + "/sparql", "no link the server would refuse (414)"
     assert "長すぎて URL に入りません" in browser.find_element("id", "link-note").text
     _wait(browser, lambda d: _css(d, ".yasr table tbody tr"))
+
+
+def test_ask_and_construct_results_are_shown(server: Server, browser: Any) -> None:
+    _open(browser, server, "PREFIX renkei: <https://w3id.org/renkei/ns#>\nASK { ?a a renkei:Agreement }")
+    assert browser.find_element("id", "status").text.startswith("ASK: true")
+    assert browser.find_element("css selector", ".yasr .booleanResult").text == "はい · True"
+    assert not browser.find_element("id", "downloads").is_displayed()
+    _open(browser, server, "PREFIX renkei: <https://w3id.org/renkei/ns#>\n"
+                           "CONSTRUCT { ?a a renkei:Agreement } WHERE { ?a a renkei:Agreement }")
+    assert re.match(r"1 トリプル · 1 triple \(", browser.find_element("id", "status").text)
+    rows = _wait(browser, lambda d: _css(d, ".yasr table tbody tr"))
+    assert "rid:agreement/072036-072109-2019-10-18" in rows[0].text
+    formats = {a.text for a in _css(browser, "#downloads [data-kind=graph] a")}
+    assert formats == {"Turtle", "N-Triples", "JSON-LD", "RDF/XML"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from pathlib import Path
 
 import pytest
 
@@ -122,3 +123,11 @@ def test_yasgui_is_served_from_the_npm_install(server: Server) -> None:
         assert server.get(path).status_code == 200, path
     assert not re.search(r'<(script|link|img)[^>]*(src|href)="(https?:)?//', page), "nothing is loaded from elsewhere"
     assert 'data-terms="/sparql/terms"' in page  # the completions come from this server
+
+
+def test_without_the_npm_install_nothing_is_mounted(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No node_modules (npm missing): no vendor mount, and the page is the plain form (test_browser.py)."""
+    from kg.server import query_page
+
+    monkeypatch.setattr(query_page, "YASGUI_BUILD", tmp_path / "absent")
+    assert query_page.vendor_mounts() == []

@@ -105,8 +105,9 @@
   /** YASR's own words, in Japanese first and English. */
   function bilingual(root) {
     const words = { "Table": "表 Table", "Response": "応答 Response", "Simple view": "簡易表示 Simple view",
-                    "Ellipse": "省略 Ellipsis", "Page size: ": "1ページの行数 Page size: " };
-    root.querySelectorAll(".yasr_btn span, .tableControls .label, .pageSizerLabel").forEach((e) => {
+                    "Ellipse": "省略 Ellipsis", "Page size: ": "1ページの行数 Page size: ",
+                    "True": "はい · True", "False": "いいえ · False" };
+    root.querySelectorAll(".yasr_btn span, .tableControls .label, .pageSizerLabel, .booleanResult span").forEach((e) => {
       if (words[e.textContent]) e.textContent = words[e.textContent];
     });
     root.querySelectorAll(".tableFilter").forEach((e) => { e.placeholder = "絞り込み Filter"; });
@@ -356,11 +357,12 @@
           textContent: ` Only the first ${limit} results are shown: the server caps every answer (KG_RESULT_LIMIT). Add LIMIT/OFFSET to page through.` }),
       );
     }
-    let summary;
+    let summary, isAsk = false;
     const isTable = type.includes("sparql-results+json");
     if (isTable) {
       const doc = JSON.parse(text);
-      summary = typeof doc.boolean === "boolean" ? `ASK: ${doc.boolean}` : count(doc.results.bindings.length, "行", "row", "rows");
+      isAsk = typeof doc.boolean === "boolean";
+      summary = isAsk ? `ASK: ${doc.boolean}` : count(doc.results.bindings.length, "行", "row", "rows");
       if (!yasr) {
         if (typeof doc.boolean === "boolean") {
           results.replaceChildren(Object.assign(document.createElement("p"), { className: "boolean", textContent: String(doc.boolean) }));
@@ -379,7 +381,7 @@
                          headers: response.headers, type: response.type, content: text }, ms);
     }
     status.textContent = `${summary} (${ms} ms)`;
-    if (!isTable || !text.includes('"boolean"')) setDownloads(isTable ? "table" : "graph", query);
+    if (!isAsk) setDownloads(isTable ? "table" : "graph", query);
   }
 
   form.addEventListener("submit", run);
