@@ -312,6 +312,7 @@ def _term(g: Graph, s: URIRef, name: str, link: _Linker) -> Term:
 
 
 _DOCUMENTS: dict[tuple[Path, str], tuple[Graph, dict[str, Any]]] = {}
+_SERIALIZED: dict[tuple[str, str, str], bytes] = {}
 
 
 def _vocabulary(ctx: ServerContext) -> tuple[Graph, dict[str, Any]]:
@@ -332,7 +333,10 @@ def _answer(request: Request, ctx: ServerContext, rep: Representation | None, ur
     links = link_header(url, chosen)
     if chosen.is_html:
         return _page(request, ctx, template, links, (url,), doc=doc, **extra)
-    return represent(request, ctx, serialize(g, chosen, ctx.base), chosen, (url,), links)
+    key = (url, ctx.base, chosen.media_type)
+    if key not in _SERIALIZED:  # the files do not change while the server runs
+        _SERIALIZED[key] = serialize(g, chosen, ctx.base)
+    return represent(request, ctx, _SERIALIZED[key], chosen, (url,), links)
 
 
 @router.get("/ns", response_model=None)
