@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import stat
 import subprocess
 import sys
-import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +24,7 @@ import pytest
 from kg.ingest.page_tree import MAX_DEPTH
 from kg.rdfguard import MAX_JSON_DEPTH
 from kg.store.guard import MAX_NESTING
+from tests.robustness.test_regressions import listener  # noqa: F401 — a loopback listener that records fetches
 from tests.server.conftest import Server
 
 KG = str(Path(sys.executable).parent / "kg")
@@ -94,34 +93,6 @@ def refused_quickly(run: Run, *needles: str) -> None:
         assert needle in run.err, run.err[-2000:]
 
 
-@pytest.fixture
-def listener() -> Iterator[tuple[str, list[bytes]]]:
-    """A loopback HTTP server that records every connection: nothing may reach it."""
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen()
-    server.settimeout(0.2)
-    hits: list[bytes] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        while not stop.is_set():
-            try:
-                conn, _ = server.accept()
-            except OSError:
-                continue
-            with conn:
-                hits.append(conn.recv(1000))
-                conn.sendall(b'HTTP/1.0 200 OK\r\nContent-Type: application/ld+json\r\n\r\n{"@context": {}}')
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.getsockname()[1]}", hits
-    stop.set()
-    thread.join(timeout=5)
-    server.close()
-
-
 # ── kg validate ──────────────────────────────────────────────────────────────────────────────
 
 
@@ -147,9 +118,10 @@ REMOTE: dict[str, Callable[[str], object]] = {
 
 
 @pytest.mark.parametrize("make", REMOTE.values(), ids=REMOTE.keys())
-def test_kg_validate_fetches_no_remote_context_unless_asked(tmp_path: Path, listener: tuple[str, list[bytes]],
-                                                            make: Callable[[str], object]) -> None:
-    url, hits = listener
+def test_kg_validate_fetches_no_remote_context_unless_asked(tmp_path: Path, listener: tuple[int, list[bytes]],
+                                                            make: Callable[[str], object]) -> None:  # noqa: F811
+    port, hits = listener
+    url = f"http://127.0.0.1:{port}"
     (tmp_path / "remote.jsonld").write_text(json.dumps(make(url + "/context.jsonld")), encoding="utf-8")
     run = kg("validate", "remote.jsonld", "--lang", "en", cwd=tmp_path)
     refused_quickly(run, "--allow-remote")
@@ -159,8 +131,11 @@ def test_kg_validate_fetches_no_remote_context_unless_asked(tmp_path: Path, list
     assert hits == [], "kg validate fetched the context"
 
 
-def test_kg_validate_fetches_a_remote_context_when_asked(tmp_path: Path, listener: tuple[str, list[bytes]]) -> None:
-    url, hits = listener
+def test_kg_validate_fetches_a_remote_context_when_asked(
+    tmp_path: Path, listener: tuple[int, list[bytes]]  # noqa: F811
+) -> None:
+    port, hits = listener
+    url = f"http://127.0.0.1:{port}"
     (tmp_path / "remote.jsonld").write_text(json.dumps(REMOTE["context_iri"](url + "/c.jsonld")), encoding="utf-8")
     run = kg("validate", "remote.jsonld", "--allow-remote", "--lang", "en", cwd=tmp_path)
     assert hits, "--allow-remote did not fetch the context"
@@ -217,8 +192,9 @@ def test_kg_query_answers_a_query_nested_to_the_limit(tmp_path: Path, store: Pat
 
 
 def test_kg_query_refuses_service_unless_asked(tmp_path: Path, store: Path,
-                                               listener: tuple[str, list[bytes]]) -> None:
-    url, hits = listener
+                                               listener: tuple[int, list[bytes]]) -> None:  # noqa: F811
+    port, hits = listener
+    url = f"http://127.0.0.1:{port}"
     query = f"SELECT * {{ SERVICE <{url}/sparql> {{ ?s ?p ?o }} }}"
     refused_quickly(kg("query", query, "--store", str(store), cwd=tmp_path), "SERVICE", "--allow-service")
     time.sleep(0.3)
