@@ -118,8 +118,9 @@ REMOTE: dict[str, Callable[[str], object]] = {
 
 
 @pytest.mark.parametrize("make", REMOTE.values(), ids=REMOTE.keys())
-def test_kg_validate_fetches_no_remote_context_unless_asked(tmp_path: Path, listener: tuple[int, list[bytes]],
-                                                            make: Callable[[str], object]) -> None:  # noqa: F811
+def test_kg_validate_fetches_no_remote_context_unless_asked(
+    tmp_path: Path, listener: tuple[int, list[bytes]], make: Callable[[str], object]  # noqa: F811
+) -> None:
     port, hits = listener
     url = f"http://127.0.0.1:{port}"
     (tmp_path / "remote.jsonld").write_text(json.dumps(make(url + "/context.jsonld")), encoding="utf-8")
