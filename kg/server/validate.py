@@ -460,7 +460,7 @@ _T: dict[str, dict[str, str]] = {
         "download": "ダウンロード", "json": "JSON", "turtle": "Turtle（SHACL の検査結果）",
         "print": "印刷する", "print_hint": "ブラウザの印刷機能で、この検査結果を印刷できます。",
         "text": "本文と問題", "whole": "本文の特定の行に当たらない問題", "fix": "直し方", "line": "行",
-        "page": "ページ", "refused": "このファイルは検査できませんでした", "error": "読めない箇所",
+        "page": "%sページ", "refused": "このファイルは検査できませんでした", "error": "読めない箇所",
         "show": "表示", "again": "別のファイルを検査する",
     },
     "en": {
@@ -476,7 +476,7 @@ _T: dict[str, dict[str, str]] = {
         "download": "Download", "json": "JSON", "turtle": "Turtle (the SHACL report)",
         "print": "Print", "print_hint": "Print this report with the browser's print command.",
         "text": "The text and its problems", "whole": "Problems not on a line of the text", "fix": "How to fix",
-        "line": "line", "page": "page", "refused": "This file could not be validated", "error": "Unreadable",
+        "line": "line", "page": "page %s", "refused": "This file could not be validated", "error": "Unreadable",
         "show": "Show", "again": "Validate another file",
     },
 }

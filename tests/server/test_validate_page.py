@@ -117,6 +117,26 @@ def test_rdf_made_from_a_text_names_the_texts_line_not_the_rdfs(server: Server, 
     assert "別表 3-(8) 二本松市の役割" in whole
 
 
+@pytest.mark.parametrize("kind", ["pdf", "docx"])
+def test_a_document_is_shown_as_the_text_read_from_it(server: Server, tmp_path: Path, kind: str) -> None:
+    from tests.ingest.documents.make import FONT_FILE, to_docx, to_pdf
+
+    if not FONT_FILE.exists():
+        pytest.fail(f"{FONT_FILE} is missing: run `bash scripts/system-packages.sh`")
+    document = (to_pdf if kind == "pdf" else to_docx)(defective().decode(), tmp_path / f"draft.{kind}")
+    r = server.post("/validate", files={"file": (document.name, document.read_bytes(), "application/octet-stream")},
+                    headers={"Accept": "text/html"})
+    assert r.status_code == 200, r.text
+    page = html.unescape(r.text)
+    blocks = _blocks(page)
+    at = next(i for i, b in enumerate(blocks) if "val-problem" in b)
+    assert "I C T インフラの整備" in blocks[at - 1] and "hit-warning" in blocks[at - 1]
+    assert "別表 3-(8) 二本松市の役割" in blocks[at]
+    if kind == "pdf":  # the page the row stands on, and the pages of the text
+        assert re.search(r"別表 3-\(8\) 二本松市の役割（\d+ページ 表\d+ \d+行 \d+列）", blocks[at])
+        assert '<div class="val-page" lang="ja">1ページ</div>' in page
+
+
 def test_an_empty_form_is_refused_in_japanese(server: Server) -> None:
     r = server.post("/validate", data={"text": "  "}, headers={"Accept": "text/html"})
     assert r.status_code == 400 and "ファイルも本文もありません" in r.text
