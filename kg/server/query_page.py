@@ -161,5 +161,6 @@ async def terms(ctx: ServerContext) -> bytes:
         ensure_ascii=False, sort_keys=True,
     ).encode()
     if not result.truncated:  # a cut list is sent but not kept: the next request tries again
+        _terms_cache.clear()  # only the release being served is asked for
         _terms_cache[key] = body
     return body
