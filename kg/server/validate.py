@@ -231,6 +231,8 @@ def _file_name(given: str, suffix: str) -> str:
     """A safe file name from what the client called the file, ending in ``suffix`` once
     (``?name=x.txt`` is ``x.txt``, not ``x.txt.txt``)."""
     name = _NAME.sub("_", given.replace("\\", "/").rsplit("/", 1)[-1])[:80]
+    while len(name.encode()) > 200:  # a file name is at most 255 bytes: 80 characters may be 320
+        name = name[:-1]
     known = Path(name).suffix.lower()
     if known in _KNOWN_SUFFIXES:
         suffix = suffix or known

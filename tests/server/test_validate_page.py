@@ -166,6 +166,9 @@ def test_json_and_turtle_are_unchanged_and_the_name_keeps_its_suffix(server: Ser
                                                                           "Accept": "text/turtle"})
     assert ttl.headers["content-type"].startswith("text/turtle") and "x.txt.txt" not in ttl.text
     assert any(Graph().parse(data=ttl.text, format="turtle").triples((None, SH.conforms, None)))
+    long = server.post("/validate", params={"name": "𠀋" * 100 + ".txt"}, content=defective(),
+                       headers={"Content-Type": "text/plain"})  # 400 bytes: more than a file name may have
+    assert long.status_code == 200 and long.json()["source"].startswith("𠀋")
     refused = server.post("/validate?name=bad.txt", content=next(c for c in CASES if c.lines == (5,)).content(),
                           headers={"Content-Type": "text/plain", "Accept": "application/json"})
     assert refused.status_code == 400 and refused.json()["source"] == "bad.txt"
