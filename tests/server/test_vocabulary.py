@@ -224,3 +224,15 @@ def test_site_navigation_links_every_section(server: Server) -> None:
     for href, ja in (("/", "トップ"), ("/sparql", "SPARQL"), ("/validate", "検証"), ("/compare", "比較"),
                      ("/catalog", "カタログ"), ("/ns", "語彙"), ("/dumps", "ダンプ")):
         assert f'href="{href}">{ja}' in nav
+
+
+def test_every_vocabulary_term_the_data_uses_lands_on_its_section(server: Server) -> None:
+    """A ``renkei:`` IRI anywhere in the dataset (property, class, value) is a term with its section."""
+    query = f"""SELECT DISTINCT ?t {{ {{ ?s ?t ?o }} UNION {{ ?s ?p ?t }}
+      FILTER(isIRI(?t) && STRSTARTS(STR(?t), "{RENKEI}")) }}"""
+    rows = server.get("/sparql", params={"query": query}).json()["results"]["bindings"]
+    used = {row["t"]["value"][len(RENKEI):] for row in rows} - {""}  # "renkei:" itself (void:vocabulary) is /ns
+    scan = _Ids()
+    scan.feed(server.get("/ns", headers=HTML).text)
+    assert len(used) > 30
+    assert used <= set(scan.term_ids), f"used in the data but not in /ns: {sorted(used - set(scan.term_ids))}"
