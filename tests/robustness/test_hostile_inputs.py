@@ -2,8 +2,9 @@
 within 5 s and 500 MB, on the command line (a real ``kg`` process) and over HTTP; nothing is fetched
 unless the user asks; ``kg ingest -o`` writes files readable as the umask says.
 
-The limits: RDF/XML with a DTD refused (kg.rdfguard), JSON nested past kg.rdfguard.MAX_JSON_DEPTH,
-HTML past kg.ingest.page_tree.MAX_DEPTH, SPARQL past kg.store.guard.MAX_NESTING.
+The limits: RDF/XML with a DTD refused (kg.rdfguard), JSON, Turtle and RDF/XML nested past
+kg.rdfguard's MAX_JSON_DEPTH, MAX_TURTLE_DEPTH and MAX_XML_DEPTH, HTML past
+kg.ingest.page_tree.MAX_DEPTH, SPARQL past kg.store.guard.MAX_NESTING.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg.ingest.page_tree import MAX_DEPTH
-from kg.rdfguard import MAX_JSON_DEPTH
+from kg.rdfguard import MAX_JSON_DEPTH, MAX_TURTLE_DEPTH, MAX_XML_DEPTH
 from kg.store.guard import MAX_NESTING
 from tests.robustness.test_regressions import listener  # noqa: F401 — a loopback listener that records fetches
 from tests.server.conftest import Server
@@ -45,6 +46,12 @@ EXTERNAL = (b'<?xml version="1.0"?>\n<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc
             b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://example.org/">'
             b'<rdf:Description rdf:about="http://example.org/a"><ex:p>&x;</ex:p></rdf:Description></rdf:RDF>\n')
 DEEP_JSON = b"[" * 100_000 + b"]" * 100_000
+DEEP_TURTLE = b"<urn:a> <urn:b> " + b"[ <urn:p> " * 100_000 + b"<urn:c>" + b" ]" * 100_000 + b" .\n"
+DEEP_LIST = b"<urn:a> <urn:b> " + b"( " * 100_000 + b"<urn:c>" + b" )" * 100_000 + b" .\n"
+DEEP_XML = (b'<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+            b'xmlns:ex="http://example.org/"><rdf:Description rdf:about="urn:a">'
+            + b"<ex:p><rdf:Description>" * 50_000 + b"<ex:q>x</ex:q>" + b"</rdf:Description></ex:p>" * 50_000
+            + b"</rdf:Description></rdf:RDF>")
 DEEP_HTML = ("<!DOCTYPE html><html><body>" + "<div>" * 40_000 + "第1条 目的" + "</div>" * 40_000).encode()
 DEEP_QUERY = "SELECT * " + "{" * 10_000 + " ?s ?p ?o " + "}" * 10_000
 DEEP_PARENS = "SELECT * { FILTER(" + "(" * 10_000 + "1" + ")" * 10_000 + ") }"
@@ -104,9 +111,24 @@ def test_kg_validate_refuses_rdf_xml_with_a_dtd(tmp_path: Path, body: bytes) -> 
     assert "lollol" not in run.err and "lollol" not in run.out
 
 
-def test_kg_validate_refuses_json_nested_100000_deep(tmp_path: Path) -> None:
-    (tmp_path / "deep.jsonld").write_bytes(DEEP_JSON)
-    refused_quickly(kg("validate", "deep.jsonld", "--lang", "en", cwd=tmp_path), f"the limit is {MAX_JSON_DEPTH}")
+@pytest.mark.parametrize(("name", "body", "needle"), [
+    ("deep.jsonld", DEEP_JSON, f"the limit is {MAX_JSON_DEPTH}"),
+    ("deep.ttl", DEEP_TURTLE, f"the limit is {MAX_TURTLE_DEPTH}"),
+    ("list.ttl", DEEP_LIST, f"the limit is {MAX_TURTLE_DEPTH}"),
+    ("deep.trig", b"<urn:g> { " + DEEP_TURTLE + b" }", f"the limit is {MAX_TURTLE_DEPTH}"),
+    ("deep.rdf", DEEP_XML, f"more than {MAX_XML_DEPTH}"),
+], ids=["json-ld", "turtle-blank-nodes", "turtle-collections", "trig", "rdf-xml"])
+def test_kg_validate_refuses_rdf_nested_past_its_limit(tmp_path: Path, name: str, body: bytes, needle: str) -> None:
+    (tmp_path / name).write_bytes(body)
+    refused_quickly(kg("validate", name, "--lang", "en", cwd=tmp_path), f"{name}:1", needle)
+
+
+def test_rdf_nested_to_the_limit_is_read(tmp_path: Path) -> None:
+    """At the limit, the parsers read the file: it is refused only for holding no agreement."""
+    depth = MAX_TURTLE_DEPTH
+    (tmp_path / "ok.ttl").write_bytes(b"<urn:a> <urn:b> " + b"[ <urn:p> " * depth + b"<urn:c>" + b" ]" * depth + b" .")
+    run = kg("validate", "ok.ttl", "--lang", "en", cwd=tmp_path)
+    assert run.code == 2 and "neither a renkei:Agreement nor a renkei:Amendment" in run.err, run.err
 
 
 REMOTE: dict[str, Callable[[str], object]] = {
@@ -228,8 +250,9 @@ def test_post_sparql_refuses_a_query_nested_10000_deep(robust_server: Server, qu
     (LAUGHS, "application/rdf+xml", "DOCTYPE"),
     (EXTERNAL, "application/rdf+xml", "DOCTYPE"),
     (DEEP_JSON, "application/ld+json", str(MAX_JSON_DEPTH)),
+    (DEEP_TURTLE, "text/turtle", str(MAX_TURTLE_DEPTH)),
     (DEEP_HTML, "text/html", str(MAX_DEPTH)),
-], ids=["billion-laughs", "external-entity", "deep-json", "deep-html"])
+], ids=["billion-laughs", "external-entity", "deep-json", "deep-turtle", "deep-html"])
 def test_post_validate_refuses_hostile_bodies(robust_server: Server, body: bytes, media: str, needle: str) -> None:
     status, text = _answered_quickly(robust_server, "post", "/validate", content=body,
                                      headers={"Content-Type": media, "Accept": "application/json"})
