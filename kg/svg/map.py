@@ -17,7 +17,7 @@ import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from kg.geo import CREDIT, MultiPolygon
+from kg.geo import CREDIT, CREDIT_EN, MultiPolygon
 from kg.svg.draw import attr, document, esc, text
 
 __all__ = ["AREA_COLOURS", "JAPAN", "MapArea", "MapMember", "area_colours", "bounds", "centroid", "map_svg"]
@@ -124,7 +124,10 @@ class _Projection:
 
 
 def _path(polygons: MultiPolygon, proj: _Projection, step: float) -> str:
-    """SVG path data of ``polygons``; points nearer than ``step`` px to the last kept are skipped."""
+    """SVG path data of ``polygons``; points nearer than ``step`` px to the last kept are skipped,
+    and positions are written to the pixel when a step is a pixel or more (a map of Japan). A
+    shape smaller than that (北方町 on the map of Japan) is drawn with every point, so none vanishes."""
+    digits = 0 if step >= 1 else 1
     parts = []
     for polygon in polygons:
         for ring in polygon:
@@ -134,8 +137,10 @@ def _path(polygons: MultiPolygon, proj: _Projection, step: float) -> str:
                 if not kept or abs(x - kept[-1][0]) + abs(y - kept[-1][1]) >= step:
                     kept.append((x, y))
             if len(kept) >= 3:
-                parts.append("M" + " ".join(f"{x:.1f} {y:.1f}" for x, y in kept) + "Z")
-    return "".join(parts)
+                xs, ys = [x for x, _ in kept], [y for _, y in kept]
+                fine = max(digits, 1 if min(max(xs) - min(xs), max(ys) - min(ys)) < 3 else 0)  # a sliver
+                parts.append("M" + " ".join(f"{x:.{fine}f} {y:.{fine}f}" for x, y in kept) + "Z")
+    return "".join(parts) or (_path(polygons, proj, 0) if step else "")
 
 
 def map_svg(areas: Sequence[MapArea], geometry: Mapping[str, MultiPolygon], *,
@@ -153,8 +158,8 @@ def map_svg(areas: Sequence[MapArea], geometry: Mapping[str, MultiPolygon], *,
     frame = frame or bounds(geometry[m.iri] for a in areas for m in a.members
                             if m.iri in geometry and not m.prefecture) or JAPAN
     proj = _Projection(frame, width)
-    step = 0.8 if len(areas) > 1 else 0.4
-    legend_h = 40
+    step = 1.0 if len(areas) > 1 else 0.4
+    legend_h = 72
     body = [f'<g class="background" fill="{_GREY}" stroke="{_EDGE}" stroke-width="0.6">']
     for iri, name in background:
         if iri in geometry and not proj.outside(geometry[iri]):
@@ -191,5 +196,8 @@ def map_svg(areas: Sequence[MapArea], geometry: Mapping[str, MultiPolygon], *,
     body.append(f'<circle cx="10" cy="{y - 4:.1f}" r="3.5" fill="{_MARK}" stroke="#ffffff" stroke-width="1.2"/>')
     body.append(text(18, y, "中心市　色の付いた市町村：圏域の構成団体（形に重ねると名前）", size=11,
                      extra=' fill="#444444"'))
-    body.append(text(10, y + 18, CREDIT, size=10, extra=' fill="#444444" class="credit"'))
+    body.append(text(18, y + 15, "central city; coloured: the members of an area (hover a shape for its name)", size=10,
+                     extra=' fill="#444444" lang="en"'))
+    body.append(text(10, y + 35, CREDIT, size=10, extra=' fill="#444444" class="credit"'))
+    body.append(text(10, y + 50, CREDIT_EN, size=9, extra=' fill="#444444" lang="en"'))
     return document(width, proj.height + legend_h, title, desc, body, id_prefix=id_prefix)

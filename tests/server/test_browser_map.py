@@ -46,9 +46,9 @@ def test_front_page_map_shows_every_area_with_its_members(server: Server, browse
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", figure)
     ActionChains(browser).move_to_element(member).perform()
     assert (before, member.value_of_css_property("fill-opacity")) == ("0.8", "1")
-    browser.execute_script("window.scrollTo(0, arguments[0].getBoundingClientRect().top + window.scrollY - 280)",
+    browser.set_window_size(1280, 1250)
+    browser.execute_script("window.scrollTo(0, arguments[0].getBoundingClientRect().top + window.scrollY - 300)",
                            figure)
-    browser.set_window_size(1280, 1100)
     browser.save_screenshot(str(shots / "map.png"))
     by_href["/id/area/harima"].click()
     assert browser.current_url == server.url + "/id/area/harima"
