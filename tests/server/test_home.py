@@ -10,7 +10,7 @@ from pathlib import Path
 from kg.geo import CREDIT
 from kg.reference import load_registry
 
-from .conftest import Server
+from .conftest import Server, start_server
 
 REF = Path(__file__).resolve().parents[2] / "data" / "reference"
 SVG = "{http://www.w3.org/2000/svg}"
@@ -63,3 +63,14 @@ def test_area_page_maps_its_members_and_their_neighbours(server: Server) -> None
     assert "郡山市" in "".join(root.itertext())  # the central city is labelled
     assert CREDIT in "".join(root.itertext())
     assert 'aria-labelledby="timeline-title' in html  # the timeline beside it
+
+
+def test_a_release_without_boundaries_still_serves_its_front_page(fixture_release: Path) -> None:
+    """A release built before graph/geometry (or a hand-made one) has areas but no geo:asWKT: the
+    map is drawn with what there is, never an error."""
+    for server in start_server(fixture_release.parents[1]):
+        response = server.get("/")
+        assert response.status_code == 200
+        root = _svg(response.text, "japan-map")
+        assert CREDIT in "".join(root.itertext())
+        assert not [p for p in root.iter(f"{SVG}path") if p.get("class") == "member"]
