@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from kg.errors import InputError
 from kg.namespaces import DEFAULT_BASE, Ids
 
 __all__ = ["MIN_QUERY_MEMORY", "QUERY_MEMORY_SHARE", "Engine", "Settings", "machine_memory"]
@@ -78,6 +79,22 @@ class Settings(BaseSettings):
                                        "is under this is refused as too poor to read, rather than read wrongly.")
     ocr_correct_confidence: float = Field(90.0, ge=0, le=100, description="OCR: a near miss of a known term is "
                                           "corrected to it only where tesseract's confidence was under this.")
+
+    @classmethod
+    def from_env(cls, **values: Any) -> Settings:
+        """The settings of the environment (and ``values``); an InputError naming each ``KG_`` variable
+        that is not valid, instead of pydantic's traceback."""
+        try:
+            return cls(**values)
+        except ValidationError as e:
+            wrong = [(f"KG_{'_'.join(str(part) for part in error['loc']).upper()}", error["msg"], error.get("input"))
+                     for error in e.errors()]
+            raise InputError(
+                "invalid setting: " + "; ".join(f"{name}={given!r}: {msg}" for name, msg, given in wrong),
+                ja="設定が正しくありません: " + "、".join(f"{name}={given!r}（{msg}）" for name, msg, given in wrong),
+                fix="correct or unset the environment variable (the settings are listed in README.md)",
+                fix_ja="環境変数を直すか、設定を外してください（設定の一覧は README.md）。",
+            ) from None
 
     @property
     def query_memory_bytes(self) -> int:

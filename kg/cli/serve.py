@@ -32,7 +32,7 @@ def serve(
     from kg.server import create_app, security
     from kg.store.remote import remote_url
 
-    settings = Settings()
+    settings = Settings.from_env()  # a wrong KG_ variable: a message naming it, not a traceback
     if store is not None and remote_url(store) is not None:
         app, what = create_app(settings, store=store), store
     else:
