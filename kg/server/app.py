@@ -15,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 import kg
+from kg.demo import is_demo, mark_templates
 from kg.errors import KgError, StoreError
 from kg.server import compare, dumps, filters, health, home, pages, remote, security, sparql, validate, vocabulary
 from kg.server.context import ServerContext
@@ -38,6 +39,7 @@ _EXPOSED = [
     "X-Result-Truncated",
     "Warning",
     "X-Conforms",
+    "Link",
 ]
 
 
@@ -76,6 +78,9 @@ def create_app(settings: Settings | None = None, release: Path | None = None, st
         finally:
             ctx.pool.close()
             validator.close()
+            clerk = getattr(app.state, "clerk_validator", None)  # the validation page's (kg/server/validate.py)
+            if clerk is not None:
+                clerk.close()
 
     app = FastAPI(
         title="renkei-kg",
@@ -90,6 +95,8 @@ def create_app(settings: Settings | None = None, release: Path | None = None, st
     if ctx.remote is not None:
         app.state.compare_source = ctx.remote  # /compare and /charts query the remote too
     filters.install(ctx.templates.env, settings.base_iri)
+    if isinstance(ctx.release, Release) and is_demo(ctx.release.manifest):
+        mark_templates(ctx.templates.env)  # every page says the dataset is composed
     app.add_middleware(GZipMiddleware, minimum_size=1000)
     app.add_middleware(
         CORSMiddleware,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import html
 import io
 from typing import Any
 from xml.etree import ElementTree
@@ -82,7 +83,9 @@ def test_unknown_agreement_is_404_for_data_and_a_message_on_the_page(client: Cli
     r = client.get("/compare", params={"a": "nope", "b": KUMAMOTO, "format": "json"})
     assert r.status_code == 404 and "no agreement 'nope'" in r.text
     page = client.get("/compare", params={"a": "nope", "b": KUMAMOTO})
-    assert page.status_code == 200 and "no agreement &#39;nope&#39;" in page.text
+    assert page.status_code == 404 and "協約「nope」はデータセットにありません" in html.unescape(page.text)
+    english = client.get("/compare", params={"a": "nope", "b": KUMAMOTO, "lang": "en"})
+    assert english.status_code == 404 and "no agreement &#39;nope&#39;" in english.text
 
 
 @pytest.mark.parametrize(("params", "headers", "status"), [

@@ -138,8 +138,6 @@ def test_kg_demo_serves_the_demo_under_its_base(demo_url: str) -> None:
     assert catalogue.status_code == 200 and "【デモ】" in catalogue.text
 
 
-@pytest.mark.xfail(strict=True, reason="base.html shows the banner once it has the line kg/demo.py's "
-                   "mark_templates documents (the templates' global `demo`): remove this mark then")
 def test_every_page_of_the_demo_shows_the_banner(demo_url: str) -> None:
     for path in ("/", "/sparql", "/id/agreement/072036-072079-2019-01-23"):
         page = httpx.get(demo_url + path, headers={"Accept": "text/html"}, timeout=30)
