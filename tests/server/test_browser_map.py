@@ -43,12 +43,14 @@ def test_front_page_map_shows_every_area_with_its_members(server: Server, browse
     member = by_href["/id/area/koriyama"].find_element(By.CSS_SELECTOR, "path.member")
     assert "郡山市" in member.find_element(By.CSS_SELECTOR, "title").get_attribute("textContent")
     before = member.value_of_css_property("fill-opacity")
-    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", figure)
-    ActionChains(browser).move_to_element(member).perform()
-    assert (before, member.value_of_css_property("fill-opacity")) == ("0.8", "1")
     browser.set_window_size(1280, 1250)
     browser.execute_script("window.scrollTo(0, arguments[0].getBoundingClientRect().top + window.scrollY - 300)",
                            figure)
+    ActionChains(browser).move_to_element(member).perform()
+    assert (before, member.value_of_css_property("fill-opacity")) == ("0.8", "1")
+    tip = figure.find_element(By.CSS_SELECTOR, ".map-tip")  # static/map.js: name, role, area, all members
+    assert tip.is_displayed() and "郡山市（中心市）" in tip.text
+    assert all(m.name in tip.text for m in reg.members("koriyama"))
     browser.save_screenshot(str(shots / "map.png"))
     by_href["/id/area/harima"].click()
     assert browser.current_url == server.url + "/id/area/harima"
