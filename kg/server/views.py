@@ -297,7 +297,7 @@ async def _area(ctx: ServerContext, iri: str) -> dict[str, Any]:
               f"と、隣接する市町村 {len(neighbours)}（灰色）。Map of the area's {len(drawn)} members and, in grey, "
               f"the {len(neighbours)} municipalities bordering them."),
     ) if drawn else ""
-    return {"main": main[0] if main else {}, "members": members, "map": _inline(area_map),
+    return {"main": main[0] if main else {}, "members": members, "map": _inline(area_map), "roles_ja": ROLE_JA,
             "timeline": _inline(_area_timeline(iri, label, members))}
 
 
