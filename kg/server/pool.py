@@ -32,7 +32,7 @@ import multiprocessing
 import os
 import signal
 import time
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Hashable, Sequence
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
@@ -46,7 +46,7 @@ from kg.settings import Settings
 from kg.store import CheckedQuery, Format, QueryResult, open_read_only
 from kg.store.worker import OUT_OF_MEMORY, Failure, Job, Ready, serve_jobs
 
-__all__ = ["CACHE_BYTES", "DEMOTE_AFTER_S", "QueryMemoryLimit", "QueryPool", "wait_readable"]
+__all__ = ["CACHE_BYTES", "DEMOTE_AFTER_S", "LIFO_AFTER_S", "QueryMemoryLimit", "QueryPool", "wait_readable"]
 
 log = logging.getLogger(__name__)
 _CTX = multiprocessing.get_context("spawn")  # never fork a process that runs an event loop
@@ -56,6 +56,8 @@ DEMOTE_AFTER_S = 1.0
 _BOOT_S = 60.0
 #: Bytes of answers kept; one answer above an eighth of it is never kept.
 CACHE_BYTES = 64 * 2**20
+#: Seconds the longest-waiting query may have waited before the newest waiting one is served first.
+LIFO_AFTER_S = 1.0
 #: Queries remembered as needing more memory than a worker has (per release; oldest forgotten first).
 _OVER_MEMORY_KEPT = 1000
 
@@ -175,7 +177,9 @@ class QueryPool:
         if memory_limit == "settings":  # KG_QUERY_MEMORY, or its default for this many workers
             memory_limit = Settings(workers=self.size).query_memory_bytes
         self.memory_limit: int | None = memory_limit  # bytes per worker (RLIMIT_DATA); None: no limit
-        self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
+        self._idle: deque[_Worker] = deque()
+        # Queries waiting for a worker: (since when, the future a freed worker is handed to).
+        self._waiters: deque[tuple[float, asyncio.Future[_Worker]]] = deque()
         self._all: set[_Worker] = set()
         self._booting: set[asyncio.Task[None]] = set()
         self.respawned = 0  # workers replaced after a timeout, a crash or a cancelled request
@@ -199,7 +203,7 @@ class QueryPool:
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:  # started outside the event loop: run() waits for it to be ready
-            self._idle.put_nowait(worker)
+            self._idle.append(worker)
             return
         task = loop.create_task(self._admit(worker))
         self._booting.add(task)
@@ -215,9 +219,30 @@ class QueryPool:
         self._park(worker)
 
     def _park(self, worker: _Worker) -> None:
-        """Put a ready worker in the idle queue, watching its pipe: an idle worker says nothing, so
-        the pipe turning readable means it died (its end closed) and it is replaced at once."""
-        self._idle.put_nowait(worker)
+        """Hand a ready worker to a waiting query, or put it in the idle queue, watching its pipe: an
+        idle worker says nothing, so the pipe turning readable means it died (its end closed) and it
+        is replaced at once.
+
+        Waiting queries are served first come, first served while the wait is short; once the
+        longest has waited ``LIFO_AFTER_S``, the queue is backed up (runaways ahead in it, each
+        holding a worker for seconds) and the newest is served first ("adaptive LIFO", B. Maurer,
+        *Fail at Scale*, ACM Queue 13(8), 2015): a query asked now is answered when a worker frees,
+        rather than after everything queued before it, and the oldest waiters meet their time limit.
+        """
+        while self._waiters:
+            since, waiter = self._waiters[0]
+            if waiter.done():  # timed out or cancelled meanwhile
+                self._waiters.popleft()
+                continue
+            if time.monotonic() - since > LIFO_AFTER_S:
+                while self._waiters[-1][1].done():
+                    self._waiters.pop()
+                since, waiter = self._waiters.pop()
+            else:
+                self._waiters.popleft()
+            waiter.set_result(worker)
+            return
+        self._idle.append(worker)
         if not worker.ready:
             return  # its Ready message is still to be read (pool started outside the event loop)
         with contextlib.suppress(RuntimeError, OSError, ValueError):  # no running loop: checked when taken
@@ -238,14 +263,32 @@ class QueryPool:
         self.lost += 1
         self._replace(worker, counted=False)
 
+    async def _wait_for_worker(self, deadline: float) -> _Worker:
+        """The next worker :meth:`_park` hands over; TimeoutError at ``deadline``."""
+        loop = asyncio.get_running_loop()
+        waiter: asyncio.Future[_Worker] = loop.create_future()
+        self._waiters.append((time.monotonic(), waiter))
+
+        def overdue() -> None:
+            if not waiter.done():
+                waiter.set_exception(TimeoutError())
+
+        timer = loop.call_later(max(0.0, deadline - time.monotonic()), overdue)
+        try:
+            return await waiter
+        except asyncio.CancelledError:
+            # Cancelled (the client went away) just as a worker was handed over: hand it on.
+            if waiter.done() and not waiter.cancelled() and waiter.exception() is None:
+                self._park(waiter.result())
+            raise
+        finally:
+            timer.cancel()
+
     async def _take(self, budget: float) -> _Worker:
         """An idle, living worker; TimeoutError when none frees up within ``budget`` seconds."""
         deadline = time.monotonic() + budget
         while True:
-            # An idle worker is taken at once; waiting for one costs a task (wait_for) only when none is.
-            worker = self._idle.get_nowait() if not self._idle.empty() else await asyncio.wait_for(
-                self._idle.get(), max(0.0, deadline - time.monotonic())
-            )
+            worker = self._idle.popleft() if self._idle else await self._wait_for_worker(deadline)
             if worker.lost:
                 continue
             self._unwatch(worker)
@@ -275,6 +318,9 @@ class QueryPool:
         """Stop every worker (on server shutdown)."""
         for task in list(self._booting):
             task.cancel()
+        for _, waiter in self._waiters:
+            waiter.cancel()
+        self._waiters.clear()
         for worker in list(self._all):
             self._unwatch(worker)
             worker.kill()

@@ -9,6 +9,7 @@ and every other client answered. The eight-client run on the real release is ben
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import time
@@ -22,6 +23,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg.errors import StoreError
+from kg.server import pool as pool_module
 from kg.server.pool import QueryMemoryLimit, QueryPool
 from kg.store import RESULT_FORMATS, check_query
 from tests.server.conftest import Server, start_server
@@ -142,6 +144,39 @@ def test_a_worker_killed_while_idle_is_replaced_before_a_query_meets_it(store_pa
             except StoreError as e:  # pragma: no cover — what the defect looked like
                 pytest.fail(f"a query met a dead worker: {e}")
             assert len(_live(pool)) == 2 and not (_live(pool) & killed)
+        finally:
+            pool.close()
+
+    asyncio.run(main())
+
+
+def test_once_the_queue_is_backed_up_the_newest_query_is_served_first(store_path: Path) -> None:
+    """Distinct runaways queued ahead of a cheap query: it gets the next free worker (adaptive LIFO),
+    not the one after all of them."""
+
+    async def main() -> None:
+        pool = QueryPool(store_path, 1, 120.0, memory_limit=LIMIT)
+        pool.start()
+        try:
+            await _all_ready(pool)
+            finished: list[str] = []
+
+            async def ask(name: str, text: str) -> None:
+                with contextlib.suppress(QueryMemoryLimit):
+                    await pool.run(check_query(text), JSON, limit=10)
+                finished.append(name)
+
+            # Each runaway holds the worker until it is stopped, then its replacement starts (~1 s).
+            tasks = [asyncio.ensure_future(ask(f"runaway {i}", RUNAWAY + f" # {i}")) for i in range(1, 9)]
+            await asyncio.sleep(pool_module.LIFO_AFTER_S + 0.2)  # the queue is backed up
+            done_before = len(finished)
+            tasks.append(asyncio.ensure_future(ask("cheap", CHEAP)))
+            await asyncio.gather(*tasks)
+            assert done_before + 2 < len(finished), f"runaways still queued when it came: {finished}"
+            # First come, first served, it would be last; served newest first, it goes at the next free
+            # worker (after the runaway running then, and one handed a worker at that moment).
+            assert finished.index("cheap") <= done_before + 1, (done_before, finished)
+            assert pool.out_of_memory == 8
         finally:
             pool.close()
 
