@@ -45,6 +45,7 @@ from kg.compare import (
 from kg.compare.draft import DraftSource
 from kg.errors import InputError, KgError, Problem
 from kg.namespaces import Ids
+from kg.server.http import page_lang
 from kg.settings import Settings
 from kg.svg import coverage, coverage_svg, timeline, timeline_svg
 from kg.textdiff import html_a, html_b
@@ -95,11 +96,6 @@ FIELDS = {
     "en": (("title", "Initiative"), ("content", "Content"), ("central_role", "Central city's role"),
            ("partner_role", "Partner's role")),
 }
-
-
-def page_lang(request: Request) -> str:
-    """The page's language: Japanese, English with ``?lang=en``."""
-    return "en" if request.query_params.get("lang", "").strip().lower() == "en" else "ja"
 
 
 def _settings(request: Request) -> Settings:

@@ -17,6 +17,7 @@ from kg.server.negotiate import offered, quality
 
 __all__ = [
     "LANGUAGES",
+    "page_lang",
     "NotAcceptable",
     "PayloadTooLarge",
     "UnsupportedMediaType",
@@ -136,6 +137,11 @@ def accept_language(header: str | None, offers: Sequence[str] = LANGUAGES) -> st
         if best is None or candidate[:3] > best[:3]:
             best = candidate
     return best[3] if best else None
+
+
+def page_lang(request: Request) -> str:
+    """The page's language: Japanese, English with ``?lang=en``."""
+    return "en" if request.query_params.get("lang", "").strip().lower() == "en" else "ja"
 
 
 def request_lang(request: Request) -> str:

@@ -21,7 +21,7 @@ from kg.server.context import ServerContext
 from kg.store import check_query
 from kg.store.formats import GRAPH_FORMATS, RESULT_FORMATS
 
-__all__ = ["TERMS_PATH", "examples", "query_page", "terms", "vendor_mounts"]
+__all__ = ["TERMS_PATH", "examples", "prefixes", "query_page", "terms", "vendor_mounts"]
 
 log = logging.getLogger(__name__)
 VENDOR = Path(__file__).parent / "node_modules"

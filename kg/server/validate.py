@@ -40,12 +40,12 @@ from starlette.formparsers import MultiPartException, MultiPartParser
 from kg.errors import InputError, KgError, Problem
 from kg.report import Report, Severity
 from kg.server.context import Ctx, ServerContext
-from kg.server.http import NotAcceptable, UnsupportedMediaType, error_response, read_body, request_lang
+from kg.server.http import NotAcceptable, UnsupportedMediaType, error_response, page_lang, read_body, request_lang
 from kg.server.negotiate import best_match
 from kg.server.validator import Validated, ValidationJob, Validator
 
-__all__ = ["SUFFIXES", "Refused", "Upload", "clerk_job", "clerk_validator", "in_worker", "read_upload",
-           "refuse_remote_contexts", "refusal", "router"]
+__all__ = ["SUFFIXES", "Refused", "Shown", "Upload", "clerk_job", "clerk_validator", "in_worker", "read_upload",
+           "refuse_remote_contexts", "refusal", "render_page", "router"]
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -358,11 +358,6 @@ def _lines(path: Path) -> list[tuple[int, str, int | None]]:
 
 
 # ─── the page ───────────────────────────────────────────────────────────────────────────────────
-
-
-def page_lang(request: Request) -> str:
-    """The page's language: Japanese, English with ``?lang=en``."""
-    return "en" if request.query_params.get("lang", "").strip().lower() == "en" else "ja"
 
 
 @dataclass(frozen=True)
