@@ -65,9 +65,10 @@ def create_app(settings: Settings | None = None, release: Path | None = None, st
     else:
         rel = Release.open(_release_dir(settings, release))
         ctx = ServerContext(settings, rel, QueryPool(rel.store_path, settings.workers, settings.query_timeout,
-                                                     settings.cache_bytes))
+                                                     settings.cache_bytes, memory_limit=settings.query_memory_bytes))
     # KG_VALIDATE_TIMEOUT, or KG_QUERY_TIMEOUT but never below what a large page needs.
-    validator = Validator(settings.validate_timeout or max(settings.query_timeout, MIN_TIME_LIMIT_S))
+    validator = Validator(settings.validate_timeout or max(settings.query_timeout, MIN_TIME_LIMIT_S),
+                          workers=settings.validate_workers)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -86,7 +87,7 @@ def create_app(settings: Settings | None = None, release: Path | None = None, st
         title="renkei-kg",
         version=kg.__version__,
         lifespan=lifespan,
-        docs_url="/api",
+        docs_url=None,  # FastAPI's Swagger page loads from a CDN (no CDN here); the document is /openapi.json
         redoc_url=None,
         description="SPARQL endpoint, linked-data pages and dumps of renkei-kg.",
     )

@@ -157,13 +157,13 @@ def framework_error_response(
 ) -> Response:
     """An error raised by the framework itself (no route, wrong method), written as ours are.
 
-    ``404 Not Found`` becomes ``NotFound: no route /x (the routes are listed at /api)``, so that
+    ``404 Not Found`` becomes ``NotFound: no route /x (the routes are listed in /openapi.json)``, so that
     every error a client meets reads ``ErrorClass: message`` (docs/http.md, "Refusals").
     """
     phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
     kind = "".join(word.capitalize() for word in phrase.replace("-", " ").split())
     if status == 404:
-        message = f"no route {path} (the routes are listed at /api)"
+        message = f"no route {path} (the routes are listed in /openapi.json)"
     elif status == 405:
         allowed = (headers or {}).get("allow") or (headers or {}).get("Allow") or ""
         message = f"{method} is not allowed on {path}" + (f"; use {allowed}" if allowed else "")

@@ -120,7 +120,7 @@ def test_a_wrong_method_is_405_saying_which_methods_are_allowed(robust_server: S
 def test_an_unknown_route_is_a_typed_404_pointing_at_the_route_list(robust_server: Server) -> None:
     r = httpx.get(robust_server.url + "/nowhere", timeout=30)
     assert r.status_code == 404
-    assert r.text.startswith("NotFound: no route /nowhere") and "/api" in r.text
+    assert r.text.startswith("NotFound: no route /nowhere") and "/openapi.json" in r.text
 
 
 def test_an_invalid_route_parameter_is_a_typed_input_error(robust_server: Server) -> None:
