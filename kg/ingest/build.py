@@ -8,6 +8,9 @@ source lines it came from (``prov:wasDerivedFrom`` a ``renkei:SourceExcerpt``).
 from __future__ import annotations
 
 import datetime as dt
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from rdflib import Graph, Literal, URIRef
@@ -427,10 +430,34 @@ class Writer:
         self.derived(iri, sig.span)
 
 
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a graph is written.
+
+    Every triple added is kept (nothing written here is garbage), yet each full collection walks
+    all of them: with it running, a 10,000-row annex took 13.8 s against 4.4 s without (2,000 rows:
+    1.26 s against 0.85 s), i.e. the time grew with the square of the rows (issue 14, point 3).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def build(doc: Document, parties: Parties, date: PrintedDate, reading: Reading, alignment: Alignment,
           signatories: list[Signatory], basis: tuple[str, int | None] | None, ids: Ids,
           provisions: frozenset[tuple[str, int | None]] = frozenset()) -> Built:
     """Write the graph of one agreement (docs/model.md, "An agreement")."""
+    with _without_cycle_collection():
+        return _build(doc, parties, date, reading, alignment, signatories, basis, ids, provisions)
+
+
+def _build(doc: Document, parties: Parties, date: PrintedDate, reading: Reading, alignment: Alignment,
+           signatories: list[Signatory], basis: tuple[str, int | None] | None, ids: Ids,
+           provisions: frozenset[tuple[str, int | None]]) -> Built:
     central, partner = parties.central.code, parties.partner.code
     day = date.date.isoformat()
     agreement = ids.agreement(central, partner, day)
