@@ -23,6 +23,7 @@ import logging
 import os
 import shutil
 import tempfile
+import time
 import zipfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -109,5 +110,18 @@ class BuildCache:
                 shutil.rmtree(folder, ignore_errors=True)
         if self.folder.is_dir():
             for path in self.folder.iterdir():
+                if path.name.startswith(".") and not _abandoned(path):
+                    continue  # being written by a build beside this one (put() renames it when done)
                 if path.name.removesuffix(".zip") not in keep:
                     path.unlink(missing_ok=True)
+
+
+#: A temporary cache file older than this was left by a build that was killed.
+_ABANDONED_S = 600.0
+
+
+def _abandoned(path: Path) -> bool:
+    try:
+        return time.time() - path.stat().st_mtime > _ABANDONED_S
+    except OSError:
+        return False

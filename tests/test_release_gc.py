@@ -23,6 +23,7 @@ import pytest
 
 import kg.build
 from kg.build import KEEP_RELEASES, build, collect, current_release
+from kg.buildcache import BuildCache
 from kg.settings import Settings
 from kg.store.release import LEASE
 from tests.server.conftest import AGREEMENT, start_server
@@ -125,6 +126,20 @@ def test_killed_builds_temporary_folders_are_collected_unless_a_build_holds_them
     assert {killed, old, trash} <= set(removed)
     shutil.rmtree(running)
     shutil.rmtree(young)
+
+
+def test_the_build_cache_leaves_a_concurrent_builds_temporary_file_alone(tmp_path: Path) -> None:
+    cache = BuildCache(tmp_path / "cache", "tools")
+    cache.folder.mkdir(parents=True)
+    writing = cache.folder / ".0123456789abcdef-writing"  # put() of a build beside this one
+    writing.write_bytes(b"half")
+    killed = cache.folder / ".0123456789abcdef-killed"  # left by a build killed an hour ago
+    killed.write_bytes(b"half")
+    os.utime(killed, (time.time() - 3600, time.time() - 3600))
+    stale = cache.folder / ("f" * 64 + ".zip")
+    stale.write_bytes(b"zip")
+    cache.prune(keep=set())
+    assert writing.exists() and not killed.exists() and not stale.exists()
 
 
 # ── A server through rebuilds ────────────────────────────────────────────────────────────────
