@@ -4,12 +4,18 @@ A build writes a new *release* beside the current one and swaps ``build/current`
 when everything conformed and was written; a refused or failed build leaves the previous release
 serving untouched (issue 2, DESIGN "kg build").
 
+A release is never deleted while a process reads it (issue 14, point 2): readers hold a lease on
+it (kg.store.release), and a build deletes superseded releases, and folders killed builds left,
+only when nobody holds them (:func:`collect`). A rebuild with unchanged inputs changes nothing on
+disk; ``--force`` writes a new folder (``<version>+2``) beside the served one.
+
     build/
       current -> releases/<version>
       releases/<version>/store/          on-disk pyoxigraph store, one named graph per agreement
       releases/<version>/dumps/          the agreements' and reference graphs' parts end to end
                                          (kg.dumps), described in catalog.ttl (kg.publish)
       releases/<version>/manifest.json
+      releases/<version>/lease.lock      what readers hold a shared flock on
       cache/<tools digest>/              what was learnt of each conforming text (kg.buildcache):
                                          a rebuild ingests and validates only the texts that changed
 """
