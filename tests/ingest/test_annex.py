@@ -124,6 +124,19 @@ def test_i1_line_outside_the_ladder_is_refused(ingest_text: Callable[..., Ingest
     assert e.value.line == 20 and e.value.where == "第3条(1)"
 
 
+def test_i1_rung_without_a_space_is_read_and_roles_without_their_rung_are_refused(
+        ingest_text: Callable[..., IngestResult]) -> None:
+    lines = I1.read_text(encoding="utf-8").split("\n")
+    rung = next(i for i, line in enumerate(lines) if line == "(b) 役割分担")
+    original = len(select(ingest_text("\n".join(lines)).graph, "SELECT ?r { ?i renkei:role ?r }"))
+    lines[rung] = "(b)役割分担"  # printed without a space (and so OCR reads it)
+    assert len(select(ingest_text("\n".join(lines)).graph, "SELECT ?r { ?i renkei:role ?r }")) == original
+    lines[rung] = ""  # the rung missing: the roles would be read as the content, silently
+    with pytest.raises(IngestError) as e:
+        ingest_text("\n".join(lines))
+    assert e.value.ja is not None and "(b) 役割分担" in e.value.ja and e.value.line == rung + 3
+
+
 def _p_without_enumeration() -> str:
     lines = P.read_text(encoding="utf-8").split("\n")
     return "\n".join(line for line in lines if not line.startswith(("(1) ", "(2) ", "(3) ")))

@@ -29,7 +29,7 @@ __all__ = ["ladders", "read"]
 
 _SEP = r"[ \u3000]+"
 _INITIATIVE = re.compile(rf"(?P<letter>[a-z]){_SEP}(?P<title>.+)")
-_PART = re.compile(rf"[（(](?P<letter>[a-z])[）)]{_SEP}?(?P<label>.+)")
+_PART = re.compile(rf"[（(](?P<letter>[a-z])[）)](?:{_SEP})?(?P<label>.+)")  # 「(b) 役割分担」, 「(b)役割分担」
 _ROLE = re.compile(rf"(?P<roman>[ivx]+){_SEP}(?P<label>.+?の役割)")
 _ROLE_PARTY = re.compile(r"(?P<party>.+?)の役割")
 
@@ -73,6 +73,15 @@ def _read_item(item: Item, file: str, parties: Parties, where: str) -> list[Init
             continue
         elif part and draft:
             draft.part = "roles" if "役割" in part["label"] else "content"
+        elif role and draft and draft.part == "content" and _ROLE_PARTY.fullmatch(role["label"]):
+            # 「i 甲の役割」 inside 取組内容: the 「(b) 役割分担」 above it is missing or unread (an OCR misreading);
+            # taking the roles for content would lose them without a word
+            raise IngestError(f"「{line.text}」 in {where} comes inside 「(a) 取組内容」: 「(b) 役割分担」 is "
+                              "missing above it", file=file, line=line.number, where=where,
+                              ja=f"{where}の「{line.text}」が「(a) 取組内容」の中にあります。その上に「(b) 役割分担」が"
+                                 "ありません（または読めません）。",
+                              fix="put 「(b) 役割分担」 on its own line above the roles",
+                              fix_ja="役割の前に「(b) 役割分担」の行を置いてください。")
         elif draft and draft.part == "content":
             draft.content.append(line.text)
         elif draft and draft.part == "roles" and draft.roles:
