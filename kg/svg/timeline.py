@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from kg.compare import PREFIXES, SparqlSource
 from kg.svg.draw import ACCENT, PALETTE, attr, document, esc, fit, text, text_width
 
+_LEGEND_DATE = "協約の締結日（同じ日の締結は一つにまとめ、数字はその件数）"
+
 __all__ = ["Mark", "Timeline", "TimelineRow", "timeline", "timeline_svg"]
 
 ROW, FONT, YEAR = 22, 12, 72  # row height, font size, px per year
@@ -99,6 +101,8 @@ def timeline_svg(tl: Timeline) -> str:
     label_w = min(LABEL_MAX, max([text_width(r.label, FONT) for r in tl.rows] + [80])) + 16
     top = 36
     width = label_w + (last - first) * YEAR + 30
+    # the legend is never cut, however few years the chart covers
+    width = max(width, label_w + 16 + text_width(_LEGEND_DATE, FONT - 1) + 10)
     height = top + ROW * len(tl.rows) + 64
 
     def x_of(day: dt.date) -> float:
@@ -126,7 +130,7 @@ def timeline_svg(tl: Timeline) -> str:
     legend_y = top + ROW * len(tl.rows) + 26
     body.append(f'<circle cx="{label_w + 6}" cy="{legend_y - 4}" r="5" fill="{PALETTE["1"]}" '
                 'fill-opacity="0.85"/>')
-    body.append(text(label_w + 16, legend_y, "協約の締結日（同じ日の締結は一つにまとめ、数字はその件数）",
+    body.append(text(label_w + 16, legend_y, _LEGEND_DATE,
                      size=FONT - 1, extra=' fill="#444444"'))
     body.append(f'<circle cx="{label_w + 6}" cy="{legend_y + 14}" r="5" fill="none" stroke="{ACCENT}" '
                 'stroke-width="2"/>')

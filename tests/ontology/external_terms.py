@@ -67,7 +67,8 @@ WITHOUT_VOCABULARY_FILE: dict[str, str] = {
     "http://www.w3.org/ns/shacl#": "SHACL (the query catalogue as sh:SPARQLExecutable); a language",
     "https://schema.org/": "schema.org keywords of the query catalogue; no copy in shared/reference",
     "http://schema.org/": "schema.org keywords of the query catalogue; no copy in shared/reference",
-    "http://www.opengis.net/ont/geosparql#": "GeoSPARQL (wktLiteral of dcat:bbox, dcat:centroid)",
+    "http://www.opengis.net/ont/geosparql#": "GeoSPARQL (wktLiteral of dcat:bbox, dcat:centroid; geo:Geometry, "
+                                             "geo:hasGeometry, geo:asWKT and geo:sfTouches of graph/geometry)",
     "http://data.europa.eu/r5r/": "DCAT-AP's own properties (dcatap:availability)",
 }
 
