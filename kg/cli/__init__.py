@@ -33,6 +33,9 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     _register()
     try:
+        from kg.settings import Settings
+
+        Settings.from_env()  # a wrong KG_ variable: named, in Japanese and English, before any command runs
         app(args=argv, standalone_mode=True)
     except KgError as e:
         from kg.cli.batch import default_lang

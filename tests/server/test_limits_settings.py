@@ -77,3 +77,12 @@ def test_kg_serve_says_which_setting_is_wrong(tmp_path: Path) -> None:
                             timeout=120)
     assert result.returncode == 2, result.stderr
     assert "KG_HEADER_TIMEOUT" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("command", [["build"], ["query", "ASK {}"], ["validate", "x.ttl"], ["--help"]])
+def test_every_command_says_which_setting_is_wrong(command: list[str], tmp_path: Path) -> None:
+    script = [sys.executable, "-c", "from kg.cli import main; main()", *command]
+    result = subprocess.run(script, env={**os.environ, "KG_WORKERS": "many"}, capture_output=True, text=True,
+                            timeout=120, cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert "KG_WORKERS='many'" in result.stderr and "Traceback" not in result.stderr
