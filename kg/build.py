@@ -55,7 +55,7 @@ log = logging.getLogger(__name__)
 PARALLEL_THRESHOLD = 8
 #: Files whose bytes make up a release's identity (data, vocabulary, shapes, code).
 #: (.toml: the annex reader's column wordings.)
-_DIGESTED = {".csv", ".ttl", ".py", ".toml", ".txt", ".html", ".htm", ".json", ".rq"}
+_DIGESTED = {".csv", ".ttl", ".py", ".toml", ".txt", ".html", ".htm", ".json", ".rq", ".topojson"}
 #: How many superseded releases to keep beside the current one.
 KEEP_RELEASES = 2
 

@@ -20,7 +20,6 @@ counts (articles, initiatives, roles), or its first problem.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -249,8 +248,6 @@ def ingest_command(
     if results and (keep_going or not failed):
         try:
             emit(serialise(results, _format_for(output, fmt), settings.base_iri), output)
-            if output is not None:
-                _follow_umask(output)
         except KgError as e:
             print_problems(e, language)
             raise typer.Exit(e.exit_code) from None
@@ -264,18 +261,6 @@ def ingest_command(
                        "Nothing was written, since some files could not be read (--keep-going writes those "
                        "that were).", err=True)
         raise typer.Exit(2)
-
-
-def _follow_umask(path: Path) -> None:
-    """Give ``path`` the mode a new file gets (0644 under the usual umask 022), not the temporary
-    file's 0600: the RDF is meant to be read by others, published or served (issue 14, point 6)."""
-    umask = os.umask(0)  # the only way to read it; the command is single-threaded
-    os.umask(umask)
-    try:
-        path.chmod(0o666 & ~umask)
-    except OSError as e:
-        raise InputError(f"cannot set the file's mode: {e.strerror}", file=path,
-                         ja=f"ファイルの権限を設定できません（{e.strerror}）。") from e
 
 
 def register(app: typer.Typer) -> None:

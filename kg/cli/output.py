@@ -23,6 +23,11 @@ def write_atomically(path: Path, data: bytes) -> None:
                          fix_ja="出力先のフォルダと書込み権限を確かめてください。",
                          fix="check the output folder and that you may write there") from e
     try:
+        # the mode a new file gets (0644 under umask 022), not mkstemp's 0600: what a command writes is
+        # meant to be read by others, published or served (issue 14, point 6)
+        umask = os.umask(0)  # the only way to read it; the commands are single-threaded
+        os.umask(umask)
+        os.fchmod(fd, 0o666 & ~umask)
         with os.fdopen(fd, "wb") as f:
             f.write(data)
         os.replace(tmp, path)

@@ -38,6 +38,7 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
 from kg.errors import InputError, KgError, Problem
+from kg.rdfguard import refuse_remote_contexts
 from kg.report import Report, Severity
 from kg.server.context import Ctx, ServerContext
 from kg.server.http import NotAcceptable, UnsupportedMediaType, error_response, page_lang, read_body, request_lang
@@ -45,7 +46,7 @@ from kg.server.negotiate import best_match
 from kg.server.validator import Validated, ValidationJob, Validator
 
 __all__ = ["SUFFIXES", "Refused", "Shown", "Upload", "clerk_job", "clerk_validator", "in_worker", "read_upload",
-           "refuse_remote_contexts", "refusal", "render_page", "router"]
+           "refusal", "render_page", "router"]
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -76,44 +77,6 @@ _KNOWN_SUFFIXES = {*SUFFIXES.values(), ".htm", ".tiff", ".jpeg"}
 PAGE_JOB, LINES_JOB, DRAFT_JOB = "text/html", "text/plain", "application/n-triples"
 #: A form: the page's (a file or a text), or a text written as a URL-encoded form (``curl -d text=…``).
 _FORMS = ("multipart/form-data", "application/x-www-form-urlencoded")
-
-
-def refuse_remote_contexts(body: bytes) -> None:
-    """Refuse JSON-LD that names a context by IRI (JSON-LD 1.1 §3.1) or imports one (§4.1.10).
-
-    rdflib dereferences such contexts: the server would fetch any URL, or read any local file a
-    relative IRI resolves to, on a client's behalf. The endpoint never fetches (docs/http.md), so
-    neither does validation; a context written inline is read as usual.
-    """
-    try:
-        stack: list[object] = [json.loads(body)]
-    except (ValueError, RecursionError):
-        return  # not JSON: the parser's own error will name the line
-    while stack:
-        node = stack.pop()
-        if isinstance(node, list):
-            stack.extend(node)
-        elif isinstance(node, dict):
-            for key, value in node.items():
-                contexts = value if isinstance(value, list) else [value]
-                if key == "@context" and any(isinstance(c, str) for c in contexts):
-                    iri = next(c for c in contexts if isinstance(c, str))
-                    raise InputError(
-                        f"the JSON-LD names its context by IRI ({iri[:200]!r}); this server fetches nothing "
-                        "on a client's behalf: write the context inline", where="@context",
-                        ja=f"JSON-LD が文脈（@context）を IRI（{iri[:200]}）で指定しています。このサーバーは"
-                           "外部から何も取得しません。",
-                        fix="write the context inline", fix_ja="@context の内容を本文の中に直接書いてください。",
-                    )
-                if key == "@import":
-                    raise InputError(
-                        "the JSON-LD imports a context (@import); this server fetches nothing on a client's "
-                        "behalf: write the context inline", where="@import",
-                        ja="JSON-LD が文脈を @import で読み込もうとしています。"
-                           "このサーバーは外部から何も取得しません。",
-                        fix="write the context inline", fix_ja="@context の内容を本文の中に直接書いてください。",
-                    )
-                stack.append(value)
 
 
 def refusal(error: KgError, problems: tuple[Problem, ...], out: str | None, lang: str, source: str) -> Response:
