@@ -68,6 +68,7 @@ KINDS = {  # rdf:type → page kind, most specific first
     PREFIXES["renkei"] + "Prefecture": "municipality",
     PREFIXES["skos"] + "Concept": "concept",
     PREFIXES["skos"] + "ConceptScheme": "concept",
+    PREFIXES["renkei"] + "SourceDocument": "source",
 }
 
 
@@ -346,12 +347,32 @@ async def _concept(ctx: ServerContext, iri: str) -> dict[str, Any]:
     return {"main": main[0] if main else {}, "narrower": narrower, "initiatives": initiatives}
 
 
+async def _source(ctx: ServerContext, iri: str) -> dict[str, Any]:
+    """A source document's excerpts, each under the anchor its IRI's fragment names (「#L13-L15」), with
+    what was read from it: the targets of every provenance link into the document land on the page."""
+    excerpts = await select(
+        ctx,
+        f"""SELECT ?e ?first ?last ?x ?x_ja ?x_en {{ ?e renkei:sourceDocument <{iri}> ;
+      renkei:firstLine ?first ; renkei:lastLine ?last .
+      OPTIONAL {{ ?x prov:wasDerivedFrom ?e {_label("?x", "x")} }} }} ORDER BY ?first ?last ?e ?x""",
+        limit=5000,
+    )
+    grouped: dict[str, dict[str, Any]] = {}
+    for row in excerpts:
+        entry = grouped.setdefault(row["e"], {"e": row["e"], "anchor": row["e"].partition("#")[2],
+                                               "first": row["first"], "last": row["last"], "read": []})
+        if "x" in row:
+            entry["read"].append(row)
+    return {"excerpts": list(grouped.values())}
+
+
 _VIEWS = {
     "agreement": _agreement,
     "initiative": _initiative,
     "municipality": _municipality,
     "area": _area,
     "concept": _concept,
+    "source": _source,
 }
 
 

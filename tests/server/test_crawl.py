@@ -117,8 +117,6 @@ def test_links_into_the_vocabulary_and_shapes_land_on_their_term(crawled: Crawl,
     assert not missing, "\n".join(f"no #{f} on {p} (linked from {s})" for p, f, s in missing[:50])
 
 
-@pytest.mark.xfail(strict=True, reason="source documents' pages (/id/source/…) have no anchor per line range "
-                   "(#L13-L15), which excerpts and selectors link to: reported to the lead (issue 11)")
 def test_every_fragment_lands_on_an_anchor(crawled: Crawl) -> None:
     missing = _missing(crawled)
     assert not missing, "\n".join(f"no #{f} on {p} (linked from {s})" for p, f, s in missing[:50])

@@ -97,6 +97,19 @@ def test_agreement_annex_table_shows_both_roles_and_the_lead_mark(server: Server
     assert re.search(r'class="prov"[^>]*>L\d+', html), "provenance lines are shown"
 
 
+def test_a_source_documents_page_has_an_anchor_for_every_excerpt_with_what_was_read_there(server: Server) -> None:
+    query = """SELECT ?e ?d { ?e a <https://w3id.org/renkei/ns#SourceExcerpt> ;
+                 <https://w3id.org/renkei/ns#sourceDocument> ?d }"""
+    rows = server.get("/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"})
+    excerpts = [(b["e"]["value"], b["d"]["value"]) for b in rows.json()["results"]["bindings"]]
+    assert excerpts
+    document = excerpts[0][1]
+    page = server.get(document.replace("https://w3id.org/renkei", ""), headers=HTML).text
+    for excerpt, _ in (e for e in excerpts if e[1] == document):
+        assert f'id="{excerpt.partition("#")[2]}"' in page, excerpt
+    assert "この文書から読んだ箇所" in page and "/initiative/" in page  # what was read, linked
+
+
 FORMATS = {
     "text/turtle": ("ttl", ox.RdfFormat.TURTLE),
     "application/n-triples": ("nt", ox.RdfFormat.N_TRIPLES),
