@@ -344,7 +344,25 @@ async def _concept(ctx: ServerContext, iri: str) -> dict[str, Any]:
       OPTIONAL {{ ?a renkei:initiative ?i ; dct:title ?a_ja }} }} ORDER BY ?a ?id""",
         key=("i",),
     )
-    return {"main": main[0] if main else {}, "narrower": narrower, "initiatives": initiatives}
+    # a scheme lists every concept in it, nested by skos:broader (the pillars, then their categories)
+    scheme = await select(
+        ctx,
+        f"""SELECT ?c ?notation ?c_ja ?broader {{ ?c skos:inScheme <{iri}>
+      FILTER NOT EXISTS {{ ?c skos:topConceptOf <{iri}> }}
+      OPTIONAL {{ ?c skos:notation ?notation }} OPTIONAL {{ ?c skos:broader ?broader }} {_label("?c", "c")} }}
+      ORDER BY ?notation""",
+        key=("c",),
+    )
+    under: dict[str, list[Row]] = {}
+    for row in scheme:
+        under.setdefault(row.get("broader", ""), []).append(row)
+
+    def nest(row: Row, depth: int = 0) -> dict[str, Any]:
+        children = under.get(row["c"], []) if depth < 8 else []
+        return {**row, "children": [nest(c, depth + 1) for c in children]}
+
+    tree = [nest(top) for top in narrower] if scheme else []
+    return {"main": main[0] if main else {}, "narrower": narrower, "initiatives": initiatives, "tree": tree}
 
 
 async def _source(ctx: ServerContext, iri: str) -> dict[str, Any]:
