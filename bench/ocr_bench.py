@@ -46,6 +46,7 @@ STEPS = {
     "cells, deskewed, binarised": Options(binarise=True, user_words=False, correct=False),
     "+ user words": Options(binarise=True, user_words=True, correct=False),
     "+ user words + correction": Options(binarise=True, user_words=True, correct=True),
+    "+ correction, language model only (jpn)": Options(second_opinion=False),
     "cells, deskewed, binarised + correction (default)": Options(),
 }
 

@@ -17,11 +17,12 @@ or whose table cannot be read, is refused (an :class:`~kg.errors.IngestError` na
 
 from __future__ import annotations
 
+import difflib
 import logging
 import re
 import statistics
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -44,6 +45,10 @@ _WIDE = set("、。，．・「」『』（）［］【】〔〕｛｝〈〉《�
 #: The forms a paragraph's, item's or ladder rung's number takes (「2」, 「(1)」, 「a」, 「(b)」, 「ii」, 「①」).
 _NUMBERING = re.compile(r"[0-9０-９]{1,2}|[(（][0-9０-９a-z]{1,2}[)）]|[a-z]|[ivx]{1,4}|[①-⑳]")
 _NUMBERING_FLOOR = 50.0  # under this even a number of a usual form is refused
+_CJK_BLANK = 0.3  # the narrowest blank, in characters, that is a space between Japanese characters
+_DIGIT = "[元0-9０-９一二三四五六七八九十]"
+#: A line that is a date and nothing else (「令和4年3月28日」, 「平成二十七年四月五日」).
+_DATE_LINE = re.compile(f"(?:令和|平成|昭和){_DIGIT}{{1,4}}年{_DIGIT}{{1,3}}月{_DIGIT}{{1,3}}日")
 _NEW_PARAGRAPH_PREFIXES = ("第", "別表", "（", "(", "附則", "〇", "○")
 
 
@@ -57,6 +62,7 @@ class Options:
     cells: bool = True  # find the ruled tables and read each cell on its own (else the page whole)
     user_words: bool = False  # measured: tesseract's user words cost more than they gain (docs/ingest.md)
     correct: bool = True
+    second_opinion: bool = True  # read with every Japanese model installed; keep each line's most confident
     review_below: float | None = None  # default: Settings.ocr_review_confidence
     page_floor: float | None = None  # default: Settings.ocr_page_confidence
     correct_below: float | None = None  # default: Settings.ocr_correct_confidence
@@ -152,8 +158,10 @@ def _read_page(page: image.Page, name: str, options: Options, limits: _Threshold
     for t in tables:
         b = t.box
         body[max(0, int(b.top) - 4):int(b.bottom) + 4, max(0, int(b.x0) - 4):int(b.x1) + 4] = 255
-    lines = tesseract.recognise(Image.fromarray(body), psm=4 if options.cells else 6, user_words=words_file,
-                                scale=options.scale)
+    languages = tesseract.models(name) if options.second_opinion else (tesseract.model(name),)
+    lines = _merged([tesseract.recognise(Image.fromarray(body), psm=4 if options.cells else 6, user_words=words_file,
+                                         scale=options.scale, language=language) for language in languages],
+                    vocabulary)
     placed: list[tuple[float, TextLine | TableRow]] = []
     confidences: list[tuple[float, int]] = []
     body_ink = np.where(body < 128, 255, 0).astype(np.uint8)
@@ -165,7 +173,7 @@ def _read_page(page: image.Page, name: str, options: Options, limits: _Threshold
         placed.append((text.box.top, TextLine(text.text, _position(page.number, text, limits))))
     count = tables_before
     cell_texts = _read_cells(gray, np.where(gray < 128, 255, 0).astype(np.uint8), tables, words_file,
-                             options.scale)
+                             options.scale, languages, vocabulary)
     for t in tables:
         count += 1
         for r in range(t.row_count):
@@ -192,6 +200,128 @@ def _read_page(page: image.Page, name: str, options: Options, limits: _Threshold
     _check_page(page, name, mask, confidences, limits)
     placed.sort(key=lambda p: p[0])
     return [b for _, b in placed], count
+
+
+def _confidence(words: Sequence[tesseract.Word]) -> float:
+    """The mean confidence of ``words``, each weighing as many characters as it has (0 for none)."""
+    chars = sum(len(w.text) for w in words)
+    return sum(w.confidence * len(w.text) for w in words) / chars if chars else 0.0
+
+
+def _coverage(chars: Sequence[str], vocabulary: Vocabulary) -> int:
+    """How many characters of a reading spell the dataset's known terms, punctuation aside
+    (「以下「乙」という」 spells 以下乙という; 「との役割」 spells no term, 「乙の役割」 does)."""
+    return vocabulary.coverage("".join(ch for ch in chars if unicodedata.category(ch[:1] or " ")[0] in "LN"))
+
+
+@dataclass(frozen=True)
+class _Unit:
+    """One glyph of a merged reading: the glyph, the first reading's word it belongs to, and whether the
+    first reading's text output printed a space before it."""
+
+    glyph: tesseract.Glyph
+    word: int
+    spaced: bool
+    taken: bool = False  # the character is the other model's reading
+
+
+def _units(line: tesseract.OcrLine) -> list[_Unit]:
+    """The glyphs of a line in order, each with its word and whether a space is printed before it."""
+    out = [_Unit(g, k, False) for k, w in enumerate(line.words)
+           for g in (w.glyphs or tuple(tesseract.Glyph(ch, w.box, w.confidence) for ch in w.text))]
+    if line.spaced is None:
+        return out
+    marks, i = set(), 0
+    for ch in line.spaced:
+        if not ch.strip():
+            marks.add(i)
+        elif i < len(out) and out[i].glyph.text.startswith(ch):
+            i += 1
+    return [replace(u, spaced=j in marks and j > 0) for j, u in enumerate(out)]
+
+
+def _merge(first: tesseract.OcrLine, other: tesseract.OcrLine, vocabulary: Vocabulary) -> tesseract.OcrLine:
+    """``first`` with each stretch where ``other`` reads differently taken from ``other`` where that spells
+    more of the dataset's known terms (「甲及びが」 and 「甲及び乙が」 give 「甲及び乙が」; 「都市圏」 stays
+    where the other reads 「都市岡」). Each model has its own blind spots (tesseract.py's docstring); the
+    second is heeded only where the vocabulary agrees with it — never on its confidence alone: the two
+    models' confidences are not on one scale, and the second spaces and doubles characters."""
+    units, theirs = _units(first), _units(other)
+    ops = difflib.SequenceMatcher(None, [u.glyph.text for u in units], [u.glyph.text for u in theirs],
+                                  autojunk=False).get_opcodes()
+    merged = list(units)
+    for tag, i1, i2, j1, j2 in reversed(ops):  # right to left: the indexes before each stretch still hold
+        if tag == "equal" or not merged:
+            # where both read alike the first model's confidence stands: they share blind spots (both read
+            # 「費用分担」 as 「費用分揚」), so agreeing makes no reading surer
+            continue
+        word = merged[min(i1, len(merged) - 1)].word if tag != "insert" or i1 == 0 else merged[i1 - 1].word
+        if i2 - i1 == j2 - j1:  # the same glyphs read otherwise: their boxes (and the blanks beside them) stay
+            stretch = [replace(u, glyph=replace(u.glyph, text=t.glyph.text, confidence=t.glyph.confidence),
+                               taken=True) for u, t in zip(merged[i1:i2], theirs[j1:j2], strict=True)]
+        else:
+            stretch = [_Unit(u.glyph, word, False, taken=True) for u in theirs[j1:j2]]
+        after = merged[i2:]
+        if tag == "insert" and after and j2 < len(theirs) and after[0].glyph.text == theirs[j2].glyph.text:
+            # the glyph after a dropped one: the first model's box for it spans both (that is how it was
+            # dropped), so its box, and whether a space comes before it, are the other model's
+            after = [replace(after[0], glyph=replace(after[0].glyph, box=theirs[j2].glyph.box),
+                             spaced=theirs[j2].spaced), *after[1:]]
+        candidate = merged[:i1] + stretch + after
+        if _coverage([u.glyph.text for u in candidate], vocabulary) > \
+                _coverage([u.glyph.text for u in merged], vocabulary):
+            merged = candidate
+    merged = _numbering(merged, theirs)
+    words = []
+    for k, w in enumerate(first.words):
+        mine = [u for u in merged if u.word == k]
+        if mine:
+            glyphs = tuple(u.glyph for u in mine)
+            surest = min(g.confidence for g in glyphs)
+            # a word the other model read is as sure as that reading; one of the first's no surer than it was
+            confidence = surest if all(u.taken for u in mine) else min(w.confidence, surest)
+            words.append(tesseract.Word("".join(g.text for g in glyphs), w.box, confidence, glyphs))
+    spaced = None if first.spaced is None else "".join((" " if u.spaced else "") + u.glyph.text for u in merged)
+    return tesseract.OcrLine(tuple(words), first.box, spaced)
+
+
+def _numbering(merged: list[_Unit], theirs: list[_Unit]) -> list[_Unit]:
+    """``merged`` with its leading numbering (「1」, 「(b)」, 「ii」: the first word, when it holds no kana or
+    kanji) as the other model read it, where the two differ and the other's is of a usual form and surer:
+    the structure is read from it (:func:`_check_numbering`), and no vocabulary can tell 「1」 from 「i」."""
+    if not merged or not theirs:
+        return merged
+    mine = [u for u in merged if u.word == merged[0].word]
+    other = [u for u in theirs if u.word == theirs[0].word]
+    text, their_text = "".join(u.glyph.text for u in mine), "".join(u.glyph.text for u in other)
+    if text == their_text or any(_is_cjk(ch) for ch in text + their_text) or not _NUMBERING.fullmatch(their_text):
+        return merged
+    if min(u.glyph.confidence for u in other) <= min(u.glyph.confidence for u in mine):
+        return merged
+    if len(other) == len(mine):  # the same glyphs read otherwise: keep their boxes (the blank after them)
+        return [replace(u, glyph=replace(u.glyph, text=o.glyph.text, confidence=o.glyph.confidence), taken=True)
+                for u, o in zip(mine, other, strict=True)] + merged[len(mine):]
+    return [_Unit(u.glyph, merged[0].word, False, taken=True) for u in other] + merged[len(mine):]
+
+
+def _merged(readings: list[list[tesseract.OcrLine]], vocabulary: Vocabulary) -> list[tesseract.OcrLine]:
+    """The first model's lines, each merged (:func:`_merge`) with the other models' lines at the same place
+    (overlapping it by more than half its height and width). The first reading decides the segmentation."""
+    out = []
+    for line in readings[0]:
+        for other in readings[1:]:
+            for candidate in other:
+                if _overlap(line.box, candidate.box):
+                    line = _merge(line, candidate, vocabulary)
+        out.append(line)
+    return out
+
+
+def _overlap(a: Box, b: Box) -> bool:
+    """Whether two line boxes overlap by more than half the smaller's height and width."""
+    high = min(a.bottom, b.bottom) - max(a.top, b.top)
+    wide = min(a.x1, b.x1) - max(a.x0, b.x0)
+    return high > 0.5 * min(a.bottom - a.top, b.bottom - b.top) and wide > 0.5 * min(a.x1 - a.x0, b.x1 - b.x0)
 
 
 def _check_page(page: image.Page, name: str, mask: np.ndarray, confidences: list[tuple[float, int]],
@@ -226,7 +356,9 @@ def _check_numbering(text: _Text, page: int, name: str, limits: _Thresholds) -> 
     under 50 — : the structure is read from it, and a wrong one would not show."""
     if not text.words:
         return
-    first = text.words[0]
+    # the first word as it stands in the text: 「(⑪)」 is already read as 「(11)」 there (_circled)
+    spelled = "".join(c.text for c in text.chars if c.word == 0) or text.words[0].text
+    first = replace(text.words[0], text=spelled)
     if first.confidence >= limits.review or len(first.text) > 4 or any(_is_cjk(ch) for ch in first.text):
         return
     if not any(ch.isalnum() for ch in first.text) or first.text in ("〇", "○"):
@@ -325,7 +457,7 @@ def _line(line: tesseract.OcrLine, ink: np.ndarray, em: float) -> _Text:
                 space = " " if blank > 0.5 or (spaced is not None and i in spaced and blank > 0.25) else ""
             elif spaced is None:
                 space = _space(before.text, c.text, blank) if before.word != c.word else ""
-            elif i not in spaced or before.text in _WIDE or c.text in _WIDE or blank < 0.3:
+            elif i not in spaced or before.text in _WIDE or c.text in _WIDE or blank < _CJK_BLANK:
                 space = ""
             else:
                 space = "\u3000" if blank > 0.95 else " "
@@ -460,7 +592,10 @@ def _mark(text: _Text) -> _Text:
 
 
 def _starts_part(text: str) -> bool:
-    """Whether a line starts as a new article, heading, paragraph, item or annex does."""
+    """Whether a line starts as a new article, heading, paragraph, item or annex does, or is a date alone
+    (the signing date under the closing sentence, which runs to the margin)."""
+    if _DATE_LINE.fullmatch(text.strip()):
+        return True
     if text.startswith(_NEW_PARAGRAPH_PREFIXES):
         return text.startswith("第") is False or "条" in text[:6]
     head = text[:3]
@@ -472,7 +607,31 @@ def _finish(text: _Text, options: Options, limits: _Thresholds, vocabulary: Voca
     if not options.correct:
         return text
     chars, corrections = vocabulary.correct(text.chars, limits.correct)
-    return _Text(chars, text.box, text.words, text.corrections + corrections)
+    chars, whole = _whole(chars, vocabulary)
+    return _Text(chars, text.box, text.words, text.corrections + corrections + whole)
+
+
+#: The numbering a heading, rung or item may start with, and the space after it.
+_LEADING = re.compile(r"\s*(?:[(（][0-9０-９a-zａ-ｚ]{1,2}[)）]|[0-9０-９]{1,2}|[a-z]|[ivx]{1,4})?[\s\u3000]*")
+
+
+def _whole(chars: list[Char], vocabulary: Vocabulary) -> tuple[list[Char], list[Correction]]:
+    """A line or cell that is, after its numbering, nothing but a near miss of one known term is that term,
+    however sure tesseract was (「(b) 役割分揚」 is the rung 「(b) 役割分担」; both models read 揚 at 95):
+    headings, header cells and rungs are written in the formulae, and a near miss standing alone is no
+    other word. A near miss inside a sentence is left to the confidence-gated :meth:`Vocabulary.correct`
+    (「協力して」 is a word, not a misreading of 「協議して」)."""
+    text = "".join(c.text for c in chars)
+    lead = _LEADING.match(text)
+    start = lead.end() if lead else 0
+    body = text[start:].rstrip()
+    term = vocabulary.whole(body)
+    if term is None:
+        return chars, []
+    confidence = min(c.confidence for c in chars[start:start + len(body)])
+    word = chars[start].word
+    fixed = chars[:start] + [Char(ch, confidence, word) for ch in term] + chars[start + len(body):]
+    return fixed, [Correction(body, term, confidence)]
 
 
 def _low_words(texts: Iterable[_Text], below: float) -> tuple[tuple[str, float], ...]:
@@ -509,8 +668,8 @@ _INSET = 8  # pixels cut off inside a cell's rules: what is left of a rule after
 _STRIP_GAP = 60  # blank pixels between two cells stacked in one strip: more than a line's leading
 
 
-def _read_cells(gray: np.ndarray, ink: np.ndarray, tables: list[grid.Table],
-                words_file: Path | None, scale: float = 1.0) -> dict[tuple[int, int, int], _Text]:
+def _read_cells(gray: np.ndarray, ink: np.ndarray, tables: list[grid.Table], words_file: Path | None,
+                scale: float, languages: Sequence[str], vocabulary: Vocabulary) -> dict[tuple[int, int, int], _Text]:
     """Every cell's text, keyed by (table id, row, column) of the cell's first grid position.
 
     The cells are cut out inside their rules, trimmed to their ink and stacked one under another in a
@@ -544,9 +703,23 @@ def _read_cells(gray: np.ndarray, ink: np.ndarray, tables: list[grid.Table],
         strip[y:y + h, _STRIP_GAP:_STRIP_GAP + w] = crop
         bands.append((y, y + h, px - _STRIP_GAP, py - y, key, box))
         y += h + _STRIP_GAP
-    lines = tesseract.recognise(Image.fromarray(strip), psm=6, user_words=words_file, scale=scale)
-    per_cell: dict[tuple[int, int, int], list[_Text]] = {}
+    readings = [tesseract.recognise(Image.fromarray(strip), psm=6, user_words=words_file, scale=scale,
+                                    language=language) for language in languages]
     strip_ink = image.ink(strip)
+    merged = _by_cell(_merged(readings, vocabulary), bands, strip_ink, out)
+    alternatives = [_by_cell(r, bands, strip_ink, {}) for r in readings[1:]]
+    _follow_sequences(tables, merged, alternatives)
+    return merged
+
+
+_Band = tuple[int, int, int, int, tuple[int, int, int], Box]
+
+
+def _by_cell(lines: list[tesseract.OcrLine], bands: list[_Band], ink: np.ndarray,
+             out: dict[tuple[int, int, int], _Text]) -> dict[tuple[int, int, int], _Text]:
+    """``out`` with the text of each cell of the strip (its ``bands``) read from ``lines``."""
+    out = dict(out)
+    per_cell: dict[tuple[int, int, int], list[_Text]] = {}
     em = _em(lines)
     for line in lines:
         middle = (line.box.top + line.box.bottom) / 2
@@ -554,7 +727,7 @@ def _read_cells(gray: np.ndarray, ink: np.ndarray, tables: list[grid.Table],
         if band is None:
             continue
         _, _, dx, dy, key, _ = band
-        text = _line(line, strip_ink, em)
+        text = _line(line, ink, em)
         moved = _shift(line, dx, dy)
         per_cell.setdefault(key, []).append(_Text(text.chars, moved.box, list(moved.words)))
     for _, _, _, _, key, box in bands:
@@ -564,6 +737,43 @@ def _read_cells(gray: np.ndarray, ink: np.ndarray, tables: list[grid.Table],
             text = _join(text, part) if text.chars else replace(part, box=box)
         out[key] = text
     return out
+
+
+_NUMBER_CELL = re.compile(r"[(（]?([0-9０-９]{1,2})[)）.]?")
+
+
+def _number(text: _Text) -> int | None:
+    m = _NUMBER_CELL.fullmatch(text.text.strip())
+    return int(unicodedata.normalize("NFKC", m.group(1))) if m else None
+
+
+def _follow_sequences(tables: list[grid.Table], cells: dict[tuple[int, int, int], _Text],
+                      alternatives: list[dict[tuple[int, int, int], _Text]]) -> None:
+    """A column of numbers ((1), (1), (2), (3) down a 区分 column) goes on by 0 or 1 a row. Where the first
+    model's number breaks that and another model reads the cell as a number that keeps it (「(6)」 read
+    as 「(3)」 after 「(2)」), the other reading is kept, and the change recorded as a correction."""
+    for t in tables:
+        for column in range(t.column_count):
+            before: int | None = None
+            for row in range(t.row_count):
+                g = t.at(row, column)
+                if (g.row, g.column) != (row, column):
+                    continue
+                key = (id(t), row, column)
+                n = _number(cells[key])
+                expected = (1,) if before is None else (before, before + 1)
+                if n is not None and n in expected or before is None and n is None:
+                    before = n if n is not None else before
+                    continue
+                if before is None and not any(key in a and _number(a[key]) is not None for a in alternatives):
+                    continue
+                fit = next((a[key] for a in alternatives if key in a and _number(a[key]) in expected), None)
+                if fit is not None:
+                    cells[key] = replace(fit, corrections=[*fit.corrections, Correction(cells[key].text, fit.text,
+                                                                                         _confidence(fit.words))])
+                    before = _number(fit)
+                elif n is not None:
+                    before = n
 
 
 def _shift(line: tesseract.OcrLine, dx: float, dy: float) -> tesseract.OcrLine:

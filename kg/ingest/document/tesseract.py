@@ -3,8 +3,16 @@
 :func:`recognise` reads one image (a page, or a strip of table cells) and returns its lines, each a list
 of words with their boxes (image pixels) and confidences (0–100), parsed from tesseract's hOCR output
 with per-character boxes. The hOCR is parsed with the standard library's XML parser: tesseract writes
-XHTML. Without the ``tesseract`` program or its ``jpn`` model, :class:`~kg.errors.OcrUnavailable` says
+XHTML. Without the ``tesseract`` program or a Japanese model, :class:`~kg.errors.OcrUnavailable` says
 what to install.
+
+Two Japanese models read, where both are installed: the language model (``jpn``, Debian's
+``tesseract-ocr-jpn``) and the script model (``Japanese``, ``tesseract-ocr-script-jpan``); the reader
+(kg/ingest/document/ocr.py) keeps, line by line and cell by cell, the more confident reading. Measured on
+the composed fixtures' scans (bench/ocr_bench.py, docs/performance.md "OCR"): the language model drops or
+misreads 乙 — the name most agreements give their second party (「以下「乙」という」, 「甲及び乙」,
+「乙の役割」) — which leaves a 別表 naming no party; the script model reads 乙 but spaces its words, doubles
+some kana and misreads 取組 and numbers in narrow cells, which the language model reads.
 """
 
 from __future__ import annotations
@@ -24,13 +32,14 @@ from PIL import Image
 from kg.errors import OcrUnavailable
 from kg.ingest.document.form import Box
 
-__all__ = ["Glyph", "OcrLine", "Word", "engine", "parse_hocr", "recognise", "require"]
+__all__ = ["MODELS", "Glyph", "OcrLine", "Word", "engine", "model", "models", "parse_hocr", "recognise", "require"]
 
 log = logging.getLogger(__name__)
 
-LANGUAGE = "jpn"
+#: The Japanese models in order of preference (see the module's docstring), and their Debian packages.
+MODELS = (("jpn", "tesseract-ocr-jpn"), ("Japanese", "tesseract-ocr-script-jpan"))
 _XHTML = "{http://www.w3.org/1999/xhtml}"
-_INSTALL = "apt-get install tesseract-ocr tesseract-ocr-jpn"
+_INSTALL = "apt-get install tesseract-ocr tesseract-ocr-script-jpan tesseract-ocr-jpn"
 _SCRIPT = "bash scripts/system-packages.sh"
 
 
@@ -85,7 +94,7 @@ def _command() -> str:
 
 
 def require(name: str | None = None) -> str:
-    """tesseract's version, or :class:`OcrUnavailable` when it or its Japanese model is missing."""
+    """tesseract's version, or :class:`OcrUnavailable` when it or a Japanese model is missing."""
     version, languages = _probe(_command())
     if version is None:
         raise OcrUnavailable(
@@ -93,27 +102,41 @@ def require(name: str | None = None) -> str:
             ja="スキャンした文書・画像を読むための OCR エンジン tesseract がインストールされていません",
             fix=f"install it: `{_INSTALL}` (or `{_SCRIPT}`)",
             fix_ja=f"`{_INSTALL}`（または `{_SCRIPT}`）でインストールしてください", file=name)
-    if LANGUAGE not in languages:
+    if not any(m in languages for m, _ in MODELS):
+        packages = " ".join(p for _, p in MODELS)
         raise OcrUnavailable(
-            "cannot read a scanned document or image: tesseract has no Japanese model (jpn)",
-            ja="tesseract に日本語の学習データ（jpn）がありません",
-            fix=f"install it: `apt-get install tesseract-ocr-jpn` (or `{_SCRIPT}`)",
-            fix_ja=f"`apt-get install tesseract-ocr-jpn`（または `{_SCRIPT}`）でインストールしてください",
+            "cannot read a scanned document or image: tesseract has no Japanese model (Japanese or jpn)",
+            ja="tesseract に日本語の学習データ（Japanese または jpn）がありません",
+            fix=f"install it: `apt-get install {packages}` (or `{_SCRIPT}`)",
+            fix_ja=f"`apt-get install {packages}`（または `{_SCRIPT}`）でインストールしてください",
             file=name)
     return version
 
 
+def models(name: str | None = None) -> tuple[str, ...]:
+    """The Japanese models installed, in the order of :data:`MODELS`."""
+    require(name)
+    _, languages = _probe(_command())
+    return tuple(m for m, _ in MODELS if m in languages)
+
+
+def model(name: str | None = None) -> str:
+    """The Japanese model tesseract reads with first: the first of :data:`MODELS` installed."""
+    return models(name)[0]
+
+
 def engine(name: str | None = None) -> str:
-    """The engine as the graph records it: 「tesseract 5.3.0 jpn」."""
-    return f"tesseract {require(name)} {LANGUAGE}"
+    """The engine as the graph records it: 「tesseract 5.3.0 jpn+Japanese」 (every model that reads)."""
+    return f"tesseract {require(name)} {'+'.join(models(name))}"
 
 
 def recognise(image: Image.Image, *, psm: int = 6, user_words: Path | None = None,
-              scale: float = 1.0) -> list[OcrLine]:
+              scale: float = 1.0, language: str | None = None) -> list[OcrLine]:
     """The lines tesseract reads in ``image`` (page segmentation mode ``psm``), words left to right.
 
     ``user_words`` is a file of words (one a line) tesseract should prefer (``--user-words``); ``scale``
-    enlarges the image before reading (boxes are given back in the image's own pixels). One run
+    enlarges the image before reading (boxes are given back in the image's own pixels); ``language`` is
+    the model (default :func:`model`). One run
     writes both hOCR (boxes, confidences) and plain text, whose spaces are tesseract's own judgement of
     where the print leaves one: :attr:`OcrLine.spaced` carries that line.
     """
@@ -130,7 +153,7 @@ def recognise(image: Image.Image, *, psm: int = 6, user_words: Path | None = Non
                                  Image.Resampling.BICUBIC)
         image.save(source)
         try:
-            pytesseract.pytesseract.run_tesseract(str(source), str(base), "hocr txt", LANGUAGE, config)
+            pytesseract.pytesseract.run_tesseract(str(source), str(base), "hocr txt", language or model(), config)
         except pytesseract.TesseractNotFoundError:
             _probe.cache_clear()
             require()

@@ -2,7 +2,7 @@
 
 The words come from what the project already holds, never from the texts being read: the framework's
 Japanese labels (``ontology/framework.ttl``), the municipalities' names (``data/reference/municipalities.csv``,
-with 「…市長」 and 「…の役割」), and the formulae every agreement is written in (第N条, 別表第N, 役割分担,
+with 「…市長」, 「甲…市長」 and 「…の役割」), and the formulae every agreement is written in (第N条, 別表第N, 役割分担,
 the lead wordings of docs/model.md). :func:`correct` replaces a near miss of a known term — one
 character off, where tesseract was unsure of that character — by the term, and says so.
 """
@@ -26,6 +26,8 @@ _FORMULAE = (
     "第252条の2第4項", "昭和22年法律第67号", "主体的に", "中心となって", "中心的な役割", "主導する", "圏域全体",
     "連携して", "取り組む", "協議して", "定めるとおりとする", "記名押印", "目的", "基本方針", "費用分担", "費用負担",
     "役割分担及び費用分担", "連絡会議",
+    # how the parties are named and referred to (punctuation aside: 「以下「乙」という」 is 以下乙という)
+    "以下甲という", "以下乙という", "甲及び乙", "甲および乙", "甲又は乙", "甲乙記名押印", "甲乙両者",
 )
 _LABEL = re.compile(r'skos:(?:prefLabel|altLabel|hiddenLabel)\s+((?:"[^"]*"@ja\s*,?\s*)+)')
 _LITERAL = re.compile(r'"([^"]*)"@ja')
@@ -62,6 +64,24 @@ class Vocabulary:
             self._halves.setdefault(t[:h], []).append(t)
             self._halves.setdefault(t[h:], []).append(t)
         self._lengths = sorted({len(k) for k in self._halves}, reverse=True)
+        self._term_lengths = sorted({len(t) for t in self.terms})
+
+    def whole(self, text: str) -> str | None:
+        """The one known term ``text`` is a near miss of (one character substituted, dropped or added),
+        when ``text`` is not itself a term and no other term is as near; else None."""
+        if text in self.all or len(text) < _MIN_LENGTH or not _letters(text, ""):
+            return None
+        near = {t for _, t in self._candidates(text) if _one_edit(text, t) is not None}
+        return near.pop() if len(near) == 1 else None
+
+    def coverage(self, text: str) -> int:
+        """How many characters of ``text`` lie in a known term (three characters or more) printed whole."""
+        covered: set[int] = set()
+        for n in self._term_lengths:
+            for i in range(len(text) - n + 1):
+                if text[i:i + n] in self.terms:
+                    covered.update(range(i, i + n))
+        return len(covered)
 
     def words_file(self) -> Path:
         """A file of the words, one a line, for tesseract's ``--user-words`` (written once per process)."""
@@ -175,4 +195,5 @@ def load(root: Path) -> Vocabulary:
                     terms.update({name, f"{name}の役割"})
                     if name[-1] in "市町村":
                         terms.add(f"{name}長")
+                        terms.update({f"甲{name}長", f"乙{name}長"})  # a signature: 「乙　稲美町長」
     return Vocabulary(terms)
