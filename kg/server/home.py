@@ -59,7 +59,8 @@ async def _map(ctx: ServerContext) -> str:
       ?m2 org:member ?b ; org:organization ?y . FILTER(STR(?x) < STR(?y)) }""",
     )
     areas = map_areas(members)
-    prefectures = [(r["s"], r.get("s_ja") or r["s"]) for r in shapes if r.get("prefecture") == "true"]
+    # Virtuoso 7.2.5 answers BIND(EXISTS {…}) as the integer 1 (docs/deploy.md)
+    prefectures = [(r["s"], r.get("s_ja") or r["s"]) for r in shapes if r.get("prefecture") in ("true", "1")]
     svg = map_svg(
         areas, wkt_geometry(shapes), background=prefectures,
         colours=area_colours(areas, ((r["x"], r["y"]) for r in neighbours)), frame=JAPAN, width=680,
@@ -86,13 +87,16 @@ async def home(request: Request, ctx: Ctx) -> Response:
     )
     areas = await select(
         ctx,
-        """SELECT ?area ?area_ja (GROUP_CONCAT(DISTINCT ?c_ja; SEPARATOR='、') AS ?central_ja)
+        """SELECT ?area ?area_ja (GROUP_CONCAT(DISTINCT ?c_ja; SEPARATOR='|') AS ?central_ja)
       (COUNT(DISTINCT ?m) AS ?members) { ?area a renkei:Area .
       OPTIONAL { ?area skos:prefLabel ?area_ja FILTER(LANG(?area_ja) = 'ja') }
       OPTIONAL { ?area renkei:centralCity ?c . ?c skos:prefLabel ?c_ja FILTER(LANG(?c_ja) = 'ja') }
       OPTIONAL { ?m org:organization ?area } } GROUP BY ?area ?area_ja ORDER BY ?area""",
         key=("area",),
     )
+    for row in areas:  # joined here: Virtuoso 7.2.5 turns a non-ASCII separator into 「?」, and orders at will
+        if row.get("central_ja"):
+            row["central_ja"] = "、".join(sorted(row["central_ja"].split("|")))
     page: Response = ctx.templates.TemplateResponse(
         request,
         "index.html",
