@@ -28,7 +28,7 @@ PAGES = {
     "municipality": ("/id/municipality/072109", ["二本松市", "072109", "こおりやま広域連携中枢都市圏"]),
     "area": ("/id/area/koriyama", ["こおりやま広域連携中枢都市圏", "郡山市", "二本松市"]),
     "concept": ("/id/framework/3", ["圏域全体の生活関連機能サービスの向上", "I C T インフラの整備"]),
-    "scheme": ("/id/framework", ["圏域全体の経済成長のけん引", "体系のすべての概念", "道路等の交通インフラの整備・維持"]),
+    "scheme": ("/id/framework", ["圏域全体の経済成長のけん引", "体系のすべての概念", "道路等の交通インフラの整備・維持"]),  # noqa: E501
     "generic": ("/id/catalog", ["dcat:Catalog"]),
 }
 HTML = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
