@@ -40,9 +40,9 @@ def _table(doc: dict[str, object]) -> str:
 
 
 def _width(text: str) -> int:
-    import unicodedata
+    from kg.textdiff import display_width  # the one count of terminal columns (wide characters take two)
 
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text.replace("\n", "⏎"))
+    return display_width(text.replace("\n", "⏎"))
 
 
 def _pad(text: str, width: int) -> str:
