@@ -19,7 +19,7 @@ from typing import Annotated
 
 import typer
 
-from kg.compare import Comparison, Initiative, Row, SparqlSource, StoreSource, compare, to_csv, to_json
+from kg.compare import FIELDS, Comparison, Initiative, Row, SparqlSource, StoreSource, compare, to_csv, to_json
 from kg.settings import Settings
 from kg.textdiff import ANSI_RESET, Segment, display_width, side_a, side_b, styled_a, styled_b
 
@@ -93,8 +93,7 @@ def _field_rows(row: Row, colour: bool) -> Iterator[tuple[str, list[Run], list[R
             return role.text if role else "（記載なし）"
         return str(getattr(i, name))
 
-    for name, label in (("title", "取組"), ("content", "内容"), ("central_role", "中心市の役割"),
-                        ("partner_role", "連携市の役割")):
+    for name, label in FIELDS["ja"]:
         segs = row.diffs.get(name)
         a = _cell(segs, "a", text(row.a, name), colour) if row.a else [("", "（なし）")]
         b = _cell(segs, "b", text(row.b, name), colour) if row.b else [("", "（なし）")]

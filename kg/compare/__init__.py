@@ -11,6 +11,7 @@ from __future__ import annotations
 from kg.compare.align import TITLE_THRESHOLD, align
 from kg.compare.export import CSV_COLUMNS, SCHEMA_VERSION, to_csv, to_json
 from kg.compare.model import (
+    FIELDS,
     Agreement,
     Comparison,
     Concept,
@@ -27,7 +28,7 @@ from kg.compare.source import PREFIXES, SparqlSource, StoreSource
 from kg.namespaces import Ids
 
 __all__ = [
-    "CSV_COLUMNS", "PREFIXES", "SCHEMA_VERSION", "TITLE_THRESHOLD", "Agreement", "Comparison", "Concept",
+    "CSV_COLUMNS", "FIELDS", "PREFIXES", "SCHEMA_VERSION", "TITLE_THRESHOLD", "Agreement", "Comparison", "Concept",
     "Initiative", "Lead", "Match", "Party", "Role", "Row", "SparqlSource", "StoreSource",
     "UnknownAgreementError", "agreement_keys", "align", "compare", "notation_key", "read_agreement",
     "resolve", "to_csv", "to_json",

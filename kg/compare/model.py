@@ -8,9 +8,17 @@ from typing import Literal
 from kg.textdiff import Segment
 
 __all__ = [
-    "Agreement", "Comparison", "Concept", "Initiative", "Lead", "Match", "Party", "Role", "Row",
+    "FIELDS", "Agreement", "Comparison", "Concept", "Initiative", "Lead", "Match", "Party", "Role", "Row",
     "notation_key",
 ]
+
+#: The fields compared in each aligned row, and their labels in each language (the command line and the
+#: page both read this).
+FIELDS = {
+    "ja": (("title", "取組"), ("content", "内容"), ("central_role", "中心市の役割"), ("partner_role", "連携市の役割")),
+    "en": (("title", "Initiative"), ("content", "Content"), ("central_role", "Central city's role"),
+           ("partner_role", "Partner's role")),
+}
 
 Lead = Literal["central", "partner", "both", "none"]
 Match = Literal["category", "broader", "title", "only_a", "only_b"]

@@ -30,6 +30,7 @@ from fastapi.responses import Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from kg.compare import (
+    FIELDS,
     Comparison,
     SparqlSource,
     StoreSource,
@@ -45,6 +46,7 @@ from kg.compare import (
 from kg.compare.draft import DraftSource
 from kg.errors import InputError, KgError, Problem
 from kg.namespaces import Ids
+from kg.server import filters
 from kg.server.http import page_lang
 from kg.settings import Settings
 from kg.svg import coverage, coverage_svg, timeline, timeline_svg
@@ -90,11 +92,6 @@ MATCH = {
            "only_b": "Bのみ"},
     "en": {"category": "same category", "broader": "broader and narrower categories", "title": "alike titles",
            "only_a": "only in A", "only_b": "only in B"},
-}
-FIELDS = {
-    "ja": (("title", "取組"), ("content", "内容"), ("central_role", "中心市の役割"), ("partner_role", "連携市の役割")),
-    "en": (("title", "Initiative"), ("content", "Content"), ("central_role", "Central city's role"),
-           ("partner_role", "Partner's role")),
 }
 
 
@@ -339,15 +336,16 @@ def _rows(result: Comparison | None, ids: Ids, lang: str = "ja", draft: bool = F
 
 
 def _render(request: Request, context: dict[str, Any]) -> str:
-    env: Environment | None = getattr(request.app.state, "compare_env", None)
-    if env is None:
-        # Its own environment (not the site's Jinja2Templates) so the router works in any app;
-        # compare.html still extends the site's base.html.
-        env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True))
-        request.app.state.compare_env = env
     ctx = getattr(request.app.state, "ctx", None)
+    env: Environment | None = ctx.templates.env if ctx is not None else getattr(request.app.state, "compare_env", None)
+    if env is None:
+        # The router alone in another app: an environment of its own, with the site's filters and globals
+        # (compare.html extends the site's base.html)
+        env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True))
+        filters.install(env, _settings(request).base_iri)
+        request.app.state.compare_env = env
     version = ctx.release.version if ctx is not None else ""
     ids: Ids = _settings(request).ids
     return env.get_template("compare.html").render(
-        version=version, local=lambda iri: _local(iri, ids), **context
+        version=version, local=lambda iri: _local(iri, ids), request=request, **context
     )
