@@ -101,16 +101,19 @@ def test_the_completions_are_this_datasets_terms(server: Server) -> None:
 
 
 def test_the_page_shows_what_each_example_shows_on_the_published_dataset(server: Server) -> None:
-    page = server.get("/sparql", headers={"Accept": BROWSER}).text
     docs = load_queries(Settings().queries_path)
     assert docs
-    for doc in docs:
-        m = re.search(rf'data-published="{doc.name}">(.*?)</div>', page, re.S)
-        assert m, doc.name
-        said = html.unescape(m.group(1))
-        for text in (getattr(doc, "published_ja", None), getattr(doc, "published_en", None)):
+    for lang, other in (("ja", "en"), ("en", "ja")):  # in the page's language only (issue 11, point 7)
+        page = server.get("/sparql" + ("?lang=en" if lang == "en" else ""), headers={"Accept": BROWSER}).text
+        for doc in docs:
+            m = re.search(rf'data-published="{doc.name}">(.*?)</div>', page, re.S)
+            assert m, doc.name
+            said = html.unescape(m.group(1))
+            text = getattr(doc, f"published_{lang}", None) or getattr(doc, f"published_{other}", None)
             if text:
                 assert text in said, doc.name
+            if getattr(doc, f"published_{lang}", None) and getattr(doc, f"published_{other}", None):
+                assert getattr(doc, f"published_{other}") not in said, doc.name
 
 
 @pytest.mark.skipif(not (YASGUI_BUILD / "yasgui.min.js").is_file(), reason="npm ci --prefix kg/server not run")

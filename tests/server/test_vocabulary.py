@@ -203,8 +203,10 @@ def test_catalogue_page_for_browsers(server: Server) -> None:
     for name, size in sizes.items():
         assert f'href="/dumps/{name}"' in r.text and f"{size:,}" in r.text, name
     assert hashlib.sha256(server.get("/dumps/dataset.ttl").content).hexdigest() in r.text
-    for text in ("text/turtle", "application/n-quads", "CC BY 4.0", "収集の仕方", "How to harvest", "/sparql"):
+    for text in ("text/turtle", "application/n-quads", "CC BY 4.0", "収集の仕方", "/sparql"):
         assert text in r.text
+    english = server.get("/catalog?lang=en", headers=HTML).text  # one language a page (issue 11, point 7)
+    assert "How to harvest" in english and "How to harvest" not in r.text and "収集の仕方" not in english
     assert server.get("/.well-known/void", headers=HTML).headers["content-type"].startswith("text/html")
 
 
