@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from kg.server.context import Ctx, ServerContext
+from kg.server.http import page_lang
 from kg.server.views import Row, map_areas, select, wkt_geometry
 from kg.svg.map import JAPAN, area_colours, map_svg
 
@@ -13,8 +14,8 @@ __all__ = ["router"]
 
 router = APIRouter()
 
-#: The map of the release being served (a release never changes: drawn once per version).
-_MAPS: dict[str, str] = {}
+#: The map of the release being served, by language (a release never changes: drawn once per version).
+_MAPS: dict[tuple[str, str], str] = {}
 
 
 async def _counts(ctx: ServerContext) -> Row:
@@ -32,11 +33,12 @@ async def _counts(ctx: ServerContext) -> Row:
     return rows[0] if rows else {}
 
 
-async def _map(ctx: ServerContext) -> str:
-    """Every area of the registry on the map of Japan, over the prefectures."""
+async def _map(ctx: ServerContext, lang: str = "ja") -> str:
+    """Every area of the registry on the map of Japan, over the prefectures; its title and description
+    (what a screen reader says) in ``lang``."""
     version = ctx.release.version
-    if version in _MAPS:
-        return _MAPS[version]
+    if (version, lang) in _MAPS:
+        return _MAPS[(version, lang)]
     members = await select(
         ctx,
         """SELECT ?area ?area_ja ?member ?member_ja ?role { ?m org:organization ?area ; org:member ?member .
@@ -64,15 +66,17 @@ async def _map(ctx: ServerContext) -> str:
     svg = map_svg(
         areas, wkt_geometry(shapes), background=prefectures,
         colours=area_colours(areas, ((r["x"], r["y"]) for r in neighbours)), frame=JAPAN, width=680,
-        href=lambda i: ctx.local_path(i) or i, id_prefix="japan-map",
-        title="連携中枢都市圏の地図",
-        desc=(f"連携中枢都市圏 {len(areas)} 圏域の構成団体を圏域ごとの色で示し、中心市を黒い点で示す。"
-              f"Map of Japan: the members of the {len(areas)} areas of the registry, coloured by area; "
-              "central cities marked with a black disc."),
+        href=lambda i: (ctx.local_path(i) or i) + ("?lang=en" if lang == "en" and ctx.local_path(i) else ""),
+        id_prefix="japan-map",
+        title="Map of the cooperative central urban areas" if lang == "en" else "連携中枢都市圏の地図",
+        desc=(f"Map of Japan: the members of the {len(areas)} areas of the registry, coloured by area; "
+              "central cities marked with a black disc." if lang == "en" else
+              f"連携中枢都市圏 {len(areas)} 圏域の構成団体を圏域ごとの色で示し、中心市を黒い点で示す。"),
     )
-    _MAPS.clear()  # only the release being served is kept
-    _MAPS[version] = svg.split("\n", 1)[1]  # inline in the page: without the XML declaration
-    return _MAPS[version]
+    for key in [k for k in _MAPS if k[0] != version]:  # only the release being served is kept
+        del _MAPS[key]
+    _MAPS[(version, lang)] = svg.split("\n", 1)[1]  # inline in the page: without the XML declaration
+    return _MAPS[(version, lang)]
 
 
 @router.get("/", response_model=None, include_in_schema=False)
@@ -80,16 +84,19 @@ async def home(request: Request, ctx: Ctx) -> Response:
     """The front page: what is here, the map, and every agreement."""
     agreements = await select(
         ctx,
-        """SELECT ?a ?title ?date ?area_ja { ?a a renkei:Agreement ; dct:title ?title .
+        """SELECT ?a ?title ?date ?area_ja ?area_en { ?a a renkei:Agreement ; dct:title ?title .
       OPTIONAL { ?a eli:date_document ?date } OPTIONAL { ?a renkei:area ?area .
-      ?area skos:prefLabel ?area_ja FILTER(LANG(?area_ja) = 'ja') } } ORDER BY ?date ?a""",
+      ?area skos:prefLabel ?area_ja FILTER(LANG(?area_ja) = 'ja')
+      OPTIONAL { ?area skos:prefLabel|rdfs:label ?area_en FILTER(LANG(?area_en) = 'en') } } } ORDER BY ?date ?a""",
         key=("a",),
     )
     areas = await select(
         ctx,
-        """SELECT ?area ?area_ja (GROUP_CONCAT(DISTINCT ?c_ja; SEPARATOR='|') AS ?central_ja)
-      (COUNT(DISTINCT ?m) AS ?members) { ?area a renkei:Area .
+        """SELECT ?area ?area_ja (SAMPLE(?a_en) AS ?area_en)
+      (GROUP_CONCAT(DISTINCT ?c_ja; SEPARATOR='|') AS ?central_ja) (COUNT(DISTINCT ?m) AS ?members)
+      { ?area a renkei:Area .
       OPTIONAL { ?area skos:prefLabel ?area_ja FILTER(LANG(?area_ja) = 'ja') }
+      OPTIONAL { ?area skos:prefLabel|rdfs:label ?a_en FILTER(LANG(?a_en) = 'en') }
       OPTIONAL { ?area renkei:centralCity ?c . ?c skos:prefLabel ?c_ja FILTER(LANG(?c_ja) = 'ja') }
       OPTIONAL { ?m org:organization ?area } } GROUP BY ?area ?area_ja ORDER BY ?area""",
         key=("area",),
@@ -104,7 +111,7 @@ async def home(request: Request, ctx: Ctx) -> Response:
             "agreements": agreements,
             "areas": areas,
             "counts": await _counts(ctx),
-            "map": await _map(ctx),
+            "map": await _map(ctx, page_lang(request)),
             "graphs": ctx.graphs,
             "base": ctx.base,
             "version": ctx.release.version,

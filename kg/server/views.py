@@ -107,11 +107,12 @@ async def _properties(ctx: ServerContext, iri: str) -> dict[str, Any]:
 async def _agreement(ctx: ServerContext, iri: str) -> dict[str, Any]:
     main = await select(
         ctx,
-        f"""SELECT ?title ?date ?printed ?area ?area_ja ?central ?preamble ?closing ?source ?file {{
+        f"""SELECT ?title ?date ?printed ?area ?area_ja ?area_en ?central ?preamble ?closing ?source ?file {{
       <{iri}> dct:title ?title .
       OPTIONAL {{ <{iri}> eli:date_document ?date }} OPTIONAL {{ <{iri}> renkei:printedDate ?printed }}
       OPTIONAL {{ <{iri}> renkei:area ?area OPTIONAL {{ ?area skos:prefLabel ?area_ja
-      FILTER(LANG(?area_ja) = 'ja') }} }}
+      FILTER(LANG(?area_ja) = 'ja') }}
+      OPTIONAL {{ ?area skos:prefLabel|rdfs:label ?area_en FILTER(LANG(?area_en) = 'en') }} }}
       OPTIONAL {{ <{iri}> renkei:centralCity ?central }} OPTIONAL {{ <{iri}> renkei:preamble ?preamble }}
       OPTIONAL {{ <{iri}> renkei:closingFormula ?closing }}
       OPTIONAL {{ <{iri}> prov:wasDerivedFrom ?source OPTIONAL {{ ?source dct:title ?file }} }}
@@ -119,7 +120,7 @@ async def _agreement(ctx: ServerContext, iri: str) -> dict[str, Any]:
     )
     parties = await select(
         ctx,
-        f"""SELECT ?party ?party_ja ?code {{ <{iri}> renkei:party ?party .
+        f"""SELECT ?party ?party_ja ?party_en ?code {{ <{iri}> renkei:party ?party .
       OPTIONAL {{ ?party renkei:localGovernmentCode ?code }} {_label("?party", "party")} }} ORDER BY ?code""",
         key=("party",),
     )
@@ -133,13 +134,14 @@ async def _agreement(ctx: ServerContext, iri: str) -> dict[str, Any]:
     )
     initiatives = await select(
         ctx,
-        f"""SELECT ?i ?id ?title ?content ?pillar ?pnot ?number ?cat ?cat_ja ?first ?last {{
+        f"""SELECT ?i ?id ?title ?content ?pillar ?pnot ?number ?cat ?cat_ja ?cat_en ?first ?last {{
       <{iri}> renkei:initiative ?i . ?i dct:title ?title .
       OPTIONAL {{ ?i dct:identifier ?id }} OPTIONAL {{ ?i renkei:content ?content }}
       OPTIONAL {{ ?i renkei:number ?number }}
       OPTIONAL {{ ?i renkei:pillar ?pillar OPTIONAL {{ ?pillar skos:notation ?pnot }} }}
       OPTIONAL {{ ?i renkei:category ?cat OPTIONAL {{ ?cat skos:prefLabel ?cat_ja
-      FILTER(LANG(?cat_ja) = 'ja') }} }}
+      FILTER(LANG(?cat_ja) = 'ja') }}
+      OPTIONAL {{ ?cat skos:prefLabel|rdfs:label ?cat_en FILTER(LANG(?cat_en) = 'en') }} }}
       OPTIONAL {{ ?i prov:wasDerivedFrom ?ex . ?ex renkei:firstLine ?first ; renkei:lastLine ?last }}
     }} ORDER BY ?pnot ?number""",
         key=("i",),
@@ -152,12 +154,13 @@ async def _agreement(ctx: ServerContext, iri: str) -> dict[str, Any]:
     )
     pillars = await select(
         ctx,
-        """SELECT ?pillar ?pnot ?pillar_ja { ?pillar skos:topConceptOf ?s ; skos:notation ?pnot .
-      OPTIONAL { ?pillar skos:prefLabel ?pillar_ja FILTER(LANG(?pillar_ja) = 'ja') } } ORDER BY ?pnot""",
+        """SELECT ?pillar ?pnot ?pillar_ja ?pillar_en { ?pillar skos:topConceptOf ?s ; skos:notation ?pnot .
+      OPTIONAL { ?pillar skos:prefLabel ?pillar_ja FILTER(LANG(?pillar_ja) = 'ja') }
+      OPTIONAL { ?pillar skos:prefLabel|rdfs:label ?pillar_en FILTER(LANG(?pillar_en) = 'en') } } ORDER BY ?pnot""",
     )
     signatories = await select(
         ctx,
-        f"""SELECT ?sig ?for ?title ?name ?person ?person_ja {{
+        f"""SELECT ?sig ?for ?title ?name ?person ?person_ja ?person_en {{
       <{iri}> renkei:signatory ?sig . OPTIONAL {{ ?sig renkei:onBehalfOf ?for }}
       OPTIONAL {{ ?sig renkei:printedTitle ?title }} OPTIONAL {{ ?sig renkei:printedName ?name }}
       OPTIONAL {{ ?sig renkei:identifiedAs ?person {_label("?person", "person")} }} }} ORDER BY ?for""",
@@ -189,21 +192,23 @@ async def _agreement(ctx: ServerContext, iri: str) -> dict[str, Any]:
 async def _initiative(ctx: ServerContext, iri: str) -> dict[str, Any]:
     main = await select(
         ctx,
-        f"""SELECT ?title ?id ?content ?pillar ?pillar_ja ?cat ?cat_ja ?agreement ?agreement_ja
-      ?first ?last {{
+        f"""SELECT ?title ?id ?content ?pillar ?pillar_ja ?pillar_en ?cat ?cat_ja ?cat_en ?agreement
+      ?agreement_ja ?first ?last {{
       <{iri}> dct:title ?title . OPTIONAL {{ <{iri}> dct:identifier ?id }}
       OPTIONAL {{ <{iri}> renkei:content ?content }}
       OPTIONAL {{ <{iri}> renkei:pillar ?pillar OPTIONAL {{ ?pillar skos:prefLabel ?pillar_ja
-      FILTER(LANG(?pillar_ja)='ja') }} }}
+      FILTER(LANG(?pillar_ja)='ja') }}
+      OPTIONAL {{ ?pillar skos:prefLabel|rdfs:label ?pillar_en FILTER(LANG(?pillar_en)='en') }} }}
       OPTIONAL {{ <{iri}> renkei:category ?cat OPTIONAL {{ ?cat skos:prefLabel ?cat_ja
-      FILTER(LANG(?cat_ja)='ja') }} }}
+      FILTER(LANG(?cat_ja)='ja') }}
+      OPTIONAL {{ ?cat skos:prefLabel|rdfs:label ?cat_en FILTER(LANG(?cat_en)='en') }} }}
       OPTIONAL {{ ?agreement renkei:initiative <{iri}> ; dct:title ?agreement_ja }}
       OPTIONAL {{ <{iri}> prov:wasDerivedFrom ?ex . ?ex renkei:firstLine ?first ; renkei:lastLine ?last }}
     }} LIMIT 1""",
     )
     roles = await select(
         ctx,
-        f"""SELECT ?actor ?actor_ja ?text ?lead {{ <{iri}> renkei:role ?r . ?r renkei:actor ?actor .
+        f"""SELECT ?actor ?actor_ja ?actor_en ?text ?lead {{ <{iri}> renkei:role ?r . ?r renkei:actor ?actor .
       OPTIONAL {{ ?r renkei:text ?text }} OPTIONAL {{ ?r renkei:lead ?lead }} {_label("?actor", "actor")}
       }} ORDER BY ?actor""",
         key=("actor",),
@@ -214,7 +219,7 @@ async def _initiative(ctx: ServerContext, iri: str) -> dict[str, Any]:
 async def _municipality(ctx: ServerContext, iri: str) -> dict[str, Any]:
     main = await select(
         ctx,
-        f"""SELECT ?code ?sac ?pref ?pref_ja ?label_ja ?label_en {{
+        f"""SELECT ?code ?sac ?pref ?pref_ja ?pref_en ?label_ja ?label_en {{
       OPTIONAL {{ <{iri}> renkei:localGovernmentCode ?code }}
       OPTIONAL {{ <{iri}> renkei:standardAreaCode ?sac }}
       OPTIONAL {{ <{iri}> renkei:prefecture ?pref {_label("?pref", "pref")} }} {_label(f"<{iri}>", "label")}
@@ -227,12 +232,12 @@ async def _municipality(ctx: ServerContext, iri: str) -> dict[str, Any]:
     )
     areas = await select(
         ctx,
-        f"""SELECT ?area ?area_ja ?role ?date {{ ?m org:member <{iri}> ; org:organization ?area .
+        f"""SELECT ?area ?area_ja ?area_en ?role ?date {{ ?m org:member <{iri}> ; org:organization ?area .
       OPTIONAL {{ ?m org:role ?role }} OPTIONAL {{ ?m renkei:agreementDate ?date }}
       {_label("?area", "area")} }} ORDER BY ?area""",
         key=("area",),
     )
-    return {"main": main[0] if main else {}, "agreements": agreements, "areas": areas}
+    return {"main": main[0] if main else {}, "agreements": agreements, "areas": areas, "roles_ja": ROLE_JA}
 
 
 #: A membership's role in words, as the maps and the area page name it.
@@ -263,7 +268,7 @@ async def _area(ctx: ServerContext, iri: str) -> dict[str, Any]:
     main = await select(ctx, f"SELECT ?label_ja ?label_en {{ {_label(f'<{iri}>', 'label')} }} LIMIT 1")
     members = await select(
         ctx,
-        f"""SELECT ?m ?member ?member_ja ?code ?role ?date ?agreement ?source {{
+        f"""SELECT ?m ?member ?member_ja ?member_en ?code ?role ?date ?agreement ?source {{
       ?m org:organization <{iri}> ; org:member ?member .
       OPTIONAL {{ ?member renkei:localGovernmentCode ?code }}
       OPTIONAL {{ ?m org:role ?role }} OPTIONAL {{ ?m renkei:agreementDate ?date }}
