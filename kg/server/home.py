@@ -7,7 +7,7 @@ from fastapi.responses import Response
 
 from kg.server.context import Ctx, ServerContext
 from kg.server.http import page_lang
-from kg.server.views import Row, map_areas, select, wkt_geometry
+from kg.server.views import Row, english_svg, map_areas, select, wkt_geometry
 from kg.svg.map import JAPAN, area_colours, map_svg
 
 __all__ = ["router"]
@@ -66,16 +66,16 @@ async def _map(ctx: ServerContext, lang: str = "ja") -> str:
     svg = map_svg(
         areas, wkt_geometry(shapes), background=prefectures,
         colours=area_colours(areas, ((r["x"], r["y"]) for r in neighbours)), frame=JAPAN, width=680,
-        href=lambda i: (ctx.local_path(i) or i) + ("?lang=en" if lang == "en" and ctx.local_path(i) else ""),
-        id_prefix="japan-map",
-        title="Map of the cooperative central urban areas" if lang == "en" else "連携中枢都市圏の地図",
-        desc=(f"Map of Japan: the members of the {len(areas)} areas of the registry, coloured by area; "
-              "central cities marked with a black disc." if lang == "en" else
-              f"連携中枢都市圏 {len(areas)} 圏域の構成団体を圏域ごとの色で示し、中心市を黒い点で示す。"),
+        href=lambda i: ctx.local_path(i) or i, id_prefix="japan-map",
+        title="連携中枢都市圏の地図",
+        desc=f"連携中枢都市圏 {len(areas)} 圏域の構成団体を圏域ごとの色で示し、中心市を黒い点で示す。",
     )
-    for key in [k for k in _MAPS if k[0] != version]:  # only the release being served is kept
-        del _MAPS[key]
-    _MAPS[(version, lang)] = svg.split("\n", 1)[1]  # inline in the page: without the XML declaration
+    english = english_svg(svg, "japan-map", "Map of the cooperative central urban areas",
+                          f"Map of Japan: the members of the {len(areas)} areas of the registry, coloured by "
+                          "area; central cities marked with a black disc.")
+    _MAPS.clear()  # only the release being served is kept
+    for key, drawing in ((version, "ja"), svg), ((version, "en"), english):
+        _MAPS[key] = drawing.split("\n", 1)[1]  # inline in the page: without the XML declaration
     return _MAPS[(version, lang)]
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from typing import Any
 
 from kg.geo import MultiPolygon, parse_wkt
@@ -15,10 +16,11 @@ from kg.namespaces import PREFIXES
 from kg.server.context import ServerContext
 from kg.store import check_query
 from kg.store.formats import RESULT_FORMATS
+from kg.svg.draw import esc
 from kg.svg.map import MapArea, MapMember, bounds, map_svg
 from kg.svg.timeline import Mark, Timeline, TimelineRow, timeline_svg
 
-__all__ = ["KINDS", "ROLE_JA", "Row", "kind_of", "map_areas", "select", "view", "wkt_geometry"]
+__all__ = ["KINDS", "ROLE_JA", "Row", "english_svg", "kind_of", "map_areas", "select", "view", "wkt_geometry"]
 
 Row = dict[str, str]
 _PROLOGUE = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
@@ -300,11 +302,41 @@ async def _area(ctx: ServerContext, iri: str) -> dict[str, Any]:
         href=lambda i: ctx.local_path(i) or i, id_prefix="area-map",
         title=f"{label}の構成団体の地図",
         desc=(f"{label}の構成団体 {len(drawn)}（地図に描いたもの {sum(m.iri in geometry for m in drawn)}）"
-              f"と、隣接する市町村 {len(neighbours)}（灰色）。Map of the area's {len(drawn)} members and, in grey, "
-              f"the {len(neighbours)} municipalities bordering them."),
+              f"と、隣接する市町村 {len(neighbours)}（灰色）。"),
     ) if drawn else ""
+    # the page picks the drawings of its language (a view has no request: both are made, the English
+    # one by swapping the words of the Japanese one)
+    label_en = (main[0].get("label_en") if main else None) or label
+    area_map_en = english_svg(
+        area_map, "area-map", f"Map of the members of {label_en}",
+        f"The {len(drawn)} members of the area ({sum(m.iri in geometry for m in drawn)} drawn) and, in grey, "
+        f"the {len(neighbours)} municipalities bordering them.",
+    ) if area_map else ""
+    timeline = _area_timeline(iri, label, members)
+    dated = sum(1 for r in members if r.get("date"))
+    timeline_en = english_svg(
+        timeline, "timeline", f"Dates of the cooperation agreements of {label_en}",
+        f"The agreement dates of the {dated} dated members of {label_en}, those signed the same day together.",
+    ) if timeline else ""
+    timeline = english_svg(  # kg.svg.timeline describes it in both languages: the Japanese page says it in one
+        timeline, "timeline", f"{label}の連携協約の締結日",
+        f"{label}の構成団体のうち締結日のわかる {dated} 団体の協約締結日（同じ日のものはまとめて示す）。", lang="ja",
+    ) if timeline else ""
     return {"main": main[0] if main else {}, "members": members, "map": _inline(area_map), "roles_ja": ROLE_JA,
-            "timeline": _inline(_area_timeline(iri, label, members))}
+            "map_en": _inline(area_map_en), "timeline": _inline(timeline), "timeline_en": _inline(timeline_en)}
+
+
+def english_svg(svg: str, id_prefix: str, title: str, desc: str, lang: str = "en") -> str:
+    """A drawing for the English page (``?lang=en``): its title and description (what a screen reader
+    says) in English, and its links to our /id/ pages keeping ``?lang=en``. The names drawn, and their
+    tooltips, are the data's: they stay in Japanese, as the drawing's ``lang`` says. With ``lang="ja"``,
+    only the title and description are replaced (a drawing whose description was in both languages)."""
+    mark = ' lang="en"' if lang == "en" else ""
+    svg = re.sub(rf'<title id="{id_prefix}-title">.*?</title>',
+                 lambda _: f'<title id="{id_prefix}-title"{mark}>{esc(title)}</title>', svg, count=1, flags=re.S)
+    svg = re.sub(rf'<desc id="{id_prefix}-desc">.*?</desc>',
+                 lambda _: f'<desc id="{id_prefix}-desc"{mark}>{esc(desc)}</desc>', svg, count=1, flags=re.S)
+    return re.sub(r'href="(/id/[^"#?]*)', r'href="\1?lang=en', svg) if lang == "en" else svg
 
 
 def _inline(svg: str) -> str:

@@ -92,3 +92,20 @@ def test_english_labels_of_the_data_are_used_on_an_english_page(server: Server) 
         assert h1.group(1).strip() == "こおりやま広域連携中枢都市圏"
     ja = _ui(server.get("/id/area/koriyama").text)
     assert "<h1>こおりやま広域連携中枢都市圏</h1>" in ja
+
+
+def test_the_drawings_of_an_english_page_are_described_in_english(server: Server) -> None:
+    """The maps' and the timeline's title and description (what a screen reader says) are in the page's
+    language, and their links keep it; the names drawn are the data's, in Japanese as printed."""
+    for path, ids in (("/", ["japan-map"]), ("/id/area/koriyama", ["area-map", "timeline"])):
+        ja, en = server.get(path).text, server.get(path, params={"lang": "en"}).text
+        for prefix in ids:
+            for part in ("title", "desc"):
+                mine = re.search(rf'<{part} id="{prefix}-{part}">([^<]*)</{part}>', ja)
+                theirs = re.search(rf'<{part} id="{prefix}-{part}" lang="en">([^<]*)</{part}>', en)
+                assert mine and theirs, (path, prefix, part)
+                assert not re.search(r"[A-Za-z]{3}", mine.group(1)), mine.group(1)
+                assert not re.search(r"[\u3040-\u30ff]", theirs.group(1)), theirs.group(1)
+        svg = re.findall(r"<svg\b.*?</svg>", en, re.S)
+        links = [x for s in svg for x in re.findall(r'href="(/id/[^"]*)"', s)]
+        assert links and all("lang=en" in x for x in links), path
