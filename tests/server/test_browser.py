@@ -95,7 +95,7 @@ def test_a_query_run_from_the_page_shows_results(server: Server, browser: Any) -
     link = rows[0].find_element(By.CSS_SELECTOR, "a.iri")
     assert link.get_attribute("href").startswith(server.url + "/id/agreement/")
     assert link.text.startswith("rid:agreement/")
-    assert re.fullmatch(r"\d+ 行 · \d+ rows? \(\d+ ms\)", browser.find_element(By.ID, "status").text)
+    assert re.fullmatch(r"\d+ 行 \(\d+ ms\)", browser.find_element(By.ID, "status").text)  # Japanese only
     downloads = browser.find_elements(By.CSS_SELECTOR, "#downloads [data-kind=table] a")
     assert {a.text for a in downloads} == {"JSON", "XML", "CSV", "TSV"}
     assert "/sparql?query=" in browser.current_url, "the URL holds the query that ran"
@@ -111,7 +111,7 @@ def test_an_example_query_runs_when_picked(server: Server, browser: Any) -> None
         pytest.xfail("queries/ holds no example yet")
     examples[0].click()
     WebDriverWait(browser, 20).until(
-        lambda d: d.find_element(By.ID, "status").text not in ("", "実行中… · Running…")
+        lambda d: d.find_element(By.ID, "status").text not in ("", "実行中…")
     )
     assert not browser.find_element(By.ID, "query-error").is_displayed(), browser.find_element(
         By.ID, "query-error"
@@ -146,7 +146,7 @@ def test_the_page_works_without_the_editor_library(server: Server, browser: Any)
         area.send_keys("SELECT ?g WHERE {\n  GRAPH ?g { ?s ?p \"x }\n}")
         browser.find_element(By.ID, "run").click()
         box = WebDriverWait(browser, 20).until(ec.visibility_of_element_located((By.ID, "query-error")))
-        assert "構文エラー: 2 行" in box.text and "Syntax error at line 2" in box.text
+        assert "構文エラー: 2 行" in box.text and "Syntax error" not in box.text  # the page's one language
     finally:
         browser.execute_cdp_cmd("Network.setBlockedURLs", {"urls": []})
 

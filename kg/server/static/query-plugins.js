@@ -8,6 +8,10 @@
   const SVG = "http://www.w3.org/2000/svg";
   const NUMERIC = /#(integer|decimal|double|float|long|int|short|byte|nonNegativeInteger|positiveInteger|negativeInteger|nonPositiveInteger|unsignedLong|unsignedInt|unsignedShort|unsignedByte)$/;
   const MAX_BARS = 300;
+  // The page's one language (issue 11, point 7), as the query page's data-lang says.
+  const app = document.getElementById("query-app");
+  const english = !!app && app.dataset.lang === "en";
+  const L = (ja, en) => (english ? en : ja);
 
   function isNumber(term) {
     return !!term && term.type !== "uri" && term.type !== "bnode" &&
@@ -42,8 +46,7 @@
 
   function select(labelJa, labelEn, options, chosen, onChange) {
     const label = el("label", { class: "view-option" });
-    label.appendChild(document.createTextNode(labelJa + " "));
-    label.appendChild(el("span", { lang: "en", class: "en" }, labelEn + " "));
+    label.appendChild(document.createTextNode(L(labelJa, labelEn) + " "));
     const s = el("select");
     options.forEach(([value, text]) => {
       const o = el("option", { value: value }, text);
@@ -81,7 +84,7 @@
 
   /** Chart: one bar per row, the label column on the left, the value at the end of each bar. */
   class Chart extends View {
-    constructor(yasr) { super(yasr, 5, "グラフ Chart"); }
+    constructor(yasr) { super(yasr, 5, L("グラフ", "Chart")); }
     canHandleResults() {
       const found = this.table();
       return !!found && found.numeric.length > 0;
@@ -100,7 +103,7 @@
       const prefixes = this.yasr.getPrefixes();
       const data = rows.slice(0, MAX_BARS).map((r) => ({ label: show(r[labelVar], prefixes), value: r[value] ? Number(r[value].value) : 0 }));
       if (rows.length > MAX_BARS) {
-        box.appendChild(el("p", { class: "view-note" }, `最初の ${MAX_BARS} 行を描いています。 First ${MAX_BARS} of ${rows.length} rows drawn.`));
+        box.appendChild(el("p", { class: "view-note" }, L(`最初の ${MAX_BARS} 行（全 ${rows.length} 行）を描いています。`, `First ${MAX_BARS} of ${rows.length} rows drawn.`)));
       }
       box.appendChild(this.svg(data, "?" + labelVar, "?" + value));
       this.yasr.resultsEl.appendChild(box);
@@ -161,7 +164,7 @@
 
   /** Pivot: the values of one column down, of another across, and in each cell a count or a sum. */
   class Pivot extends View {
-    constructor(yasr) { super(yasr, 4, "ピボット Pivot"); }
+    constructor(yasr) { super(yasr, 4, L("ピボット", "Pivot")); }
     canHandleResults() { return !!this.table(); }
     getIcon() { return icon(["M3 3h18v4H3zM3 9h4v12H3zM9 9h12v12H9z"]); }
     draw() {
@@ -176,7 +179,7 @@
       const opts = vars.map((v) => [v, "?" + v]);
       controls.appendChild(select("行", "rows", opts, down, (v) => { c.down = v; this.yasr.draw(); }));
       controls.appendChild(select("列", "columns", opts.filter(([v]) => v !== down), across, (v) => { c.across = v; this.yasr.draw(); }));
-      controls.appendChild(select("値", "value", [["", "行数 count"], ...sumOptions.map((v) => [v, "合計 sum ?" + v])], measure,
+      controls.appendChild(select("値", "value", [["", L("行数", "count")], ...sumOptions.map((v) => [v, L("合計 ?", "sum ?") + v])], measure,
         (v) => { c.measure = v; this.yasr.draw(); }));
       box.appendChild(controls);
       const prefixes = this.yasr.getPrefixes();
@@ -192,7 +195,7 @@
       const head = table.createTHead().insertRow();
       head.appendChild(el("th", { scope: "col" }, `?${down} \\ ?${across}`));
       colKeys.forEach((k) => head.appendChild(el("th", { scope: "col" }, k || "—")));
-      head.appendChild(el("th", { scope: "col", class: "total" }, "計 Total"));
+      head.appendChild(el("th", { scope: "col", class: "total" }, L("計", "Total")));
       const body = table.createTBody();
       const colTotals = colKeys.map(() => 0);
       for (const a of rowKeys) {
@@ -207,7 +210,7 @@
         tr.appendChild(el("td", { class: "num total" }, sum.toLocaleString()));
       }
       const foot = table.createTFoot().insertRow();
-      foot.appendChild(el("th", { scope: "row" }, "計 Total"));
+      foot.appendChild(el("th", { scope: "row" }, L("計", "Total")));
       colTotals.forEach((t) => foot.appendChild(el("td", { class: "num total" }, t.toLocaleString())));
       foot.appendChild(el("td", { class: "num total" }, colTotals.reduce((x, y) => x + y, 0).toLocaleString()));
       const wrap = el("div", { class: "table-wrap" });

@@ -8,6 +8,9 @@
   "use strict";
   const app = document.getElementById("query-app");
   if (!app) return;
+  // The page's one language (issue 11, point 7): English with ?lang=en, else Japanese.
+  const english = app.dataset.lang === "en";
+  const L = (ja, en) => (english ? en : ja);
   const base = app.dataset.base;
   const prefixes = JSON.parse(app.dataset.prefixes || "{}");
   const textarea = document.getElementById("query");
@@ -24,7 +27,7 @@
   let yasqe = null;
   let yasr = null;
   let errorMarks = [];
-  const labels = new Map(); // IRI → "日本語ラベル · English label"
+  const labels = new Map(); // IRI → its label in the page's language (the other when it has none)
 
   // ---- YASGUI -------------------------------------------------------------------------------
   if (Y && Y.Yasqe && Y.Yasr) {
@@ -34,12 +37,12 @@
       .then((r) => (r.ok ? r.json() : Promise.reject(new Error("HTTP " + r.status))))
       .then((t) => {
         for (const item of [...t.classes, ...t.properties]) {
-          const words = [item.ja, item.en].filter(Boolean).join(" · ");
+          const words = (english ? item.en || item.ja : item.ja || item.en) || "";
           if (words) labels.set(item.iri, words);
         }
         return t;
       });
-    terms.catch((e) => { status.textContent = "補完の語彙を読めません / completions could not be read: " + e.message; });
+    terms.catch((e) => { status.textContent = L("補完の語彙を読めません: ", "Completions could not be read: ") + e.message; });
     const labelled = (editor, hints) => {
       const declared = editor.getPrefixesFromQuery();
       return hints.map((h) => {
@@ -84,9 +87,9 @@
     Yasr.plugins.table.defaults.openIriInNewWindow = false;
     Yasr.plugins.table.defaults.tableConfig.language = {
       ...Yasr.plugins.table.defaults.tableConfig.language,
-      info: "_TOTAL_ 件中 _START_–_END_ 件 · _START_ to _END_ of _TOTAL_",
-      infoEmpty: "0 件 · no rows", infoFiltered: "（_MAX_ 件から絞り込み · filtered from _MAX_）",
-      zeroRecords: "該当する行はありません · No matching rows", emptyTable: "結果は 0 行です · No rows",
+      info: L("_TOTAL_ 件中 _START_–_END_ 件", "_START_ to _END_ of _TOTAL_"),
+      infoEmpty: L("0 件", "No rows"), infoFiltered: L("（_MAX_ 件から絞り込み）", " (filtered from _MAX_)"),
+      zeroRecords: L("該当する行はありません", "No matching rows"), emptyTable: L("結果は 0 行です", "No rows"),
     };
     yasr = new Yasr(results, {
       prefixes: prefixes,
@@ -102,21 +105,26 @@
     textarea.addEventListener("keydown", (e) => { if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) run(e); });
   }
 
-  /** YASR's own words, in Japanese first and English. */
+  /** YASR's own words, in the page's language. */
   function bilingual(root) {
-    const words = { "Table": "表 Table", "Response": "応答 Response", "Simple view": "簡易表示 Simple view",
-                    "Ellipse": "省略 Ellipsis", "Page size: ": "1ページの行数 Page size: ",
-                    "True": "はい · True", "False": "いいえ · False" };
+    const words = english ? { "Ellipse": "Ellipsis" }
+      : { "Table": "表", "Response": "応答", "Simple view": "簡易表示", "Ellipse": "省略",
+          "Page size: ": "1ページの行数: ", "True": "はい", "False": "いいえ" };
     root.querySelectorAll(".yasr_btn span, .tableControls .label, .pageSizerLabel, .booleanResult span").forEach((e) => {
       if (words[e.textContent]) e.textContent = words[e.textContent];
     });
-    root.querySelectorAll(".tableFilter").forEach((e) => { e.placeholder = "絞り込み Filter"; });
+    root.querySelectorAll(".tableFilter").forEach((e) => { e.placeholder = L("絞り込み", "Filter"); });
   }
 
   function getQuery() { return yasqe ? yasqe.getValue() : textarea.value; }
   function setQuery(q) { if (yasqe) yasqe.setValue(q); else textarea.value = q; }
-  function shareUrl(query) { return location.origin + "/sparql?" + new URLSearchParams({ query: query }); }
-  function localPath(iri) { return iri.startsWith(base) ? "/" + iri.slice(base.length) : iri; }
+  function shareUrl(query) { return location.origin + "/sparql?" + new URLSearchParams(english ? { query: query, lang: "en" } : { query: query }); }
+  function localPath(iri) {
+    if (!iri.startsWith(base)) return iri;
+    const [path, ...fragment] = ("/" + iri.slice(base.length)).split("#");
+    const lang = english && !path.includes("?") ? "?lang=en" : ""; // our pages stay in English
+    return path + lang + (fragment.length ? "#" + fragment.join("#") : "");
+  }
   function localLinks(root) {
     root.querySelectorAll(`a[href^="${CSS.escape(base)}"]`).forEach((a) => { a.href = localPath(a.href); });
   }
@@ -165,8 +173,8 @@
     }
     const words = parts.slice(0, 24).map((p) => "“" + p + "”");
     if (parts.length > 24) words.push("…");
-    if (number) words.push("数 a number");
-    if (name) words.push("名前 a name");
+    if (number) words.push(L("数", "a number"));
+    if (name) words.push(L("名前", "a name"));
     return words.join(", ");
   }
 
@@ -186,7 +194,7 @@
     return { from: ch, to: Math.min(ch + 1, text.length),
              ja: at ? `${at} の位置で問い合わせを読めません。` : "行末で問い合わせが途切れています。",
              en: at ? `The query cannot be read from ${at} on.` : "The query stops short at the end of the line.",
-             expected: "ここに書けるもの / Expected here: " + expectedInWords(se.expected) };
+             expected: L("ここに書けるもの: ", "Expected here: ") + expectedInWords(se.expected) };
   }
 
   function errorElement(httpStatus, text) {
@@ -196,13 +204,12 @@
     const p = document.createElement("p");
     if (se) {
       const why = explain(se, getQuery());
-      p.append(`構文エラー: ${se.line} 行 ${se.column} 文字目。${why.ja}`, document.createElement("br"),
-               Object.assign(document.createElement("span"), { lang: "en",
-                 textContent: `Syntax error at line ${se.line}, column ${se.column}. ${why.en}` }));
+      p.textContent = L(`構文エラー: ${se.line} 行 ${se.column} 文字目。${why.ja}`,
+                        `Syntax error at line ${se.line}, column ${se.column}. ${why.en}`);
       div.append(p);
       if (why.expected) div.append(Object.assign(document.createElement("p"), { className: "expected", textContent: why.expected }));
     } else {
-      p.textContent = `エラー / Error ${httpStatus || ""}`;
+      p.textContent = `${L("エラー", "Error")} ${httpStatus || ""}`;
       div.append(p);
     }
     const pre = document.createElement("pre");
@@ -306,7 +313,7 @@
     });
   }
 
-  function count(n, ja, one, many) { return `${n} ${ja} · ${n} ${n === 1 ? one : many}`; }
+  function count(n, ja, one, many) { return english ? `${n} ${n === 1 ? one : many}` : `${n} ${ja}`; }
 
   // ---- running ----------------------------------------------------------------------------------
   let running = 0;
@@ -315,12 +322,12 @@
     const query = getQuery();
     const url = shareUrl(query);
     const tooLong = new TextEncoder().encode(url.slice(location.origin.length)).length > Number(app.dataset.maxUrl);
-    if (tooLong) history.replaceState(null, "", "/sparql"); // the server would refuse such a link (414)
+    if (tooLong) history.replaceState(null, "", L("/sparql", "/sparql?lang=en")); // the server would refuse such a link (414)
     else if (!fromHistory && url !== location.href) history.pushState({ query: query }, "", url);
     linkNote.hidden = !tooLong;
     const ticket = ++running;
     showExampleNote(query);
-    status.textContent = "実行中… · Running…";
+    status.textContent = L("実行中…", "Running…");
     notice.hidden = true; downloads.hidden = true;
     clearErrors();
     if (!yasr) results.replaceChildren();
@@ -335,13 +342,13 @@
       });
       text = await response.text();
     } catch (e) {
-      status.textContent = "サーバーに接続できません · The server could not be reached: " + e;
+      status.textContent = L("サーバーに接続できません: ", "The server could not be reached: ") + e;
       return;
     }
     if (ticket !== running) return; // a later run has started
     const ms = Math.round(performance.now() - started);
     if (!response.ok) {
-      status.textContent = `エラー · Error ${response.status} (${ms} ms)`;
+      status.textContent = `${L("エラー", "Error")} ${response.status} (${ms} ms)`;
       markError(response.status, text);
       if (yasr) results.hidden = true;
       return;
@@ -351,11 +358,9 @@
     if (response.headers.get("X-Result-Truncated") === "true") {
       const limit = response.headers.get("X-Result-Limit");
       notice.hidden = false;
-      notice.replaceChildren(
+      notice.textContent = L(
         `結果は上限の ${limit} 件で切られています（KG_RESULT_LIMIT）。続きは LIMIT と OFFSET で取り出してください。`,
-        Object.assign(document.createElement("span"), { lang: "en", className: "en",
-          textContent: ` Only the first ${limit} results are shown: the server caps every answer (KG_RESULT_LIMIT). Add LIMIT/OFFSET to page through.` }),
-      );
+        `Only the first ${limit} results are shown: the server caps every answer (KG_RESULT_LIMIT). Add LIMIT/OFFSET to page through.`);
     }
     let summary, isAsk = false;
     const isTable = type.includes("sparql-results+json");
