@@ -127,12 +127,14 @@ async def context(request: Request, ctx: Ctx) -> Response:
 
 @dataclass
 class Ref:
-    """A link to a term from a document: its IRI, where it goes, its compact name and Japanese label."""
+    """A link to a term from a document: its IRI, where it goes, its compact name, its Japanese label
+    (or its only one) and its English label, which the English page shows (issue 11, point 7)."""
 
     iri: str
     href: str
     curie: str
     label: str = ""
+    label_en: str = ""
 
 
 @dataclass
@@ -231,7 +233,7 @@ class _Linker:
         if isinstance(node, URIRef):
             label = _texts(self.g, node, RDFS.label)
             return [Ref(str(node), self.href(str(node)), _curie(str(node), self.context),
-                        label.get("ja") or label.get("en") or label.get("", ""))]
+                        label.get("ja") or label.get("en") or label.get("", ""), label.get("en", ""))]
         members = [*self.g.objects(node, OWL.unionOf), *self.g.objects(node, SH["or"])]
         if members:  # owl:unionOf ( … ): each member
             return [r for m in Collection(self.g, members[0]) for r in self.ref(m)]
