@@ -361,7 +361,7 @@ def _area_timeline(iri: str, label: str, members: list[Row]) -> str:
 async def _concept(ctx: ServerContext, iri: str) -> dict[str, Any]:
     main = await select(
         ctx,
-        f"""SELECT ?notation ?label_ja ?label_en ?definition ?note ?broader ?broader_ja {{
+        f"""SELECT ?notation ?label_ja ?label_en ?definition ?note ?broader ?broader_ja ?broader_en {{
       OPTIONAL {{ <{iri}> skos:notation ?notation }} OPTIONAL {{ <{iri}> skos:definition ?definition }}
       OPTIONAL {{ <{iri}> skos:editorialNote ?note }}
       OPTIONAL {{ <{iri}> skos:broader ?broader {_label("?broader", "broader")} }}
@@ -369,7 +369,7 @@ async def _concept(ctx: ServerContext, iri: str) -> dict[str, Any]:
     )
     narrower = await select(
         ctx,
-        f"""SELECT ?c ?notation ?c_ja {{ {{ <{iri}> skos:narrower ?c }} UNION
+        f"""SELECT ?c ?notation ?c_ja ?c_en {{ {{ <{iri}> skos:narrower ?c }} UNION
       {{ ?c skos:broader <{iri}> }} UNION {{ ?c skos:topConceptOf <{iri}> }}
       OPTIONAL {{ ?c skos:notation ?notation }} {_label("?c", "c")} }} ORDER BY ?notation""",
         key=("c",),
@@ -384,7 +384,7 @@ async def _concept(ctx: ServerContext, iri: str) -> dict[str, Any]:
     # a scheme lists every concept in it, nested by skos:broader (the pillars, then their categories)
     scheme = await select(
         ctx,
-        f"""SELECT ?c ?notation ?c_ja ?broader {{ ?c skos:inScheme <{iri}>
+        f"""SELECT ?c ?notation ?c_ja ?c_en ?broader {{ ?c skos:inScheme <{iri}>
       FILTER NOT EXISTS {{ ?c skos:topConceptOf <{iri}> }}
       OPTIONAL {{ ?c skos:notation ?notation }} OPTIONAL {{ ?c skos:broader ?broader }} {_label("?c", "c")} }}
       ORDER BY ?notation""",
