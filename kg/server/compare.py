@@ -281,7 +281,7 @@ def coverage_chart(
 @router.get("/charts/timeline.svg", response_model=None, summary="Signing dates by area (SVG)")
 def timeline_chart(request: Request, source: Source) -> Response:
     """One row per area, a mark per signing date (registry memberships and agreement texts)."""
-    return _etagged(request, timeline_svg(timeline(source)).encode(), "image/svg+xml")
+    return _etagged(request, timeline_svg(timeline(source), page_lang(request)).encode(), "image/svg+xml")
 
 
 # ─── the HTML page ────────────────────────────────────────────────────────────────────────────

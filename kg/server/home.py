@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
@@ -63,14 +65,13 @@ async def _map(ctx: ServerContext, lang: str = "ja") -> str:
     areas = map_areas(members)
     # Virtuoso 7.2.5 answers BIND(EXISTS {…}) as the integer 1 (docs/deploy.md)
     prefectures = [(r["s"], r.get("s_ja") or r["s"]) for r in shapes if r.get("prefecture") in ("true", "1")]
-    svg = map_svg(
-        areas, wkt_geometry(shapes), background=prefectures,
+    draw = partial(
+        map_svg, areas, wkt_geometry(shapes), background=prefectures,
         colours=area_colours(areas, ((r["x"], r["y"]) for r in neighbours)), frame=JAPAN, width=680,
-        href=lambda i: ctx.local_path(i) or i, id_prefix="japan-map",
-        title="連携中枢都市圏の地図",
-        desc=f"連携中枢都市圏 {len(areas)} 圏域の構成団体を圏域ごとの色で示し、中心市を黒い点で示す。",
-    )
-    english = english_svg(svg, "japan-map", "Map of the cooperative central urban areas",
+        href=lambda i: ctx.local_path(i) or i, id_prefix="japan-map")
+    svg = draw(title="連携中枢都市圏の地図",
+               desc=f"連携中枢都市圏 {len(areas)} 圏域の構成団体を圏域ごとの色で示し、中心市を黒い点で示す。")
+    english = english_svg(draw(title="", desc="", lang="en"), "japan-map", "Map of the cooperative central urban areas",
                           f"Map of Japan: the members of the {len(areas)} areas of the registry, coloured by "
                           "area; central cities marked with a black disc.")
     _MAPS.clear()  # only the release being served is kept

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from functools import partial
 from typing import Any
 
 from kg.geo import MultiPolygon, parse_wkt
@@ -296,10 +297,11 @@ async def _area(ctx: ServerContext, iri: str) -> dict[str, Any]:
     areas = map_areas([{**r, "area": iri, "area_ja": label} for r in members])
     geometry = wkt_geometry(shapes) | wkt_geometry(neighbours)
     drawn = areas[0].members if areas else ()
-    area_map = map_svg(
-        areas, geometry, background=[(r["s"], r.get("s_ja") or r["s"]) for r in neighbours],
+    draw = partial(
+        map_svg, areas, geometry, background=[(r["s"], r.get("s_ja") or r["s"]) for r in neighbours],
         frame=bounds(geometry[m.iri] for m in drawn if m.iri in geometry), width=560, label_central=True,
-        href=lambda i: ctx.local_path(i) or i, id_prefix="area-map",
+        href=lambda i: ctx.local_path(i) or i, id_prefix="area-map")
+    area_map = draw(
         title=f"{label}の構成団体の地図",
         desc=(f"{label}の構成団体 {len(drawn)}（地図に描いたもの {sum(m.iri in geometry for m in drawn)}）"
               f"と、隣接する市町村 {len(neighbours)}（灰色）。"),
@@ -308,14 +310,14 @@ async def _area(ctx: ServerContext, iri: str) -> dict[str, Any]:
     # one by swapping the words of the Japanese one)
     label_en = (main[0].get("label_en") if main else None) or label
     area_map_en = english_svg(
-        area_map, "area-map", f"Map of the members of {label_en}",
+        draw(title="", desc="", lang="en"), "area-map", f"Map of the members of {label_en}",
         f"The {len(drawn)} members of the area ({sum(m.iri in geometry for m in drawn)} drawn) and, in grey, "
         f"the {len(neighbours)} municipalities bordering them.",
     ) if area_map else ""
     timeline = _area_timeline(iri, label, members)
     dated = sum(1 for r in members if r.get("date"))
     timeline_en = english_svg(
-        timeline, "timeline", f"Dates of the cooperation agreements of {label_en}",
+        _area_timeline(iri, label, members, "en"), "timeline", f"Dates of the cooperation agreements of {label_en}",
         f"The agreement dates of the {dated} dated members of {label_en}, those signed the same day together.",
     ) if timeline else ""
     timeline = english_svg(  # kg.svg.timeline describes it in both languages: the Japanese page says it in one
@@ -344,7 +346,7 @@ def _inline(svg: str) -> str:
     return svg.split("\n", 1)[1] if svg.startswith("<?xml") else svg
 
 
-def _area_timeline(iri: str, label: str, members: list[Row]) -> str:
+def _area_timeline(iri: str, label: str, members: list[Row], lang: str = "ja") -> str:
     """The area's row of the timeline (kg.svg.timeline): its members' agreement dates, those
     signed on the same day together; empty when the registry gives no date."""
     days: dict[dt.date, list[Row]] = {}
@@ -355,7 +357,7 @@ def _area_timeline(iri: str, label: str, members: list[Row]) -> str:
             continue  # no date, or a month only: the table says it
     marks = tuple(Mark(day, tuple(r.get("member_ja") or r["member"] for r in rows), any("agreement" in r for r in rows))
                   for day, rows in sorted(days.items()))
-    return timeline_svg(Timeline((TimelineRow(iri, label, marks),))) if marks else ""
+    return timeline_svg(Timeline((TimelineRow(iri, label, marks),)), lang) if marks else ""
 
 
 async def _concept(ctx: ServerContext, iri: str) -> dict[str, Any]:

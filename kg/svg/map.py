@@ -143,17 +143,34 @@ def _path(polygons: MultiPolygon, proj: _Projection, step: float) -> str:
     return "".join(parts) or (_path(polygons, proj, 0) if step else "")
 
 
+#: The roles' words (kg.server.views.ROLE_JA) in English, for a drawing on an English page.
+_ROLES_EN = {"中心市": "central city", "連携市町村": "partner", "連携する県": "partner prefecture",
+             "役割の記載なし": "role not stated"}
+
+
+def _role_en(role: str) -> str:
+    return _ROLES_EN.get(role, role)
+
+
+def _role(role: str, en: bool) -> str:
+    """「（中心市）」, or 「 (central city)」 on an English page."""
+    return f" ({esc(_role_en(role))})" if en else f"（{esc(role)}）"
+
+
 def map_svg(areas: Sequence[MapArea], geometry: Mapping[str, MultiPolygon], *,
             background: Sequence[tuple[str, str]] = (), colours: Mapping[str, str] | None = None,
             frame: Frame | None = None, width: float = 720, label_central: bool = False,
-            href: Callable[[str], str] = str, title: str, desc: str, id_prefix: str = "map") -> str:
+            href: Callable[[str], str] = str, title: str, desc: str, id_prefix: str = "map",
+            lang: str = "ja") -> str:
     """The areas on a map: each member's shape filled in its area's colour, central cities marked.
 
     ``geometry`` maps IRIs to polygons; ``background`` is ``(iri, name)`` of shapes drawn in grey
     behind (prefectures, or an area's neighbours); ``frame`` is (west, south, east, north), by
     default the members' extent; ``href`` makes an area's link from its IRI. Members without
-    geometry are named in the area's title only.
+    geometry are named in the area's title only. The drawing's own words (the legend, the tooltips'
+    「（3 団体）」 and roles) are in ``lang`` (``ja`` or ``en``); the names are the data's, as printed.
     """
+    en = lang == "en"
     colours = colours or {a.iri: AREA_COLOURS[n % len(AREA_COLOURS)] for n, a in enumerate(areas)}
     frame = frame or bounds(geometry[m.iri] for a in areas for m in a.members
                             if m.iri in geometry and not m.prefecture) or JAPAN
@@ -170,15 +187,20 @@ def map_svg(areas: Sequence[MapArea], geometry: Mapping[str, MultiPolygon], *,
     for area in areas:
         drawn = [m for m in area.members
                  if m.iri in geometry and not m.prefecture and not proj.outside(geometry[m.iri])]
-        names = "、".join(f"{m.name}（{m.role}）" if m.central else m.name for m in area.members)
+        if en:
+            names = ", ".join(f"{m.name} ({_role_en(m.role)})" if m.central else m.name for m in area.members)
+            heading = f"{area.label} ({len(area.members)} members): {names}"
+        else:
+            names = "、".join(f"{m.name}（{m.role}）" if m.central else m.name for m in area.members)
+            heading = f"{area.label}（{len(area.members)} 団体）：{names}"
         body.append(f'<a class="area" href={attr(href(area.iri))} data-area={attr(area.iri)} '
                     f'data-members="{len(area.members)}">'
-                    f"<title>{esc(area.label)}（{len(area.members)} 団体）：{esc(names)}</title>"
+                    f"<title>{esc(heading)}</title>"
                     f'<g fill="{colours.get(area.iri, AREA_COLOURS[0])}" fill-opacity="0.8" stroke="{_EDGE}" '
                     'stroke-width="0.5">')
         for m in drawn:
             body.append(f'<path class="member" data-iri={attr(m.iri)} d="{_path(geometry[m.iri], proj, step)}">'
-                        f"<title>{esc(m.name)}（{esc(m.role)}）— {esc(area.label)}</title></path>")
+                        f"<title>{esc(m.name)}{_role(m.role, en)} — {esc(area.label)}</title></path>")
         body.append("</g>")
         for m in drawn:  # in the link: the mark of a central city leads to its area too
             point = centroid(geometry[m.iri]) if m.central else None
@@ -186,7 +208,7 @@ def map_svg(areas: Sequence[MapArea], geometry: Mapping[str, MultiPolygon], *,
                 x, y = proj(*point)
                 body.append(f'<circle class="central" data-iri={attr(m.iri)} cx="{x:.1f}" cy="{y:.1f}" r="3.5" '
                             f'fill="{_MARK}" stroke="#ffffff" stroke-width="1.2">'
-                            f"<title>{esc(m.name)}（中心市）— {esc(area.label)}</title></circle>")
+                            f"<title>{esc(m.name)}{_role('中心市', en)} — {esc(area.label)}</title></circle>")
                 if label_central:
                     marks.append(text(x + 6, y - 5, m.name, size=12, extra=' font-weight="bold" fill="#222222" '
                                       'stroke="#ffffff" stroke-width="3" paint-order="stroke" pointer-events="none"'))
@@ -194,10 +216,11 @@ def map_svg(areas: Sequence[MapArea], geometry: Mapping[str, MultiPolygon], *,
     body += marks
     y = proj.height + 16
     body.append(f'<circle cx="10" cy="{y - 4:.1f}" r="3.5" fill="{_MARK}" stroke="#ffffff" stroke-width="1.2"/>')
-    body.append(text(18, y, "中心市　色の付いた市町村：圏域の構成団体（形に重ねると名前）", size=11,
-                     extra=' fill="#444444"'))
-    body.append(text(18, y + 15, "central city; coloured: the members of an area (hover a shape for its name)", size=10,
-                     extra=' fill="#444444" lang="en"'))
-    body.append(text(10, y + 35, CREDIT, size=10, extra=' fill="#444444" class="credit"'))
-    body.append(text(10, y + 50, CREDIT_EN, size=9, extra=' fill="#444444" lang="en"'))
+    legend = ("central city; coloured: the members of an area (hover a shape for its name)" if en else
+              "中心市　色の付いた市町村：圏域の構成団体（形に重ねると名前）")
+    body.append(text(18, y, legend, size=11, extra=' fill="#444444"'))
+    # the source's terms require the Japanese credit on every map; an English page adds its translation
+    body.append(text(10, y + 35, CREDIT, size=10, extra=' fill="#444444" class="credit" lang="ja"'))
+    if en:
+        body.append(text(10, y + 50, CREDIT_EN, size=9, extra=' fill="#444444"'))
     return document(width, proj.height + legend_h, title, desc, body, id_prefix=id_prefix)

@@ -17,6 +17,7 @@ from kg.compare import PREFIXES, SparqlSource
 from kg.svg.draw import ACCENT, PALETTE, attr, document, esc, fit, text, text_width
 
 _LEGEND_DATE = "協約の締結日（同じ日の締結は一つにまとめ、数字はその件数）"
+_LEGEND_DATE_EN = "date of signing (one mark a day; the number counts the agreements)"
 
 __all__ = ["Mark", "Timeline", "TimelineRow", "timeline", "timeline_svg"]
 
@@ -93,8 +94,10 @@ SELECT DISTINCT ?area ?date ?who ?text {
     return Timeline(tuple(rows))
 
 
-def timeline_svg(tl: Timeline) -> str:
-    """The timeline as an accessible SVG document."""
+def timeline_svg(tl: Timeline, lang: str = "ja") -> str:
+    """The timeline as an accessible SVG document, its own words in ``lang`` (``ja`` or ``en``)."""
+    en = lang == "en"
+    legend_date = _LEGEND_DATE_EN if en else _LEGEND_DATE
     dates = [m.date for r in tl.rows for m in r.marks]
     first = min(dates).year if dates else dt.date.today().year
     last = max(dates).year + 1 if dates else first + 1
@@ -102,7 +105,7 @@ def timeline_svg(tl: Timeline) -> str:
     top = 36
     width = label_w + (last - first) * YEAR + 30
     # the legend is never cut, however few years the chart covers
-    width = max(width, label_w + 16 + text_width(_LEGEND_DATE, FONT - 1) + 10)
+    width = max(width, label_w + 16 + text_width(legend_date, FONT - 1) + 10)
     height = top + ROW * len(tl.rows) + 64
 
     def x_of(day: dt.date) -> float:
@@ -130,16 +133,19 @@ def timeline_svg(tl: Timeline) -> str:
     legend_y = top + ROW * len(tl.rows) + 26
     body.append(f'<circle cx="{label_w + 6}" cy="{legend_y - 4}" r="5" fill="{PALETTE["1"]}" '
                 'fill-opacity="0.85"/>')
-    body.append(text(label_w + 16, legend_y, _LEGEND_DATE,
+    body.append(text(label_w + 16, legend_y, legend_date,
                      size=FONT - 1, extra=' fill="#444444"'))
     body.append(f'<circle cx="{label_w + 6}" cy="{legend_y + 14}" r="5" fill="none" stroke="{ACCENT}" '
                 'stroke-width="2"/>')
-    body.append(text(label_w + 16, legend_y + 18, "協約本文がデータセットにあるもの", size=FONT - 1,
-                     extra=' fill="#444444"'))
-    title = "連携中枢都市圏ごとの連携協約の締結日"
-    desc = (f"圏域 {len(tl.rows)}、締結日 {tl.marks}、協約 {tl.agreements} 件（{first}–{last - 1}年）。"
-            f"Signing dates of cooperation agreements by area: {len(tl.rows)} areas, {tl.marks} dates, "
-            f"{tl.agreements} agreements, {first}–{last - 1}.")
+    body.append(text(label_w + 16, legend_y + 18, "agreement text in the dataset" if en else
+                     "協約本文がデータセットにあるもの", size=FONT - 1, extra=' fill="#444444"'))
+    if en:
+        title = "Signing dates of the cooperation agreements, by area"
+        desc = (f"Signing dates of cooperation agreements by area: {len(tl.rows)} areas, {tl.marks} dates, "
+                f"{tl.agreements} agreements, {first}–{last - 1}.")
+    else:
+        title = "連携中枢都市圏ごとの連携協約の締結日"
+        desc = f"圏域 {len(tl.rows)}、締結日 {tl.marks}、協約 {tl.agreements} 件（{first}–{last - 1}年）。"
     return document(width, height, title, desc, body, id_prefix="timeline")
 
 
