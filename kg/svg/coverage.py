@@ -20,7 +20,6 @@ __all__ = ["Cell", "Column", "Coverage", "MatrixRow", "coverage", "coverage_svg"
 By = Literal["agreements", "areas"]
 CELL, GAP, FONT = 18, 2, 12
 LABEL_MAX = 260  # widest row label, px; longer ones are shortened with a tooltip
-COLUMN_LABEL_MAX = 150
 
 
 @dataclass(frozen=True)
@@ -139,11 +138,13 @@ def _area_rows(agreements: dict[str, dict[str, str]], found: dict[str, dict[str,
 def coverage_svg(cov: Coverage) -> str:
     """The matrix as an accessible SVG document."""
     label_w = min(LABEL_MAX, max([text_width(r.label, FONT) for r in cov.rows] + [80])) + 12
-    head_h = min(COLUMN_LABEL_MAX, max([text_width(f"{c.notation} {c.label}", FONT) for c in cov.columns]
-                                       + [40])) + 34
+    # every column label whole: the header is as tall as the longest (labels are never cut)
+    head_h = max([text_width(f"{c.notation} {c.label}", FONT) for c in cov.columns] + [40]) + 34
     step = CELL + GAP
     width = label_w + step * len(cov.columns) + 60
-    height = head_h + step * len(cov.rows) + 56
+    pillars = list(dict.fromkeys((c.pillar, c.pillar_label) for c in cov.columns))
+    height = head_h + step * len(cov.rows) + 56 + 18 * len(pillars)
+    width = max(width, label_w + max([text_width(f"{p} {lab}", FONT - 1) for p, lab in pillars] + [0]) + 30)
     body = _header(cov.columns, label_w, head_h)
     for n, row in enumerate(cov.rows):
         y = head_h + n * step
@@ -160,8 +161,14 @@ def coverage_svg(cov: Coverage) -> str:
     legend = ("■ 取組あり　□ なし　右端の数字は取組のある分類の数" if cov.by == "agreements" else
               "■ 取組のある協約の割合（濃いほど多い）　□ なし　右端の数字は取組のある分類の数")
     body.append(text(label_w, legend_y, legend, size=FONT - 1, extra=' fill="#444444"'))
+    for n, (pillar, name) in enumerate(pillars):  # each pillar named whole under the chart: its band may be
+        y = legend_y + 18 * (n + 1)                # one column wide, too narrow for its name
+        colour = PALETTE.get(pillar, "#666")
+        body.append(f'<rect x="{label_w:.1f}" y="{y - 10}" width="14" height="12" fill="{colour}"/>')
+        body.append(text(label_w + 20, y, f"{pillar} {name}".strip(), size=FONT - 1, extra=' fill="#444444"'))
     if cov.note:
-        body.append(text(label_w, legend_y + 18, cov.note, size=FONT - 2, extra=' fill="#666666"'))
+        body.append(text(label_w, legend_y + 18 * (len(pillars) + 1), cov.note, size=FONT - 2,
+                         extra=' fill="#666666"'))
     what = "連携協約" if cov.by == "agreements" else "圏域"
     title = f"{what}ごとの取組の分類（連携中枢都市圏構想推進要綱の政策分野）"
     desc = (f"{what} {len(cov.rows)} × 分類 {len(cov.columns)}、取組のあるセル {filled}。"
@@ -185,14 +192,15 @@ def _header(columns: tuple[Column, ...], label_w: float, head_h: float) -> list[
         full = f"{pillar} {columns[k].pillar_label}".strip()
         out.append(f'<rect x="{x:.1f}" y="4" width="{w}" height="16" fill="{PALETTE.get(pillar, "#666")}">'
                    f"<title>{esc(full)}</title></rect>")
-        out.append(text(x + w / 2, 16, fit(full, FONT - 2, w - 4), size=FONT - 2, anchor="middle",
+        label = full if text_width(full, FONT - 2) <= w - 4 else pillar  # the legend names it whole
+        out.append(text(x + w / 2, 16, label, size=FONT - 2, anchor="middle",
                         extra=' fill="#ffffff" font-weight="bold"', tooltip=full))
         k = end
     for k, col in enumerate(columns):
         x = label_w + k * step + CELL / 2 + 4
         full = f"{col.notation} {col.label}"
         out.append(f'<g transform="translate({x:.1f},{head_h - 6:.1f}) rotate(-90)">'
-                   + text(0, 0, fit(full, FONT, COLUMN_LABEL_MAX), size=FONT, tooltip=full) + "</g>")
+                   + text(0, 0, full, size=FONT, tooltip=full) + "</g>")
     return out
 
 

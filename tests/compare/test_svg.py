@@ -90,7 +90,7 @@ def test_coverage_by_area_shades_by_share_of_agreements(source: StoreSource, ids
     assert len(cells(parse(coverage_svg(cov)))) == 3 * len(cov.columns)
 
 
-def test_coverage_escapes_and_shortens_labels() -> None:
+def test_coverage_escapes_labels_and_shortens_only_the_row_labels() -> None:
     cols = (Column("c1", "1.a", "<経済> & 戦略" * 5, "1"), Column("c2", "2.a", "医療", "2"))
     row = MatrixRow("r1", "甲市–乙町 2020-01-01" * 4, "全文", {"c1": Cell(1, 2, "a & b")})
     cov = Coverage("agreements", (row,), cols)
@@ -101,9 +101,10 @@ def test_coverage_escapes_and_shortens_labels() -> None:
         tip = t.find("svg:title", NS)
         shown[t] = (tip.tail if tip is not None else t.text) or ""
     shortened = [t for t, s in shown.items() if s.endswith("…")]
-    assert len(shortened) == 2  # the row label and the first column's label
+    assert len(shortened) == 1  # the row label; a column's label is written whole, however long
     tips = [t.find("svg:title", NS) for t in shortened]
-    assert all(tip is not None and (tip.text or "").startswith(("全文", "1.a <経済>")) for tip in tips)
+    assert all(tip is not None and (tip.text or "").startswith("全文") for tip in tips)
+    assert "1.a " + "<経済> & 戦略" * 5 in shown.values()
     assert 200 < float(root.get("width", 0)) < 1200
 
 
@@ -152,3 +153,13 @@ def test_timeline_years_span_the_dates() -> None:
 @pytest.mark.parametrize("name", ["coverage", "timeline"])
 def test_committed_screenshots_exist(name: str) -> None:
     assert (ROOT / "docs" / "screenshots" / f"{name}.png").stat().st_size > 10_000
+
+
+def test_no_pillar_or_category_name_is_cut(source: StoreSource, ids: Ids) -> None:
+    """Issue 11: 「the coverage chart cuts pillar names」 — each pillar and category is written whole."""
+    cov = coverage(source, ids)
+    text = "".join(parse(coverage_svg(cov)).itertext())
+    for col in cov.columns:
+        assert f"{col.notation} {col.label}" in text
+        assert f"{col.pillar} {col.pillar_label}".strip() in text
+    assert "…" not in "".join(t for t in text.splitlines() if any(c.label in t for c in cov.columns))
