@@ -105,9 +105,21 @@ def _graph(triples: Iterable[ox.Triple], fmt: Format, limit: int) -> tuple[bytes
             truncated = True
             break
         kept.append(triple)
+    if fmt.name == "jsonld":
+        return _compact_jsonld(kept), len(kept), truncated
     prefixes = _used_prefixes(kept) if fmt.name in ("turtle", "rdfxml") else None
     body = ox.serialize(kept, format=fmt.rdf_format, prefixes=prefixes)
     return body or b"", len(kept), truncated
+
+
+def _compact_jsonld(triples: Sequence[ox.Triple]) -> bytes:
+    """JSON-LD with an ``@context`` of the project's prefixes the triples use, compacted by it (issue 11):
+    pyoxigraph writes expanded JSON-LD and ignores prefixes, so rdflib writes it from N-Triples."""
+    from rdflib import Graph
+
+    graph = Graph().parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"", format="nt")
+    text = graph.serialize(format="json-ld", context=_used_prefixes(triples), auto_compact=True)
+    return text.encode("utf-8")
 
 
 def execute(

@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET
 import pyoxigraph as ox
 import pytest
 import rdflib
+import rdflib.compare
 from SPARQLWrapper import CSV, JSON, TSV, TURTLE, XML, SPARQLWrapper
 
 from tests.server.conftest import AGREEMENT, Server
@@ -134,6 +135,19 @@ def test_graph_result_in_every_format(server: Server, media_type: str, form: str
     assert r.headers["content-type"].split(";")[0] == media_type
     triples = list(ox.parse(r.content, format=GRAPH_TYPES[media_type]))
     assert ox.Literal(TITLE, language="ja") in {t.object for t in triples}
+
+
+def test_a_json_ld_graph_result_carries_the_projects_context_and_means_what_n_triples_does(server: Server) -> None:
+    query = f"DESCRIBE <{AGREEMENT}>"
+    answers = {media: server.post("/sparql", content=query.encode(), headers={
+        "Content-Type": "application/sparql-query", "Accept": media}) for media in (
+        "application/ld+json", "application/n-triples")}
+    document = json.loads(answers["application/ld+json"].text)
+    assert document["@context"]["dct"] == "http://purl.org/dc/terms/"  # the prefixes the answer uses
+    assert "dct:title" in answers["application/ld+json"].text  # compacted by them
+    read = rdflib.Graph().parse(data=answers["application/ld+json"].text, format="json-ld")
+    expected = rdflib.Graph().parse(data=answers["application/n-triples"].text, format="nt")
+    assert rdflib.compare.isomorphic(read, expected)
 
 
 @pytest.mark.parametrize(
