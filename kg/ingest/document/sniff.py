@@ -9,6 +9,7 @@ only used for an HTML page whose bytes do not say so, as before (kg/ingest/page.
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import io
 import logging
@@ -111,6 +112,9 @@ def read_document(data: bytes, name: str) -> SourceText:
     return decode(data, name)
 
 
+_LAST_OCR: dict[tuple[object, str, bytes], Form] = {}
+
+
 def _ocr(kind: Literal["pdf", "image"], data: bytes, name: str) -> Form:
     """A scan read by OCR (kg/ingest/document/ocr.py), or a clear error when OCR is not available."""
     if kind == "pdf":
@@ -130,5 +134,12 @@ def _ocr(kind: Literal["pdf", "image"], data: bytes, name: str) -> Form:
         raise OcrUnavailable(f"{what_en}: OCR needs tesseract, and this installation cannot read scans yet",
                          ja=f"{what_ja}。OCR（tesseract）が必要ですが、この環境ではまだ読めません", file=name,
                          fix=_INSTALL_OCR, fix_ja=_INSTALL_OCR_JA)
+    # The last scan read is kept (one, per process): the validation page reads an upload twice, for the
+    # report and for the lines it shows, and OCR takes seconds a page.
+    key = (reader, name, hashlib.sha256(data).digest())
+    if key in _LAST_OCR:
+        return _LAST_OCR[key]
     form: Form = reader(data, name)
+    _LAST_OCR.clear()
+    _LAST_OCR[key] = form
     return form

@@ -57,6 +57,22 @@ def test_a_scan_without_tesseract_is_refused_saying_what_to_install(monkeypatch:
     assert e.file == "scan.png" and e.exit_code == 2
 
 
+def test_the_same_scan_read_twice_is_read_by_ocr_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The validation page reads an upload for its report and for the lines it shows: OCR runs once."""
+    calls: list[str] = []
+
+    def fake(data: bytes, name: str) -> Form:
+        calls.append(name)
+        return Form(name, "image/png", "ocr", [TextLine("第1条 目的", Position(page=1))], engine="fake", pages=1)
+
+    monkeypatch.setattr(ocr, "read_image", fake)
+    scan = make_scans.png(Image.new("L", (50, 50), 255))
+    first, again = read_document(scan, "a.png"), read_document(scan, "a.png")
+    assert first.lines == again.lines == ("第1条 目的",) and calls == ["a.png"]
+    read_document(make_scans.png(Image.new("L", (60, 50), 255)), "a.png")  # other bytes: read
+    assert len(calls) == 2
+
+
 def test_review_lists_each_word_under_the_threshold_with_page_line_and_cell() -> None:
     cells = (Cell("取組", 0, 0), Cell("導域の振興", 0, 1, confidence=41.0))
     form = Form("scan.pdf", "application/pdf", "ocr", [
