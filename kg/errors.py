@@ -9,7 +9,9 @@ traceback) and exits with its ``exit_code``; the server answers with its ``http_
     ├── InputError                  a file or request body that cannot be used at all
     │   ├── DecodeError             bytes that are not text in a known encoding
     │   ├── OcrUnavailable          a scan or image, but no tesseract (or its Japanese model) to read it
-    │   └── RdfSyntaxError          RDF that does not parse
+    │   ├── RdfSyntaxError          RDF that does not parse
+    │   └── UriTooLong, HeadersTooLarge, RequestTimeout, TooManyConnections
+    │                               a request past the server's limits (HTTP 414, 431, 408, 429)
     ├── IngestError                 text that cannot be read as an agreement (FILE:LINE)
     │   ├── IngestProblems          every problem found in one file, each a :class:`Problem`
     │   ├── DateError               an impossible or unreadable date
@@ -32,10 +34,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 __all__ = [
-    "BuildError", "ConsolidationError", "DateError", "DecodeError", "IngestError", "IngestProblems", "InputError",
-    "KgError", "OcrUnavailable", "Problem", "ProblemList",
+    "BuildError", "ConsolidationError", "DateError", "DecodeError", "HeadersTooLarge", "IngestError",
+    "IngestProblems", "InputError", "KgError", "OcrUnavailable", "Problem", "ProblemList",
     "QueryError", "QueryRefused", "QueryTimeout", "RdfSyntaxError", "ReferenceDataError", "RemoteStoreError",
-    "StoreError", "UnknownAgreementError", "UnknownMunicipalityError",
+    "RequestTimeout", "StoreError", "TooManyConnections", "UnknownAgreementError", "UnknownMunicipalityError",
+    "UriTooLong",
 ]
 
 
@@ -292,3 +295,27 @@ class QueryTimeout(QueryError):
     """Raised when a query runs past the configured timeout and is stopped."""
 
     http_status = 503
+
+
+class UriTooLong(InputError):
+    """Raised when a request target is longer than KG_MAX_URL_BYTES (HTTP 414)."""
+
+    http_status = 414
+
+
+class HeadersTooLarge(InputError):
+    """Raised when a request's headers are larger than KG_MAX_HEADER_BYTES (HTTP 431)."""
+
+    http_status = 431
+
+
+class RequestTimeout(InputError):
+    """Raised when a request's headers or body do not arrive in time (HTTP 408)."""
+
+    http_status = 408
+
+
+class TooManyConnections(InputError):
+    """Raised when one client address holds more than KG_MAX_CLIENT_CONNECTIONS connections (HTTP 429)."""
+
+    http_status = 429

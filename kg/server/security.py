@@ -28,13 +28,12 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from kg.errors import InputError, KgError
+from kg.errors import HeadersTooLarge, KgError, RequestTimeout, TooManyConnections, UriTooLong
 from kg.server.http import error_response, request_lang
 from kg.settings import Settings
 
 __all__ = [
-    "CONTENT_SECURITY_POLICY", "SECURITY_HEADERS", "HeadersTooLarge", "RequestLimits", "RequestTimeout",
-    "TooManyConnections", "UriTooLong", "head_buffer_bytes", "install", "protocol",
+    "CONTENT_SECURITY_POLICY", "SECURITY_HEADERS", "RequestLimits", "head_buffer_bytes", "install", "protocol",
 ]
 
 log = logging.getLogger(__name__)
@@ -56,28 +55,6 @@ SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
 )
 
 
-class UriTooLong(InputError):
-    """Raised when a request target is longer than KG_MAX_URL_BYTES (HTTP 414)."""
-
-    http_status = 414
-
-
-class HeadersTooLarge(InputError):
-    """Raised when a request's headers are larger than KG_MAX_HEADER_BYTES (HTTP 431)."""
-
-    http_status = 431
-
-
-class RequestTimeout(InputError):
-    """Raised when a request's headers or body do not arrive in time (HTTP 408)."""
-
-    http_status = 408
-
-
-class TooManyConnections(InputError):
-    """Raised when one client address holds more than KG_MAX_CLIENT_CONNECTIONS connections (HTTP 429)."""
-
-    http_status = 429
 
 
 def _uri_too_long(size: int, limit: int) -> UriTooLong:
