@@ -1,0 +1,221 @@
+"""The release's full-text index of printed texts: written with the release, read to answer a search.
+
+What is indexed: every literal an agreement or amendment prints (:data:`PRINTED`: titles, article and
+paragraph text, initiatives' names and contents, roles' text, headings, preamble, signatories' printed
+titles and names…), with its subject IRI, its property, its language and its named graph; derived
+values (English labels, categories, notes we wrote) are not. The index is one SQLite FTS5 table
+(stdlib ``sqlite3``; no server, no new dependency) at ``<release>/search/index.sqlite``, holding the
+texts as printed and their character bigrams (kg.search.text). A search ranks the texts by BM25, weighs
+them by property (a title counts more than an article's body) and keeps each subject's best text.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.errors import QueryError
+from kg.search.text import Snippet, bigrams, match_expression, parse_query
+
+__all__ = ["FILE", "FOLDER", "FORMAT", "PRINTED", "Hit", "SearchIndex", "index_path", "write_index"]
+
+#: The index's folder in a release, and its file there.
+FOLDER = "search"
+FILE = "index.sqlite"
+#: The format of the index file; a reader refuses another (rebuild the release).
+FORMAT = "renkei-search/1 fts5-bigram"
+
+_DCT = "http://purl.org/dc/terms/"
+_RENKEI = "https://w3id.org/renkei/ns#"
+_SKOS = "http://www.w3.org/2004/02/skos/core#"
+
+#: The printed properties indexed, and each one's weight in the ranking (a hit in a title outranks one in
+#: an article's body). ``eli:title``/``eli:title_alternative`` repeat ``dct:title``/``dct:alternative``
+#: on the text's expression and are left out, so a title is not found twice.
+PRINTED: dict[str, float] = {
+    _DCT + "title": 3.0,
+    _DCT + "alternative": 2.0,
+    _RENKEI + "areaName": 2.0,
+    _RENKEI + "heading": 2.0,
+    _RENKEI + "content": 1.5,
+    _RENKEI + "text": 1.0,
+    _RENKEI + "preamble": 1.0,
+    _RENKEI + "closingFormula": 0.5,
+    _DCT + "description": 1.0,  # a T2 section's 基本方針, as printed
+    _SKOS + "note": 1.0,  # an initiative's 備考 cell, as printed
+    _RENKEI + "printedTitle": 1.0,
+    _RENKEI + "printedName": 1.0,
+    _RENKEI + "printedDate": 0.5,
+    _DCT + "bibliographicCitation": 0.5,
+}
+
+# Only the graphs of the texts: the same properties elsewhere (the catalogue's titles, the areas' notes)
+# are not printed by an agreement. Within them, a derivation (an activity we describe) is not printed.
+_COLLECT = """
+SELECT ?g ?s ?p ?o WHERE {
+  VALUES ?p { %s }
+  GRAPH ?g { ?s ?p ?o }
+  FILTER (isLiteral(?o) && (CONTAINS(STR(?g), "/graph/agreement/") || CONTAINS(STR(?g), "/graph/amendment/"))
+          && !CONTAINS(STR(?s), "/derivation/") && (LANG(?o) = "" || LANGMATCHES(LANG(?o), "ja")))
+}
+"""
+
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE property (id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE, weight REAL NOT NULL);
+CREATE VIRTUAL TABLE printed USING fts5(
+  tokens, text UNINDEXED, subject UNINDEXED, property UNINDEXED, lang UNINDEXED, graph UNINDEXED,
+  tokenize = 'unicode61 remove_diacritics 0'
+);
+"""
+
+# Each subject once, at its best-ranked text (SQLite takes the bare columns from the row of MIN()).
+_SEARCH = """
+WITH m AS MATERIALIZED (
+  SELECT subject, property, lang, graph, text, bm25(printed) AS bm25 FROM printed WHERE printed MATCH ?
+)
+SELECT subject, p.iri, lang, graph, text, MIN(bm25 * p.weight) AS rank
+FROM m JOIN property AS p ON p.id = m.property
+GROUP BY subject ORDER BY rank, subject LIMIT ?
+"""
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One subject found: its best text, that text's property (``predicate``), language and graph, score and snippet.
+
+    ``score`` is derived: BM25 over character bigrams times the property's weight, higher is better;
+    it orders the hits of one search and means nothing across searches."""
+
+    subject: str
+    predicate: str
+    language: str
+    graph: str
+    text: str
+    score: float
+    terms: tuple[str, ...]
+
+    @property
+    def snippet(self) -> Snippet:
+        """The printed text around the hits (cut on demand: a search inside SPARQL may not ask for it)."""
+        return Snippet.of(self.text, self.terms)
+
+
+def index_path(folder: Path) -> Path:
+    """Where the search index of the release ``folder`` is (whether or not it exists)."""
+    return folder / FOLDER / FILE
+
+
+def _printed(store: ox.Store) -> Iterator[tuple[str, str, str, str, str]]:
+    """(graph, subject, property, language, text) of every printed literal in the store's texts."""
+    values = " ".join(f"<{iri}>" for iri in PRINTED)
+    solutions = store.query(_COLLECT % values)
+    assert isinstance(solutions, ox.QuerySolutions)
+    for row in solutions:
+        g, s, p, o = row["g"], row["s"], row["p"], row["o"]
+        assert isinstance(o, ox.Literal)
+        yield g.value, s.value, p.value, o.language or "", o.value
+
+
+def write_index(store: ox.Store, folder: Path) -> Path:
+    """Write the search index of the release in ``folder`` from its loaded ``store``; its path.
+
+    The file is written beside its final name and renamed into place, so a reader never sees half."""
+    final = index_path(folder)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    partial = final.with_name(f".{final.name}.{os.getpid()}.partial")
+    partial.unlink(missing_ok=True)
+    db = sqlite3.connect(partial)
+    try:
+        db.executescript(_SCHEMA)
+        ids = {iri: i for i, iri in enumerate(PRINTED, start=1)}
+        db.executemany("INSERT INTO property (id, iri, weight) VALUES (?, ?, ?)",
+                       [(ids[iri], iri, w) for iri, w in PRINTED.items()])
+        count = 0
+        rows = []
+        for graph, subject, prop, lang, text in _printed(store):
+            rows.append((bigrams(text), text, subject, ids[prop], lang, graph))
+            if len(rows) == 5000:
+                db.executemany("INSERT INTO printed (tokens, text, subject, property, lang, graph) "
+                               "VALUES (?, ?, ?, ?, ?, ?)", rows)
+                count += len(rows)
+                rows.clear()
+        db.executemany("INSERT INTO printed (tokens, text, subject, property, lang, graph) VALUES (?, ?, ?, ?, ?, ?)",
+                       rows)
+        count += len(rows)
+        db.execute("INSERT INTO printed (printed) VALUES ('optimize')")
+        db.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", [("format", FORMAT), ("texts", str(count))])
+        db.commit()
+    finally:
+        db.close()
+    os.replace(partial, final)
+    return final
+
+
+class SearchIndex:
+    """An open search index (read-only); :meth:`search` may be called from any thread."""
+
+    def __init__(self, path: Path) -> None:
+        """Open the index file at ``path``, or raise QueryError if it is missing or not one."""
+        if not path.is_file():
+            raise QueryError("this release has no search index (rebuild it with `kg build`)", file=path,
+                             ja="このリリースには全文検索の索引がありません（`kg build` で作り直してください）。")
+        self.path = path
+        self._local = threading.local()
+        fmt = self._db().execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
+        if fmt is None or fmt[0] != FORMAT:
+            raise QueryError(f"the search index is in another format ({fmt[0] if fmt else 'none'}, not {FORMAT}); "
+                             "rebuild the release", file=path,
+                             ja=f"全文検索の索引の形式が {FORMAT} ではありません。リリースを作り直してください。")
+
+    @classmethod
+    def of_release(cls, folder: Path) -> SearchIndex:
+        """The index of the release ``folder`` (kg.store.release.Release.path)."""
+        return cls(index_path(folder))
+
+    def _db(self) -> sqlite3.Connection:
+        """This thread's read-only connection (sqlite3 connections stay on the thread that made them)."""
+        db: sqlite3.Connection | None = getattr(self._local, "db", None)
+        if db is None:
+            try:
+                db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=True)
+                db.execute("SELECT 1 FROM meta LIMIT 1")
+            except sqlite3.Error as e:
+                raise QueryError(f"cannot read the search index: {e}", file=self.path,
+                                 ja=f"全文検索の索引を読めません：{e}") from None
+            self._local.db = db
+        return db
+
+    def search(self, query: str, limit: int = 20) -> list[Hit]:
+        """The subjects whose printed text holds every word of ``query``, best first, at most ``limit``.
+
+        A query with no letter or digit (empty, only spaces or punctuation) finds nothing."""
+        terms = parse_query(query)
+        if not terms or limit <= 0:
+            return []
+        try:
+            rows = self._db().execute(_SEARCH, (match_expression(terms), limit)).fetchall()
+        except sqlite3.Error as e:
+            raise QueryError(f"the search failed: {e}", file=self.path, ja=f"全文検索に失敗しました：{e}") from None
+        return [Hit(subject, prop, lang, graph, text, -rank, terms)
+                for subject, prop, lang, graph, text, rank in rows]
+
+    def count(self) -> int:
+        """How many texts the index holds."""
+        row = self._db().execute("SELECT value FROM meta WHERE key = 'texts'").fetchone()
+        return int(row[0]) if row else 0
+
+    def close(self) -> None:
+        """Close this thread's connection (others close when their thread ends)."""
+        db = getattr(self._local, "db", None)
+        if db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                db.close()
+            self._local.db = None
