@@ -1,15 +1,15 @@
 """Build time and peak memory of ``kg build`` at 40, 400 and 4,000 agreements, phase by phase.
 
-Each run is ``kg.build.build(force=True)`` in a fresh child process on a cached corpus
+Each run is ``kg.release.build.build(force=True)`` in a fresh child process on a cached corpus
 (bench/generate_corpus.py), with timers wrapped around the phases the build goes through:
 
     ingest     kg.ingest.ingest_file, per text, in the build's worker processes (CPU seconds, summed)
-    validate   kg.validate.conforms, per text, likewise
-    workers    wall time of kg.build._agreements: the cache look-ups, then ingest + validate +
+    validate   kg.validation.validate.conforms, per text, likewise
+    workers    wall time of kg.release.build._agreements: the cache look-ups, then ingest + validate +
                dump parts over the process pool
-    reference  kg.refdata.reference_graphs
-    dumps      kg.dumps.write_dumps: the cached parts put end to end (10 files)
-    publish    kg.publish.publish: the catalogue and VoID statistics
+    reference  kg.reference.graphs.reference_graphs
+    dumps      kg.release.dumps.write_dumps: the cached parts put end to end (10 files)
+    publish    kg.release.catalogue.publish: the catalogue and VoID statistics
     total      the whole build() call
     store      total − workers − reference − dumps − publish: the bulk load, flush, optimize, the
                reference graphs' parts and the manifest — the rest of build()
@@ -61,12 +61,12 @@ def build_dir(size: int, seed: int = 0) -> Path:
 
 def _child(data_dir: str, out_dir: str, sink: str) -> None:
     """In the child: wrap the phases with timers appending ``phase seconds`` lines to ``sink``."""
-    import kg.build
-    import kg.dumps
     import kg.ingest
-    import kg.publish
-    import kg.refdata
-    import kg.validate
+    import kg.reference.graphs
+    import kg.release.build
+    import kg.release.catalogue
+    import kg.release.dumps
+    import kg.validation.validate
     from kg.settings import Settings
 
     fd = os.open(sink, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
@@ -84,16 +84,16 @@ def _child(data_dir: str, out_dir: str, sink: str) -> None:
 
         setattr(module, name, wrapper)
 
-    # kg.build imports ingest_file/conforms inside its worker function at call time, and the
+    # kg.release.build imports ingest_file/conforms inside its worker function at call time, and the
     # pool forks after these assignments, so the workers see the wrappers too.
     timed(kg.ingest, "ingest_file", "ingest")
-    timed(kg.validate, "conforms", "validate")
-    timed(kg.build, "_agreements", "workers")
-    timed(kg.refdata, "reference_graphs", "reference")
-    timed(kg.build, "write_dumps", "dumps")
-    timed(kg.publish, "publish", "publish")
-    timed(kg.build, "build", "total")
-    release = kg.build.build(Settings(data_dir=Path(data_dir), build_dir=Path(out_dir)), force=True)
+    timed(kg.validation.validate, "conforms", "validate")
+    timed(kg.release.build, "_agreements", "workers")
+    timed(kg.reference.graphs, "reference_graphs", "reference")
+    timed(kg.release.build, "write_dumps", "dumps")
+    timed(kg.release.catalogue, "publish", "publish")
+    timed(kg.release.build, "build", "total")
+    release = kg.release.build.build(Settings(data_dir=Path(data_dir), build_dir=Path(out_dir)), force=True)
     graphs = release.manifest.get("graphs", {})
     count = len(graphs) if isinstance(graphs, dict) else 0
     print(json.dumps({"quads": release.manifest.get("quads"), "graphs": count}))
@@ -179,7 +179,7 @@ def _measure(size: int, data: Path, out: Path) -> dict[str, Any]:
 
 
 def _head() -> str:
-    """The commit the build code came from (figures change with kg/build.py, kg/validate.py, …)."""
+    """The commit the build code came from (figures change with kg/release/build.py, kg/validation/validate.py, …)."""
     out = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
     return out.stdout.strip()
 
@@ -207,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
         _child(*args.child)
         return 0
     if args.fill:
-        from kg.build import build
+        from kg.release.build import build
         from kg.settings import Settings
 
         build(Settings(data_dir=Path(args.fill[0]), build_dir=Path(args.fill[1])), force=True)

@@ -6,7 +6,7 @@ Each corpus is a data directory that ``kg build`` accepts as it is::
       sources/          gen-00000-t1.txt … (kg.generate: layouts T1, T3, I1 from the real registry)
       sources/koriyama-nihonmatsu-2019.txt   the founding agreement, so that the library's queries
                         whose parameter defaults to it (queries/002, …) find it at every size
-      sources/manifest.json   what each text says (not a source: kg.build reads .txt/.html only)
+      sources/manifest.json   what each text says (not a source: kg.release.build reads .txt/.html only)
       reference -> data/reference   the real registry, shared, never copied
 
 A corpus is written once and reused while its ``.complete`` marker is there; the marker is

@@ -6,7 +6,7 @@ timed runs after one warm-up, on:
 
     oxigraph    the release's on-disk pyoxigraph store (read-only, as the server opens it), the
                 query as written; the default graph is the union of the named graphs, as served
-    rewrite     the same store, the query through kg.rewrite.rewrite first; rewrite() remembers
+    rewrite     the same store, the query through kg.store.rewrite.rewrite first; rewrite() remembers
                 its answers, so its own cost on a text first seen is the column "rewrite() ms"
     memory      (with --engines memory) the same quads in an in-memory pyoxigraph store, rewritten
                 as above: what serving from memory instead of the on-disk store would give
@@ -89,7 +89,7 @@ def _runner(engine: str, release: Path, virtuoso: str | None) -> Callable[[str],
     if engine in ("oxigraph", "rewrite"):
         import pyoxigraph as ox
 
-        from kg.rewrite import rewrite
+        from kg.store.rewrite import rewrite
 
         store = ox.Store.read_only(str(release / "store"))
 
@@ -101,7 +101,7 @@ def _runner(engine: str, release: Path, virtuoso: str | None) -> Callable[[str],
     if engine == "memory":
         import pyoxigraph as ox
 
-        from kg.rewrite import rewrite
+        from kg.store.rewrite import rewrite
 
         memory = _MEMORY[0]
 
@@ -176,8 +176,8 @@ def measure(engine: str, release: Path, text: str, runs: int, cap: float, virtuo
 
 
 def _rewrite_cost(text: str) -> float:
-    """Seconds kg.rewrite takes on a text it has not seen (later calls are remembered, ~0)."""
-    from kg.rewrite import _explain, rewrite  # _explain: to clear its memory
+    """Seconds kg.store.rewrite takes on a text it has not seen (later calls are remembered, ~0)."""
+    from kg.store.rewrite import _explain, rewrite  # _explain: to clear its memory
 
     _explain.cache_clear()
     started = time.perf_counter()
@@ -276,7 +276,7 @@ def _release(size: int, seed: int) -> Path:
     """The benchmark's release of this corpus (built now if bench/build_bench.py has not)."""
     current = build_dir(size, seed) / "current"
     if not (current / "store").is_dir():
-        from kg.build import build
+        from kg.release.build import build
         from kg.settings import Settings
 
         data, _ = ensure_corpus(size, seed)

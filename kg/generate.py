@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from kg.reference import Municipality, load_registry
+from kg.reference.tables import Municipality, load_registry
 from kg.settings import Settings
 
 __all__ = ["LAYOUTS", "Generated", "GeneratedInitiative", "era_date", "plan", "render", "write_corpus"]

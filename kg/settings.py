@@ -14,7 +14,7 @@ from kg.namespaces import DEFAULT_BASE, Ids
 
 __all__ = ["MIN_QUERY_MEMORY", "QUERY_MEMORY_SHARE", "Engine", "Settings", "machine_memory"]
 
-#: The SHACL engines (kg.shacl) ``KG_SHACL_ENGINE`` may name.
+#: The SHACL engines (kg.validation.engine) ``KG_SHACL_ENGINE`` may name.
 Engine = Literal["turbo", "pyshacl"]
 
 _ROOT = Path(__file__).resolve().parent.parent

@@ -27,7 +27,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from kg.reference import Municipality, load_registry  # noqa: E402
+from kg.reference.tables import Municipality, load_registry  # noqa: E402
 
 SRC = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "shared" / "domain" / "areas.csv"
 ADDITIONS = SRC.with_name("areas-additions.csv")

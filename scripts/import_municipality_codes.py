@@ -20,7 +20,7 @@ import zipfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from kg.codes import is_valid_code  # noqa: E402
+from kg.reference.codes import is_valid_code  # noqa: E402
 
 VERSION = "0.1.3"
 #: the last character of a name tells the kind of local government.

@@ -18,7 +18,7 @@ def build_command(
 
     A dataset that does not conform is refused (exit 1) and the previous build keeps serving.
     """
-    from kg.build import build
+    from kg.release.build import build
 
     release = build(Settings(), force=force)
     m = release.manifest

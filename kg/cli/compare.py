@@ -20,8 +20,8 @@ from typing import Annotated
 import typer
 
 from kg.compare import FIELDS, Comparison, Initiative, Row, SparqlSource, StoreSource, compare, to_csv, to_json
+from kg.compare.textdiff import ANSI_RESET, Segment, display_width, side_a, side_b, styled_a, styled_b
 from kg.settings import Settings
-from kg.textdiff import ANSI_RESET, Segment, display_width, side_a, side_b, styled_a, styled_b
 
 __all__ = ["Format", "register", "render_table", "source_for", "wrap"]
 

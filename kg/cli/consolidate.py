@@ -3,7 +3,7 @@
 Reads the local store (building it first if there is none), another release with ``--store``, or
 the files given with ``--from``: agreement texts, 例規集 pages and amending agreements are
 ingested, RDF files (.ttl .nt .nq .trig .jsonld) read. Prints the agreement's graph with the
-wording its amendments in force on DATE put in place (kg/consolidate.py).
+wording its amendments in force on DATE put in place (kg/ingest/consolidate.py).
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ def consolidate_command(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")] = None,
 ) -> None:
     """Print an agreement as in force on a date: the wording its amendments put in place."""
-    from kg.consolidate import in_force
+    from kg.ingest.consolidate import in_force
 
     settings = Settings()
     day = parse_day(on)
@@ -94,7 +94,7 @@ def consolidate_command(
         from kg.store import Release, open_read_only
 
         if store is None:
-            from kg.build import ensure_built
+            from kg.release.build import ensure_built
 
             store = ensure_built(settings).path
         graph = in_force(open_read_only(Release.open(store).store_path), iri, day)

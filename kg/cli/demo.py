@@ -1,4 +1,4 @@
-"""``kg demo``: build the demo dataset (published texts with composed ones, kg.demo) and serve it."""
+"""``kg demo``: build the demo dataset (published texts with composed ones, kg.release.demo) and serve it."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def demo(
 
     作例は実在の協約の本文ではない。IRI は https://w3id.org/renkei/demo/ の下、どのページにもその旨を示す。
     """
-    from kg.demo import BANNER_EN, BANNER_JA, build_demo, demo_settings, mark_templates
+    from kg.release.demo import BANNER_EN, BANNER_JA, build_demo, demo_settings, mark_templates
 
     settings = Settings()
     release = build_demo(settings, force=force)

@@ -115,7 +115,7 @@ def check_amendments(results: list[IngestResult]) -> None:
     """Replay each amendment on the agreement it amends when both are ingested together.
 
     An amendment whose old wording is not in the agreement is refused here, at its line, as
-    ``kg consolidate`` would refuse it later (kg/consolidate.py).
+    ``kg consolidate`` would refuse it later (kg/ingest/consolidate.py).
     """
     for _amendment, error in amendment_errors(results):
         raise error
@@ -123,7 +123,7 @@ def check_amendments(results: list[IngestResult]) -> None:
 
 def amendment_errors(results: list[IngestResult]) -> list[tuple[IngestResult, KgError]]:
     """Each amendment that cannot be replayed on the agreement it amends (ingested with it), and why."""
-    from kg.consolidate import in_force
+    from kg.ingest.consolidate import in_force
 
     agreements = {r.agreement: r for r in results if r.kind == "agreement"}
     amending: dict[URIRef, list[IngestResult]] = {}

@@ -50,8 +50,8 @@ def push_command(
 
     Reports, per graph, how many triples the remote held before and how many were sent.
     """
-    from kg.build import ensure_built
-    from kg.push import Endpoint, GraphChange, push_release
+    from kg.release.build import ensure_built
+    from kg.store.push import Endpoint, GraphChange, push_release
 
     if auth_scheme not in ("auto", "basic", "digest"):
         raise typer.BadParameter("expected auto, basic or digest（auto、basic、digest のいずれかを指定してください）",

@@ -40,7 +40,7 @@ def _table(doc: dict[str, object]) -> str:
 
 
 def _width(text: str) -> int:
-    from kg.textdiff import display_width  # the one count of terminal columns (wide characters take two)
+    from kg.compare.textdiff import display_width  # the one count of terminal columns (wide characters take two)
 
     return display_width(text.replace("\n", "⏎"))
 
@@ -76,7 +76,7 @@ def query(
     source = file.read_text(encoding="utf-8-sig") if file is not None else str(text)
     settings = Settings()
     if store is None:
-        from kg.build import ensure_built
+        from kg.release.build import ensure_built
 
         store = ensure_built(settings).path
     release = Release.open(store)

@@ -37,7 +37,7 @@ def serve(
         app, what = create_app(settings, store=store), store
     else:
         if store is None:
-            from kg.build import ensure_built
+            from kg.release.build import ensure_built
 
             release = ensure_built(settings).path
         else:

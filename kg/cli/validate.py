@@ -26,8 +26,8 @@ import typer
 
 from kg.cli.batch import INGESTED_SUFFIXES, Lang, Row, default_lang, expand, print_problems, print_table, progress
 from kg.errors import KgError, Problem
-from kg.report import Report, Severity
 from kg.settings import Settings
+from kg.validation.report import Report, Severity
 
 __all__ = ["Format", "Lang", "default_lang", "register"]
 
@@ -96,7 +96,7 @@ def validate_command(
     Exit 0: every file conforms (warnings and infos do not fail); 1: violations; 2: unusable input.
     Every file is checked even when another fails.
     """
-    from kg.validate import RDF_FORMATS, validate_path
+    from kg.validation.validate import RDF_FORMATS, validate_path
 
     settings = Settings()
     language = lang or default_lang()

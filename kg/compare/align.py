@@ -2,7 +2,7 @@
 
 1. ``category``: initiatives that carry the same ``renkei:category`` are paired; where one side
    has several in a category, the pairs with the most alike titles win (greedy on
-   :func:`kg.textdiff.similarity`);
+   :func:`kg.compare.textdiff.similarity`);
 2. ``broader``: of what is left, initiatives whose categories are broader and narrower
    (``skos:broader``, transitively: 3.C and 3.C.1) are paired the same way;
 3. ``title``: an initiative without a category is paired with an unpaired one of the same pillar
@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from kg.compare.model import Agreement, Comparison, Concept, Initiative, Match, Role, Row, notation_key
-from kg.textdiff import diff, similarity
+from kg.compare.textdiff import diff, similarity
 
 __all__ = ["TITLE_THRESHOLD", "align"]
 

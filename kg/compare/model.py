@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from kg.textdiff import Segment
+from kg.compare.textdiff import Segment
 
 __all__ = [
     "FIELDS", "Agreement", "Comparison", "Concept", "Initiative", "Lead", "Match", "Party", "Role", "Row",

@@ -43,7 +43,7 @@ class StoreSource:
     @classmethod
     def current(cls, settings: Settings) -> StoreSource:
         """The store of the current release, opened read-only (building one first if there is none)."""
-        from kg.build import ensure_built
+        from kg.release.build import ensure_built
         from kg.store import open_read_only
 
         return cls(open_read_only(ensure_built(settings).store_path))

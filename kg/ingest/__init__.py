@@ -33,7 +33,7 @@ from kg.ingest.parties import read_parties
 from kg.ingest.segment import lines_of, segment
 from kg.ingest.signatories import read_signatories
 from kg.ingest.structure import Document
-from kg.reference import Registry, load_registry
+from kg.reference.tables import Registry, load_registry
 from kg.settings import Settings
 
 __all__ = ["IngestResult", "ingest_bytes", "ingest_file"]

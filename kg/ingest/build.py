@@ -26,7 +26,7 @@ from kg.ingest.parties import Parties
 from kg.ingest.signatories import Signatory
 from kg.ingest.structure import Annex, Article, Document, Group, InitiativeText, Line, Reading, Span
 from kg.namespaces import CNT, DCT, ELI, OA, RENKEI, SPDX, Ids, bind_prefixes
-from kg.romaji import english_name
+from kg.reference.romaji import english_name
 
 __all__ = ["DERIVATIONS", "Built", "Writer", "build", "english_name_of", "lead_wording", "leads"]
 
@@ -224,7 +224,7 @@ class Writer:
         self.add(self.doc_iri, CNT.characterEncoding, Literal(s.encoding) if s.encoding else None)
         self.add(self.doc_iri, RENKEI.sha256, Literal(s.sha256))
         self.add(self.doc_iri, RENKEI.encoding, Literal(s.encoding) if s.encoding else None)
-        # The media type as an IANA IRI, as the catalogue's dcat:mediaType (kg/publish.py) gives it:
+        # The media type as an IANA IRI, as the catalogue's dcat:mediaType (kg/release/catalogue.py) gives it:
         # text/plain, text/html, application/pdf, the Word (OOXML) type, image/png …
         self.add(self.doc_iri, DCT.format, URIRef(IANA_MEDIA_TYPES + s.media_type))
         self.add(self.doc_iri, RENKEI.lineCount, s.line_count)

@@ -20,7 +20,7 @@ from functools import cached_property
 from kg.errors import IngestError, IngestProblems, Problem, UnknownMunicipalityError
 from kg.ingest.normalise import key
 from kg.ingest.structure import Document, Line
-from kg.reference import Area, Municipality, Registry
+from kg.reference.tables import Area, Municipality, Registry
 
 __all__ = ["Parties", "Party", "did_you_mean", "distance", "read_parties", "suggest"]
 
@@ -197,7 +197,7 @@ def suggest(name: str, registry: Registry, near: Municipality | None = None) -> 
     A name that is itself a municipality's is not "misprinted": that municipality comes back.
 
     >>> from pathlib import Path
-    >>> from kg.reference import load_registry
+    >>> from kg.reference.tables import load_registry
     >>> registry = load_registry(Path("data/reference"))
     >>> suggest("須加川市", registry).name
     '須賀川市'

@@ -16,7 +16,7 @@ from kg.errors import IngestError
 from kg.ingest.normalise import key
 from kg.ingest.parties import Parties, distance
 from kg.ingest.structure import Line, Span
-from kg.reference import Person, Registry
+from kg.reference.tables import Person, Registry
 
 __all__ = ["Signatory", "read_signatories"]
 

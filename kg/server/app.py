@@ -15,8 +15,8 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 import kg
-from kg.demo import is_demo, mark_templates
 from kg.errors import KgError, StoreError
+from kg.release.demo import is_demo, mark_templates
 from kg.server import compare, dumps, filters, health, home, pages, remote, security, sparql, validate, vocabulary
 from kg.server.context import ServerContext
 from kg.server.head import HeadAsGet

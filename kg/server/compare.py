@@ -44,13 +44,13 @@ from kg.compare import (
     to_json,
 )
 from kg.compare.draft import DraftSource
+from kg.compare.textdiff import html_a, html_b
 from kg.errors import InputError, KgError, Problem
 from kg.namespaces import Ids
 from kg.server import filters
 from kg.server.http import page_lang
 from kg.settings import Settings
 from kg.svg import coverage, coverage_svg, timeline, timeline_svg
-from kg.textdiff import html_a, html_b
 
 __all__ = ["compare_ids", "router", "sparql_source"]
 

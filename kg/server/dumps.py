@@ -15,10 +15,10 @@ from starlette.datastructures import Headers
 from starlette.responses import MalformedRangeHeader, RangeNotSatisfiable
 from starlette.types import Receive, Scope, Send
 
-from kg.dumps import DUMPS
 from kg.errors import KgError
 from kg.namespaces import DCT, SPDX
-from kg.publish import CATALOG_FILE
+from kg.release.catalogue import CATALOG_FILE
+from kg.release.dumps import DUMPS
 from kg.server.context import Ctx, ServerContext
 from kg.server.head import is_head
 from kg.server.http import not_modified, validators
@@ -140,7 +140,7 @@ async def dump_file(name: str, request: Request, ctx: Ctx) -> Response:
 def _catalogue(ctx: ServerContext) -> Graph:
     path = ctx.release.dumps_path / CATALOG_FILE
     if not path.is_file():
-        raise DumpNotFound("this release has no catalogue (it was not built with kg.publish)")
+        raise DumpNotFound("this release has no catalogue (it was not built with kg.release.catalogue)")
     return Graph().parse(path, format="turtle")
 
 
@@ -242,7 +242,7 @@ async def void(request: Request, ctx: Ctx) -> Response:
 @router.get("/graph/{name:path}", response_model=None)
 async def named_graph(name: str, request: Request, ctx: Ctx) -> Response:
     """A named graph's IRI (``…/graph/areas``) answers 303 See Other to its description (Cool URIs for
-    the Semantic Web §4.2): the catalogue's VoID subset that names it (``sd:name``, kg.publish) and
+    the Semantic Web §4.2): the catalogue's VoID subset that names it (``sd:name``, kg.release.catalogue) and
     counts its triples; ``graph/catalog`` to the catalogue itself."""
     stem, rep = split_extension(name)
     ext = "" if rep is None else name[len(stem):]

@@ -1,7 +1,7 @@
 """``POST /validate``: an agreement as RDF or as text in, the SHACL report out — as ``kg validate``.
 
 The body is written to a temporary file named after its media type and handed to
-``kg.validate.validate_path``, so the server and the command line share one code path and print
+``kg.validation.validate.validate_path``, so the server and the command line share one code path and print
 the same messages (DESIGN.md: "the same over HTTP"). It runs in the validation worker
 (:mod:`kg.server.validator`): one at a time, off the event loop, stopped at its time limit.
 
@@ -39,11 +39,11 @@ from starlette.formparsers import MultiPartException, MultiPartParser
 
 from kg.errors import InputError, KgError, Problem
 from kg.rdfguard import refuse_remote_contexts
-from kg.report import Report, Severity
 from kg.server.context import Ctx, ServerContext
 from kg.server.http import NotAcceptable, UnsupportedMediaType, error_response, page_lang, read_body, request_lang
 from kg.server.negotiate import best_match
 from kg.server.validator import Validated, ValidationJob, Validator
+from kg.validation.report import Report, Severity
 
 __all__ = ["SUFFIXES", "Refused", "Shown", "Upload", "clerk_job", "clerk_validator", "in_worker", "read_upload",
            "refusal", "render_page", "router"]
@@ -296,7 +296,7 @@ def clerk_job(job: ValidationJob) -> Validated:
     lines = _lines(path)
     if job.media_type == LINES_JOB:
         return Validated(json.dumps({"lines": lines}, ensure_ascii=False), None)
-    from kg.validate import validate_path
+    from kg.validation.validate import validate_path
 
     report = validate_path(path, job.settings)
     page = {"json": report.to_json(), "turtle": report.to_turtle(), "lines": lines}
@@ -307,7 +307,7 @@ def _lines(path: Path) -> list[tuple[int, str, int | None]]:
     """(source line, text, page) of each line of the file as the validator reads it: RDF as written,
     anything else as the ingester reads it (a page's lines by their HTML line, a PDF's with its page)."""
     from kg.ingest.document.sniff import read_document
-    from kg.validate import RDF_FORMATS
+    from kg.validation.validate import RDF_FORMATS
 
     data = path.read_bytes()
     if path.suffix.lower() in RDF_FORMATS:

@@ -87,7 +87,7 @@ class _Refused:
 def validate_job(job: ValidationJob) -> Validated:
     """Validate ``job.path`` as ``kg validate`` does and write the report."""
     try:
-        from kg.validate import validate_path
+        from kg.validation.validate import validate_path
     except ImportError as e:  # the shapes' engine is part of the project; say so if it is missing
         raise StoreError(f"validation is unavailable in this installation: {e}",
                          ja=f"このサーバーでは検査を利用できません（{e}）。") from None

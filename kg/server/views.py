@@ -12,8 +12,8 @@ import re
 from functools import partial
 from typing import Any
 
-from kg.geo import MultiPolygon, parse_wkt
 from kg.namespaces import PREFIXES
+from kg.reference.geo import MultiPolygon, parse_wkt
 from kg.server.context import ServerContext
 from kg.store import check_query
 from kg.store.formats import RESULT_FORMATS
@@ -263,7 +263,7 @@ def map_areas(rows: list[Row]) -> list[MapArea]:
 
 
 def wkt_geometry(rows: list[Row], var: str = "s") -> dict[str, MultiPolygon]:
-    """``?{var} ?wkt`` rows as polygons by IRI (the boundaries the graph publishes, kg.geo)."""
+    """``?{var} ?wkt`` rows as polygons by IRI (the boundaries the graph publishes, kg.reference.geo)."""
     return {r[var]: parse_wkt(r["wkt"]) for r in rows if "wkt" in r}
 
 

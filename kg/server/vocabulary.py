@@ -2,7 +2,7 @@
 and for machines (issue 11, point 1: every IRI we mint resolves).
 
 ``/ns`` is the vocabulary (``ontology/renkei.ttl`` with the external terms it declares, as
-:func:`kg.refdata.ontology_graph` loads them into graph/ontology) written the way W3C DCAT 3's
+:func:`kg.reference.graphs.ontology_graph` loads them into graph/ontology) written the way W3C DCAT 3's
 specification is: a table of contents, then each class and property with its labels, definition,
 domain, range, super-terms, alignments and examples, under an anchor equal to its local name, so
 that ``https://w3id.org/renkei/ns#Agreement`` lands on it. ``/shapes`` does the same for the SHACL
@@ -26,13 +26,13 @@ from rdflib.term import Node
 
 from kg.errors import KgError
 from kg.namespaces import PREFIXES, RENKEI, SH, VANN
-from kg.refdata import ontology_graph
+from kg.reference.graphs import ontology_graph
 from kg.server.context import Ctx, ServerContext
 from kg.server.http import not_acceptable, validators
 from kg.server.negotiate import EXTENSIONS, Representation, choose_representation, link_header, split_extension
 from kg.server.sparql import graph_response
 from kg.store import GRAPH_FORMATS
-from kg.validate import SHAPES_NS, load_shapes
+from kg.validation.validate import SHAPES_NS, load_shapes
 
 __all__ = [
     "ONTOLOGY", "SHAPES", "Fact", "NotInVocabulary", "Ref", "Term", "compact_jsonld", "jsonld_context", "represent",

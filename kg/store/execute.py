@@ -15,9 +15,9 @@ import pyoxigraph as ox
 
 from kg.errors import QueryError
 from kg.namespaces import PREFIXES
-from kg.rewrite import rewrite
 from kg.store.formats import Format, QueryKind
 from kg.store.guard import CheckedQuery
+from kg.store.rewrite import rewrite
 
 __all__ = ["QueryResult", "execute", "term_to_json"]
 
@@ -154,7 +154,7 @@ def execute(
     failure: QueryError | None = None
     try:
         # pyoxigraph runs FILTER NOT EXISTS once per row; where SPARQL's semantics make it equal to
-        # MINUS (an anti-join), kg.rewrite says so, and leaves every other query as it was.
+        # MINUS (an anti-join), kg.store.rewrite says so, and leaves every other query as it was.
         result = store.query(rewrite(query.text), **kwargs)
         if isinstance(result, ox.QueryBoolean):
             body = result.serialize(format=fmt.results_format) or b""

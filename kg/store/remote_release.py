@@ -1,4 +1,4 @@
-"""Which release a remote store holds, read from its ``graph/catalog`` (written by kg.publish, sent by kg push).
+"""Which release a remote store holds, read from its ``graph/catalog`` (written by kg.release.catalogue).
 
 The catalogue's dataset carries ``dcat:version`` (the release's version) and ``dct:modified``
 (when it was built), and one ``void:subset`` per named graph with its ``sd:name`` and

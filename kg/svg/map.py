@@ -5,7 +5,7 @@ an equirectangular projection (longitude scaled by the cosine of the middle lati
 true enough over Japan's extent), the prefectures or the neighbouring municipalities in grey
 behind, each central city marked with a disc. Each area is a link to its page; each municipality
 carries a ``<title>`` (its name, role and area: the browser's tooltip), each area's link one
-naming all its members. Every map prints the credit the boundaries' terms require (:data:`kg.geo.CREDIT`).
+naming all its members. Every map prints the credit the boundaries' terms require (:data:`kg.reference.geo.CREDIT`).
 
 Reading is the caller's (the server's views run SPARQL); ``map_svg`` draws data made anywhere,
 so tests draw maps of data made in the test.
@@ -17,7 +17,7 @@ import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from kg.geo import CREDIT, CREDIT_EN, MultiPolygon
+from kg.reference.geo import CREDIT, CREDIT_EN, MultiPolygon
 from kg.svg.draw import attr, document, esc, text
 
 __all__ = ["AREA_COLOURS", "JAPAN", "MapArea", "MapMember", "area_colours", "bounds", "centroid", "map_svg"]

@@ -12,7 +12,7 @@ import pytest
 from kg.compare import StoreSource
 from kg.ingest import ingest_file
 from kg.namespaces import DEFAULT_BASE, Ids
-from kg.refdata import reference_graphs
+from kg.reference.graphs import reference_graphs
 from kg.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -24,7 +24,7 @@ import pyoxigraph as ox
 from kg.compare import StoreSource
 from kg.ingest import ingest_file
 from kg.namespaces import DEFAULT_BASE
-from kg.refdata import reference_graphs
+from kg.reference.graphs import reference_graphs
 from kg.settings import Settings
 from kg.svg import coverage, coverage_svg, timeline, timeline_svg
 

@@ -16,8 +16,8 @@ from typer.testing import CliRunner
 from kg.cli import chart as chart_cli
 from kg.cli import compare as compare_cli
 from kg.compare import StoreSource, UnknownAgreementError, compare
+from kg.compare.textdiff import display_width
 from kg.namespaces import Ids
-from kg.textdiff import display_width
 
 from .conftest import KORIYAMA, KUMAMOTO
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kg.textdiff import (
+from kg.compare.textdiff import (
     ANSI_DELETE,
     ANSI_INSERT,
     Segment,

@@ -18,9 +18,9 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from kg.build import Release
-from kg.push import Endpoint, PushReport, push_release, remote_counts
+from kg.release.build import Release
 from kg.settings import Settings
+from kg.store.push import Endpoint, PushReport, push_release, remote_counts
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "virtuoso.sh"
@@ -91,10 +91,10 @@ def virtuoso() -> Virtuoso:
 
 
 def _hand_release(settings: Settings, build_dir: Path) -> Release:
-    """The release ``kg build`` would write, minus validation and dumps, while kg.validate is missing."""
-    from kg.build import source_files
+    """The release ``kg build`` would write, minus validation and dumps, while kg.validation.validate is missing."""
     from kg.ingest import ingest_file
-    from kg.refdata import reference_graphs
+    from kg.reference.graphs import reference_graphs
+    from kg.release.build import source_files
 
     path = build_dir / "releases" / "hand"
     store = ox.Store(str(path / "store"))
@@ -122,13 +122,13 @@ def build_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def release(build_dir: Path) -> Release:
     """A release of the real data/ in a temporary build dir (``kg build``, or by hand until it runs)."""
-    from kg.build import build
+    from kg.release.build import build
 
     settings = Settings(build_dir=build_dir)
     try:
         return build(settings)
     except ModuleNotFoundError as e:
-        if e.name not in ("kg.validate", "kg.publish"):
+        if e.name not in ("kg.validation.validate", "kg.release.catalogue"):
             raise
         return _hand_release(settings, build_dir)
 

@@ -1,4 +1,4 @@
-"""``kg.push`` against a real Virtuoso: idempotent replacement, counts, stale graphs, chunks, errors."""
+"""``kg.store.push`` against a real Virtuoso: idempotent replacement, counts, stale graphs, chunks, errors."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from kg.build import Release
 from kg.errors import StoreError
-from kg.push import push, push_release, remote_counts
+from kg.release.build import Release
+from kg.store.push import push, push_release, remote_counts
 
 from .conftest import Pushes, Virtuoso
 from .results import from_triples

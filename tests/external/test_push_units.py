@@ -1,4 +1,4 @@
-"""The parts of ``kg.push`` that need no remote store: chunking, authentication, error texts."""
+"""The parts of ``kg.store.push`` that need no remote store: chunking, authentication, error texts."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg.errors import StoreError
-from kg.push import Endpoint, _ChallengeAuth, _chunks, _server_message, _sparql_string, push
+from kg.store.push import Endpoint, _ChallengeAuth, _chunks, _server_message, _sparql_string, push
 
 G = ox.NamedNode("https://w3id.org/renkei/graph/test")
 

@@ -13,7 +13,7 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 
-from kg.build import Release
+from kg.release.build import Release
 
 from .conftest import ROOT, Pushes, Virtuoso
 from .results import Answer, from_oxigraph, from_sparql_json, from_triples

@@ -25,7 +25,7 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from kg.build import Release
+from kg.release.build import Release
 from tests.server.conftest import free_port, serving
 
 from .conftest import Pushes, Virtuoso

@@ -17,8 +17,8 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS
 
-from kg.consolidate import in_force
 from kg.ingest import IngestResult, ingest_file
+from kg.ingest.consolidate import in_force
 from kg.namespaces import ELI, RENKEI
 from kg.settings import Settings
 

@@ -26,9 +26,9 @@ from pathlib import Path
 import pytest
 
 from kg.ingest import IngestResult, ingest_file
-from kg.report import Severity
 from kg.settings import Settings
-from kg.validate import validate_path
+from kg.validation.report import Severity
+from kg.validation.validate import validate_path
 
 from .helpers import DATA, select
 

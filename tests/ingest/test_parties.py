@@ -8,7 +8,7 @@ from kg.errors import IngestError, UnknownMunicipalityError
 from kg.ingest.decode import decode
 from kg.ingest.parties import Parties, read_parties, suggest
 from kg.ingest.segment import segment
-from kg.reference import Registry, load_registry
+from kg.reference.tables import Registry, load_registry
 from kg.settings import Settings
 
 

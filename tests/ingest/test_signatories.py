@@ -12,7 +12,7 @@ from kg.ingest.parties import Parties, read_parties
 from kg.ingest.segment import segment
 from kg.ingest.signatories import read_signatories
 from kg.ingest.structure import Line
-from kg.reference import Registry, load_registry
+from kg.reference.tables import Registry, load_registry
 from kg.settings import Settings
 
 DAY = dt.date(2019, 10, 18)

@@ -29,10 +29,10 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from kg.dumps import store_parts, write_dumps  # noqa: E402
-from kg.publish import catalog_graph  # noqa: E402
 from kg.querylib import catalog_graph as queries_graph  # noqa: E402
 from kg.querylib import load_queries  # noqa: E402
+from kg.release.catalogue import catalog_graph  # noqa: E402
+from kg.release.dumps import store_parts, write_dumps  # noqa: E402
 from tests.queries.dataset import fixture_graphs, fixture_settings, oxigraph_store  # noqa: E402
 from tests.shared import shared_dir  # noqa: E402
 

@@ -13,7 +13,7 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, RDF, RDFS
 
-from kg.refdata import reference_graphs
+from kg.reference.graphs import reference_graphs
 from kg.settings import Settings
 from tests.ontology.external_terms import (
     EXTERNAL,

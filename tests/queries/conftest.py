@@ -11,8 +11,8 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Dataset, Graph, URIRef
 
-from kg.demo import build_demo
 from kg.querylib import QueryDoc, load_queries
+from kg.release.demo import build_demo
 from kg.store.release import Release
 from tests.server.conftest import free_port, serving
 

@@ -1,7 +1,7 @@
 """The fixture dataset the query library is tested on, built by the real pipeline.
 
 Texts (tests/data/queries/README.md says which are composed) go through ``kg.ingest.ingest_file``;
-the reference graphs come from ``kg.refdata.reference_graphs``. Each graph is a named graph, as
+the reference graphs come from ``kg.reference.graphs.reference_graphs``. Each graph is a named graph, as
 in a build (docs/model.md, "Named graphs"), and queries see their union as the default graph.
 """
 
@@ -15,7 +15,7 @@ from rdflib import Dataset, Graph, URIRef
 
 from kg.ingest import ingest_file
 from kg.namespaces import DEFAULT_BASE
-from kg.refdata import reference_graphs
+from kg.reference.graphs import reference_graphs
 from kg.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -52,14 +52,14 @@ def fixture_graphs(settings: Settings) -> dict[URIRef, Graph]:
 def published_store(build_dir: Path) -> ox.Store:
     """The published dataset: ``kg build`` of the project's ``data/`` into ``build_dir`` (as the
     server tests build it), opened read-only; queries see the union of its graphs, as on /sparql."""
-    from kg.build import build
+    from kg.release.build import build
 
     release = build(fixture_settings().model_copy(update={"build_dir": build_dir}))
     return ox.Store.read_only(str(release.store_path))
 
 
 def oxigraph_store(graphs: dict[URIRef, Graph]) -> ox.Store:
-    """An in-memory pyoxigraph store holding ``graphs`` as named graphs (as kg.build loads them)."""
+    """An in-memory pyoxigraph store holding ``graphs`` as named graphs (as kg.release.build loads them)."""
     store = ox.Store()
     for name, graph in graphs.items():
         store.bulk_load(graph.serialize(format="nt", encoding="utf-8"),

@@ -1,7 +1,7 @@
-"""The demo dataset (``kg demo``, kg.demo): every example query answers with rows there, and the
+"""The demo dataset (``kg demo``, kg.release.demo): every example query answers with rows there, and the
 dataset cannot be mistaken for the real one (its own base IRI, build folder, catalogue and marks).
 
-Built once per session into a temporary directory by :func:`kg.demo.build_demo`, as ``kg demo``
+Built once per session into a temporary directory by :func:`kg.release.demo.build_demo`, as ``kg demo``
 builds it into ``build/demo/``.
 """
 
@@ -16,10 +16,10 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
-from kg.demo import BANNER_JA, DEMO_BASE, build_demo, composed_sources, demo_settings
 from kg.errors import KgError
 from kg.namespaces import DEFAULT_BASE
 from kg.querylib import QueryDoc, load_queries
+from kg.release.demo import BANNER_JA, DEMO_BASE, build_demo, composed_sources, demo_settings
 from kg.store.release import Release
 
 from .dataset import KG, QUERIES_DIR, fixture_settings

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from kg.demo import DEMO_BASE
 from kg.querylib import load_queries
+from kg.release.demo import DEMO_BASE
 from tests.server import test_browser
 
 from .dataset import QUERIES_DIR

@@ -21,7 +21,7 @@ import pyoxigraph as ox
 from kg.generate import write_corpus
 from kg.ingest import ingest_file
 from kg.querylib import load_queries
-from kg.refdata import reference_graphs
+from kg.reference.graphs import reference_graphs
 
 from .dataset import QUERIES_DIR, fixture_settings
 

@@ -87,7 +87,7 @@ class Ledger:
 @pytest.fixture(scope="session")
 def robust_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """A real build of ``data/`` served by its own uvicorn process for this folder only."""
-    from kg.build import build
+    from kg.release.build import build
     from kg.settings import Settings
 
     path: Path = tmp_path_factory.mktemp("robust-build")

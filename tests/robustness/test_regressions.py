@@ -265,7 +265,7 @@ def test_validations_wait_their_turn_within_the_time_limit() -> None:
 
 
 def test_a_real_text_validates_in_the_worker(robust_server: Server) -> None:
-    """The worker runs kg.validate itself: the founding agreement conforms, its messages name the upload."""
+    """The worker runs kg.validation.validate itself: the founding agreement conforms, its messages name the upload."""
     from .texts import SEED
 
     r = robust_server.post(

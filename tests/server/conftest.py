@@ -21,8 +21,8 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from kg.dumps import store_parts, write_dumps
-from kg.publish import publish
+from kg.release.catalogue import publish
+from kg.release.dumps import store_parts, write_dumps
 from kg.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -103,8 +103,8 @@ def start_server(build_dir: Path, **env: str) -> Iterator[Server]:
 
 @pytest.fixture(scope="session")
 def build_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A real build of the project's ``data/`` (kg.build), made once per session."""
-    from kg.build import build
+    """A real build of the project's ``data/`` (kg.release.build), made once per session."""
+    from kg.release.build import build
 
     path = tmp_path_factory.mktemp("build")
     build(Settings(build_dir=path))
@@ -146,7 +146,7 @@ def make_release(build: Path, trig: bytes, version: str, graphs: dict[str, bytes
 
 @pytest.fixture(scope="session")
 def fixture_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The hand-written release of tests/server/data/release.trig, published with kg.publish."""
+    """The hand-written release of tests/server/data/release.trig, published with kg.release.catalogue."""
     build = tmp_path_factory.mktemp("fixture-build")
     return make_release(build, (DATA / "release.trig").read_bytes(), "fixture-1")
 

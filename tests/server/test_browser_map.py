@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from kg.geo import CREDIT
-from kg.reference import load_registry
+from kg.reference.geo import CREDIT
+from kg.reference.tables import load_registry
 from tests.server.conftest import Server
 from tests.server.test_browser import browser, shots  # noqa: F401
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import rdflib
 
-from kg.refdata import ontology_graph
+from kg.reference.graphs import ontology_graph
 from kg.settings import Settings
 from tests.server.conftest import Server
 from tests.server.test_browser import browser, shots  # noqa: F401

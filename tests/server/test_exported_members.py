@@ -9,7 +9,7 @@ import pytest
 MODULES = [
     "kg.store",
     "kg.server",
-    "kg.publish",
+    "kg.release.catalogue",
     "kg.store.guard",
     "kg.store.execute",
     "kg.store.formats",

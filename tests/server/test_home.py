@@ -7,8 +7,8 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from kg.geo import CREDIT
-from kg.reference import load_registry
+from kg.reference.geo import CREDIT
+from kg.reference.tables import load_registry
 
 from .conftest import Server, start_server
 

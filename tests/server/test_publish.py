@@ -1,4 +1,4 @@
-"""kg.publish: dumps that parse back to the same data, and a catalogue that passes DCAT-AP 3.0.1."""
+"""kg.release.catalogue: dumps that parse back to the same data, and a catalogue that passes DCAT-AP 3.0.1."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from pyshacl import validate
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, SH
 
-from kg.dumps import DUMPS
-from kg.publish import CATALOG_FILE
+from kg.release.catalogue import CATALOG_FILE
+from kg.release.dumps import DUMPS
 from tests.shared import shared_dir
 
 DCAT_AP = shared_dir() / "reference" / "dcat-ap" / "3.0.1" / "shacl"
@@ -225,7 +225,7 @@ def test_under_a_local_base_every_url_in_the_catalogue_points_at_the_deployment(
         fixture_release: Path, tmp_path: Path) -> None:
     """KG_BASE_IRI other than w3id: downloads, landing page, endpoint, home page and contact all
     point at the deployment; nothing a harvester follows leads to w3id.org."""
-    from kg.publish import catalog_graph
+    from kg.release.catalogue import catalog_graph
     from kg.settings import Settings
 
     local = "http://localhost:8765/renkei/"

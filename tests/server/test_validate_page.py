@@ -144,7 +144,7 @@ def test_an_empty_form_is_refused_in_japanese(server: Server) -> None:
 
 def test_text_plain_is_the_report_kg_validate_prints(server: Server, tmp_path: Path) -> None:
     from kg.settings import Settings
-    from kg.validate import validate_path
+    from kg.validation.validate import validate_path
 
     local = tmp_path / "draft.txt"
     local.write_bytes(defective())

@@ -12,10 +12,10 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
-from kg.refdata import ontology_graph
+from kg.reference.graphs import ontology_graph
 from kg.server.vocabulary import jsonld_context
 from kg.settings import Settings
-from kg.validate import SHAPES_NS
+from kg.validation.validate import SHAPES_NS
 from tests.server.conftest import Server
 
 HTML = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}

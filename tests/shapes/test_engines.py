@@ -1,4 +1,4 @@
-"""The two SHACL engines (kg.shacl) agree on our shapes: every result pySHACL, the reference
+"""The two SHACL engines (kg.validation.engine) agree on our shapes: every result pySHACL, the reference
 implementation, reports, pyshacl-turbo reports too, and nothing else, on every shape's valid and
 invalid example, on the base graphs, and on real and composed agreements."""
 
@@ -12,10 +12,10 @@ from rdflib.term import Node
 
 from kg.ingest import ingest_file
 from kg.namespaces import SH
-from kg.refdata import context_ntriples
+from kg.reference.graphs import context_ntriples
 from kg.settings import Settings
-from kg.shacl import ENGINES, run_shapes
-from kg.validate import load_shapes
+from kg.validation.engine import ENGINES, run_shapes
+from kg.validation.validate import load_shapes
 from tests.shapes.test_shape_fixtures import DATA, fixture_folders, fixture_graph
 from tests.shared import shared_dir
 

@@ -15,9 +15,9 @@ import pytest
 from rdflib import Graph, URIRef
 
 from kg.namespaces import SH
-from kg.report import Severity
 from kg.settings import Settings
-from kg.validate import SHAPES_NS, load_shapes, validate_graph
+from kg.validation.report import Severity
+from kg.validation.validate import SHAPES_NS, load_shapes, validate_graph
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "shapes"
 SETTINGS = Settings()

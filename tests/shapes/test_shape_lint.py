@@ -13,7 +13,7 @@ from rdflib.namespace import SH as SHACL_VOCABULARY
 
 from kg.namespaces import RENKEI, SH
 from kg.settings import Settings
-from kg.validate import SHAPES_NS, load_shapes
+from kg.validation.validate import SHAPES_NS, load_shapes
 
 SETTINGS = Settings()
 SHAPES = load_shapes(SETTINGS.shapes_path, SETTINGS.base_iri).graph

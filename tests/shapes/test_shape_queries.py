@@ -1,4 +1,4 @@
-"""The SPARQL-based rules agree with the code they mirror: MU-02 with kg.codes' check digit,
+"""The SPARQL-based rules agree with the code they mirror: MU-02 with kg.reference.codes' check digit,
 AG-10 and AG-11 with plain arithmetic on article numbers."""
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from rdflib.namespace import XSD
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 
-from kg.codes import check_digit, is_valid_code
 from kg.namespaces import ELI, RENKEI, SH
+from kg.reference.codes import check_digit, is_valid_code
 from kg.settings import Settings
-from kg.validate import SHAPES_NS, load_shapes, validate_graph
+from kg.validation.validate import SHAPES_NS, load_shapes, validate_graph
 
 SETTINGS = Settings()
 SHAPES = load_shapes(SETTINGS.shapes_path, SETTINGS.base_iri).graph

@@ -1,4 +1,4 @@
-"""The query path rewrites slow anti-joins (kg.rewrite) before pyoxigraph evaluates them."""
+"""The query path rewrites slow anti-joins (kg.store.rewrite) before pyoxigraph evaluates them."""
 
 from __future__ import annotations
 

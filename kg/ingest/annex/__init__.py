@@ -21,7 +21,7 @@ from kg.ingest.annex.division import division
 from kg.ingest.annex.table import TableReading, read_tables
 from kg.ingest.parties import Parties
 from kg.ingest.structure import Document, Reading
-from kg.reference import Registry
+from kg.reference.tables import Registry
 
 __all__ = ["family", "read"]
 

@@ -28,7 +28,7 @@ from kg.ingest.normalise import key
 from kg.ingest.numerals import NUMERAL, to_int
 from kg.ingest.parties import Parties
 from kg.ingest.structure import Annex, Document, Group, InitiativeText, Line, RoleText, Span
-from kg.reference import Registry
+from kg.reference.tables import Registry
 
 __all__ = ["NO_PART", "TableReading", "read_tables"]
 

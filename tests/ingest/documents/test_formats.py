@@ -14,7 +14,7 @@ from kg.errors import InputError, KgError
 from kg.ingest import ingest_bytes
 from kg.ingest.document.sniff import read_document, sniff
 from kg.settings import Settings
-from kg.validate import validate_path
+from kg.validation.validate import validate_path
 
 from ..helpers import SEED, run_kg
 from .conftest import Render

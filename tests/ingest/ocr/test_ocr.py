@@ -401,7 +401,7 @@ def test_an_unsure_numbering_of_no_usual_form_refuses_the_page() -> None:
 def test_the_review_comes_with_the_reading_and_as_warnings_of_validate(
         seed_scanned: IngestResult, seed_source: SourceText, seed_scan: bytes, read_once: None,
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from kg.validate import validate_path
+    from kg.validation.validate import validate_path
 
     assert seed_scanned.review == tuple(ocr.review(seed_source, Settings().ocr_review_confidence))
     monkeypatch.chdir(tmp_path)  # the same name as the memoised reading: OCR once

@@ -1,0 +1,346 @@
+"""Build the dataset: every source text ingested and validated, the reference graphs, one store.
+
+A build writes a new *release* beside the current one and swaps ``build/current`` to it only
+when everything conformed and was written; a refused or failed build leaves the previous release
+serving untouched (issue 2, DESIGN "kg build").
+
+A release is never deleted while a process reads it (issue 14, point 2): readers hold a lease on
+it (kg.store.release), and a build deletes superseded releases, and folders killed builds left,
+only when nobody holds them (:func:`collect`). A rebuild with unchanged inputs changes nothing on
+disk; ``--force`` writes a new folder (``<version>+2``) beside the served one.
+
+    build/
+      current -> releases/<version>
+      releases/<version>/store/          on-disk pyoxigraph store, one named graph per agreement
+      releases/<version>/dumps/          the agreements' and reference graphs' parts end to end
+                                         (kg.release.dumps), described in catalog.ttl (kg.release.catalogue)
+      releases/<version>/manifest.json
+      releases/<version>/lease.lock      what readers hold a shared flock on
+      cache/<tools digest>/              what was learnt of each conforming text (kg.release.cache):
+                                         a rebuild ingests and validates only the texts that changed
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import hashlib
+import json
+import logging
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from itertools import chain
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
+
+import kg
+from kg.errors import BuildError, KgError, StoreError
+from kg.namespaces import ORG, RENKEI
+from kg.release.cache import BuildCache, Entry, source_key
+from kg.release.dumps import graph_parts, write_dumps
+from kg.settings import Settings
+from kg.store.release import Release, leased, remove_unused  # the one Release type; re-exported
+
+__all__ = ["Release", "build", "collect", "current_release", "ensure_built", "source_files"]
+
+log = logging.getLogger(__name__)
+
+#: Below this many sources, validating in the main process beats starting workers.
+PARALLEL_THRESHOLD = 8
+#: Files whose bytes make up a release's identity (data, vocabulary, shapes, code).
+#: (.toml: the annex reader's column wordings.)
+_DIGESTED = {".csv", ".ttl", ".py", ".toml", ".txt", ".html", ".htm", ".json", ".rq", ".topojson"}
+#: How many superseded releases to keep beside the current one.
+KEEP_RELEASES = 2
+
+
+def source_files(settings: Settings) -> list[Path]:
+    """The agreement texts of the dataset, in a stable order."""
+    folder = settings.data_path / "sources"
+    # Texts, 例規集 pages, PDFs, Word files and scans; imported here so that `kg serve` starts without
+    # the ingester (kg/ingest/document/sniff.py has the one list).
+    from kg.ingest.document.sniff import SUFFIXES
+
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() in SUFFIXES and p.is_file())
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _digest(head: str, folders: list[Path]) -> str:
+    """A digest of ``head`` and of every file under ``folders`` that a build reads."""
+    h = hashlib.sha256(head.encode())
+    for folder in folders:
+        for p in sorted(p for p in folder.rglob("*")
+                        if p.suffix in _DIGESTED and "node_modules" not in p.parts and p.is_file()):
+            h.update(p.name.encode())
+            h.update(hashlib.sha256(p.read_bytes()).digest())
+    return h.hexdigest()[:16]
+
+
+def _tools_digest(settings: Settings) -> str:
+    """What ingesting and validating one text depends on besides the text: the code, shapes,
+    ontology, reference data and base IRI (the key of the build cache)."""
+    return _digest(kg.__version__ + " " + settings.base_iri, [
+        settings.data_path / "reference", settings.ontology_path, settings.shapes_path, Path(kg.__file__).parent])
+
+
+def _inputs_digest(settings: Settings, tools: str, sources: dict[Path, str]) -> str:
+    """A version id that changes whenever an input or the code that reads it changes: the tools,
+    the queries, and each source's name and SHA-256."""
+    return _digest(tools + "".join(f" {p.name}:{sha}" for p, sha in sources.items()), [settings.queries_path])
+
+
+def current_release(settings: Settings, *, hold: bool = True) -> Release | None:
+    """The release ``build/current`` points at, or None when there is none (or it is broken).
+
+    It is leased for the rest of the process (kg.store.release) unless ``hold`` is False."""
+    link = settings.build_path / "current"
+    if not (link / "manifest.json").is_file():
+        return None
+    try:
+        return Release.open(link, hold=hold)
+    except StoreError as e:
+        log.warning("ignoring the current release: %s", e)
+        return None
+
+
+def ensure_built(settings: Settings) -> Release:
+    """The current release, building one first if there is none."""
+    return current_release(settings) or build(settings)
+
+
+def _ingest_and_validate(path: Path, settings: Settings, cache: BuildCache, key: str) -> Entry:
+    """Worker: ingest one text, validate it, keep it in the cache; or raise KgError.
+
+    An amendment has no area of its own: its area and partner are empty, so no membership is
+    linked to it."""
+    from kg.ingest import ingest_file
+    from kg.validation.validate import conforms, validate_graph
+
+    result = ingest_file(path, settings)
+    nt = result.graph.serialize(format="nt", encoding="utf-8")
+    if not conforms(result.graph, settings, ntriples=nt):
+        report = validate_graph(result.graph, settings, ntriples=nt)
+        raise BuildError("does not conform to the shapes:\n" + report.to_text(lang="en"), file=path)
+    area = next(iter(result.graph.objects(result.agreement, RENKEI.area)), None)
+    partners = set(result.graph.objects(result.agreement, RENKEI.party)) - set(
+        result.graph.objects(result.agreement, RENKEI.centralCity))
+    partner = next(iter(partners), None)
+    entry = Entry(str(result.agreement), str(result.graph_name), str(area or ""), str(partner or ""),
+                  result.source, len(result.graph))
+    cache.put(key, entry, graph_parts(entry.graph, nt, settings.base_iri))
+    return entry
+
+
+def _agreements(settings: Settings, sources: dict[Path, str], cache: BuildCache) -> dict[str, Entry]:
+    """Every source's entry by cache key: from the cache, or ingested and validated (in worker
+    processes when there are many); all failures are reported together."""
+    errors: list[str] = []
+    done: dict[str, Entry] = {}
+    todo: list[tuple[Path, str]] = []
+    for p, sha in sources.items():
+        key = source_key(p, sha)
+        entry = cache.get(key)
+        if entry is None:
+            todo.append((p, key))
+        else:
+            done[key] = entry
+    log.info("%d of %d sources from the build cache; ingesting %d", len(done), len(sources), len(todo))
+    if len(todo) < PARALLEL_THRESHOLD:
+        for p, key in todo:
+            try:
+                done[key] = _ingest_and_validate(p, settings, cache, key)
+            except KgError as e:
+                errors.append(str(e))
+    else:
+        with ProcessPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+            futures = {key: pool.submit(_ingest_and_validate, p, settings, cache, key) for p, key in todo}
+            for key, f in futures.items():
+                try:
+                    done[key] = f.result()
+                except KgError as e:
+                    errors.append(str(e))
+    if errors:
+        raise BuildError(f"{len(errors)} of {len(sources)} sources refused; the previous build is kept.\n"
+                         + "\n".join(errors))
+    keys = [a.agreement for a in done.values()]
+    dupes = {k for k in keys if keys.count(k) > 1}
+    if dupes:
+        raise BuildError(f"two sources give the same agreement IRI: {sorted(dupes)}")
+    return done
+
+
+def _link_memberships(areas: Graph, agreements: Iterable[Entry]) -> None:
+    """Point each membership (area, partner) at the agreement text we hold for it."""
+    for a in agreements:
+        if not a.area or not a.partner:
+            continue
+        for mem in areas.subjects(ORG.organization, URIRef(a.area)):
+            if (mem, ORG.member, URIRef(a.partner)) in areas:
+                areas.add((mem, RENKEI.agreement, URIRef(a.agreement)))
+
+
+def build(settings: Settings, *, force: bool = False) -> Release:
+    """Build the dataset from ``settings.data_path`` into a new release and make it current."""
+    from kg.reference.graphs import reference_graphs
+
+    started = time.perf_counter()
+    sources = source_files(settings)
+    if not sources:
+        raise BuildError("no agreement texts found", file=settings.data_path / "sources")
+    shas = {p: _sha256(p) for p in sources}  # each text read and hashed once
+    tools = _tools_digest(settings)
+    version = _inputs_digest(settings, tools, shas)
+    current = current_release(settings, hold=False)
+    if current is not None and current.version == version and not force:
+        log.info("release %s is up to date", version)
+        return current
+    releases = settings.build_path / "releases"
+    if not force and (releases / version / "manifest.json").is_file():
+        # Built before (the inputs went back to what they were): made current again, not rebuilt.
+        _swap_current(settings.build_path, releases / version)
+        log.info("release %s was built before: current again", version)
+        return Release.open(releases / version, hold=False)
+
+    from kg.querylib import catalog_graph, load_queries
+
+    cache = BuildCache(settings.build_path / "cache", tools)
+    agreements = _agreements(settings, shas, cache)
+    refs = reference_graphs(settings)
+    # The example queries as data (sh:SPARQLExecutable), so /id/query/NNN dereferences.
+    refs[settings.ids.graph("queries")] = catalog_graph(load_queries(settings.queries_path), settings)
+    areas_name = settings.ids.graph("areas")
+    refs[areas_name] = refs[areas_name] + Graph()  # a copy: the cached reference graph stays pristine
+    _link_memberships(refs[areas_name], agreements.values())
+    order = sorted(agreements, key=lambda k: agreements[k].graph)
+
+    releases.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{version}-", dir=releases))
+    try:
+        with leased(tmp):  # a collector running beside this build leaves the folder alone
+            final = _write_release(tmp, version, settings, shas, agreements, refs, order, cache)
+            _swap_current(settings.build_path, final)
+    except KgError:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    except OSError as e:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise StoreError(f"could not write the release: {e}", file=tmp) from e
+    collect(releases, keep={final.name})
+    cache.prune(keep=set(agreements))
+    log.info("built release %s in %.1f s", version, time.perf_counter() - started)
+    return Release.open(final, hold=False)
+
+
+def _write_release(tmp: Path, version: str, settings: Settings, shas: dict[Path, str],
+                   agreements: dict[str, Entry], refs: dict[URIRef, Graph], order: list[str],
+                   cache: BuildCache) -> Path:
+    """Write the release into ``tmp`` and move it to its place in ``releases/``; where it went."""
+    graphs = {agreements[k].graph: agreements[k].triples for k in order}
+    graphs |= {str(n): len(g) for n, g in refs.items()}
+    ref_parts = [graph_parts(str(n), g.serialize(format="nt", encoding="utf-8"), settings.base_iri)
+                 for n, g in refs.items()]
+    # The dumps are the agreements' cached parts put end to end, then the reference graphs';
+    # the store is bulk-loaded from the N-Quads dump (one load: a load per graph wrote
+    # thousands of small files, 231 s at 4,000 agreements).
+    write_dumps(chain((cache.parts(k) for k in order), ref_parts), tmp / "dumps")
+    store = ox.Store(str(tmp / "store"))
+    store.bulk_load(path=str(tmp / "dumps" / "dataset.nq"), format=ox.RdfFormat.N_QUADS)
+    manifest: dict[str, object] = {
+        "version": version,
+        "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+        "base_iri": settings.base_iri,
+        "generator": f"renkei-kg {kg.__version__}",
+        "agreements": sorted(a.agreement for a in agreements.values()
+                             if a.agreement.startswith(str(settings.ids.id("agreement/")))),
+        "amendments": sorted(a.agreement for a in agreements.values()
+                             if a.agreement.startswith(str(settings.ids.id("amendment/")))),
+        "graphs": graphs,
+        "sources": [{"file": p.name, "sha256": sha} for p, sha in shas.items()],
+    }
+    from kg.release.catalogue import publish
+
+    publish(store, tmp, manifest, settings)
+    catalog = settings.ids.graph("catalog")
+    graphs[str(catalog)] = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(catalog)))
+    manifest["quads"] = len(store)
+    store.flush()
+    store.optimize()
+    del store
+    (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), "utf-8")
+    tmp.chmod(0o755)  # mkdtemp makes it private; a server may run as another user
+    return _move_into_place(tmp, tmp.parent, version)
+
+
+def _swap_current(build_dir: Path, target: Path) -> None:
+    """Point build/current at ``target`` atomically (rename over the old link)."""
+    link = build_dir / "current"
+    tmp_link = build_dir / f".current.new-{os.getpid()}"  # one per build: two builds may swap at once
+    if tmp_link.is_symlink() or tmp_link.exists():
+        tmp_link.unlink()
+    tmp_link.symlink_to(target.relative_to(build_dir))
+    os.replace(tmp_link, link)
+
+
+def _move_into_place(tmp: Path, releases: Path, version: str) -> Path:
+    """Rename ``tmp`` to ``releases/<version>``, or, when that exists (``kg build --force``, or two
+    builds at once), to ``<version>+2``, ``+3`` …: a release is never deleted to make room, since a
+    server may be reading it; the superseded one goes when no process uses it (:func:`collect`)."""
+    for n in range(1, 1000):
+        final = releases / (version if n == 1 else f"{version}+{n}")
+        if final.exists():
+            continue
+        try:
+            tmp.rename(final)
+        except OSError as e:
+            if e.errno in (errno.EEXIST, errno.ENOTEMPTY):  # taken by a build beside ours meanwhile
+                continue
+            raise
+        return final
+    raise StoreError(f"999 releases of version {version} already exist", file=releases)
+
+
+def collect(releases: Path, keep: set[str]) -> list[Path]:
+    """Delete what no process uses: superseded releases beyond the newest KEEP_RELEASES, the
+    temporary folders of builds that were killed, and half-deleted ``.trash-*`` folders.
+
+    Safe while servers and other builds run: a release or build folder is deleted only when no
+    process holds its lease (:func:`kg.store.release.remove_unused`), and never the one
+    ``build/current`` points at. Returns what was deleted.
+    """
+    current = (releases.parent / "current").resolve()
+    keep = keep | {current.name}
+    folders = [p for p in releases.iterdir() if p.is_dir() and not p.is_symlink()]
+    removed: list[Path] = []
+    for p in folders:
+        if p.name.startswith(".trash-"):  # renamed under an exclusive lock: nobody can open it
+            shutil.rmtree(p, ignore_errors=True)
+            removed.append(p)
+        elif p.name.startswith(".") and remove_unused(p, make_lock=_age(p) > _ABANDONED_S):
+            removed.append(p)  # a build's temporary folder whose build is gone
+    old = sorted((p for p in folders if p.name not in keep and not p.name.startswith(".")),
+                 key=_age)
+    removed += [p for p in old[KEEP_RELEASES:] if remove_unused(p)]
+    return removed
+
+
+#: A build's temporary folder without a lock file is taken for abandoned only after this long
+#: (a build makes its lock file right after the folder).
+_ABANDONED_S = 600.0
+
+
+def _age(folder: Path) -> float:
+    """Seconds since the release in ``folder`` was written (its manifest, else the folder)."""
+    manifest = folder / "manifest.json"
+    try:
+        return time.time() - (manifest if manifest.is_file() else folder).stat().st_mtime
+    except OSError:
+        return 0.0

@@ -1,0 +1,121 @@
+"""The dumps: every named graph (but the catalogue) in five RDF formats, each plain and gzipped.
+
+A dump is written by concatenating each graph's **parts**: the graph serialised on its own in
+one format and compressed as one gzip member. A build makes an agreement's parts in the worker
+that ingested it, and keeps them in its cache (kg.release.cache); writing the dumps is then copying
+members, not serialising two million quads again (that took 70 s at 4,000 agreements, and one
+copy of the dataset in memory). Concatenation is valid in every format:
+
+- gzip: a file is a series of members (RFC 1952 §2.2); every reader decompresses them all.
+- N-Triples, N-Quads: one statement per line.
+- Turtle, TriG: a document is a sequence of statements, and a ``@prefix`` directive may be
+  repeated (RDF 1.1 Turtle §2.4, TriG §2.2); each part declares the same prefixes.
+- JSON-LD: a part is its graph's node objects without the enclosing array; the writer adds
+  ``[``, the commas and ``]``.
+
+The union dumps (``.ttl``, ``.nt``) list each graph's triples, so a triple stated in two graphs
+is written twice; a graph is a set, so the file denotes the union graph all the same. Blank
+nodes keep the labels of the graph they come from (rdflib's are unique), so two parts never share
+one by accident.
+"""
+
+from __future__ import annotations
+
+import gzip
+import zlib
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.namespaces import PREFIXES
+
+__all__ = ["DUMPS", "Dump", "Parts", "graph_parts", "store_parts", "write_dumps"]
+
+#: A graph's parts: dump file name → one gzip member.
+Parts = Mapping[str, bytes]
+#: zlib's level 6, gzip(1)'s default: level 9 took twice as long for 7 % smaller files.
+_LEVEL = 6
+
+
+@dataclass(frozen=True)
+class Dump:
+    """One dump file: name, RDF format, media type, and whether named graphs are kept."""
+
+    name: str
+    fmt: ox.RdfFormat
+    media_type: str
+    datasets: bool
+    title_en: str
+
+
+DUMPS: tuple[Dump, ...] = (
+    Dump("dataset.ttl", ox.RdfFormat.TURTLE, "text/turtle", False, "Turtle (union of all graphs)"),
+    Dump("dataset.nt", ox.RdfFormat.N_TRIPLES, "application/n-triples", False, "N-Triples (union of all graphs)"),
+    Dump("dataset.nq", ox.RdfFormat.N_QUADS, "application/n-quads", True, "N-Quads (named graphs kept)"),
+    Dump("dataset.trig", ox.RdfFormat.TRIG, "application/trig", True, "TriG (named graphs kept)"),
+    Dump("dataset.jsonld", ox.RdfFormat.JSON_LD, "application/ld+json", True, "JSON-LD (named graphs kept)"),
+)
+
+
+def _member(data: bytes) -> bytes:
+    # mtime=0: the same data always gives the same bytes, hence the same checksum.
+    return gzip.compress(data, compresslevel=_LEVEL, mtime=0)
+
+
+def graph_parts(graph_name: str | None, ntriples: bytes, base: str) -> dict[str, bytes]:
+    """The parts of one graph, given as N-Triples (``graph_name`` None: the default graph)."""
+    name = ox.DefaultGraph() if graph_name is None else ox.NamedNode(graph_name)
+    triples = [q.triple for q in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)]
+    if not triples:
+        return {}
+    quads = [ox.Quad(t.subject, t.predicate, t.object, name) for t in triples]
+    prefixes = {**PREFIXES, "rid": base + "id/"}
+    parts = {}
+    for dump in DUMPS:
+        with_prefixes = dump.fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG)
+        text = ox.serialize(quads if dump.datasets else triples, format=dump.fmt,
+                            prefixes=prefixes if with_prefixes else None) or b""
+        if dump.fmt == ox.RdfFormat.JSON_LD:  # "[{…}]" → "{…}": the writer joins the graphs
+            text = text.strip()[1:-1]
+        parts[dump.name] = _member(text)
+    return parts
+
+
+def store_parts(store: ox.Store, base: str, exclude: Collection[ox.NamedNode] = ()) -> Iterator[dict[str, bytes]]:
+    """The parts of every graph in ``store`` but ``exclude``: the default graph, then the named
+    graphs by name (for a release made from a store rather than by a build)."""
+    for g in [ox.DefaultGraph(), *sorted(store.named_graphs(), key=str)]:
+        if g in exclude:
+            continue
+        triples = (q.triple for q in store.quads_for_pattern(None, None, None, g))
+        nt = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+        yield graph_parts(g.value if isinstance(g, ox.NamedNode) else None, nt, base)
+
+
+def write_dumps(parts: Iterable[Parts], dumps_dir: Path) -> list[Path]:
+    """Write every dump and its ``.gz`` twin from the graphs' parts, in the order given; return the
+    files written."""
+    dumps_dir.mkdir(parents=True, exist_ok=True)
+    written = [dumps_dir / (d.name + ext) for d in DUMPS for ext in ("", ".gz")]
+    comma, first = _member(b",\n"), True
+    with ExitStack() as stack:
+        out = {p.name: stack.enter_context(p.open("wb")) for p in written}
+
+        def emit(name: str, member: bytes) -> None:
+            out[name + ".gz"].write(member)
+            out[name].write(zlib.decompress(member, wbits=31))
+
+        emit("dataset.jsonld", _member(b"["))
+        for graph in parts:
+            if not graph:
+                continue
+            if not first:
+                emit("dataset.jsonld", comma)
+            first = False
+            for name, member in graph.items():
+                emit(name, member)
+        emit("dataset.jsonld", _member(b"]\n"))
+    return written

@@ -1,0 +1,83 @@
+"""kg.release.dumps: dumps written by putting each graph's parts end to end are valid in every format."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kg.release.dumps import DUMPS, graph_parts, store_parts, write_dumps
+
+BASE = "https://w3id.org/renkei/"
+G1, G2 = "https://w3id.org/renkei/graph/a", "https://w3id.org/renkei/graph/b"
+NT1 = (b'<https://w3id.org/renkei/id/x> <http://www.w3.org/2000/01/rdf-schema#label> "x"@ja .\n'
+       b'<https://w3id.org/renkei/id/x> <https://w3id.org/renkei/ns#n> '
+       b'"1"^^<http://www.w3.org/2001/XMLSchema#integer> .\n')
+NT2 = (b'<https://w3id.org/renkei/id/x> <http://www.w3.org/2000/01/rdf-schema#label> "x"@ja .\n'  # in both graphs
+       b'<https://w3id.org/renkei/id/y> <https://w3id.org/renkei/ns#b> _:b1 .\n'
+       b'_:b1 <http://www.w3.org/2000/01/rdf-schema#label> "\xe9\x83\xa1\xe5\xb1\xb1"@ja .\n')
+
+
+def quads() -> set[ox.Quad]:
+    out = set()
+    for name, nt in ((G1, NT1), (G2, NT2)):
+        out |= {ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(name))
+                for t in (q.triple for q in ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))}
+    return out
+
+
+def canonical(qs: list[ox.Quad]) -> ox.Dataset:
+    ds = ox.Dataset(qs)
+    ds.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+    return ds
+
+
+@pytest.fixture
+def dumps(tmp_path: Path) -> Path:
+    write_dumps([graph_parts(G1, NT1, BASE), graph_parts(G2, NT2, BASE)], tmp_path)
+    return tmp_path
+
+
+@pytest.mark.parametrize("dump", DUMPS, ids=[d.name for d in DUMPS])
+def test_each_dump_holds_both_graphs(dumps: Path, dump: object) -> None:
+    data = (dumps / dump.name).read_bytes()  # type: ignore[attr-defined]
+    parsed = list(ox.parse(data, format=dump.fmt))  # type: ignore[attr-defined]
+    expected = quads()
+    if not dump.datasets:  # type: ignore[attr-defined]
+        expected = {ox.Quad(q.subject, q.predicate, q.object) for q in expected}
+    assert canonical(parsed) == canonical(list(expected))
+
+
+@pytest.mark.parametrize("dump", DUMPS, ids=[d.name for d in DUMPS])
+def test_the_gzip_twin_is_the_same_bytes(dumps: Path, dump: object) -> None:
+    name = dump.name  # type: ignore[attr-defined]
+    assert gzip.decompress((dumps / f"{name}.gz").read_bytes()) == (dumps / name).read_bytes()
+
+
+def test_json_ld_is_one_array_of_graphs(dumps: Path) -> None:
+    doc = json.loads((dumps / "dataset.jsonld").read_text(encoding="utf-8"))
+    assert isinstance(doc, list) and {g["@id"] for g in doc} == {G1, G2}
+
+
+def test_no_graph_gives_empty_but_valid_dumps(tmp_path: Path) -> None:
+    write_dumps([], tmp_path)
+    assert json.loads((tmp_path / "dataset.jsonld").read_text()) == []
+    assert (tmp_path / "dataset.nq").read_bytes() == b""
+
+
+def test_an_empty_graph_has_no_parts() -> None:
+    assert graph_parts(G1, b"", BASE) == {}
+
+
+def test_store_parts_keep_the_default_graph_and_skip_the_excluded(tmp_path: Path) -> None:
+    store = ox.Store()
+    store.load(NT1, format=ox.RdfFormat.N_TRIPLES)  # the default graph
+    store.load(NT2, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(G2))
+    store.load(NT1, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(G1))
+    write_dumps(store_parts(store, BASE, exclude={ox.NamedNode(G1)}), tmp_path)
+    parsed = list(ox.parse((tmp_path / "dataset.nq").read_bytes(), format=ox.RdfFormat.N_QUADS))
+    assert {q.graph_name for q in parsed} == {ox.DefaultGraph(), ox.NamedNode(G2)}
+    assert len(parsed) == 5
