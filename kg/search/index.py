@@ -15,7 +15,7 @@ import contextlib
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,13 +24,14 @@ import pyoxigraph as ox
 from kg.errors import QueryError
 from kg.search.text import Snippet, bigrams, match_expression, parse_query
 
-__all__ = ["FILE", "FOLDER", "FORMAT", "PRINTED", "Hit", "SearchIndex", "index_path", "write_index"]
+__all__ = ["FILE", "FOLDER", "FORMAT", "PRINTED", "Hit", "SearchIndex", "index_path", "printed_texts", "write_index",
+           "write_texts"]
 
 #: The index's folder in a release, and its file there.
 FOLDER = "search"
 FILE = "index.sqlite"
 #: The format of the index file; a reader refuses another (rebuild the release).
-FORMAT = "renkei-search/1 fts5-bigram"
+FORMAT = "renkei-search/1 fts5-bigram distinct-texts"
 
 _DCT = "http://purl.org/dc/terms/"
 _RENKEI = "https://w3id.org/renkei/ns#"
@@ -63,28 +64,31 @@ SELECT ?g ?s ?p ?o WHERE {
   VALUES ?p { %s }
   GRAPH ?g { ?s ?p ?o }
   FILTER (isLiteral(?o) && (CONTAINS(STR(?g), "/graph/agreement/") || CONTAINS(STR(?g), "/graph/amendment/"))
-          && !CONTAINS(STR(?s), "/derivation/") && (LANG(?o) = "" || LANGMATCHES(LANG(?o), "ja")))
+          && !CONTAINS(STR(?s), "/derivation/") && LANGMATCHES(LANG(?o), "ja"))
 }
 """
 
+# A text printed many times (the same initiative in every agreement of a model, 「取り組む。」) is indexed
+# once: ``text`` holds each distinct (text, property), ``printed`` its bigrams (contentless: the tokens
+# are not stored twice), ``occurs`` every subject, graph and language that prints it.
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE property (id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE, weight REAL NOT NULL);
-CREATE VIRTUAL TABLE printed USING fts5(
-  tokens, text UNINDEXED, subject UNINDEXED, property UNINDEXED, lang UNINDEXED, graph UNINDEXED,
-  tokenize = 'unicode61 remove_diacritics 0'
-);
+CREATE TABLE text (id INTEGER PRIMARY KEY, property INTEGER NOT NULL REFERENCES property, text TEXT NOT NULL,
+                   UNIQUE (text, property));
+CREATE TABLE occurs (text INTEGER NOT NULL REFERENCES text, subject TEXT NOT NULL, graph TEXT NOT NULL,
+                     lang TEXT NOT NULL, PRIMARY KEY (text, subject, graph)) WITHOUT ROWID;
+CREATE VIRTUAL TABLE printed USING fts5(tokens, content = '', tokenize = 'unicode61 remove_diacritics 0');
 """
 
-# Each subject once, at its best-ranked text (SQLite takes the bare columns from the row of MIN()).
-_SEARCH = """
-WITH m AS MATERIALIZED (
-  SELECT subject, property, lang, graph, text, bm25(printed) AS bm25 FROM printed WHERE printed MATCH ?
-)
-SELECT subject, p.iri, lang, graph, text, MIN(bm25 * p.weight) AS rank
-FROM m JOIN property AS p ON p.id = m.property
-GROUP BY subject ORDER BY rank, subject LIMIT ?
+# The distinct texts matching, best first: BM25 (lower is better) times the property's weight.
+_RANKED = """
+WITH m AS MATERIALIZED (SELECT rowid AS id, bm25(printed) AS bm25 FROM printed WHERE printed MATCH ?)
+SELECT m.id, p.iri, t.text, m.bm25 * p.weight AS rank
+FROM m JOIN text AS t ON t.id = m.id JOIN property AS p ON p.id = t.property
+ORDER BY rank, m.id
 """
+_OCCURS = "SELECT subject, graph, lang FROM occurs WHERE text = ? ORDER BY subject, graph"
 
 
 @dataclass(frozen=True)
@@ -113,7 +117,7 @@ def index_path(folder: Path) -> Path:
     return folder / FOLDER / FILE
 
 
-def _printed(store: ox.Store) -> Iterator[tuple[str, str, str, str, str]]:
+def printed_texts(store: ox.Store) -> Iterator[tuple[str, str, str, str, str]]:
     """(graph, subject, property, language, text) of every printed literal in the store's texts."""
     values = " ".join(f"<{iri}>" for iri in PRINTED)
     solutions = store.query(_COLLECT % values)
@@ -125,38 +129,44 @@ def _printed(store: ox.Store) -> Iterator[tuple[str, str, str, str, str]]:
 
 
 def write_index(store: ox.Store, folder: Path) -> Path:
-    """Write the search index of the release in ``folder`` from its loaded ``store``; its path.
+    """Write the search index of the release in ``folder`` from its loaded ``store``; its path."""
+    final = index_path(folder)
+    write_texts(printed_texts(store), final)
+    return final
+
+
+def write_texts(texts: Iterable[tuple[str, str, str, str, str]], path: Path) -> int:
+    """Write an index of ``texts`` (as :func:`printed_texts` gives them) at ``path``; how many it holds.
 
     The file is written beside its final name and renamed into place, so a reader never sees half."""
-    final = index_path(folder)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    partial = final.with_name(f".{final.name}.{os.getpid()}.partial")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
     partial.unlink(missing_ok=True)
+    props = {iri: i for i, iri in enumerate(PRINTED, start=1)}
+    ids: dict[tuple[str, int], int] = {}
+    occurs: set[tuple[int, str, str, str]] = set()
+    for graph, subject, prop, lang, text in texts:
+        key = (text, props[prop])
+        ids.setdefault(key, len(ids) + 1)
+        occurs.add((ids[key], subject, graph, lang))
     db = sqlite3.connect(partial)
     try:
         db.executescript(_SCHEMA)
-        ids = {iri: i for i, iri in enumerate(PRINTED, start=1)}
         db.executemany("INSERT INTO property (id, iri, weight) VALUES (?, ?, ?)",
-                       [(ids[iri], iri, w) for iri, w in PRINTED.items()])
-        count = 0
-        rows = []
-        for graph, subject, prop, lang, text in _printed(store):
-            rows.append((bigrams(text), text, subject, ids[prop], lang, graph))
-            if len(rows) == 5000:
-                db.executemany("INSERT INTO printed (tokens, text, subject, property, lang, graph) "
-                               "VALUES (?, ?, ?, ?, ?, ?)", rows)
-                count += len(rows)
-                rows.clear()
-        db.executemany("INSERT INTO printed (tokens, text, subject, property, lang, graph) VALUES (?, ?, ?, ?, ?, ?)",
-                       rows)
-        count += len(rows)
+                       [(i, iri, PRINTED[iri]) for iri, i in props.items()])
+        db.executemany("INSERT INTO text (id, text, property) VALUES (?, ?, ?)",
+                       ((i, t, p) for (t, p), i in ids.items()))
+        db.executemany("INSERT INTO printed (rowid, tokens) VALUES (?, ?)",
+                       ((i, bigrams(t)) for (t, _), i in ids.items()))
+        db.executemany("INSERT INTO occurs (text, subject, graph, lang) VALUES (?, ?, ?, ?)", sorted(occurs))
         db.execute("INSERT INTO printed (printed) VALUES ('optimize')")
-        db.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", [("format", FORMAT), ("texts", str(count))])
+        db.executemany("INSERT INTO meta (key, value) VALUES (?, ?)",
+                       [("format", FORMAT), ("texts", str(len(occurs))), ("distinct", str(len(ids)))])
         db.commit()
     finally:
         db.close()
-    os.replace(partial, final)
-    return final
+    os.replace(partial, path)
+    return len(occurs)
 
 
 class SearchIndex:
@@ -200,12 +210,20 @@ class SearchIndex:
         terms = parse_query(query)
         if not terms or limit <= 0:
             return []
+        db = self._db()
+        hits: list[Hit] = []
+        seen: set[str] = set()
         try:
-            rows = self._db().execute(_SEARCH, (match_expression(terms), limit)).fetchall()
+            for text_id, prop, text, rank in db.execute(_RANKED, (match_expression(terms),)):
+                for subject, graph, lang in db.execute(_OCCURS, (text_id,)):
+                    if subject not in seen:
+                        seen.add(subject)
+                        hits.append(Hit(subject, prop, lang, graph, text, -rank, terms))
+                if len(hits) >= limit:
+                    break
         except sqlite3.Error as e:
             raise QueryError(f"the search failed: {e}", file=self.path, ja=f"全文検索に失敗しました：{e}") from None
-        return [Hit(subject, prop, lang, graph, text, -rank, terms)
-                for subject, prop, lang, graph, text, rank in rows]
+        return hits[:limit]
 
     def count(self) -> int:
         """How many texts the index holds."""
