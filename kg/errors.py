@@ -319,3 +319,9 @@ class TooManyConnections(InputError):
     """Raised when one client address holds more than KG_MAX_CLIENT_CONNECTIONS connections (HTTP 429)."""
 
     http_status = 429
+
+
+class SearchUnavailable(QueryError):
+    """Raised when a query uses renkei:search but the release it runs on has no search index (HTTP 501)."""
+
+    http_status = 501
