@@ -4,7 +4,7 @@ pyoxigraph evaluates ``FILTER NOT EXISTS { G }`` once per candidate row and ``MI
 hash anti-join: "agreements lacking a category" takes minutes the first way at 4,000 agreements
 and milliseconds the second (issue 5). The three forms are *not* equivalent in general (SPARQL 1.1
 Query §8.3), so a query is rewritten only where the spec's semantics make them equal; every other
-query is returned byte for byte.
+query is returned byte for byte (but for the dotted names below).
 
 >>> q = '''PREFIX r: <https://w3id.org/renkei/ns#>
 ... SELECT ?a ?c { ?a r:area ?x . ?c r:area ?x FILTER NOT EXISTS { ?a r:initiative/r:category ?c } }'''
@@ -40,6 +40,19 @@ Conditions (a site failing any one is left alone; ``explain`` says which):
    OPTIONAL (LeftJoin joins G with what precedes it, §18.2.2.5), and G's other variables appear
    nowhere else in the query — after the filter they are unbound in every row, and after MINUS
    not in scope at all, which ``SELECT *`` would show (so a query with ``*`` is left alone).
+6. For ``OPTIONAL { G } … } GROUP BY ?k … HAVING (COUNT(?v) = 0)`` (the counting spelling of
+   condition 5, with ``COUNT(DISTINCT ?v)`` too): condition 5, with the HAVING in the filter's
+   place, the HAVING the only constraint, and every variable G shares with the group a GROUP BY
+   key. Then G matches every row of a group or none (its shared values are the group's), so a
+   group counts no ``?v`` exactly when none of its rows has a match, i.e. when MINUS keeps all
+   of them; the rows MINUS keeps are the rows the LeftJoin kept unextended, so the other
+   aggregates are unchanged (§18.5 Group, Aggregation). The HAVING is removed.
+
+A ``FILTER EXISTS { B }`` directly in the G of a NOT EXISTS, B triples only, is first written as
+B joined to G (``kg.store.rewrite.text.flatten_exists`` says why that is the same test), so the
+nested spelling "no initiative ``?j`` such that EXISTS { ``?j`` has the category }" meets
+condition 1. And a prefixed name with two dots or more in its local part (``fw:3.A.7``), which
+pyoxigraph 0.5.13 rejects, is written as its IRI first (``kg.store.rewrite.names``).
 
 The FILTER's place does not matter (a group's filters apply to the whole group, §18.2.2.5): the
 MINUS is put at the end of the group, where it applies to the same solutions. The query is edited
@@ -55,8 +68,18 @@ from functools import lru_cache
 from rdflib.paths import Path
 from rdflib.term import Variable
 
+from kg.store.rewrite.names import expand_dotted_names
 from kg.store.rewrite.scope import Refused, algebra, analyse_inner, certainly_bound, possibly_bound
-from kg.store.rewrite.text import AMBIGUOUS_IRI, Site, Text, apply_edits, equalities, removal, sites
+from kg.store.rewrite.text import (
+    AMBIGUOUS_IRI,
+    Site,
+    Text,
+    apply_edits,
+    equalities,
+    flatten_exists,
+    removal,
+    sites,
+)
 
 __all__ = ["Decision", "explain", "rewrite"]
 
@@ -74,7 +97,7 @@ class Decision:
     """What was decided for one candidate site: where, which form, whether rewritten, and why."""
 
     line: int
-    form: str  # "NOT EXISTS" or "OPTIONAL/!BOUND"
+    form: str  # "NOT EXISTS", "OPTIONAL/!BOUND" or "OPTIONAL/HAVING"
     rewritten: bool
     reason: str
 
@@ -138,7 +161,9 @@ def _rewrite_site(q: Text, site: Site) -> str:
     p = algebra(prologue, outer)
     certain, possible = certainly_bound(p), possibly_bound(p)
     ib, ie = site.inner
-    inner, own, renamed = _normalised_inner(prologue, q.between(ib, ie), certain, possible)
+    written = q.between(ib, ie)
+    flat = flatten_exists(written) if site.form == "NOT EXISTS" else written
+    inner, own, renamed = _normalised_inner(prologue, flat, certain, possible)
     shared = own & possible
     if not shared:
         raise Refused("the inner group shares no variable with the group: MINUS would remove nothing "
@@ -147,8 +172,12 @@ def _rewrite_site(q: Text, site: Site) -> str:
         names = ", ".join(sorted("?" + v for v in shared - certain))
         raise Refused(f"{names} shared with the inner group but not certainly bound before it "
                        "(OPTIONAL, UNION, BIND or VALUES): where unbound, MINUS keeps the row (§8.3.3)")
-    unchanged = inner == q.between(ib, ie)
-    if site.form == "OPTIONAL/!BOUND":
+    if site.form == "OPTIONAL/HAVING" and {str(v) for v in shared} - set(site.keys):
+        names = ", ".join(sorted("?" + v for v in {str(v) for v in shared} - set(site.keys)))
+        raise Refused(f"{names} shared with the OPTIONAL but not a GROUP BY key: a group may hold rows "
+                       "where it matches and rows where it does not (§18.5 Group)")
+    unchanged = inner == written
+    if site.form != "NOT EXISTS":
         if Variable(site.var) not in own and site.var not in renamed:
             raise Refused(f"?{site.var} is not bound by the OPTIONAL's triples")
         inside = {t.name for t in q.toks[ib:ie + 1] if t.kind == "var"}
@@ -164,7 +193,8 @@ def _rewrite_site(q: Text, site: Site) -> str:
         if any(t.text == "*" and q.at(k - 1).word("SELECT", "DISTINCT", "REDUCED", "DESCRIBE")
                for k, t in enumerate(q.toks)):
             raise Refused("SELECT * would lose the OPTIONAL's variables from its header")
-        edits = [(q.toks[site.keyword].start, q.toks[site.keyword].end, "MINUS"), removal(q, first, last)]
+        gone = removal(q, first, last) if site.form == "OPTIONAL/!BOUND" else _having_removal(q, first, last)
+        edits = [(q.toks[site.keyword].start, q.toks[site.keyword].end, "MINUS"), gone]
         if not unchanged:
             edits.append((q.toks[ib].end, q.toks[ie].start, inner))
         return apply_edits(q.text, edits)
@@ -179,6 +209,17 @@ def _rewrite_site(q: Text, site: Site) -> str:
     at = q.toks[gc - 1].end
     moved = ("\n" + indent if indent != " " else " ") + "MINUS {" + g_text + "}"
     return apply_edits(q.text, [removal(q, first, last), (at, at, moved)])
+
+
+def _having_removal(q: Text, first: int, last: int) -> tuple[int, int, str]:
+    """Delete the HAVING clause ``first..last``: its line when it stands alone on it."""
+    start, end = q.toks[first].start, q.toks[last].end
+    line_start = q.text.rfind("\n", 0, start) + 1
+    line_end = q.text.find("\n", end)
+    line_end = len(q.text) if line_end < 0 else line_end
+    if not q.text[line_start:start].strip() and not q.text[end:line_end].strip():
+        return line_start, min(line_end + 1, len(q.text)), ""
+    return start, end, ""
 
 
 # --- the public functions ------------------------------------------------------------------------
@@ -205,6 +246,7 @@ def explain(query: str) -> tuple[str, list[Decision]]:
 def _explain(query: str) -> tuple[str, tuple[Decision, ...]]:
     """:func:`explain`, remembered: rdflib's parser costs tens of milliseconds a site, and the
     same texts (the library's, a page's examples) come back again and again."""
+    query = expand_dotted_names(query)  # the engine rejects them (names.py); the same IRIs
     if len(query) > MAX_CHARS:
         return query, ()
     q = Text(query)

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from kg.store.lexer import TOKEN as _TOKEN
 
-__all__ = ["AMBIGUOUS_IRI", "Edit", "Site", "Text", "apply_edits", "equalities", "removal", "sites"]
+__all__ = ["AMBIGUOUS_IRI", "Edit", "Site", "Text", "apply_edits", "equalities", "flatten_exists", "removal",
+           "sites"]
 
 # An IRIREF is read wherever '<…>' matches, as SPARQL's lexer does (§19.8), but inside an
 # expression '?a<?b&&?c>?d' is two comparisons. Such characters in an "IRI" make the reading
@@ -45,10 +46,11 @@ class Site:
 
     form: str
     group: tuple[int, int]  # token indexes of the enclosing group's braces
-    filter: tuple[int, int]  # first and last token of the FILTER (NOT EXISTS …) / FILTER(!BOUND(…))
+    filter: tuple[int, int]  # first and last token of FILTER (NOT EXISTS …), FILTER(!BOUND(…)) or HAVING (…)
     inner: tuple[int, int]  # the braces of G
     keyword: int  # the FILTER (NOT EXISTS) or OPTIONAL token, for ordering and line numbers
-    var: str = ""  # ?v of !BOUND(?v)
+    var: str = ""  # ?v of !BOUND(?v) or of HAVING (COUNT(?v) = 0)
+    keys: tuple[str, ...] = ()  # OPTIONAL/HAVING: the GROUP BY variables
 
 class Text:
     """A query's tokens and the pairing of its braces and parentheses."""
@@ -129,12 +131,17 @@ def sites(q: Text) -> list[Site]:
             elif [x.kind if x.kind == "var" else x.text.upper() for x in q.toks[i + 1:i + 8]] == \
                     ["(", "!", "BOUND", "(", "var", ")", ")"]:
                 bounds.append((i, i + 7, q.at(i + 5).name))
+        having = _count_is_zero(q, group[1])
+        if having is not None:
+            bounds.append(having[:3])
         for first, last, var in bounds:
             holding = [o for o in optionals if any(t.kind == "var" and t.name == var
                                                   for t in q.toks[o + 2:q.pair[o + 1]])]
             if len(holding) == 1:
                 o = holding[0]
-                found.append(Site("OPTIONAL/!BOUND", group, (first, last), (o + 1, q.pair[o + 1]), o, var))
+                counted = having is not None and first == having[0]
+                form, keys = ("OPTIONAL/HAVING", having[3]) if having and counted else ("OPTIONAL/!BOUND", ())
+                found.append(Site(form, group, (first, last), (o + 1, q.pair[o + 1]), o, var, keys))
     return sorted(found, key=lambda s: s.keyword)
 
 
@@ -179,3 +186,69 @@ def equalities(g: Text) -> Iterator[tuple[int, int, str, str, bool]]:
             yield i, i + 8, g.toks[i + 4].name, g.toks[i + 6].name, True
         elif shape[:6] == ["SAMETERM", "(", "var", ",", "var", ")"]:
             yield i, i + 6, g.toks[i + 3].name, g.toks[i + 5].name, True
+
+
+def _count_is_zero(q: Text, close: int) -> tuple[int, int, str, tuple[str, ...]] | None:
+    """``} GROUP BY ?k … HAVING (COUNT([DISTINCT] ?v) = 0)`` right after the group closed at
+    ``close``, as the whole HAVING: its first and last token, ``v`` and the GROUP BY variables."""
+    if not (q.at(close + 1).word("GROUP") and q.at(close + 2).word("BY")):
+        return None
+    k = close + 3
+    keys: list[str] = []
+    while q.at(k).kind == "var":
+        keys.append(q.at(k).name)
+        k += 1
+    if not keys or not q.at(k).word("HAVING"):
+        return None
+    for body in (["(", "COUNT", "(", "var", ")", "=", "0", ")"],
+                 ["(", "COUNT", "(", "DISTINCT", "var", ")", "=", "0", ")"]):
+        shape = [t.kind if t.kind == "var" else t.text.upper() for t in q.toks[k + 1:k + 1 + len(body)]]
+        last = k + len(body)
+        # The only constraint: another after it would filter the groups too.
+        after = q.at(last + 1)
+        alone = after.kind == "end" or after.text == "}" or after.word("ORDER", "LIMIT", "OFFSET", "VALUES")
+        if shape == body and alone:
+            return k, last, q.at(k + 1 + body.index("var")).name, tuple(keys)
+    return None
+
+
+# What B of a nested ``FILTER EXISTS { B }`` may not hold for it to be joined to G (flatten_exists).
+_NOT_IN_B = frozenset({"OPTIONAL", "UNION", "MINUS", "GRAPH", "SERVICE", "BIND", "VALUES", "SELECT",
+                       "EXISTS", "FILTER"})
+
+
+def flatten_exists(inner: str) -> str:
+    """G's text with each ``FILTER EXISTS { B }`` directly in it, B triples only, written as B
+    joined to G's patterns: the same test wherever only whether G has a solution is asked.
+
+    Under NOT EXISTS, §18.6 substitutes the outer row μ into G and asks for a solution α of G's
+    patterns for which EXISTS { B }, with μ and α substituted, holds: a solution of B compatible
+    with μ ∪ α, i.e. a solution of G's patterns joined with B's that is compatible with μ. The join
+    may give several rows where the filter gave one, which no existence test sees. B must be
+    triples only (no group, FILTER, BIND or blank node label, whose scope would change); G's
+    conditions (a BGP, no zero-length path, §18.4) are checked on the result, as on any G.
+    """
+    g = Text("{" + inner + "}")
+    if not g.balanced:
+        return inner
+    edits: list[Edit] = []
+    for i in g.children(0):
+        if not g.toks[i].word("FILTER"):
+            continue
+        if g.at(i + 1).word("EXISTS") and g.at(i + 2).text == "{":
+            bo, last = i + 2, g.pair[i + 2]
+        elif (g.at(i + 1).text == "(" and g.at(i + 2).word("EXISTS") and g.at(i + 3).text == "{"
+              and g.pair.get(g.pair[i + 3] + 1) == i + 1):
+            bo, last = i + 3, g.pair[i + 1]
+        else:
+            continue
+        body = g.toks[bo + 1:g.pair[bo]]
+        if not body or any(t.text in ("{", "[") or t.word(*_NOT_IN_B) or (t.kind == "pname" and t.text.startswith("_:"))
+                           for t in body):
+            continue
+        b = g.between(bo, g.pair[bo]).strip()
+        b = b[:-1].rstrip() if body[-1].text == "." else b
+        before = "" if g.at(i - 1).text in ("{", ".") else ". "
+        after = "" if g.at(last + 1).text in ("}", ".") else " ."
+        edits.append((g.toks[i].start, g.toks[last].end, before + b + after))
+    return apply_edits(g.text, edits)[1:-1] if edits else inner

@@ -84,6 +84,27 @@ FORMS = {
   FILTER NOT EXISTS {{ ?agreement r:initiative/r:category ?category }}
   OPTIONAL {{ ?agreement r:areaName ?name }} FILTER(!BOUND(?name))
 }}""",
+    # "No initiative of the agreement such that it has the category": the nested spelling.
+    "not_exists_nested_exists": f"""SELECT ?agreement ?category {{
+  {OTHERS}
+  FILTER NOT EXISTS {{ ?agreement r:initiative ?i FILTER EXISTS {{ ?i r:category ?category }} }}
+}}""",
+    "not_exists_nested_exists_bracketted": f"""SELECT ?agreement ?category {{
+  {OTHERS}
+  FILTER NOT EXISTS {{ ?agreement r:initiative ?i . FILTER (EXISTS {{ ?i r:category ?category . }}) . }}
+}}""",
+    # The counting spelling: a group of (agreement, category) rows in which the OPTIONAL never matched.
+    "group_by_having_count_zero": f"""SELECT ?agreement ?category {{
+  {OTHERS}
+  OPTIONAL {{ ?agreement r:initiative ?i . ?i r:category ?category }}
+}}
+GROUP BY ?agreement ?category
+HAVING (COUNT(?i) = 0)""",
+    "group_by_having_count_distinct_with_other_aggregates": f"""SELECT ?agreement ?category (COUNT(?other) AS ?n)
+    (SAMPLE(?area) AS ?a) {{
+  {OTHERS}
+  OPTIONAL {{ ?agreement r:initiative ?i . ?i r:category ?category }}
+}} GROUP BY ?agreement ?category HAVING (COUNT(DISTINCT ?i) = 0) ORDER BY ?agreement ?category""",
     "ask": f"""ASK {{ {OTHERS} FILTER NOT EXISTS {{ ?agreement r:initiative/r:category ?category }} }}""",
     "construct": f"""CONSTRUCT {{ ?agreement r:lacks ?category }} WHERE {{
   {OTHERS}

@@ -127,6 +127,24 @@ CASES = {
         "not certainly bound",
         "SELECT ?a { { ?a a r:Agreement } UNION { ?x r:category ?c } MINUS { ?a r:initiative ?i } }",
         True),
+    # Grouped by the agreement alone, a group holds one row per category of its area: COUNT(?i) = 0
+    # asks for agreements lacking *every* such category, MINUS would keep those lacking *one*.
+    "having_count_over_a_shared_variable_that_is_not_a_key": NearMiss(
+        "SELECT ?a { ?o r:area ?area ; r:initiative/r:category ?c . ?a a r:Agreement ; r:area ?area "
+        "OPTIONAL { ?a r:initiative ?i . ?i r:category ?c } } GROUP BY ?a HAVING (COUNT(?i) = 0)",
+        "not a GROUP BY key",
+        "SELECT ?a { ?o r:area ?area ; r:initiative/r:category ?c . ?a a r:Agreement ; r:area ?area "
+        "MINUS { ?a r:initiative ?i . ?i r:category ?c } } GROUP BY ?a",
+        True),
+    # The nested EXISTS holds a group (an OPTIONAL), not triples only: it is not joined to G, so G
+    # still holds an EXISTS, evaluated per row with the outer values substituted.
+    "nested_exists_holding_a_group": NearMiss(
+        "SELECT ?a ?c { ?o r:area ?area ; r:initiative/r:category ?c . ?a a r:Agreement ; r:area ?area "
+        "FILTER NOT EXISTS { ?a r:initiative ?i FILTER EXISTS { ?i r:category ?c OPTIONAL { ?i r:number ?n } } } }",
+        "holds another EXISTS",
+        "SELECT ?a ?c { ?o r:area ?area ; r:initiative/r:category ?c . ?a a r:Agreement ; r:area ?area "
+        "MINUS { ?a r:initiative ?i . ?i r:category ?c OPTIONAL { ?i r:number ?n } } }",
+        False),
 }
 
 
