@@ -1,0 +1,365 @@
+"""Jobs in worker processes with a hard time limit: an overrunning worker is killed and replaced.
+
+The server's one way of running what a thread cannot stop: queries (:class:`~kg.server.pool.QueryPool`)
+and validations (:class:`~kg.server.validator.Validator`) are jobs of a :class:`Runner`, each in a
+process of its own (:func:`kg.store.worker.serve`) that speaks one protocol: ``Ready``, then an answer
+or a ``Failure`` carrying the typed error whole. The event loop never runs a job itself, and a slow
+job only ever occupies one worker while the others keep answering (issue 3, "safe for the public").
+What a runner's refusals say (busy, overran, died, out of memory) is its :class:`Wording`.
+
+Waiting jobs are served first come, first served while the wait is short, newest first once the
+queue is backed up (:data:`LIFO_AFTER_S`). A job still running after ``demote_after`` seconds has
+its worker's CPU priority lowered to the least (nice 19), so on a machine with fewer cores than busy
+processes the scheduler serves the quick jobs first; an unprivileged process cannot raise a priority
+again, so that worker is replaced once it answers. While it runs, a *spare* worker takes its place
+(at most ``spares`` at once): a runaway holds a worker of its own, not one of the ``size`` that
+everyone else shares (issue 13: "a runaway must not halve the capacity left for everyone else").
+
+A worker that dies while idle (killed from outside, a crash) is noticed at once, by its pipe
+closing, and replaced; a job never meets a dead worker. A *lazy* runner starts its workers on
+first use and takes the most recently used first, so that a quiet server runs one; an eager one
+starts ``size`` at once and takes them in turn. ``ps`` shows one more process than the workers:
+Python's multiprocessing resource tracker, started with the first (docs/http.md, "Limits").
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import multiprocessing
+import os
+import signal
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from typing import Any
+
+from kg.errors import KgError
+from kg.store.worker import QUERYING, Failure, Handler, Internal, Ready, serve
+
+__all__ = ["LIFO_AFTER_S", "Runner", "Wording", "wait_readable"]
+
+log = logging.getLogger(__name__)
+_CTX = multiprocessing.get_context("spawn")  # never fork a process that runs an event loop
+#: Seconds a new worker may take to start (imports, opening the store) before it is replaced.
+_BOOT_S = 60.0
+#: Seconds the longest-waiting job may have waited before the newest waiting one is served first.
+LIFO_AFTER_S = 1.0
+
+
+@dataclass(frozen=True)
+class Wording:
+    """The errors a runner answers with: no worker freed within the budget (``busy(budget, workers)``),
+    the job ran past it (``overran(budget)``), the worker died (``died(error)``), or the job needed
+    more than the worker's memory (``out_of_memory(limit)``)."""
+
+    busy: Callable[[float, int], KgError]
+    overran: Callable[[float], KgError]
+    died: Callable[[BaseException], KgError]
+    out_of_memory: Callable[[int | None], KgError]
+
+
+async def wait_readable(conn: Connection, deadline: float) -> None:
+    """Wait, without blocking the event loop, until ``conn`` has data; TimeoutError at ``deadline``.
+
+    One future, woken by the reader or by a timer: the waiting task resumes in the loop's next
+    turn. (``asyncio.wait_for`` adds a waiter and a task hop or two, and under load each turn of
+    the loop serves dozens of requests, so every hop shows in the latency.)
+    """
+    loop = asyncio.get_running_loop()
+    ready = loop.create_future()
+    fd = conn.fileno()
+
+    def readable() -> None:
+        if not ready.done():
+            ready.set_result(None)
+
+    def overdue() -> None:
+        if not ready.done():
+            ready.set_exception(TimeoutError())
+
+    loop.add_reader(fd, readable)
+    timer = loop.call_later(max(0.0, deadline - time.monotonic()), overdue)
+    try:
+        await ready
+    finally:
+        timer.cancel()
+        loop.remove_reader(fd)
+
+
+class _Worker:
+    """One process and the parent's end of its pipe."""
+
+    def __init__(self, opener: Callable[[], Handler], name: str, memory_limit: int | None,
+                 internal: Internal) -> None:
+        parent, child = _CTX.Pipe()
+        self.conn: Connection = parent
+        self.process: BaseProcess = _CTX.Process(
+            target=serve, args=(child, opener, memory_limit, internal), daemon=True, name=name
+        )
+        self.process.start()
+        child.close()
+        self.ready = False  # until its Ready message is read
+        self.demoted = False
+        self.spared = False  # a spare was started in its place when it was demoted
+        self.lost = False  # died (or spoke) while idle: replaced, and skipped when taken from the queue
+
+    async def boot(self, deadline: float) -> None:
+        """Wait for the worker's Ready message (what its jobs need is open); TimeoutError at ``deadline``."""
+        if not self.ready:
+            await wait_readable(self.conn, deadline)
+            message = self.conn.recv()
+            if not isinstance(message, Ready):
+                raise EOFError(f"a worker said {type(message).__name__} before it was ready")
+            self.ready = True
+
+    def demote(self) -> None:
+        """Lower the worker's CPU priority to the least (nice 19): its job has run long."""
+        if self.process.pid is not None:
+            with contextlib.suppress(OSError):  # not every platform lets us; the job still runs
+                os.setpriority(os.PRIO_PROCESS, self.process.pid, 19)
+        self.demoted = True
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.join(timeout=5)
+        self.conn.close()
+
+    def ran_out_of_memory(self) -> bool:
+        """Whether the (dead) worker aborted: what pyoxigraph does when an allocation fails past its
+        memory limit. Asked after :meth:`kill`, which reaps it (an abort's status wins over our kill)."""
+        return self.process.exitcode == -signal.SIGABRT
+
+
+class Runner:
+    """Runs jobs in ``size`` worker processes made by ``opener`` (see the module docstring)."""
+
+    def __init__(
+        self, opener: Callable[[], Handler], size: int, wording: Wording, *, name: str = "kg-worker",
+        memory_limit: int | None = None, internal: Internal = QUERYING, lazy: bool = False, spares: int = 0,
+    ) -> None:
+        self.opener = opener
+        self.size = max(1, size)
+        self.wording = wording
+        self.name = name
+        self.memory_limit: int | None = memory_limit  # bytes per worker (RLIMIT_DATA); None: no limit
+        self.internal = internal
+        self.lazy = lazy
+        self.spares = spares
+        self._idle: deque[_Worker] = deque()
+        # Jobs waiting for a worker: (since when, the future a freed worker is handed to).
+        self._waiters: deque[tuple[float, asyncio.Future[_Worker]]] = deque()
+        self._all: set[_Worker] = set()
+        self._booting: set[asyncio.Task[None]] = set()
+        self.respawned = 0  # workers replaced after a timeout, a crash, running out of memory or a cancelled job
+        self.retired = 0  # workers replaced after answering a job they were demoted for
+        self.spared = 0  # spare workers started beside a demoted one
+        self.out_of_memory = 0  # jobs stopped at the memory limit (their worker replaced)
+        self.lost = 0  # workers that died while idle (killed from outside), replaced at once
+
+    def start(self) -> None:
+        """Start the workers (a lazy runner starts each on first use)."""
+        if not self.lazy:
+            for _ in range(self.size):
+                self._spawn()
+
+    def _new(self) -> _Worker:
+        worker = _Worker(self.opener, self.name, self.memory_limit, self.internal)
+        self._all.add(worker)
+        return worker
+
+    def _spawn(self) -> None:
+        """Start a worker; it joins the idle queue once it says it is ready (at once without a loop)."""
+        worker = self._new()
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # started outside the event loop: call() waits for it to be ready
+            self._idle.append(worker)
+            return
+        task = loop.create_task(self._admit(worker))
+        self._booting.add(task)
+        task.add_done_callback(self._booting.discard)
+
+    async def _admit(self, worker: _Worker) -> None:
+        try:
+            await worker.boot(time.monotonic() + _BOOT_S)
+        except (TimeoutError, EOFError, OSError) as e:
+            log.warning("%s %s did not start (%r); starting another", self.name, worker.process.pid, e)
+            self._replace(worker)
+            return
+        self._park(worker)
+
+    def _park(self, worker: _Worker) -> None:
+        """Hand a ready worker to a waiting job, or put it in the idle queue, watching its pipe: an
+        idle worker says nothing, so the pipe turning readable means it died (its end closed) and it
+        is replaced at once.
+
+        Waiting jobs are served first come, first served while the wait is short; once the
+        longest has waited ``LIFO_AFTER_S``, the queue is backed up (runaways ahead in it, each
+        holding a worker for seconds) and the newest is served first ("adaptive LIFO", B. Maurer,
+        *Fail at Scale*, ACM Queue 13(8), 2015): a job sent now is answered when a worker frees,
+        rather than after everything queued before it, and the oldest waiters meet their time limit.
+        """
+        while self._waiters:
+            since, waiter = self._waiters[0]
+            if waiter.done():  # timed out or cancelled meanwhile
+                self._waiters.popleft()
+                continue
+            if time.monotonic() - since > LIFO_AFTER_S:
+                while self._waiters[-1][1].done():
+                    self._waiters.pop()
+                since, waiter = self._waiters.pop()
+            else:
+                self._waiters.popleft()
+            waiter.set_result(worker)
+            return
+        self._idle.append(worker)
+        if not worker.ready:
+            return  # its Ready message is still to be read (runner started outside the event loop)
+        with contextlib.suppress(RuntimeError, OSError, ValueError):  # no running loop: checked when taken
+            asyncio.get_running_loop().add_reader(worker.conn.fileno(), self._lost, worker)
+
+    def _unwatch(self, worker: _Worker) -> None:
+        with contextlib.suppress(RuntimeError, OSError, ValueError):
+            asyncio.get_running_loop().remove_reader(worker.conn.fileno())
+
+    def _lost(self, worker: _Worker) -> None:
+        """An idle worker's pipe turned readable: it died; start its replacement now."""
+        self._unwatch(worker)
+        if worker.lost or worker not in self._all:
+            return
+        worker.lost = True
+        log.warning("idle %s %s died (exit code %s); starting another", self.name, worker.process.pid,
+                    worker.process.exitcode)
+        self.lost += 1
+        self._replace(worker, counted=False)
+
+    async def _wait_for_worker(self, deadline: float) -> _Worker:
+        """The next worker :meth:`_park` hands over; TimeoutError at ``deadline``."""
+        loop = asyncio.get_running_loop()
+        waiter: asyncio.Future[_Worker] = loop.create_future()
+        self._waiters.append((time.monotonic(), waiter))
+
+        def overdue() -> None:
+            if not waiter.done():
+                waiter.set_exception(TimeoutError())
+
+        timer = loop.call_later(max(0.0, deadline - time.monotonic()), overdue)
+        try:
+            return await waiter
+        except asyncio.CancelledError:
+            # Cancelled (the client went away) just as a worker was handed over: hand it on.
+            if waiter.done() and not waiter.cancelled() and waiter.exception() is None:
+                self._park(waiter.result())
+            raise
+        finally:
+            timer.cancel()
+
+    async def _take(self, budget: float) -> _Worker:
+        """An idle, living worker (a lazy runner starts one if it has fewer than ``size``);
+        TimeoutError when none frees up within ``budget`` seconds."""
+        deadline = time.monotonic() + budget
+        while True:
+            if self._idle:
+                worker = self._idle.pop() if self.lazy else self._idle.popleft()
+            elif self.lazy and len(self._all) < self.size:
+                return self._new()  # booted by call(), within the job's time
+            else:
+                worker = await self._wait_for_worker(deadline)
+            if worker.lost:
+                continue
+            self._unwatch(worker)
+            if worker.ready and (not worker.process.is_alive() or worker.conn.poll()):
+                self._lost(worker)  # died before its pipe was watched
+                continue
+            return worker
+
+    def _replace(self, worker: _Worker, *, counted: bool = True) -> None:
+        """Kill ``worker`` and start another (unless a spare took its place, or the runner is lazy);
+        ``counted`` in ``respawned`` unless counted elsewhere."""
+        worker.kill()
+        self._all.discard(worker)
+        self.respawned += counted
+        if not (worker.spared or self.lazy):
+            self._spawn()
+
+    def _release(self, worker: _Worker) -> None:
+        """Back to the idle queue; a demoted worker is replaced by one at normal priority instead."""
+        if not worker.demoted:
+            self._park(worker)
+            return
+        worker.kill()
+        self._all.discard(worker)
+        self.retired += 1
+        if not (worker.spared or self.lazy):
+            self._spawn()
+
+    def _demote(self, worker: _Worker) -> None:
+        """Lower the worker's priority, and start a spare in its place if fewer than ``spares`` run."""
+        worker.demote()
+        if sum(w.spared for w in self._all) < self.spares:
+            worker.spared = True
+            self.spared += 1
+            self._spawn()
+
+    def close(self) -> None:
+        """Stop every worker (on server shutdown)."""
+        for task in list(self._booting):
+            task.cancel()
+        for _, waiter in self._waiters:
+            waiter.cancel()
+        self._waiters.clear()
+        for worker in list(self._all):
+            self._unwatch(worker)
+            worker.kill()
+        self._all.clear()
+        self._idle.clear()
+
+    async def _reply(self, worker: _Worker, deadline: float, demote_after: float | None) -> Any:
+        if demote_after is not None and time.monotonic() + demote_after < deadline:
+            try:
+                await wait_readable(worker.conn, time.monotonic() + demote_after)
+            except TimeoutError:
+                self._demote(worker)
+        await wait_readable(worker.conn, deadline)
+        return worker.conn.recv()
+
+    async def call(self, job: object, budget: float, demote_after: float | None = None) -> Any:
+        """Run ``job`` in a worker within ``budget`` seconds (waiting for one included): its answer, or
+        the error it failed with; the :class:`Wording`'s errors when no worker frees up, when the job
+        overruns (its worker killed and replaced), when the worker dies or runs out of memory."""
+        deadline = time.monotonic() + budget
+        try:
+            worker = await self._take(budget)
+        except TimeoutError:
+            raise self.wording.busy(budget, self.size) from None
+        try:
+            await worker.boot(deadline)
+            worker.conn.send(job)
+            reply = await self._reply(worker, deadline, demote_after)
+        except TimeoutError:
+            log.warning("a job ran past %.3g s; killing %s %s", budget, self.name, worker.process.pid)
+            self._replace(worker)
+            raise self.wording.overran(budget) from None
+        except (EOFError, OSError) as e:
+            self._replace(worker)
+            if self.memory_limit is not None and worker.ran_out_of_memory():
+                self.out_of_memory += 1
+                raise self.wording.out_of_memory(self.memory_limit) from None
+            raise self.wording.died(e) from None
+        except BaseException:
+            # Cancelled (the client went away) mid-job: the worker's state is unknown, replace it.
+            self._replace(worker)
+            raise
+        if isinstance(reply, Failure) and reply.out_of_memory:
+            self._replace(worker)  # it exits after saying so
+            self.out_of_memory += 1
+            raise self.wording.out_of_memory(self.memory_limit)
+        self._release(worker)
+        if isinstance(reply, Failure):
+            raise reply.error
+        return reply
