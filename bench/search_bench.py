@@ -29,9 +29,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
-import re
 import shutil
 import sqlite3
 import statistics
@@ -47,19 +45,16 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT))
 
-from build_bench import build_dir  # noqa: E402
-from generate_corpus import ensure_corpus  # noqa: E402
+from query_bench import _release  # noqa: E402  (the release bench/build_bench.py built, or built now)
 
 from kg.search.index import SearchIndex, printed_texts, write_texts  # noqa: E402
 from kg.search.text import fold, parse_query  # noqa: E402
+from tests.search.judging import judged, ndcg, precision, units  # noqa: E402
 
 RESULTS = ROOT / "bench" / "search_bench.json"
-JUDGED = ROOT / "tests" / "search" / "judged.json"
-BASE = "https://w3id.org/renkei/id/"
 Row = tuple[str, str, str, str, str]  # graph, subject, property, language, text
 #: Timed queries beyond the judged ones: one character, Latin, a long phrase, a word found nowhere.
 EXTRA = ["災", "ict", "住民の暮らしの安全安心確保", "量子計算"]
-_UNIT = re.compile(r"/(?:role|paragraph|item|category)/.*$")
 
 
 class Method:
@@ -202,18 +197,6 @@ def _size(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
-def _release(size: int, seed: int) -> Path:
-    """The benchmark's release of this corpus (built now if bench/build_bench.py has not)."""
-    current = build_dir(size, seed) / "current"
-    if not (current / "store").is_dir():
-        from kg.release.build import build
-        from kg.settings import Settings
-
-        data, _ = ensure_corpus(size, seed)
-        build(Settings(data_dir=data, build_dir=build_dir(size, seed)))
-    return current.resolve()
-
-
 def _rows_of_release(release: Path) -> list[Row]:
     import pyoxigraph as ox
 
@@ -224,34 +207,6 @@ def _rows_of_fixture() -> list[Row]:
     from tests.queries.dataset import fixture_graphs, fixture_settings, oxigraph_store
 
     return list(printed_texts(oxigraph_store(fixture_graphs(fixture_settings()))))
-
-
-def units(subjects: list[str]) -> list[str]:
-    """The initiatives and articles the hits stand for, in rank order, each once (relative IRIs)."""
-    out: list[str] = []
-    for s in subjects:
-        unit = _UNIT.sub("", s.removeprefix(BASE))
-        if unit not in out:
-            out.append(unit)
-    return out
-
-
-def ndcg(ranked: list[str], relevant: set[str], k: int = 10) -> float:
-    """Normalised discounted cumulative gain at ``k``, binary relevance."""
-    gain = sum(1 / math.log2(i + 2) for i, u in enumerate(ranked[:k]) if u in relevant)
-    ideal = sum(1 / math.log2(i + 2) for i in range(min(k, len(relevant))))
-    return gain / ideal if ideal else 0.0
-
-
-def precision(ranked: list[str], relevant: set[str], k: int = 5) -> float:
-    """Precision at ``k``: a list shorter than ``k`` is judged on the relevant units there are (at most k)."""
-    top = ranked[:k]
-    return sum(u in relevant for u in top) / min(k, max(len(relevant), 1)) if top else 0.0
-
-
-def judged() -> list[tuple[str, set[str]]]:
-    doc = json.loads(JUDGED.read_text(encoding="utf-8"))
-    return [(q["query"], set(q["relevant"])) for q in doc["queries"]]
 
 
 def relevance(method: Method) -> dict[str, float]:

@@ -2,6 +2,9 @@
 
 The cap is applied while the solutions stream out of the engine, so a query matching millions of
 rows costs no more memory than ``limit`` rows; whether more existed is reported, never hidden.
+
+A query using the property function ``renkei:search`` (docs/search.md) has it answered first from the
+release's search index (kg.search.sparql); the engine then runs the rest.
 """
 
 from __future__ import annotations
@@ -9,12 +12,15 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
-from kg.errors import QueryError
+from kg.errors import QueryError, SearchUnavailable
 from kg.namespaces import PREFIXES
+from kg.search.index import SearchIndex, index_path
+from kg.store import release as _release
 from kg.store.formats import Format, QueryKind
 from kg.store.guard import CheckedQuery
 from kg.store.rewrite import rewrite
@@ -122,6 +128,34 @@ def _compact_jsonld(triples: Sequence[ox.Triple]) -> bytes:
     return text.encode("utf-8")
 
 
+def release_index(folder: Path) -> SearchIndex:
+    """The search index of the release ``folder``, opened once per process; SearchUnavailable if it has none."""
+    folder = folder.resolve()
+    if folder not in _INDEXES:
+        if not index_path(folder).is_file():
+            raise SearchUnavailable(
+                "renkei:search needs the release's search index, and this release has none (it was built before "
+                "search existed): rebuild it with `kg build`", file=folder,
+                ja="renkei:search にはリリースの全文検索の索引が要りますが、このリリースにはありません"
+                   "（検索機能より前に作られたリリースです）。`kg build` で作り直してください。")
+        _INDEXES[folder] = SearchIndex.of_release(folder)
+    return _INDEXES[folder]
+
+
+_INDEXES: dict[Path, SearchIndex] = {}
+
+
+def _leased_index() -> SearchIndex:
+    """The index of the release this process reads: the one it leased last (kg.store.release.lease; a
+    query worker leases exactly one, the release whose store it opened)."""
+    leased = list(_release._LEASES)
+    if not leased:
+        raise SearchUnavailable("renkei:search needs a release's search index, and this store is not a release's",
+                                ja="renkei:search にはリリースの全文検索の索引が要りますが、"
+                                   "このストアはリリースのものではありません。")
+    return release_index(leased[-1])
+
+
 def execute(
     store: ox.Store,
     query: CheckedQuery,
@@ -131,10 +165,14 @@ def execute(
     default_graphs: Sequence[str] = (),
     named_graphs: Sequence[str] = (),
     base_iri: str | None = None,
+    search: SearchIndex | None = None,
 ) -> QueryResult:
     """Run ``query``; the default graph is the union of all named graphs unless the protocol
     (``default-graph-uri``) or the query (``FROM``) says otherwise (SPARQL 1.1 Protocol §2.1.4:
-    the protocol's dataset wins over the query's)."""
+    the protocol's dataset wins over the query's).
+
+    ``renkei:search`` patterns are answered from ``search``, or else from the index of the release this
+    process leased (SearchUnavailable if there is none)."""
     # Relative IRIs resolve against the endpoint's own IRI (SPARQL 1.1 Query §4.1.1.1, RFC 3986 §5.1.3).
     kwargs: dict[str, Any] = {"base_iri": base_iri} if base_iri else {}
     if default_graphs:
@@ -155,7 +193,11 @@ def execute(
     try:
         # pyoxigraph runs FILTER NOT EXISTS once per row; where SPARQL's semantics make it equal to
         # MINUS (an anti-join), kg.store.rewrite says so, and leaves every other query as it was.
-        result = store.query(rewrite(query.text), **kwargs)
+        # Imported here: kg.search.sparql reads queries with kg.store's lexer, so kg.store cannot import it first.
+        from kg.search.sparql import expand_search
+
+        text = expand_search(query.text, lambda: search or _leased_index())
+        result = store.query(rewrite(text), **kwargs)
         if isinstance(result, ox.QueryBoolean):
             body = result.serialize(format=fmt.results_format) or b""
             return QueryResult(body, fmt.media_type, query.kind, 1, False, limit)

@@ -1,0 +1,215 @@
+"""The property function ``renkei:search``: answered from the search index before the engine runs the query.
+
+In the spirit of jena-text's ``text:query``, a triple pattern of its own in a query's WHERE clause ::
+
+    ?hit renkei:search "災害 応援" .
+    (?hit ?score ?snippet ?property) renkei:search ("災害 応援" 50) .
+
+binds ``?hit`` to each subject whose printed text holds every word (kg.search.index), best first;
+``?score`` (xsd:double, higher is better, derived), ``?snippet`` (the printed text around the hits, each
+between 【 and 】, derived) and ``?property`` (the property of that text) are optional, in that order. The
+object is the query string, or a list of it and the most hits to take (default :data:`DEFAULT_LIMIT`).
+The pattern is replaced by a ``VALUES`` block of the hits, found with the store's lexer (kg.store.lexer),
+never with a regular expression over the raw text, so the engine joins them with the rest of the query.
+
+>>> class Fake:
+...     def search(self, query, limit):
+...         from kg.search.index import Hit
+...         return [Hit("http://x", "http://p", "ja", "http://g", "大規模災害に備える", 2.5, ("災害",))]
+>>> print(expand_search('PREFIX r: <https://w3id.org/renkei/ns#> SELECT * { (?i ?t) r:search "災害" . }',
+...                     lambda: Fake()).replace(" (<", "\\n(<"))
+PREFIX r: <https://w3id.org/renkei/ns#> SELECT * { VALUES (?i ?t) {
+(<http://x> "2.5"^^<http://www.w3.org/2001/XMLSchema#double>) } . }
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from kg.errors import QueryError
+from kg.search.index import Hit
+from kg.store.lexer import TOKEN
+
+__all__ = ["DEFAULT_LIMIT", "SEARCH", "Searcher", "expand_search", "uses_search"]
+
+#: The property function's IRI.
+SEARCH = "https://w3id.org/renkei/ns#search"
+#: How many hits a pattern takes when its object does not say (jena-text's default too).
+DEFAULT_LIMIT = 10_000
+_DOUBLE = "http://www.w3.org/2001/XMLSchema#double"
+#: What may stand before a triple pattern that starts a triple of its own.
+_STARTS = frozenset({"{", ".", "}", ")"})
+_ESCAPES = {"t": "\t", "n": "\n", "r": "\r", "b": "\b", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
+_HOW = ('write it as a triple of its own: ?hit renkei:search "words" . or '
+        '(?hit ?score ?snippet ?property) renkei:search ("words" 50) .')
+_HOW_JA = ('独立したトリプルとして書いてください：?hit renkei:search "語" . または '
+           '(?hit ?score ?snippet ?property) renkei:search ("語" 50) .')
+
+
+class Searcher(Protocol):
+    """What the expansion needs of an index (kg.search.index.SearchIndex)."""
+
+    def search(self, query: str, limit: int) -> list[Hit]: ...
+
+
+@dataclass(frozen=True)
+class _Tok:
+    kind: str
+    text: str
+    start: int
+    end: int
+
+
+def _tokens(text: str) -> list[_Tok]:
+    return [_Tok(m.lastgroup or "op", m.group(), m.start(), m.end())
+            for m in TOKEN.finditer(text) if m.lastgroup not in ("ws", "comment")]
+
+
+def uses_search(text: str) -> bool:
+    """Whether the query ``text`` may use ``renkei:search`` (a cheap test before tokenising)."""
+    return "search" in text
+
+
+def _iri(tok: _Tok, prefixes: dict[str, str]) -> str | None:
+    if tok.kind == "iri":
+        return tok.text[1:-1]
+    if tok.kind == "pname":
+        prefix, _, local = tok.text.partition(":")
+        return prefixes[prefix] + local if prefix in prefixes else None
+    return None
+
+
+def _string(tok: _Tok) -> str:
+    """The value of a SPARQL string token (§19.7 escapes)."""
+    quote = 3 if tok.text[:3] in ('"""', "'''") else 1
+    body = tok.text[quote:-quote]
+    out: list[str] = []
+    i = 0
+    while i < len(body):
+        if body[i] == "\\" and i + 1 < len(body):
+            out.append(_ESCAPES.get(body[i + 1], body[i + 1]))
+            i += 2
+        else:
+            out.append(body[i])
+            i += 1
+    return "".join(out)
+
+
+def _literal(value: str, lang: str = "") -> str:
+    """``value`` as a SPARQL string literal."""
+    escaped = (value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+               .replace("\t", "\\t"))
+    return f'"{escaped}"' + (f"@{lang}" if lang else "")
+
+
+def _error(message: str, ja: str, tok: _Tok, text: str) -> QueryError:
+    line = text.count("\n", 0, tok.start) + 1
+    return QueryError(f"renkei:search: {message}", where=f"line {line}", ja=f"renkei:search：{ja}",
+                      fix=_HOW, fix_ja=_HOW_JA)
+
+
+def _subject(toks: list[_Tok], i: int, text: str) -> tuple[int, list[str]] | None:
+    """Where the subject of the predicate at ``i`` starts and its variables; None if ``i`` is no predicate."""
+    before = toks[i - 1] if i > 0 else None
+    if before is None:
+        return None
+    if before.text == ";":  # after ',' it is an object, not a predicate
+        raise _error("it cannot share its subject with other triples (after ';' or ',')",
+                     "「;」「,」で他のトリプルと主語を共有できません", toks[i], text)
+    if before.kind == "var":
+        start, names = i - 1, [before.text]
+    elif before.text == ")":
+        j = i - 2
+        while j >= 0 and toks[j].text != "(":
+            j -= 1
+        if j < 0 or j == i - 2:
+            return None
+        start, names = j, [t.text for t in toks[j + 1:i - 1]]
+        if any(t.kind != "var" for t in toks[j + 1:i - 1]):
+            raise _error("the subject list holds only variables: (?hit ?score ?snippet ?property)",
+                         "主語のリストには変数だけを書きます：(?hit ?score ?snippet ?property)", before, text)
+    else:
+        return None
+    lead = toks[start - 1].text if start > 0 else "{"
+    if lead in (";", ","):
+        raise _error("it cannot share its subject with other triples (after ';' or ',')",
+                     "「;」「,」で他のトリプルと主語を共有できません", toks[i], text)
+    if lead not in _STARTS:
+        return None
+    if len(names) > 4 or len(set(names)) != len(names):
+        raise _error("the subject is ?hit, or a list of up to four distinct variables (?hit ?score ?snippet ?property)",
+                     "主語は ?hit、または異なる変数4つまでのリスト (?hit ?score ?snippet ?property) です",
+                     toks[i], text)
+    return start, names
+
+
+def _object(toks: list[_Tok], i: int, text: str) -> tuple[int, str, int]:
+    """The index of the object's last token, the query string and the limit."""
+    obj = toks[i + 1] if i + 1 < len(toks) else toks[i]
+    limit = DEFAULT_LIMIT
+    if obj.kind == "string":
+        end, query = i + 1, _string(obj)
+    elif obj.text == "(" and i + 3 < len(toks) and toks[i + 2].kind == "string":
+        query = _string(toks[i + 2])
+        end = i + 3
+        if toks[end].kind == "lang":
+            end += 1
+        if toks[end].kind == "number" and toks[end].text.isdigit():
+            limit = int(toks[end].text)
+            end += 1
+        if toks[end].text != ")":
+            raise _error('the object list is ("words") or ("words" limit), the limit a whole number',
+                         'リストの目的語は ("語") または ("語" 件数) で、件数は整数です', obj, text)
+    else:
+        raise _error('the object is the words to look for, as a string: "災害 応援"',
+                     '目的語には検索する語を文字列で書きます："災害 応援"', obj, text)
+    if end + 1 < len(toks) and toks[end + 1].kind == "lang":
+        end += 1
+    after = toks[end + 1].text if end + 1 < len(toks) else "}"
+    if after in (";", ","):
+        raise _error("it cannot share its subject with other triples (before ';' or ',')",
+                     "「;」「,」で他のトリプルと主語を共有できません", toks[end + 1], text)
+    return end, query, limit
+
+
+def _values(names: list[str], hits: list[Hit]) -> str:
+    rows = []
+    for hit in hits:
+        terms = [f"<{hit.subject}>", f'"{hit.score:.6g}"^^<{_DOUBLE}>',
+                 _literal(hit.snippet.marked(), hit.language), f"<{hit.predicate}>"][:len(names)]
+        rows.append("(" + " ".join(terms) + ")")
+    return f"VALUES ({' '.join(names)}) {{ {' '.join(rows)} }}"
+
+
+def expand_search(text: str, index: Callable[[], Searcher]) -> str:
+    """``text`` with each ``renkei:search`` pattern replaced by a VALUES block of its hits.
+
+    ``index`` is called once, only if the query uses the function (it raises SearchUnavailable when
+    the release has no index). A query without it is returned as it is."""
+    if not uses_search(text):
+        return text
+    toks = _tokens(text)
+    prefixes: dict[str, str] = {}
+    edits: list[tuple[int, int, str]] = []
+    searcher: Searcher | None = None
+    for i, tok in enumerate(toks):
+        if tok.kind == "word" and tok.text.upper() == "PREFIX" and i + 2 < len(toks):
+            iri = _iri(toks[i + 2], prefixes)
+            if toks[i + 1].kind == "pname" and iri is not None:
+                prefixes[toks[i + 1].text[:-1]] = iri
+            continue
+        if tok.kind not in ("iri", "pname") or _iri(tok, prefixes) != SEARCH:
+            continue
+        subject = _subject(toks, i, text)
+        if subject is None:
+            continue
+        start, names = subject
+        end, query, limit = _object(toks, i, text)
+        if searcher is None:
+            searcher = index()
+        edits.append((toks[start].start, toks[end].end, _values(names, searcher.search(query, limit))))
+    for a, b, replacement in reversed(edits):
+        text = text[:a] + replacement + text[b:]
+    return text

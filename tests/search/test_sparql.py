@@ -1,0 +1,130 @@
+"""``renkei:search`` inside SPARQL: answered from the index by the query path (kg.store.execute)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+import pytest
+
+from kg.errors import QueryError, SearchUnavailable
+from kg.search.index import SearchIndex
+from kg.search.sparql import DEFAULT_LIMIT, expand_search
+from kg.store.execute import execute, release_index
+from kg.store.formats import RESULT_FORMATS
+from kg.store.guard import check_query
+
+PREFIXES = """PREFIX renkei: <https://w3id.org/renkei/ns#>
+PREFIX dct: <http://purl.org/dc/terms/>
+"""
+K2 = "https://w3id.org/renkei/id/agreement/072036-072109-2019-10-18"
+
+
+def _rows(store: ox.Store, text: str, index: SearchIndex | None) -> list[dict[str, Any]]:
+    result = execute(store, check_query(PREFIXES + text), RESULT_FORMATS[0], limit=1000, search=index)
+    bindings: list[dict[str, Any]] = json.loads(result.body)["results"]["bindings"]
+    return bindings
+
+
+def test_hits_join_the_rest_of_the_query(fixture_store: ox.Store, index: SearchIndex) -> None:
+    rows = _rows(fixture_store, """SELECT ?agreement ?initiative ?title {
+      ?initiative renkei:search "災害 応援" .
+      ?agreement renkei:initiative ?initiative .
+      ?initiative dct:title ?title .
+    } ORDER BY ?agreement""", index)
+    assert [r["initiative"]["value"].rsplit("/id/", 1)[1] for r in rows] == [
+        "agreement/072036-072079-2019-01-23/initiative/3-5",
+        "agreement/072036-072109-2019-10-18/initiative/3-5",
+        "agreement/431001-432083-2022-03-28/initiative/3-2",
+    ]
+
+
+def test_score_snippet_and_property_in_rank_order(fixture_store: ox.Store, index: SearchIndex) -> None:
+    rows = _rows(fixture_store, """SELECT * {
+      (?hit ?score ?snippet ?property) renkei:search ("地産地消" 3) .
+    } ORDER BY DESC(?score)""", index)
+    assert 1 <= len(rows) <= 3
+    first = rows[0]
+    assert first["hit"]["value"] == f"{K2}/initiative/3-10"
+    assert first["score"]["datatype"] == "http://www.w3.org/2001/XMLSchema#double"
+    assert first["snippet"] == {"type": "literal", "value": "地域の生産者や消費者等の連携による【地産地消】",
+                                "xml:lang": "ja"}
+    assert first["property"]["value"] == "http://purl.org/dc/terms/title"
+    scores = [float(r["score"]["value"]) for r in rows]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_no_hit_gives_no_row_and_leaves_other_groups_alone(fixture_store: ox.Store, index: SearchIndex) -> None:
+    assert _rows(fixture_store, 'SELECT ?h { ?h renkei:search "量子計算" }', index) == []
+    rows = _rows(fixture_store, 'SELECT ?h ?n { { ?h renkei:search "量子計算" } UNION { BIND (1 AS ?n) } }', index)
+    assert rows == [{"n": {"type": "literal", "value": "1",
+                           "datatype": "http://www.w3.org/2001/XMLSchema#integer"}}]
+
+
+def test_the_full_iri_and_any_prefix_name_work(fixture_store: ox.Store, index: SearchIndex) -> None:
+    a = _rows(fixture_store, 'SELECT ?h { ?h <https://w3id.org/renkei/ns#search> "図書館" }', index)
+    b = _rows(fixture_store, 'PREFIX r: <https://w3id.org/renkei/ns#> SELECT ?h { ?h r:search """図書館""" }', index)
+    assert a == b and len(a) >= 2
+
+
+def test_the_words_in_a_string_a_comment_or_another_position_are_left_alone() -> None:
+    def fail() -> SearchIndex:
+        raise AssertionError("the index was asked for")
+
+    for text in ['SELECT * { ?s ?p "renkei:search" } # ?h renkei:search "x"',
+                 'SELECT * { ?s ?p renkei:search }',
+                 'SELECT * { renkei:search ?p ?o }',
+                 'SELECT * { ?s ?p ?o , renkei:search }',
+                 'SELECT ?search { ?s ?p ?search }']:
+        assert expand_search(PREFIXES + text, fail) == PREFIXES + text
+
+
+@pytest.mark.parametrize(("pattern", "message"), [
+    ("?x dct:title ?t ; renkei:search \"a\"", "share its subject"),
+    ("?x renkei:search \"a\" ; dct:title ?t", "share its subject"),
+    ("?x renkei:search ?words", "as a string"),
+    ("(?x <http://x>) renkei:search \"a\"", "only variables"),
+    ("(?a ?b ?c ?d ?e) renkei:search \"a\"", "up to four"),
+    ("(?a ?a) renkei:search \"a\"", "distinct"),
+    ("?x renkei:search (\"a\" many)", "whole number"),
+])
+def test_a_misused_pattern_is_a_bilingual_error(pattern: str, message: str) -> None:
+    with pytest.raises(QueryError, match=message) as raised:
+        expand_search(PREFIXES + f"SELECT * {{ {pattern} }}", lambda: pytest.fail("no search expected"))
+    assert raised.value.ja and raised.value.ja.startswith("renkei:search：")
+    assert raised.value.where == "line 3"
+
+
+def test_a_store_without_a_release_index_is_a_typed_bilingual_error(fixture_store: ox.Store,
+                                                                   tmp_path: Path) -> None:
+    with pytest.raises(SearchUnavailable) as raised:
+        release_index(tmp_path)
+    assert raised.value.http_status == 501
+    assert raised.value.ja and "索引" in raised.value.ja
+    assert "kg build" in str(raised.value)
+
+
+def test_the_index_of_the_leased_release_answers_when_none_is_given(
+        fixture_store: ox.Store, release_folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kg.store import release
+
+    monkeypatch.setattr(release, "_LEASES", {release_folder.resolve(): -1})
+    rows = _rows(fixture_store, 'SELECT ?h { ?h renkei:search "図書館" }', None)
+    assert len(rows) >= 2
+    monkeypatch.setattr(release, "_LEASES", {})
+    with pytest.raises(SearchUnavailable):
+        _rows(fixture_store, 'SELECT ?h { ?h renkei:search "図書館" }', None)
+
+
+def test_a_query_without_the_function_never_opens_an_index(fixture_store: ox.Store,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from kg.store import release
+
+    monkeypatch.setattr(release, "_LEASES", {})
+    assert _rows(fixture_store, f"SELECT ?t {{ <{K2}/initiative/3-10> dct:title ?t }}", None)
+
+
+def test_the_default_limit() -> None:
+    assert DEFAULT_LIMIT == 10_000
