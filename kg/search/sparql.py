@@ -24,8 +24,8 @@ PREFIX r: <https://w3id.org/renkei/ns#> SELECT * { VALUES (?i ?t) {
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Protocol
 
 from kg.errors import QueryError
@@ -54,17 +54,12 @@ class Searcher(Protocol):
     def search(self, query: str, limit: int) -> list[Hit]: ...
 
 
-@dataclass(frozen=True)
-class _Tok:
-    kind: str
-    text: str
-    start: int
-    end: int
+#: One token of the query: a match of kg.store.lexer.TOKEN (``lastgroup`` is its kind).
+_Tok = re.Match[str]
 
 
 def _tokens(text: str) -> list[_Tok]:
-    return [_Tok(m.lastgroup or "op", m.group(), m.start(), m.end())
-            for m in TOKEN.finditer(text) if m.lastgroup not in ("ws", "comment")]
+    return [m for m in TOKEN.finditer(text) if m.lastgroup not in ("ws", "comment")]
 
 
 def uses_search(text: str) -> bool:
@@ -73,18 +68,18 @@ def uses_search(text: str) -> bool:
 
 
 def _iri(tok: _Tok, prefixes: dict[str, str]) -> str | None:
-    if tok.kind == "iri":
-        return tok.text[1:-1]
-    if tok.kind == "pname":
-        prefix, _, local = tok.text.partition(":")
+    if tok.lastgroup == "iri":
+        return tok.group()[1:-1]
+    if tok.lastgroup == "pname":
+        prefix, _, local = tok.group().partition(":")
         return prefixes[prefix] + local if prefix in prefixes else None
     return None
 
 
 def _string(tok: _Tok) -> str:
     """The value of a SPARQL string token (§19.7 escapes)."""
-    quote = 3 if tok.text[:3] in ('"""', "'''") else 1
-    body = tok.text[quote:-quote]
+    quote = 3 if tok.group()[:3] in ('"""', "'''") else 1
+    body = tok.group()[quote:-quote]
     out: list[str] = []
     i = 0
     while i < len(body):
@@ -105,7 +100,7 @@ def _literal(value: str, lang: str = "") -> str:
 
 
 def _error(message: str, ja: str, tok: _Tok, text: str) -> QueryError:
-    line = text.count("\n", 0, tok.start) + 1
+    line = text.count("\n", 0, tok.start()) + 1
     return QueryError(f"renkei:search: {message}", where=f"line {line}", ja=f"renkei:search：{ja}",
                       fix=_HOW, fix_ja=_HOW_JA)
 
@@ -115,24 +110,24 @@ def _subject(toks: list[_Tok], i: int, text: str) -> tuple[int, list[str]] | Non
     before = toks[i - 1] if i > 0 else None
     if before is None:
         return None
-    if before.text == ";":  # after ',' it is an object, not a predicate
+    if before.group() == ";":  # after ',' it is an object, not a predicate
         raise _error("it cannot share its subject with other triples (after ';' or ',')",
                      "「;」「,」で他のトリプルと主語を共有できません", toks[i], text)
-    if before.kind == "var":
-        start, names = i - 1, [before.text]
-    elif before.text == ")":
+    if before.lastgroup == "var":
+        start, names = i - 1, [before.group()]
+    elif before.group() == ")":
         j = i - 2
-        while j >= 0 and toks[j].text != "(":
+        while j >= 0 and toks[j].group() != "(":
             j -= 1
         if j < 0 or j == i - 2:
             return None
-        start, names = j, [t.text for t in toks[j + 1:i - 1]]
-        if any(t.kind != "var" for t in toks[j + 1:i - 1]):
+        start, names = j, [t.group() for t in toks[j + 1:i - 1]]
+        if any(t.lastgroup != "var" for t in toks[j + 1:i - 1]):
             raise _error("the subject list holds only variables: (?hit ?score ?snippet ?property)",
                          "主語のリストには変数だけを書きます：(?hit ?score ?snippet ?property)", before, text)
     else:
         return None
-    lead = toks[start - 1].text if start > 0 else "{"
+    lead = toks[start - 1].group() if start > 0 else "{"
     if lead in (";", ","):
         raise _error("it cannot share its subject with other triples (after ';' or ',')",
                      "「;」「,」で他のトリプルと主語を共有できません", toks[i], text)
@@ -149,25 +144,25 @@ def _object(toks: list[_Tok], i: int, text: str) -> tuple[int, str, int]:
     """The index of the object's last token, the query string and the limit."""
     obj = toks[i + 1] if i + 1 < len(toks) else toks[i]
     limit = DEFAULT_LIMIT
-    if obj.kind == "string":
+    if obj.lastgroup == "string":
         end, query = i + 1, _string(obj)
-    elif obj.text == "(" and i + 3 < len(toks) and toks[i + 2].kind == "string":
+    elif obj.group() == "(" and i + 3 < len(toks) and toks[i + 2].lastgroup == "string":
         query = _string(toks[i + 2])
         end = i + 3
-        if toks[end].kind == "lang":
+        if toks[end].lastgroup == "lang":
             end += 1
-        if toks[end].kind == "number" and toks[end].text.isdigit():
-            limit = int(toks[end].text)
+        if toks[end].lastgroup == "number" and toks[end].group().isdigit():
+            limit = int(toks[end].group())
             end += 1
-        if toks[end].text != ")":
+        if toks[end].group() != ")":
             raise _error('the object list is ("words") or ("words" limit), the limit a whole number',
                          'リストの目的語は ("語") または ("語" 件数) で、件数は整数です', obj, text)
     else:
         raise _error('the object is the words to look for, as a string: "災害 応援"',
                      '目的語には検索する語を文字列で書きます："災害 応援"', obj, text)
-    if end + 1 < len(toks) and toks[end + 1].kind == "lang":
+    if end + 1 < len(toks) and toks[end + 1].lastgroup == "lang":
         end += 1
-    after = toks[end + 1].text if end + 1 < len(toks) else "}"
+    after = toks[end + 1].group() if end + 1 < len(toks) else "}"
     if after in (";", ","):
         raise _error("it cannot share its subject with other triples (before ';' or ',')",
                      "「;」「,」で他のトリプルと主語を共有できません", toks[end + 1], text)
@@ -195,12 +190,12 @@ def expand_search(text: str, index: Callable[[], Searcher]) -> str:
     edits: list[tuple[int, int, str]] = []
     searcher: Searcher | None = None
     for i, tok in enumerate(toks):
-        if tok.kind == "word" and tok.text.upper() == "PREFIX" and i + 2 < len(toks):
+        if tok.lastgroup == "word" and tok.group().upper() == "PREFIX" and i + 2 < len(toks):
             iri = _iri(toks[i + 2], prefixes)
-            if toks[i + 1].kind == "pname" and iri is not None:
-                prefixes[toks[i + 1].text[:-1]] = iri
+            if toks[i + 1].lastgroup == "pname" and iri is not None:
+                prefixes[toks[i + 1].group()[:-1]] = iri
             continue
-        if tok.kind not in ("iri", "pname") or _iri(tok, prefixes) != SEARCH:
+        if tok.lastgroup not in ("iri", "pname") or _iri(tok, prefixes) != SEARCH:
             continue
         subject = _subject(toks, i, text)
         if subject is None:
@@ -209,7 +204,7 @@ def expand_search(text: str, index: Callable[[], Searcher]) -> str:
         end, query, limit = _object(toks, i, text)
         if searcher is None:
             searcher = index()
-        edits.append((toks[start].start, toks[end].end, _values(names, searcher.search(query, limit))))
+        edits.append((toks[start].start(), toks[end].end(), _values(names, searcher.search(query, limit))))
     for a, b, replacement in reversed(edits):
         text = text[:a] + replacement + text[b:]
     return text
