@@ -7,7 +7,8 @@ In the spirit of jena-text's ``text:query``, a triple pattern of its own in a qu
 
 binds ``?hit`` to each subject whose printed text holds every word (kg.search.index), best first;
 ``?score`` (xsd:double, higher is better, derived), ``?snippet`` (the printed text around the hits, each
-between 【 and 】, derived) and ``?property`` (the property of that text) are optional, in that order. The
+between 【 and 】, derived), ``?property`` (the property of the text found) and ``?text`` (that text, as
+printed) are optional, in that order. The
 object is the query string, or a list of it and the most hits to take (default :data:`DEFAULT_LIMIT`).
 The pattern is replaced by a ``VALUES`` block of the hits, found with the store's lexer (kg.store.lexer),
 never with a regular expression over the raw text, so the engine joins them with the rest of the query.
@@ -32,7 +33,7 @@ from kg.errors import QueryError
 from kg.search.index import Hit
 from kg.store.lexer import TOKEN
 
-__all__ = ["DEFAULT_LIMIT", "SEARCH", "Searcher", "expand_search", "uses_search"]
+__all__ = ["DEFAULT_LIMIT", "SEARCH", "Searcher", "expand_search", "string_literal", "uses_search"]
 
 #: The property function's IRI.
 SEARCH = "https://w3id.org/renkei/ns#search"
@@ -92,7 +93,7 @@ def _string(tok: _Tok) -> str:
     return "".join(out)
 
 
-def _literal(value: str, lang: str = "") -> str:
+def string_literal(value: str, lang: str = "") -> str:
     """``value`` as a SPARQL string literal."""
     escaped = (value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
                .replace("\t", "\\t"))
@@ -123,8 +124,8 @@ def _subject(toks: list[_Tok], i: int, text: str) -> tuple[int, list[str]] | Non
             return None
         start, names = j, [t.group() for t in toks[j + 1:i - 1]]
         if any(t.lastgroup != "var" for t in toks[j + 1:i - 1]):
-            raise _error("the subject list holds only variables: (?hit ?score ?snippet ?property)",
-                         "主語のリストには変数だけを書きます：(?hit ?score ?snippet ?property)", before, text)
+            raise _error("the subject list holds only variables: (?hit ?score ?snippet ?property ?text)",
+                         "主語のリストには変数だけを書きます：(?hit ?score ?snippet ?property ?text)", before, text)
     else:
         return None
     lead = toks[start - 1].group() if start > 0 else "{"
@@ -133,9 +134,10 @@ def _subject(toks: list[_Tok], i: int, text: str) -> tuple[int, list[str]] | Non
                      "「;」「,」で他のトリプルと主語を共有できません", toks[i], text)
     if lead not in _STARTS:
         return None
-    if len(names) > 4 or len(set(names)) != len(names):
-        raise _error("the subject is ?hit, or a list of up to four distinct variables (?hit ?score ?snippet ?property)",
-                     "主語は ?hit、または異なる変数4つまでのリスト (?hit ?score ?snippet ?property) です",
+    if len(names) > 5 or len(set(names)) != len(names):
+        raise _error("the subject is ?hit, or a list of up to five distinct variables "
+                     "(?hit ?score ?snippet ?property ?text)",
+                     "主語は ?hit、または異なる変数5つまでのリスト (?hit ?score ?snippet ?property ?text) です",
                      toks[i], text)
     return start, names
 
@@ -173,7 +175,8 @@ def _values(names: list[str], hits: list[Hit]) -> str:
     rows = []
     for hit in hits:
         terms = [f"<{hit.subject}>", f'"{hit.score:.6g}"^^<{_DOUBLE}>',
-                 _literal(hit.snippet.marked(), hit.language), f"<{hit.predicate}>"][:len(names)]
+                 string_literal(hit.snippet.marked(), hit.language), f"<{hit.predicate}>",
+                 string_literal(hit.text, hit.language)][:len(names)]
         rows.append("(" + " ".join(terms) + ")")
     return f"VALUES ({' '.join(names)}) {{ {' '.join(rows)} }}"
 

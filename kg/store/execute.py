@@ -135,7 +135,7 @@ def release_index(folder: Path) -> SearchIndex:
         if not index_path(folder).is_file():
             raise SearchUnavailable(
                 "renkei:search needs the release's search index, and this release has none (it was built before "
-                "search existed): rebuild it with `kg build`", file=folder,
+                "search existed): rebuild it with `kg build`",
                 ja="renkei:search にはリリースの全文検索の索引が要りますが、このリリースにはありません"
                    "（検索機能より前に作られたリリースです）。`kg build` で作り直してください。")
         _INDEXES[folder] = SearchIndex.of_release(folder)

@@ -43,7 +43,7 @@ def test_hits_join_the_rest_of_the_query(fixture_store: ox.Store, index: SearchI
 
 def test_score_snippet_and_property_in_rank_order(fixture_store: ox.Store, index: SearchIndex) -> None:
     rows = _rows(fixture_store, """SELECT * {
-      (?hit ?score ?snippet ?property) renkei:search ("地産地消" 3) .
+      (?hit ?score ?snippet ?property ?text) renkei:search ("地産地消" 3) .
     } ORDER BY DESC(?score)""", index)
     assert 1 <= len(rows) <= 3
     first = rows[0]
@@ -52,6 +52,7 @@ def test_score_snippet_and_property_in_rank_order(fixture_store: ox.Store, index
     assert first["snippet"] == {"type": "literal", "value": "地域の生産者や消費者等の連携による【地産地消】",
                                 "xml:lang": "ja"}
     assert first["property"]["value"] == "http://purl.org/dc/terms/title"
+    assert first["text"] == {"type": "literal", "value": "地域の生産者や消費者等の連携による地産地消", "xml:lang": "ja"}
     scores = [float(r["score"]["value"]) for r in rows]
     assert scores == sorted(scores, reverse=True)
 
@@ -86,7 +87,7 @@ def test_the_words_in_a_string_a_comment_or_another_position_are_left_alone() ->
     ("?x renkei:search \"a\" ; dct:title ?t", "share its subject"),
     ("?x renkei:search ?words", "as a string"),
     ("(?x <http://x>) renkei:search \"a\"", "only variables"),
-    ("(?a ?b ?c ?d ?e) renkei:search \"a\"", "up to four"),
+    ("(?a ?b ?c ?d ?e ?f) renkei:search \"a\"", "up to five"),
     ("(?a ?a) renkei:search \"a\"", "distinct"),
     ("?x renkei:search (\"a\" many)", "whole number"),
 ])
