@@ -17,7 +17,8 @@ from starlette.exceptions import HTTPException
 import kg
 from kg.errors import KgError, StoreError
 from kg.release.demo import is_demo, mark_templates
-from kg.server import compare, dumps, filters, health, home, pages, remote, security, sparql, validate, vocabulary
+from kg.server import (compare, dumps, filters, health, home, pages, remote, search, security, sparql, validate,
+                       vocabulary)
 from kg.server.context import ServerContext
 from kg.server.head import HeadAsGet
 from kg.server.http import error_response, framework_error_response, request_lang, validation_error_response
@@ -125,7 +126,7 @@ def create_app(settings: Settings | None = None, release: Path | None = None, st
 
     # On a remote store, its router answers /dumps and /catalog ahead of the release-file one.
     security.install(app, settings)  # response headers and request limits (issue 14)
-    routers = (home, sparql, vocabulary, pages, dumps, health, validate, compare)
+    routers = (home, sparql, vocabulary, pages, dumps, health, validate, compare, search)
     for module in (*((remote,) if ctx.remote else ()), *routers):
         app.include_router(module.router)
     for url, folder in vendor_mounts():  # front-end libraries from the project's npm install
