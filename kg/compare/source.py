@@ -3,8 +3,9 @@
 A :class:`SparqlSource` has one method, ``query(sparql) -> list[dict[str, str]]``: each row maps
 a variable name to the lexical value of its binding (an IRI's string, a literal's lexical form);
 unbound variables are absent. The default graph is the union of the named graphs (docs/model.md),
-so queries need no ``GRAPH`` clauses. :class:`StoreSource` wraps the local pyoxigraph store; a
-remote endpoint (SPARQLWrapper) or a test double fits the same protocol.
+so queries need no ``GRAPH`` clauses. :class:`StoreSource` wraps a pyoxigraph store, for the command
+line, the tests and a draft read in a validation worker; a remote endpoint (SPARQLWrapper), the
+server's query pool (:class:`kg.server.compare.PoolSource`) or a test double fits the same protocol.
 """
 
 from __future__ import annotations
@@ -54,21 +55,10 @@ class StoreSource:
             solutions = self.store.query(sparql, use_default_graph_as_union=True)
         except SyntaxError as e:
             raise QueryError(f"query does not parse: {e}") from None
-        row: ox.QuerySolution | None = None
-        try:
-            if not isinstance(solutions, ox.QuerySolutions):
-                raise QueryError("only SELECT queries can be read as rows")
-            names = [v.value for v in solutions.variables]
-            rows = []
-            for row in solutions:
-                rows.append({n: t.value for n, t in zip(names, row, strict=True) if t is not None})
-            return rows
-        finally:
-            # pyoxigraph's results may be freed only on the thread that made them (/compare and
-            # /charts run in a thread pool). Cleared here, an exception's traceback cannot keep them
-            # for the cyclic garbage collector, which runs on whichever thread allocates.
-            del solutions
-            row = None
+        if not isinstance(solutions, ox.QuerySolutions):
+            raise QueryError("only SELECT queries can be read as rows")
+        names = [v.value for v in solutions.variables]
+        return [{n: t.value for n, t in zip(names, row, strict=True) if t is not None} for row in solutions]
 
 
 class EndpointSource:

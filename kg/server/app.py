@@ -17,8 +17,20 @@ from starlette.exceptions import HTTPException
 import kg
 from kg.errors import KgError, StoreError
 from kg.release.demo import is_demo, mark_templates
-from kg.server import (compare, dumps, filters, health, home, pages, remote, search, security, sparql, validate,
-                       vocabulary)
+from kg.server import (
+    compare,
+    dumps,
+    filters,
+    health,
+    home,
+    pages,
+    remote,
+    search,
+    security,
+    sparql,
+    validate,
+    vocabulary,
+)
 from kg.server.context import ServerContext
 from kg.server.head import HeadAsGet
 from kg.server.http import error_response, framework_error_response, request_lang, validation_error_response
@@ -94,8 +106,6 @@ def create_app(settings: Settings | None = None, release: Path | None = None, st
     )
     app.state.ctx = ctx
     app.state.validator = validator
-    if ctx.remote is not None:
-        app.state.compare_source = ctx.remote  # /compare and /charts query the remote too
     filters.install(ctx.templates.env, settings.base_iri)
     if isinstance(ctx.release, Release) and is_demo(ctx.release.manifest):
         mark_templates(ctx.templates.env)  # every page says the dataset is composed

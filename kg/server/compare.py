@@ -3,16 +3,20 @@
 ``GET /compare`` chooses any two agreements of the dataset from lists; ``POST /compare`` takes a
 clerk's draft (any file ``POST /validate`` reads, as a form or a raw body) and the published agreement
 ``b`` to compare it with (「うちの案は隣の市の協約とどこが違うか」). The draft is ingested in the
-validation page's worker (:func:`kg.server.validate.in_worker`), never on the server's thread, and read
-beside the dataset's names and framework (:class:`kg.compare.draft.DraftSource`).
+validation page's worker and read there beside what the dataset says of the names and framework it
+may refer to (:func:`kg.server.validate.read_draft`, :class:`kg.compare.draft.DraftSource`), never on the
+server's thread.
 
 Data comes through the dependency :func:`sparql_source`: anything with a ``query(sparql)``
 method returning rows as ``{variable: lexical value}`` dicts (:class:`kg.compare.SparqlSource`).
-By default it is a read-only handle on the store of the release the app serves, opened once per
-app and kept on ``app.state``; an app factory or a test replaces it with
-``app.dependency_overrides[sparql_source] = lambda: source``. The routes are plain ``def``s, so
-FastAPI runs them in its thread pool and the event loop never waits on a query; each reads one
-or two agreements or the registry's few hundred memberships, well inside the query timeout.
+By default it is :class:`PoolSource`: every query goes through the server's query runner, as
+``/sparql``'s and the pages' do — the pool of killable workers with its time limit
+(``KG_QUERY_TIMEOUT``), cache and memory bound, or the remote store (``kg serve --store sparql:…``);
+pyoxigraph never runs on a server thread (issue 15). A query cut off is answered as ``/sparql``'s
+is: 503 with the reason in the client's language. An app factory or a test replaces the source
+with ``app.dependency_overrides[sparql_source] = lambda: source``. The routes are plain ``def``s
+(kg.compare and kg.svg ask their questions one after another): FastAPI runs them in its thread
+pool, and each question is handed to the event loop, which waits for the worker's answer.
 """
 
 from __future__ import annotations
@@ -20,10 +24,12 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
+from anyio import from_thread
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
@@ -31,9 +37,10 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from kg.compare import (
     FIELDS,
+    PREFIXES,
+    Agreement,
     Comparison,
     SparqlSource,
-    StoreSource,
     UnknownAgreementError,
     agreement_keys,
     align,
@@ -43,19 +50,29 @@ from kg.compare import (
     to_csv,
     to_json,
 )
-from kg.compare.draft import DraftSource
 from kg.compare.textdiff import html_a, html_b
-from kg.errors import InputError, KgError, Problem
+from kg.errors import InputError, KgError, Problem, QueryError, StoreError
 from kg.namespaces import Ids
 from kg.server import filters
+from kg.server.context import ServerContext
 from kg.server.http import page_lang
+from kg.server.views import bindings
 from kg.settings import Settings
 from kg.svg import coverage, coverage_svg, timeline, timeline_svg
 
-__all__ = ["compare_ids", "router", "sparql_source"]
+__all__ = ["KNOWN", "PoolSource", "compare_ids", "router", "sparql_source"]
 
 router = APIRouter()
 
+#: Most rows a query of /compare or /charts may find (more is an error, never a chart cut short).
+ROWS = 1_000_000
+#: What the dataset says of everything a draft may refer to: names and codes, and the framework's
+#: concepts (kg.compare.draft.DraftSource's two questions, asked of the whole dataset in one).
+KNOWN = PREFIXES + """SELECT ?x ?name ?code ?notation ?label ?broader {
+  { ?x skos:prefLabel ?name FILTER (lang(?name) = "ja") }
+  UNION { ?x renkei:localGovernmentCode ?code }
+  UNION { ?x skos:notation ?notation OPTIONAL { ?x skos:prefLabel ?label FILTER (lang(?label) = "ja") }
+          OPTIONAL { ?x skos:broader ?broader } } }"""
 FORMATS = {"html": "text/html", "json": "application/json", "csv": "text/csv"}
 TEMPLATES = Path(__file__).parent / "templates"
 #: The page's words (Japanese; English with ``?lang=en``): no page mixes the two.
@@ -100,20 +117,30 @@ def _settings(request: Request) -> Settings:
     return ctx.settings if ctx is not None else Settings()
 
 
+class PoolSource:
+    """The server's query runner as a :class:`SparqlSource`, for a route running in FastAPI's thread
+    pool: each SELECT is run by the event loop in the runner (``ctx.pool``), and the thread waits."""
+
+    def __init__(self, ctx: ServerContext) -> None:
+        self.ctx = ctx
+
+    def query(self, sparql: str) -> list[dict[str, str]]:
+        """The SELECT's rows as ``{variable: lexical value}``; the runner's error (QueryTimeout…) if it fails."""
+        found = from_thread.run(bindings, self.ctx, sparql, ROWS + 1)
+        if len(found) > ROWS:
+            raise QueryError(f"a query of /compare or /charts found more than {ROWS:,} rows",
+                             ja=f"/compare または /charts の問い合わせの結果が{ROWS:,}行を超えました。")
+        return [{var: term["value"] for var, term in row.items()} for row in found]
+
+
 def sparql_source(request: Request) -> Iterator[SparqlSource]:
     """FastAPI dependency: where /compare and /charts read from (see the module docstring)."""
-    state = request.app.state
-    source: SparqlSource | None = getattr(state, "compare_source", None)
-    if source is None:
-        ctx = getattr(state, "ctx", None)
-        if ctx is not None:
-            from kg.store import open_read_only
-
-            source = StoreSource(open_read_only(ctx.release.store_path))
-        else:
-            source = StoreSource.current(_settings(request))
-        state.compare_source = source
-    yield source
+    ctx: ServerContext | None = getattr(request.app.state, "ctx", None)
+    if ctx is None:
+        raise StoreError("/compare needs the server's query runner (create_app), or a source given as "
+                         "app.dependency_overrides[sparql_source]",
+                         ja="/compare にはサーバーの問い合わせの処理（create_app）が必要です。")
+    yield PoolSource(ctx)
 
 
 def compare_ids(request: Request) -> Ids:
@@ -184,7 +211,7 @@ async def compare_draft(
     """The draft sent (a form's ``file`` or ``text``, or the body as ``POST /validate`` takes it) as A,
     the published agreement ``b`` (a form field or ``?b=``) as B."""
     from kg.server.http import error_response, request_lang
-    from kg.server.validate import DRAFT_JOB, Refused, in_worker, read_upload
+    from kg.server.validate import Refused, read_draft, read_upload
 
     fmt = _format(request, format)
     b = ""
@@ -194,21 +221,22 @@ async def compare_draft(
         if not b:
             raise InputError("choose the published agreement to compare the draft with (b)", where="b",
                              ja="比較する公開済みの協約（b）を選んでください。")
-        draft = json.loads((await in_worker(request, request.app.state.ctx, DRAFT_JOB, upload)).text)
-        result = await run_in_threadpool(_with_draft, source, ids, draft, b)
+        known = await run_in_threadpool(source.query, KNOWN)
+        drafted = await read_draft(request, request.app.state.ctx, upload, tuple(known))
+        result = await run_in_threadpool(_with_draft, source, ids, drafted, b)
     except (KgError, Refused) as e:
         error, problems = (e.error, e.problems) if isinstance(e, Refused) else (e, e.problems)
         if fmt != "html":
             return error_response(error, request_lang(request), problems)
-        return _answer(request, source, ids, fmt, None, error, b=b, problems=problems, draft_b=b)
-    return _answer(request, source, ids, fmt, result, None, b=b, draft=upload.name, draft_b=b)
+        shown = partial(_answer, request, source, ids, fmt, None, error, b=b, problems=problems, draft_b=b)
+        return await run_in_threadpool(shown)
+    return await run_in_threadpool(partial(_answer, request, source, ids, fmt, result, None, b=b, draft=upload.name,
+                                           draft_b=b))
 
 
-def _with_draft(source: SparqlSource, ids: Ids, draft: dict[str, str], b: str) -> Comparison:
-    """The draft (A) aligned with the published agreement ``b`` (B)."""
-    published = read_agreement(source, ids, resolve(source, ids, b))
-    drafted = DraftSource(draft["ntriples"], draft["agreement"], source)
-    return align(read_agreement(drafted, ids, drafted.agreement), published)
+def _with_draft(source: SparqlSource, ids: Ids, drafted: Agreement, b: str) -> Comparison:
+    """The draft (A, read in the worker) aligned with the published agreement ``b`` (B)."""
+    return align(drafted, read_agreement(source, ids, resolve(source, ids, b)))
 
 
 def _answer(request: Request, source: SparqlSource, ids: Ids, fmt: str, result: Comparison | None,

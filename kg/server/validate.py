@@ -27,6 +27,7 @@ import json
 import logging
 import re
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -37,16 +38,19 @@ from fastapi.responses import Response
 from starlette.datastructures import FormData, UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
+from kg.compare.model import Agreement
 from kg.errors import InputError, KgError, Problem
 from kg.rdfguard import refuse_remote_contexts
 from kg.server.context import Ctx, ServerContext
 from kg.server.http import NotAcceptable, UnsupportedMediaType, error_response, page_lang, read_body, request_lang
 from kg.server.negotiate import best_match
 from kg.server.validator import Validated, ValidationJob, Validator
+from kg.server.views import Row
+from kg.settings import Settings
 from kg.validation.report import Report, Severity
 
-__all__ = ["SUFFIXES", "Refused", "Shown", "Upload", "clerk_job", "clerk_validator", "in_worker", "read_upload",
-           "refusal", "render_page", "router"]
+__all__ = ["SUFFIXES", "DraftJob", "Refused", "Shown", "Upload", "clerk_job", "clerk_validator", "in_worker",
+           "read_draft", "read_upload", "refusal", "render_page", "router"]
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -73,8 +77,8 @@ _FORM_OUT = ["text/html", "application/json", "text/turtle", "text/plain"]
 _NAME = re.compile(r"[^\w.-]")
 #: The suffix of each kind of upload a name may already end with (``?name=x.txt`` stays ``x.txt``).
 _KNOWN_SUFFIXES = {*SUFFIXES.values(), ".htm", ".tiff", ".jpeg"}
-#: The clerk's jobs: the page's bundle (report, Turtle, lines), the lines alone, a draft's graph.
-PAGE_JOB, LINES_JOB, DRAFT_JOB = "text/html", "text/plain", "application/n-triples"
+#: The clerk's jobs: the page's bundle (report, Turtle, lines), the lines alone (a draft: :class:`DraftJob`).
+PAGE_JOB, LINES_JOB = "text/html", "text/plain"
 #: A form: the page's (a file or a text), or a text written as a URL-encoded form (``curl -d text=…``).
 _FORMS = ("multipart/form-data", "application/x-www-form-urlencoded")
 
@@ -263,36 +267,84 @@ async def in_worker(request: Request, ctx: ServerContext, kind: str, upload: Upl
     validator: Validator = (
         request.app.state.validator if kind in ("application/json", "text/turtle") else clerk_validator(request)
     )
+    validated = await _on_upload(validator, upload, lambda path: ValidationJob(path, ctx.settings, kind))
+    assert isinstance(validated, Validated)
+    return validated
+
+
+async def read_draft(request: Request, ctx: ServerContext, upload: Upload, known: tuple[Row, ...]) -> Agreement:
+    """``POST /compare``'s draft, ingested and read in :func:`clerk_validator`'s worker beside ``known``:
+    what the dataset says of the names and framework it may refer to (kg.server.compare.KNOWN, asked
+    through the query pool before)."""
+    drafted = await _on_upload(clerk_validator(request), upload, lambda path: DraftJob(path, ctx.settings, known))
+    assert isinstance(drafted, Agreement)
+    return drafted
+
+
+async def _on_upload(validator: Validator, upload: Upload, job: Callable[[str], object]) -> object:
+    """The answer to ``job(path)``, ``upload`` written to ``path`` in a temporary folder; a Validated's text
+    and an error's files name the upload as the client named it, not our temporary file."""
     with tempfile.TemporaryDirectory(prefix="kg-validate-") as tmp:
         path = Path(tmp) / upload.name
         path.write_bytes(upload.body)
         try:
-            validated = await validator.run(ValidationJob(str(path), ctx.settings, kind))
+            answer = await validator.call(job(str(path)), validator.time_limit)
         except KgError as e:
-            def local(file: str | None) -> str | None:  # the upload as the client named it, not our temp dir
+            def local(file: str | None) -> str | None:
                 return file[len(tmp) + 1:] if file and file.startswith(tmp + "/") else file
 
             e.file = local(e.file)
             problems = tuple(replace(p, file=local(p.file)) for p in e.problems)
             raise Refused(e, problems, path.name, upload) from None
-        return replace(validated, text=validated.text.replace(tmp + "/", ""))
+        if isinstance(answer, Validated):
+            return replace(answer, text=answer.text.replace(tmp + "/", ""))
+        return answer
 
 
-def clerk_job(job: ValidationJob) -> Validated:
-    """The page's work in the worker, by ``job.media_type``: :data:`PAGE_JOB` the report (as JSON and
-    Turtle) and the text's lines; :data:`LINES_JOB` the lines alone; :data:`DRAFT_JOB` the ingested
-    draft as N-Triples with its agreement's IRI (``/compare``'s draft)."""
+@dataclass(frozen=True)
+class DraftJob:
+    """A draft to ingest and read as ``/compare`` reads an agreement, beside ``known`` (rows of the dataset)."""
+
+    path: str
+    settings: Settings
+    known: tuple[Row, ...]
+
+
+class _Known:
+    """The rows of kg.server.compare.KNOWN as the dataset :class:`~kg.compare.draft.DraftSource` asks:
+    each of its two questions is answered with all of them, and takes only the variables it asked for
+    (names and codes; notations, labels and broader concepts), so the draft gets the same triples."""
+
+    def __init__(self, rows: tuple[Row, ...]) -> None:
+        self.rows = list(rows)
+
+    def query(self, sparql: str) -> list[Row]:
+        return self.rows
+
+
+def _read_draft(job: DraftJob) -> Agreement:
+    """The draft's agreement, ingested and read in the worker (the draft is never published)."""
+    from kg.compare import read_agreement
+    from kg.compare.draft import DraftSource
+    from kg.ingest import ingest_file
+
     path = Path(job.path)
-    if job.media_type == DRAFT_JOB:
-        from kg.ingest import ingest_file
+    result = ingest_file(path, job.settings)
+    if result.kind != "agreement":
+        raise InputError("an amending agreement changes another one: compare the agreement itself",
+                         file=path, ja="変更協約です。比較できるのは連携協約そのものです。",
+                         fix="upload the agreement's text", fix_ja="連携協約の本文を送ってください。")
+    drafted = DraftSource(result.graph.serialize(format="nt"), str(result.agreement), _Known(job.known))
+    return read_agreement(drafted, job.settings.ids, drafted.agreement)
 
-        result = ingest_file(path, job.settings)
-        if result.kind != "agreement":
-            raise InputError("an amending agreement changes another one: compare the agreement itself",
-                             file=path, ja="変更協約です。比較できるのは連携協約そのものです。",
-                             fix="upload the agreement's text", fix_ja="連携協約の本文を送ってください。")
-        doc = {"agreement": str(result.agreement), "ntriples": result.graph.serialize(format="nt")}
-        return Validated(json.dumps(doc, ensure_ascii=False), None)
+
+def clerk_job(job: ValidationJob | DraftJob) -> Validated | Agreement:
+    """The page's work in the worker, by ``job.media_type``: :data:`PAGE_JOB` the report (as JSON and
+    Turtle) and the text's lines; :data:`LINES_JOB` the lines alone; a :class:`DraftJob`, the draft's
+    agreement read (``/compare``'s draft)."""
+    if isinstance(job, DraftJob):
+        return _read_draft(job)
+    path = Path(job.path)
     lines = _lines(path)
     if job.media_type == LINES_JOB:
         return Validated(json.dumps({"lines": lines}, ensure_ascii=False), None)

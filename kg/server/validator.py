@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from kg.errors import KgError, StoreError
 from kg.server.runner import Runner, Wording
@@ -77,7 +78,7 @@ def validate_job(job: ValidationJob) -> Validated:
     return Validated(text, None if conforms is None else bool(conforms))
 
 
-def validations(target: Callable[[ValidationJob], Validated]) -> Handler:
+def validations(target: Callable[[Any], object]) -> Handler:
     """A validation worker's handler: ``target`` itself (nothing to open)."""
     return target
 
@@ -117,7 +118,7 @@ class Validator(Runner):
     ``workers`` defaults to KG_VALIDATE_WORKERS; with one, validations run one at a time."""
 
     def __init__(
-        self, time_limit: float, target: Callable[[ValidationJob], Validated] = validate_job,
+        self, time_limit: float, target: Callable[[Any], object] = validate_job,
         workers: int | None = None,
     ) -> None:
         size = workers if workers is not None else Settings().validate_workers

@@ -12,16 +12,19 @@ import re
 from functools import partial
 from typing import Any
 
+from kg.errors import QueryError
 from kg.namespaces import PREFIXES
 from kg.reference.geo import MultiPolygon, parse_wkt
 from kg.server.context import ServerContext
-from kg.store import check_query
+from kg.store import QueryKind, check_query
 from kg.store.formats import RESULT_FORMATS
 from kg.svg.draw import esc
 from kg.svg.map import MapArea, MapMember, bounds, map_svg
 from kg.svg.timeline import Mark, Timeline, TimelineRow, timeline_svg
 
-__all__ = ["KINDS", "ROLE_JA", "Row", "english_svg", "kind_of", "map_areas", "select", "view", "wkt_geometry"]
+__all__ = [
+    "KINDS", "ROLE_JA", "Row", "bindings", "english_svg", "kind_of", "map_areas", "select", "view", "wkt_geometry",
+]
 
 Row = dict[str, str]
 _PROLOGUE = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
@@ -38,16 +41,26 @@ def _label(var: str, name: str) -> str:
     return _LABEL.format(v=var, n=name)
 
 
+async def bindings(ctx: ServerContext, query: str, limit: int) -> list[dict[str, dict[str, str]]]:
+    """Run a SELECT in the pool (its time limit, cache and memory bound): the SPARQL JSON bindings of
+    at most ``limit`` rows; a QueryError if it is not a SELECT."""
+    checked = check_query(query)
+    if checked.kind is not QueryKind.SELECT:
+        raise QueryError(f"only SELECT queries can be read as rows, not {checked.kind.value}",
+                         ja=f"行として読めるのは SELECT の問い合わせだけです（{checked.kind.value} ではなく）。")
+    result = await ctx.pool.run(checked, RESULT_FORMATS[0], limit=limit)
+    found: list[dict[str, dict[str, str]]] = json.loads(result.body)["results"]["bindings"]
+    return found
+
+
 async def select(ctx: ServerContext, query: str, limit: int = 5000, key: tuple[str, ...] = ()) -> list[Row]:
     """Run a SELECT in the pool and return its rows as ``{var: value}`` (plus ``var__lang``/``__type``).
 
     ``key`` keeps the first row per key: a resource with two Japanese labels (skos:prefLabel and
     rdfs:label) would otherwise be listed twice.
     """
-    checked = check_query(_PROLOGUE + query)
-    result = await ctx.pool.run(checked, RESULT_FORMATS[0], limit=limit)
     rows: list[Row] = []
-    for binding in json.loads(result.body)["results"]["bindings"]:
+    for binding in await bindings(ctx, _PROLOGUE + query, limit):
         row: Row = {}
         for var, term in binding.items():
             row[var] = term["value"]
