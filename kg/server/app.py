@@ -87,6 +87,7 @@ def create_app(settings: Settings | None = None, release: Path | None = None, st
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         ctx.load_graphs()
         ctx.pool.start()
+        await ctx.count_graphs()  # a release whose manifest has no counts: counted by the pool's workers
         try:
             yield
         finally:

@@ -20,15 +20,16 @@ from fastapi.templating import Jinja2Templates
 
 from kg.errors import InputError
 from kg.settings import Settings
-from kg.store import CheckedQuery, Format, QueryResult, Release, check_query, execute
+from kg.store import CheckedQuery, Format, QueryResult, Release, check_query
 from kg.store.formats import RESULT_FORMATS
-from kg.store.release import open_read_only
 from kg.store.remote import RemoteStore, remote_url
 from kg.store.remote_release import RemoteRelease
 
 __all__ = ["Ctx", "QueryRunner", "ServerContext", "get_context"]
 
 TEMPLATES = Path(__file__).parent / "templates"
+#: Seconds the count of a release's graphs may take at start (its workers may still be starting).
+_COUNT_S = 120.0
 
 
 class QueryRunner(Protocol):
@@ -105,21 +106,22 @@ class ServerContext:
         return self.settings.base_iri
 
     def load_graphs(self) -> None:
-        """Read the list of named graphs once: a local release is immutable while it is served.
+        """Read the list of named graphs once, from the release's manifest: a local release is
+        immutable while it is served (a release without the counts is counted by :meth:`count_graphs`).
 
         A remote store's list comes with its release (:mod:`kg.store.remote_release`).
         """
-        if self.local is None:
-            return
-        if self.local.graphs:  # a built release's manifest has the counts: no scan of the store at start
+        if self.local is not None and self.local.graphs:  # a built release's manifest has the counts
             self._graphs = dict(sorted(self.local.graphs.items()))
+
+    async def count_graphs(self) -> None:
+        """Count the named graphs through the query pool, once at start, when the manifest did not."""
+        if self.local is None or self._graphs:
             return
-        store = open_read_only(self.local.store_path)
         q = check_query("SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g")
-        result = execute(store, q, RESULT_FORMATS[0], limit=1_000_000)
+        result = await self.pool.run(q, RESULT_FORMATS[0], limit=1_000_000, timeout=_COUNT_S)
         rows = json.loads(result.body)["results"]["bindings"]
         self._graphs = {row["g"]["value"]: int(row["n"]["value"]) for row in rows}
-        del store
 
     def local_path(self, iri: str) -> str | None:
         """``https://w3id.org/renkei/id/x`` → ``/id/x`` (None for IRIs outside the base)."""
