@@ -94,9 +94,9 @@ def _child(data_dir: str, out_dir: str, sink: str) -> None:
     timed(kg.release.catalogue, "publish", "publish")
     timed(kg.release.build, "build", "total")
     release = kg.release.build.build(Settings(data_dir=Path(data_dir), build_dir=Path(out_dir)), force=True)
-    graphs = release.manifest.get("graphs", {})
+    graphs = release.manifest.graphs if release.manifest else {}
     count = len(graphs) if isinstance(graphs, dict) else 0
-    print(json.dumps({"quads": release.manifest.get("quads"), "graphs": count}))
+    print(json.dumps({"quads": release.manifest.quads if release.manifest else None, "graphs": count}))
 
 
 def _tree_rss(root: int) -> int:

@@ -22,12 +22,9 @@ def build_command(
 
     release = build(Settings(), force=force)
     m = release.manifest
-    agreements = m.get("agreements", [])
-    graphs = m.get("graphs", {})
-    n_agreements = len(agreements) if isinstance(agreements, list) else "?"
-    n_graphs = len(graphs) if isinstance(graphs, dict) else "?"
-    typer.echo(f"release {release.version}: {n_agreements} agreements, {m.get('quads', '?')} quads, "
-               f"{n_graphs} graphs → {release.path}")
+    assert m is not None  # kg build writes one
+    typer.echo(f"release {release.version}: {len(m.agreements)} agreements, {m.quads} quads, "
+               f"{len(m.graphs)} graphs → {release.path}")
 
 
 def register(app: typer.Typer) -> None:

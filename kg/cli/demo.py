@@ -30,10 +30,11 @@ def demo(
     settings = Settings()
     release = build_demo(settings, force=force)
     m = release.manifest
-    composed = m.get("demo", {}).get("composed", [])
-    n = len(m.get("agreements", [])) + len(m.get("amendments", []))
+    assert m is not None and m.demo is not None  # build_demo marks what it builds
+    composed = m.demo.composed
+    n = len(m.agreements) + len(m.amendments)
     typer.echo(f"デモ {release.version}: 協約・変更協約 {n} 件、うち作例の本文 {len(composed)} 件 → "
-               f"{release.path}\ndemo release {release.version}: {m.get('quads', '?')} quads, composed texts: "
+               f"{release.path}\ndemo release {release.version}: {m.quads} quads, composed texts: "
                f"{', '.join(composed)}", err=True)
     if build_only:
         return

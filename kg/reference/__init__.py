@@ -4,3 +4,5 @@
 statute into the reference named graphs; ``codes`` checks 全国地方公共団体コード; ``geo`` the boundaries
 and which municipalities border which; ``romaji`` the English renderings of municipality names.
 """
+
+__all__: list[str] = []

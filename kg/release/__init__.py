@@ -5,3 +5,5 @@
 ``catalogue`` the DCAT catalogue and VoID description; ``manifest`` the typed record of a release;
 ``demo`` the demo release of composed texts.
 """
+
+__all__: list[str] = []

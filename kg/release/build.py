@@ -25,7 +25,6 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import hashlib
-import json
 import logging
 import os
 import shutil
@@ -44,6 +43,7 @@ from kg.errors import BuildError, KgError, StoreError
 from kg.namespaces import ORG, RENKEI
 from kg.release.cache import BuildCache, Entry, source_key
 from kg.release.dumps import graph_parts, write_dumps
+from kg.release.manifest import Manifest, Source
 from kg.settings import Settings
 from kg.store.release import Release, leased, remove_unused  # the one Release type; re-exported
 
@@ -254,28 +254,28 @@ def _write_release(tmp: Path, version: str, settings: Settings, shas: dict[Path,
     write_dumps(chain((cache.parts(k) for k in order), ref_parts), tmp / "dumps")
     store = ox.Store(str(tmp / "store"))
     store.bulk_load(path=str(tmp / "dumps" / "dataset.nq"), format=ox.RdfFormat.N_QUADS)
-    manifest: dict[str, object] = {
-        "version": version,
-        "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
-        "base_iri": settings.base_iri,
-        "generator": f"renkei-kg {kg.__version__}",
-        "agreements": sorted(a.agreement for a in agreements.values()
-                             if a.agreement.startswith(str(settings.ids.id("agreement/")))),
-        "amendments": sorted(a.agreement for a in agreements.values()
-                             if a.agreement.startswith(str(settings.ids.id("amendment/")))),
-        "graphs": graphs,
-        "sources": [{"file": p.name, "sha256": sha} for p, sha in shas.items()],
-    }
+    manifest = Manifest(
+        version=version,
+        created=dt.datetime.now(dt.UTC).replace(microsecond=0),
+        base_iri=settings.base_iri,
+        generator=f"renkei-kg {kg.__version__}",
+        agreements=sorted(a.agreement for a in agreements.values()
+                          if a.agreement.startswith(str(settings.ids.id("agreement/")))),
+        amendments=sorted(a.agreement for a in agreements.values()
+                          if a.agreement.startswith(str(settings.ids.id("amendment/")))),
+        graphs=graphs,
+        sources=[Source(file=p.name, sha256=sha) for p, sha in shas.items()],
+    )
     from kg.release.catalogue import publish
 
     publish(store, tmp, manifest, settings)
     catalog = settings.ids.graph("catalog")
     graphs[str(catalog)] = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(catalog)))
-    manifest["quads"] = len(store)
+    manifest = manifest.model_copy(update={"graphs": graphs, "quads": len(store)})
     store.flush()
     store.optimize()
     del store
-    (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), "utf-8")
+    manifest.write(tmp)
     tmp.chmod(0o755)  # mkdtemp makes it private; a server may run as another user
     return _move_into_place(tmp, tmp.parent, version)
 

@@ -18,7 +18,6 @@ import csv
 import hashlib
 import logging
 from pathlib import Path
-from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, Namespace, URIRef
@@ -28,6 +27,7 @@ from rdflib.term import Node
 from kg.namespaces import DCT, ELI, ORG, PREFIXES, RENKEI, SPDX, bind_prefixes
 from kg.reference.graphs import e_stat_iri
 from kg.release.dumps import DUMPS
+from kg.release.manifest import Manifest
 from kg.settings import Settings
 
 __all__ = ["CATALOG_FILE", "catalog_graph", "publish"]
@@ -83,9 +83,8 @@ def _lit(n: int) -> Literal:
     return Literal(n, datatype=XSD.nonNegativeInteger)
 
 
-def _date(manifest: dict[str, Any]) -> Literal:
-    created = str(manifest.get("created", ""))
-    return Literal(created, datatype=XSD.dateTime) if "T" in created else Literal(created, datatype=XSD.date)
+def _date(manifest: Manifest) -> Literal:
+    return Literal(manifest.created.isoformat(), datatype=XSD.dateTime)
 
 
 #: Titles of the schemes the catalogue's controlled values come from (DCAT-AP: a scheme has a title).
@@ -146,7 +145,7 @@ def _signing_dates(store: ox.Store, graphs: list[ox.NamedNode]) -> tuple[str, st
     return None
 
 
-def catalog_graph(store: ox.Store, dumps_dir: Path, manifest: dict[str, Any], settings: Settings) -> Graph:
+def catalog_graph(store: ox.Store, dumps_dir: Path, manifest: Manifest, settings: Settings) -> Graph:
     """The DCAT-AP 3 catalogue and the VoID description of the release, as an rdflib graph."""
     base = settings.base_iri
     ids = settings.ids
@@ -166,7 +165,7 @@ def catalog_graph(store: ox.Store, dumps_dir: Path, manifest: dict[str, Any], se
     data_graphs = [n for n in store.named_graphs() if isinstance(n, ox.NamedNode) and n != catalog_iri]
     endpoint = URIRef(base + "sparql")
     issued = _date(manifest)
-    version = str(manifest.get("version", ""))
+    version = manifest.version
 
     def titled(node: URIRef, ja: str, en: str, desc_ja: str, desc_en: str) -> None:
         g.add((node, DCT.title, Literal(ja, lang="ja")))
@@ -379,7 +378,7 @@ def catalog_graph(store: ox.Store, dumps_dir: Path, manifest: dict[str, Any], se
     for kw, lang in (("SPARQL", "en"), ("連携協約", "ja"), ("linked data", "en")):
         g.add((service, DCAT.keyword, Literal(kw, lang=lang)))
 
-    graphs = manifest.get("graphs") or {}
+    graphs = manifest.graphs
     for graph in sorted(str(n.value) for n in store.named_graphs() if isinstance(n, ox.NamedNode)):
         if graph == catalog_iri.value:
             continue
@@ -394,7 +393,7 @@ def catalog_graph(store: ox.Store, dumps_dir: Path, manifest: dict[str, Any], se
     return g
 
 
-def publish(store: ox.Store, release_dir: Path, manifest: dict[str, Any], settings: Settings) -> None:
+def publish(store: ox.Store, release_dir: Path, manifest: Manifest, settings: Settings) -> None:
     """Describe the dumps in ``release_dir/dumps/`` (kg.release.dumps wrote them): write the catalogue file
     there, and (re)write the catalogue graph ``{base}graph/catalog`` in ``store``."""
     catalog = ox.NamedNode(str(settings.ids.graph("catalog")))

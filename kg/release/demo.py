@@ -18,10 +18,8 @@ reference data. So that nobody mistakes it for the real data, it is
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
-from typing import Any
 
 import pyoxigraph as ox
 from jinja2 import Environment
@@ -30,6 +28,7 @@ from rdflib.namespace import PROV, SKOS
 
 from kg.errors import BuildError, KgError
 from kg.namespaces import DCT, RENKEI, bind_prefixes
+from kg.release.manifest import Demo, Manifest
 from kg.settings import Settings
 from kg.store.release import Release
 
@@ -179,28 +178,28 @@ def _mark(release: Release, demo: Settings, composed: set[str]) -> None:
         store.load(_composition_graph(base).serialize(format="nt", encoding="utf-8"),
                    format=ox.RdfFormat.N_TRIPLES, to_graph=demo_graph)
         write_dumps(store_parts(store, base, exclude={catalog}), release.dumps_path)
-        manifest: dict[str, Any] = dict(release.manifest)
+        assert release.manifest is not None  # a release kg build just wrote
         graphs = {str(g.value): sum(1 for _ in store.quads_for_pattern(None, None, None, g))
                   for g in store.named_graphs() if isinstance(g, ox.NamedNode) and g != catalog}
-        manifest["graphs"] = graphs
-        manifest["demo"] = {"base_iri": base, "composed": sorted(composed), "graphs_marked": marked,
-                            "note_ja": NOTE_JA, "note_en": NOTE_EN}
+        manifest = release.manifest.model_copy(update={
+            "graphs": graphs, "demo": Demo(base_iri=base, composed=sorted(composed), graphs_marked=marked,
+                                           note_ja=NOTE_JA, note_en=NOTE_EN)})
         cat = catalog_graph(store, release.dumps_path, manifest, demo)
         _mark_catalogue(cat, base)
         cat.serialize(destination=release.dumps_path / CATALOG_FILE, format="turtle", encoding="utf-8")
         store.remove_graph(catalog)
         store.load(cat.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES, to_graph=catalog)
         graphs[catalog.value] = len(cat)
-        manifest["quads"] = len(store)
+        manifest = manifest.model_copy(update={"graphs": graphs, "quads": len(store)})
         store.flush()
     finally:
         del store
-    (release.path / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), "utf-8")
+    manifest.write(release.path)
 
 
-def is_demo(manifest: dict[str, Any]) -> bool:
+def is_demo(manifest: Manifest | None) -> bool:
     """Whether a release's manifest is that of a demo build."""
-    return isinstance(manifest.get("demo"), dict)
+    return manifest is not None and manifest.demo is not None
 
 
 def build_demo(settings: Settings, *, force: bool = False) -> Release:

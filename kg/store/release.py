@@ -11,20 +11,19 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import json
 import logging
 import os
 import secrets
 import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import pyoxigraph as ox
 
 from kg.errors import StoreError
+from kg.release.manifest import Manifest
 
 __all__ = ["LEASE", "Release", "lease", "leased", "open_read_only", "remove_unused"]
 
@@ -132,7 +131,8 @@ class Release:
     """One immutable release directory and what its manifest says about it."""
 
     path: Path
-    manifest: dict[str, Any] = field(default_factory=dict)
+    #: None for a bare store (``kg serve --store <folder>``), which has no manifest.
+    manifest: Manifest | None = None
 
     @classmethod
     def open(cls, path: Path, *, hold: bool = True) -> Release:
@@ -157,13 +157,9 @@ class Release:
     @classmethod
     def _read(cls, path: Path) -> Release:
         if (path / "manifest.json").is_file():
-            try:
-                manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
-            except (OSError, ValueError) as e:
-                raise StoreError(f"unreadable manifest: {e}", file=path / "manifest.json") from None
-            return cls(path, manifest)
+            return cls(path, Manifest.read(path))
         if (path / "store" / "CURRENT").is_file() or (path / "CURRENT").is_file():
-            return cls(path, {})
+            return cls(path, None)
         raise StoreError("neither a release directory nor a pyoxigraph store", file=path)
 
     @property
@@ -176,21 +172,16 @@ class Release:
 
     @property
     def version(self) -> str:
-        return str(self.manifest.get("version") or self.path.name)
+        return self.manifest.version if self.manifest else self.path.name
 
     @property
     def created(self) -> datetime:
         """When the release was built (the manifest's ``created``; else the store's mtime)."""
-        raw = self.manifest.get("created")
-        if isinstance(raw, str):
-            try:
-                stamp = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-                return stamp if stamp.tzinfo else stamp.astimezone()
-            except ValueError:
-                pass
+        if self.manifest:
+            stamp = self.manifest.created
+            return stamp if stamp.tzinfo else stamp.astimezone()
         return datetime.fromtimestamp((self.store_path / "CURRENT").stat().st_mtime).astimezone()
 
     @property
     def graphs(self) -> dict[str, int]:
-        raw = self.manifest.get("graphs")
-        return {str(k): int(v) for k, v in raw.items()} if isinstance(raw, dict) else {}
+        return dict(self.manifest.graphs) if self.manifest else {}

@@ -4,3 +4,5 @@
 out); ``engine`` runs the shapes (pyshacl-turbo, pySHACL as the reference); ``report`` words each result in
 Japanese and English; ``locate`` finds the article, line or annex row a result points at.
 """
+
+__all__: list[str] = []

@@ -7,10 +7,10 @@ with the command that starts it as the reason.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import NoReturn
 
@@ -19,6 +19,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg.release.build import Release
+from kg.release.manifest import Manifest
 from kg.settings import Settings
 from kg.store.push import Endpoint, PushReport, push_release, remote_counts
 
@@ -107,9 +108,9 @@ def _hand_release(settings: Settings, build_dir: Path) -> Release:
         graphs[name] = len(g)
     store.flush()
     del store
-    manifest: dict[str, object] = {"version": "hand", "base_iri": settings.base_iri, "graphs": graphs,
-                "generator": "tests/external (kg build without validation)"}
-    (path / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), "utf-8")
+    manifest = Manifest(version="hand", created=datetime.now(UTC), base_iri=settings.base_iri, graphs=graphs,
+                        generator="tests/external (kg build without validation)")
+    manifest.write(path)
     (build_dir / "current").symlink_to(path.relative_to(build_dir))
     return Release(path, manifest)
 

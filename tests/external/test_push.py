@@ -36,7 +36,7 @@ def test_release_under_test_holds_agreements_and_reference_graphs(release: Relea
 
 
 def test_every_graph_the_manifest_counts_is_pushed_with_that_count(release: Release, pushed: Pushes) -> None:
-    manifest = release.manifest["graphs"]
+    manifest = release.manifest.graphs
     assert isinstance(manifest, dict)
     sent = {c.graph: c.sent for c in pushed.first.changes}
     assert {g: sent.get(g) for g in manifest} == manifest

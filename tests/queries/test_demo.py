@@ -82,8 +82,8 @@ def test_demo_catalogue_says_composed(demo_release: Release, demo_store: ox.Stor
     said = demo_store.query(f"""ASK {{ GRAPH <{DEMO_BASE}graph/catalog> {{
         <{dataset}> <{DCTERMS.title}> ?t FILTER(STRSTARTS(?t, "【デモ】")) }} }}""")
     assert bool(said)
-    assert demo_release.manifest["demo"]["composed"] == [p.name for p in composed_sources(fixture_settings())]
-    assert demo_release.manifest["base_iri"] == DEMO_BASE
+    assert demo_release.manifest.demo.composed == [p.name for p in composed_sources(fixture_settings())]
+    assert demo_release.manifest.base_iri == DEMO_BASE
 
 
 def test_composed_texts_are_marked_and_the_real_one_is_not(demo_store: ox.Store) -> None:

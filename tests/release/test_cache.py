@@ -63,8 +63,8 @@ def test_a_rebuild_ingests_nothing_and_writes_the_same_dumps(settings: Settings,
     second = build(settings, force=True)
     assert names == []
     assert dumps(settings) == before
-    assert second.manifest["graphs"] == first.manifest["graphs"]
-    assert second.manifest["agreements"] == first.manifest["agreements"]
+    assert second.manifest.graphs == first.manifest.graphs
+    assert second.manifest.agreements == first.manifest.agreements
 
 
 def test_the_cache_gives_what_a_build_without_it_gives(settings: Settings) -> None:

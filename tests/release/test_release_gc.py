@@ -16,6 +16,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -24,6 +25,7 @@ import pytest
 import kg.release.build
 from kg.release.build import KEEP_RELEASES, build, collect, current_release
 from kg.release.cache import BuildCache
+from kg.release.manifest import Manifest
 from kg.settings import Settings
 from kg.store.release import LEASE
 from tests.server.conftest import AGREEMENT, start_server
@@ -111,7 +113,7 @@ def test_killed_builds_temporary_folders_are_collected_unless_a_build_holds_them
     (killed / LEASE).touch()
     running = releases / ".0123456789abcdef-running"  # a build still writing: it holds its lease
     (running / "store").mkdir(parents=True)
-    (running / "manifest.json").write_text("{}", encoding="utf-8")
+    Manifest(version="running", created=datetime.now(UTC), base_iri=settings.base_iri, generator="test").write(running)
     young = releases / ".0123456789abcdef-young"  # no lock file yet: a build that has just begun
     young.mkdir()
     old = releases / ".0123456789abcdef-old"  # no lock file, an hour old: killed at once

@@ -6,7 +6,6 @@ workers are real processes that a timeout really kills. Small limits keep the su
 
 from __future__ import annotations
 
-import json
 import os
 import socket
 import subprocess
@@ -15,6 +14,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -23,6 +23,7 @@ import pytest
 
 from kg.release.catalogue import publish
 from kg.release.dumps import store_parts, write_dumps
+from kg.release.manifest import Manifest
 from kg.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -126,20 +127,15 @@ def make_release(build: Path, trig: bytes, version: str, graphs: dict[str, bytes
         store.load(trig, format=ox.RdfFormat.TRIG)
     for name, nt in (graphs or {}).items():
         store.load(nt, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(name))
-    manifest: dict[str, object] = {
-        "version": version,
-        "created": "2026-01-02T03:04:05+00:00",
-        "base_iri": "https://w3id.org/renkei/",
-        "graphs": {},
-        "sources": [],
-    }
+    manifest = Manifest(version=version, created=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
+                        base_iri="https://w3id.org/renkei/", generator="tests/server (a release made by hand)")
     catalog = ox.NamedNode("https://w3id.org/renkei/graph/catalog")
     write_dumps(store_parts(store, "https://w3id.org/renkei/", exclude={catalog}), release / "dumps")
     publish(store, release, manifest, Settings(build_dir=build))
-    manifest["quads"] = len(store)
+    manifest = manifest.model_copy(update={"quads": len(store)})
     store.flush()
     del store
-    (release / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    manifest.write(release)
     (build / "current").symlink_to(release.relative_to(build))
     return release
 
