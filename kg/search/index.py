@@ -31,7 +31,7 @@ __all__ = ["FILE", "FOLDER", "FORMAT", "PRINTED", "Hit", "SearchIndex", "index_p
 FOLDER = "search"
 FILE = "index.sqlite"
 #: The format of the index file; a reader refuses another (rebuild the release).
-FORMAT = "renkei-search/1 fts5-bigram distinct-texts"
+FORMAT = "renkei-search/2 fts5-bigram distinct-texts"
 
 _DCT = "http://purl.org/dc/terms/"
 _RENKEI = "https://w3id.org/renkei/ns#"
@@ -81,14 +81,19 @@ CREATE TABLE occurs (text INTEGER NOT NULL REFERENCES text, subject TEXT NOT NUL
 CREATE VIRTUAL TABLE printed USING fts5(tokens, content = '', tokenize = 'unicode61 remove_diacritics 0');
 """
 
+#: A text's id carries its property's id in its low bits, so ranking needs no lookup of the text's row.
+_PROPERTY_BITS = 4
+assert len(PRINTED) < 1 << _PROPERTY_BITS
+
 # The distinct texts matching, best first: BM25 (lower is better) times the property's weight.
-_RANKED = """
+_RANKED = f"""
 WITH m AS MATERIALIZED (SELECT rowid AS id, bm25(printed) AS bm25 FROM printed WHERE printed MATCH ?)
-SELECT m.id, p.iri, t.text, m.bm25 * p.weight AS rank
-FROM m JOIN text AS t ON t.id = m.id JOIN property AS p ON p.id = t.property
+SELECT m.id, p.iri, m.bm25 * p.weight AS rank
+FROM m JOIN property AS p ON p.id = (m.id & {(1 << _PROPERTY_BITS) - 1})
 ORDER BY rank, m.id
 """
-_OCCURS = "SELECT subject, graph, lang FROM occurs WHERE text = ? ORDER BY subject, graph"
+# A text printed in a thousand agreements is a thousand subjects: only as many as the page needs are read.
+_OCCURS = "SELECT subject, graph, lang FROM occurs WHERE text = ? ORDER BY subject, graph LIMIT ?"
 
 
 @dataclass(frozen=True)
@@ -147,7 +152,7 @@ def write_texts(texts: Iterable[tuple[str, str, str, str, str]], path: Path) -> 
     occurs: set[tuple[int, str, str, str]] = set()
     for graph, subject, prop, lang, text in texts:
         key = (text, props[prop])
-        ids.setdefault(key, len(ids) + 1)
+        ids.setdefault(key, (len(ids) + 1) << _PROPERTY_BITS | props[prop])
         occurs.add((ids[key], subject, graph, lang))
     db = sqlite3.connect(partial)
     try:
@@ -214,8 +219,9 @@ class SearchIndex:
         hits: list[Hit] = []
         seen: set[str] = set()
         try:
-            for text_id, prop, text, rank in db.execute(_RANKED, (match_expression(terms),)):
-                for subject, graph, lang in db.execute(_OCCURS, (text_id,)):
+            for text_id, prop, rank in db.execute(_RANKED, (match_expression(terms),)).fetchall():
+                [(text,)] = db.execute("SELECT text FROM text WHERE id = ?", (text_id,)).fetchall()
+                for subject, graph, lang in db.execute(_OCCURS, (text_id, limit)).fetchall():
                     if subject not in seen:
                         seen.add(subject)
                         hits.append(Hit(subject, prop, lang, graph, text, -rank, terms))
