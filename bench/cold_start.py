@@ -77,7 +77,7 @@ def phases(release: Path) -> dict[str, float]:
     from kg.server import create_app
     from kg.settings import Settings
     from kg.store import check_query
-    from kg.store.formats import RESULT_FORMATS
+    from kg.formats import RESULT_FORMATS
 
     marks.append(time.perf_counter())
     app = create_app(Settings(), release=release)

@@ -15,15 +15,14 @@ from typing import Annotated
 import typer
 from rdflib import Dataset, URIRef
 
-from kg.cli.ingest import Format, serialise_graph
-from kg.cli.output import emit
+from kg.cli.output import RdfOutput, emit
 from kg.errors import InputError, RdfSyntaxError
+from kg.formats import by_extension
 from kg.ingest.dates import find_date
+from kg.ingest.serialise import serialise_graph
 from kg.settings import Settings
 
 __all__ = ["agreement_iri", "consolidate_command", "parse_day", "register"]
-
-_RDF = {".ttl": "turtle", ".nt": "nt", ".nq": "nquads", ".trig": "trig", ".jsonld": "json-ld", ".json": "json-ld"}
 
 
 def parse_day(text: str) -> dt.date:
@@ -46,7 +45,7 @@ def _from_files(paths: list[Path], settings: Settings) -> Dataset:
 
     data = Dataset()
     for path in paths:
-        fmt = _RDF.get(path.suffix.lower())
+        fmt = by_extension(path.suffix)
         if fmt is None:
             result = ingest_file(path, settings)
             named = data.graph(result.graph_name)
@@ -54,12 +53,12 @@ def _from_files(paths: list[Path], settings: Settings) -> Dataset:
                 named.add(triple)
             continue
         try:
-            data.parse(path, format=fmt, publicID=str(settings.ids.graph("file/" + path.stem)))
+            data.parse(path, format=fmt.rdflib, publicID=str(settings.ids.graph("file/" + path.stem)))
         except FileNotFoundError:
             raise InputError("no such file", file=path, ja="ファイルがありません。") from None
         except (SyntaxError, ValueError) as e:
-            raise RdfSyntaxError(f"does not parse as {fmt}: {e}", file=path,
-                                 ja=f"{fmt} として読めません: {e}") from e
+            raise RdfSyntaxError(f"does not parse as {fmt.label}: {e}", file=path,
+                                 ja=f"{fmt.label} として読めません: {e}") from e
     return data
 
 
@@ -75,8 +74,8 @@ def consolidate_command(
     agreement: Annotated[str, typer.Argument(help="The agreement: its IRI or key, e.g. 072036-072109-2019-10-18.",
                                              show_default=False)],
     on: Annotated[str, typer.Option("--on", help="The date: 2020-07-08 or 令和2年7月8日.", show_default=False)],
-    fmt: Annotated[Format, typer.Option("--format", "-f", case_sensitive=False,
-                                        help="ttl, nt, nq, trig or jsonld.")] = Format.ttl,
+    fmt: Annotated[RdfOutput, typer.Option("--format", "-f", case_sensitive=False,
+                                        help="ttl, nt, nq, trig or jsonld.")] = RdfOutput.ttl,
     sources: Annotated[list[Path] | None, typer.Option(
         "--from", help="Read these texts, pages or RDF files instead of the store (repeatable).")] = None,
     store: Annotated[Path | None, typer.Option(help="Release or store to read (default build/current).")] = None,
@@ -98,7 +97,7 @@ def consolidate_command(
 
             store = ensure_built(settings).path
         graph = in_force(open_read_only(Release.open(store).store_path), iri, day)
-    data = serialise_graph(graph, fmt, settings.base_iri)
+    data = serialise_graph(graph, fmt.syntax, settings.base_iri)
     emit(data, output)
 
 

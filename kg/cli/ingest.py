@@ -19,133 +19,23 @@ counts (articles, initiatives, roles), or its first problem.
 
 from __future__ import annotations
 
-import datetime as dt
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rdflib import RDF, Dataset, Graph, Literal, URIRef
+from rdflib import RDF
 
 from kg.cli.batch import INGESTED_SUFFIXES, Lang, Row, default_lang, expand, print_problems, print_table, progress
-from kg.cli.output import emit
-from kg.errors import ConsolidationError, InputError, KgError
+from kg.cli.output import RdfOutput, emit
+from kg.errors import KgError
+from kg.formats import Format, by_extension
 from kg.ingest import IngestResult, ingest_file
-from kg.namespaces import ELI, RENKEI, bind_prefixes
+from kg.ingest.consolidate import amendment_errors
+from kg.ingest.serialise import same_agreement, serialise
+from kg.namespaces import RENKEI
 from kg.settings import Settings
 
-__all__ = ["Format", "amendment_errors", "check_amendments", "counts", "register", "serialise", "serialise_graph"]
-
-
-class Format(StrEnum):
-    """Output formats, by their usual file extension."""
-
-    ttl = "ttl"
-    nt = "nt"
-    nq = "nq"
-    trig = "trig"
-    jsonld = "jsonld"
-
-    @property
-    def rdflib_name(self) -> str:
-        """The name rdflib's serialiser knows the format by."""
-        return {"ttl": "turtle", "nt": "nt", "nq": "nquads", "trig": "trig", "jsonld": "json-ld"}[self.value]
-
-    @property
-    def has_graphs(self) -> bool:
-        """True for formats that keep named graphs."""
-        return self in (Format.nq, Format.trig, Format.jsonld)
-
-
-def _same(result: IngestResult, first: str) -> InputError:
-    """The error of a file that gives an agreement another file already gave."""
-    return InputError(f"gives the same agreement as {first} ({result.agreement})", file=result.source,
-                      ja=f"{first} と同じ協約（{result.agreement}）です。",
-                      fix="give each agreement once", fix_ja="同じ協約のファイルは一つだけ指定してください。")
-
-
-def serialise(results: list[IngestResult], fmt: Format, base: str) -> bytes:
-    """The results as one document in ``fmt``; line-based formats sorted, so output is stable."""
-    seen: dict[str, str] = {}
-    for r in results:
-        if str(r.graph_name) in seen:
-            raise _same(r, seen[str(r.graph_name)])
-        seen[str(r.graph_name)] = r.source
-    if fmt in (Format.nt, Format.nq):
-        return _lines(results, fmt is Format.nq)
-    if len(results) == 1 and not fmt.has_graphs:
-        return serialise_graph(results[0].graph, fmt, base)  # no copy: it is the document already
-    if fmt.has_graphs:
-        data: Graph | Dataset = Dataset()
-        for r in results:
-            named = data.graph(r.graph_name)  # type: ignore[union-attr]
-            for triple in r.graph:
-                named.add(triple)
-    else:
-        data = Graph()
-        for r in results:
-            data += r.graph
-    return serialise_graph(data, fmt, base)
-
-
-def _lines(results: list[IngestResult], quads: bool) -> bytes:
-    """N-Triples (the graphs merged) or N-Quads (each in its named graph), sorted, each statement once.
-
-    Each graph is written as it is, not copied into one dataset first: copying triple by triple
-    into rdflib's memory store took twice as long as the ingest itself (a 2,000-row annex)."""
-    statements: set[str] = set()
-    for r in results:
-        text = r.graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
-        graph = f" {r.graph_name.n3()} ." if quads else " ."
-        statements.update(line[:-2] + graph for line in text.split("\n") if line.strip())
-    return ("\n".join(sorted(statements)) + "\n").encode("utf-8")
-
-
-def serialise_graph(data: Graph | Dataset, fmt: Format, base: str) -> bytes:
-    """One graph or dataset in ``fmt``, the project's prefixes bound; N-Triples and N-Quads sorted."""
-    bind_prefixes(data, base)
-    out = data.serialize(format=fmt.rdflib_name, encoding="utf-8")
-    if fmt in (Format.nt, Format.nq):
-        lines = sorted(line for line in out.decode("utf-8").splitlines() if line.strip())
-        out = ("\n".join(lines) + "\n").encode("utf-8")
-    return out
-
-
-def check_amendments(results: list[IngestResult]) -> None:
-    """Replay each amendment on the agreement it amends when both are ingested together.
-
-    An amendment whose old wording is not in the agreement is refused here, at its line, as
-    ``kg consolidate`` would refuse it later (kg/ingest/consolidate.py).
-    """
-    for _amendment, error in amendment_errors(results):
-        raise error
-
-
-def amendment_errors(results: list[IngestResult]) -> list[tuple[IngestResult, KgError]]:
-    """Each amendment that cannot be replayed on the agreement it amends (ingested with it), and why."""
-    from kg.ingest.consolidate import in_force
-
-    agreements = {r.agreement: r for r in results if r.kind == "agreement"}
-    amending: dict[URIRef, list[IngestResult]] = {}
-    for r in results:
-        target = r.graph.value(r.agreement, ELI.amends) if r.kind == "amendment" else None
-        if isinstance(target, URIRef) and target in agreements:
-            amending.setdefault(target, []).append(r)
-    refused: list[tuple[IngestResult, KgError]] = []
-    for target, amendments in amending.items():
-        merged = Graph()
-        merged += agreements[target].graph
-        for amendment in amendments:
-            merged += amendment.graph
-        dates = [d.toPython() for a in amendments for d in a.graph.objects(a.agreement, ELI.date_applicability)
-                 if isinstance(d, Literal)]
-        try:
-            in_force(merged, target, max(d for d in dates if isinstance(d, dt.date)))
-        except ConsolidationError as e:
-            named = Path(e.file or "").name
-            culprits = [a for a in amendments if a.source == named] or amendments
-            refused.extend((a, e) for a in culprits)
-    return refused
+__all__ = ["counts", "register"]
 
 
 def counts(result: IngestResult) -> tuple[int, int, int]:
@@ -154,13 +44,12 @@ def counts(result: IngestResult) -> tuple[int, int, int]:
                  for cls in (RENKEI.Article, RENKEI.Initiative, RENKEI.Role))
 
 
-def _format_for(output: Path | None, fmt: Format | None) -> Format:
+def _format_for(output: Path | None, fmt: RdfOutput | None) -> Format:
     """The format asked for, else the one OUT's extension names, else Turtle."""
     if fmt is not None:
-        return fmt
-    suffix = output.suffix.lstrip(".").lower() if output else ""
-    return {"ttl": Format.ttl, "nt": Format.nt, "nq": Format.nq, "trig": Format.trig,
-            "jsonld": Format.jsonld, "json": Format.jsonld}.get(suffix, Format.ttl)
+        return fmt.syntax
+    named = by_extension(output.suffix) if output else None
+    return named if named is not None and named.name != "rdfxml" else RdfOutput.ttl.syntax
 
 
 _HEADS = {"ja": ("ファイル", "協約", "条", "取組", "役割", "問題"),
@@ -184,7 +73,7 @@ def ingest_command(
              "recursively) and glob patterns (*, **) too.", show_default=False)],
     output: Annotated[Path | None, typer.Option("-o", "--output",
                                                 help="Write here instead of stdout.")] = None,
-    fmt: Annotated[Format | None, typer.Option(
+    fmt: Annotated[RdfOutput | None, typer.Option(
         "--format", "-f", case_sensitive=False,
         help="ttl, nt, nq, trig or jsonld (default: from -o, else ttl).")] = None,
     lang: Annotated[Lang | None, typer.Option(
@@ -229,7 +118,7 @@ def ingest_command(
     seen: dict[str, str] = {}
     for path, result in read:
         if str(result.graph_name) in seen:
-            same = _same(result, seen[str(result.graph_name)])
+            same = same_agreement(result, seen[str(result.graph_name)])
             same.file = str(path)
             print_problems(same, language)
             rows[str(path)] = Row.failed(str(path), same)

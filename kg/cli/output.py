@@ -1,4 +1,4 @@
-"""Where a command's output goes: stdout, or a file written atomically (never half-written)."""
+"""Where a command's output goes and in what: stdout or a file written atomically, in an RDF syntax."""
 
 from __future__ import annotations
 
@@ -6,11 +6,30 @@ import contextlib
 import os
 import sys
 import tempfile
+from enum import StrEnum
 from pathlib import Path
 
 from kg.errors import InputError
+from kg.formats import Format, by_extension
 
-__all__ = ["emit", "write_atomically"]
+__all__ = ["RdfOutput", "emit", "write_atomically"]
+
+
+class RdfOutput(StrEnum):
+    """The ``--format`` choices of the commands that write RDF, by file extension (rows of kg.formats)."""
+
+    ttl = "ttl"
+    nt = "nt"
+    nq = "nq"
+    trig = "trig"
+    jsonld = "jsonld"
+
+    @property
+    def syntax(self) -> Format:
+        """The row of kg.formats' table this choice names."""
+        fmt = by_extension(self.value)
+        assert fmt is not None  # every member is an extension of the table (tests/test_formats.py)
+        return fmt
 
 
 def write_atomically(path: Path, data: bytes) -> None:

@@ -96,11 +96,11 @@ def validate_command(
     Exit 0: every file conforms (warnings and infos do not fail); 1: violations; 2: unusable input.
     Every file is checked even when another fails.
     """
-    from kg.validation.validate import RDF_FORMATS, validate_path
+    from kg.validation.validate import RDF_SUFFIXES, validate_path
 
     settings = Settings()
     language = lang or default_lang()
-    paths, missing = expand(files, (*INGESTED_SUFFIXES, *RDF_FORMATS))
+    paths, missing = expand(files, (*INGESTED_SUFFIXES, *RDF_SUFFIXES))
     worst = 0
     rows: list[Row] = []
     for problem in missing:

@@ -24,16 +24,21 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, Literal, Node, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, XSD
 
-from kg.errors import ConsolidationError, UnknownAgreementError
+from kg.errors import ConsolidationError, KgError, UnknownAgreementError
 from kg.ingest.build import leads
 from kg.namespaces import ELI, RENKEI, bind_prefixes
 
-__all__ = ["Source", "in_force"]
+if TYPE_CHECKING:
+    from kg.ingest import IngestResult
+
+__all__ = ["Source", "amendment_errors", "check_amendments", "in_force"]
 
 #: Where the data may come from: an rdflib graph or dataset, or a pyoxigraph store.
 Source = Graph | ox.Store
@@ -220,3 +225,38 @@ def in_force(source: Source, agreement: URIRef | str, on: dt.date) -> Graph:
         view.add((agreement, ELI.amended_by, amendment))
     view.add((agreement, ELI.version_date, Literal(on.isoformat(), datatype=XSD.date)))
     return view
+
+
+def check_amendments(results: list[IngestResult]) -> None:
+    """Replay each amendment on the agreement it amends when both are ingested together.
+
+    An amendment whose old wording is not in the agreement is refused here, at its line, as
+    ``kg consolidate`` would refuse it later (:func:`in_force`).
+    """
+    for _amendment, error in amendment_errors(results):
+        raise error
+
+
+def amendment_errors(results: list[IngestResult]) -> list[tuple[IngestResult, KgError]]:
+    """Each amendment that cannot be replayed on the agreement it amends (ingested with it), and why."""
+    agreements = {r.agreement: r for r in results if r.kind == "agreement"}
+    amending: dict[URIRef, list[IngestResult]] = {}
+    for r in results:
+        target = r.graph.value(r.agreement, ELI.amends) if r.kind == "amendment" else None
+        if isinstance(target, URIRef) and target in agreements:
+            amending.setdefault(target, []).append(r)
+    refused: list[tuple[IngestResult, KgError]] = []
+    for target, amendments in amending.items():
+        merged = Graph()
+        merged += agreements[target].graph
+        for amendment in amendments:
+            merged += amendment.graph
+        dates = [d.toPython() for a in amendments for d in a.graph.objects(a.agreement, ELI.date_applicability)
+                 if isinstance(d, Literal)]
+        try:
+            in_force(merged, target, max(d for d in dates if isinstance(d, dt.date)))
+        except ConsolidationError as e:
+            named = Path(e.file or "").name
+            culprits = [a for a in amendments if a.source == named] or amendments
+            refused.extend((a, e) for a in culprits)
+    return refused

@@ -19,9 +19,9 @@ from fastapi import Depends, Request
 from fastapi.templating import Jinja2Templates
 
 from kg.errors import InputError
+from kg.formats import RESULT_FORMATS
 from kg.settings import Settings
 from kg.store import CheckedQuery, Format, QueryResult, Release, check_query
-from kg.store.formats import RESULT_FORMATS
 from kg.store.remote import RemoteStore, remote_url
 from kg.store.remote_release import RemoteRelease
 

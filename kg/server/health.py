@@ -8,10 +8,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from kg.errors import KgError
+from kg.formats import RESULT_FORMATS
 from kg.server.context import Ctx
 from kg.server.validator import Validator
 from kg.store import check_query
-from kg.store.formats import RESULT_FORMATS
 
 __all__ = ["router"]
 

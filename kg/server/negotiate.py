@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from kg.store.formats import GRAPH_FORMATS, Format
+from kg.formats import GRAPH_FORMATS, Format
 
 __all__ = [
     "EXTENSIONS", "HTML", "REPRESENTATIONS", "MediaRange", "Representation", "best_match", "choose_representation",
@@ -130,7 +130,7 @@ HTML = Representation(None, "text/html")
 _TURTLE = next(f for f in GRAPH_FORMATS if f.name == "turtle")
 _SUPERSETS = (Representation(_TURTLE, "application/trig"), Representation(_TURTLE, "text/n3"))
 #: Every representation a resource has, the preferred first; RDF by the canonical media type of
-#: each graph format (kg.store.formats), then its other media types.
+#: each graph format (kg.formats), then its other media types.
 REPRESENTATIONS: tuple[Representation, ...] = (
     HTML,
     *(Representation(f, f.media_type) for f in GRAPH_FORMATS),

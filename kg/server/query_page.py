@@ -16,10 +16,10 @@ from fastapi import Request
 from fastapi.responses import Response
 
 from kg.errors import KgError
+from kg.formats import GRAPH_FORMATS, RESULT_FORMATS
 from kg.namespaces import PREFIXES
 from kg.server.context import ServerContext
 from kg.store import check_query
-from kg.store.formats import GRAPH_FORMATS, RESULT_FORMATS
 
 __all__ = ["TERMS_PATH", "examples", "prefixes", "query_page", "terms", "vendor_mounts"]
 

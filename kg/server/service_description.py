@@ -5,8 +5,8 @@ from __future__ import annotations
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, VOID
 
+from kg.formats import GRAPH_FORMATS, RESULT_FORMATS
 from kg.server.context import ServerContext
-from kg.store.formats import GRAPH_FORMATS, RESULT_FORMATS
 
 __all__ = ["SD", "service_description"]
 

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from kg.errors import QueryRefused
+from kg.formats import QueryKind
 from kg.server.context import Ctx, ServerContext
 from kg.server.http import (
     NotAcceptable,
@@ -27,7 +28,6 @@ from kg.server.params import Params, decode_utf8, parse_urlencoded
 from kg.server.query_page import TERMS_PATH, query_page, terms
 from kg.server.service_description import service_description
 from kg.store import CheckedQuery, Format, by_alias, check_query, formats_for
-from kg.store.formats import QueryKind
 
 __all__ = ["choose_format", "graph_response", "router", "run_query"]
 
@@ -72,8 +72,7 @@ def _describe_service(request: Request, ctx: ServerContext, params: Params) -> R
     fmt = _graph_format(request, params)
     endpoint = str(request.url.replace(query=""))
     graph = service_description(ctx, endpoint)
-    rdflib_name = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml"}[fmt.name]
-    return graph_response(request, ctx, graph.serialize(format=rdflib_name), fmt, ("sd", endpoint))
+    return graph_response(request, ctx, graph.serialize(format=fmt.rdflib), fmt, ("sd", endpoint))
 
 
 async def run_query(request: Request, ctx: ServerContext, params: Params, text: str) -> Response:

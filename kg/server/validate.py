@@ -359,10 +359,10 @@ def _lines(path: Path) -> list[tuple[int, str, int | None]]:
     """(source line, text, page) of each line of the file as the validator reads it: RDF as written,
     anything else as the ingester reads it (a page's lines by their HTML line, a PDF's with its page)."""
     from kg.ingest.document.sniff import read_document
-    from kg.validation.validate import RDF_FORMATS
+    from kg.validation.validate import RDF_SUFFIXES
 
     data = path.read_bytes()
-    if path.suffix.lower() in RDF_FORMATS:
+    if path.suffix.lower() in RDF_SUFFIXES:
         return [(n, text, None) for n, text in enumerate(data.decode("utf-8", "replace").splitlines(), 1)]
     source = read_document(data, path.name)
     out = []

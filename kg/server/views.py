@@ -13,11 +13,11 @@ from functools import partial
 from typing import Any
 
 from kg.errors import QueryError
+from kg.formats import RESULT_FORMATS
 from kg.namespaces import PREFIXES
 from kg.reference.geo import MultiPolygon, parse_wkt
 from kg.server.context import ServerContext
 from kg.store import QueryKind, check_query
-from kg.store.formats import RESULT_FORMATS
 from kg.svg.draw import esc
 from kg.svg.map import MapArea, MapMember, bounds, map_svg
 from kg.svg.timeline import Mark, Timeline, TimelineRow, timeline_svg

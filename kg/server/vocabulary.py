@@ -42,7 +42,6 @@ __all__ = [
 router = APIRouter()
 ONTOLOGY = URIRef(str(RENKEI)[:-1])  # https://w3id.org/renkei/ns
 SHAPES = URIRef(SHAPES_NS[:-1])  # https://w3id.org/renkei/shapes
-_RDFLIB = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml"}
 _JSONLD = EXTENSIONS[".jsonld"]
 _JSONLD_FORMAT = next(f for f in GRAPH_FORMATS if f.name == "jsonld")
 
@@ -73,7 +72,7 @@ def serialize(graph: Graph, rep: Representation, base: str) -> bytes:
     for prefix, ns in jsonld_context(base).items():
         out.bind(prefix, ns, override=True, replace=True)
     out += graph
-    return out.serialize(format=_RDFLIB[rep.fmt.name], encoding="utf-8")
+    return out.serialize(format=rep.fmt.rdflib, encoding="utf-8")
 
 
 def compact_jsonld(ntriples: bytes, base: str) -> bytes:

@@ -9,8 +9,8 @@
 b'o\\r\\n\\xe9\\x83\\xa1\\xe5\\xb1\\xb1\\xe5\\xb8\\x82\\r\\n'
 """
 
+from kg.formats import GRAPH_FORMATS, RESULT_FORMATS, Format, QueryKind, by_alias, formats_for
 from kg.store.execute import QueryResult, execute, term_to_json
-from kg.store.formats import GRAPH_FORMATS, RESULT_FORMATS, Format, QueryKind, by_alias, formats_for
 from kg.store.guard import CheckedQuery, check_query
 from kg.store.release import Release, open_read_only
 

@@ -18,10 +18,10 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.errors import QueryError, SearchUnavailable
+from kg.formats import Format, QueryKind
 from kg.namespaces import PREFIXES
 from kg.search.index import SearchIndex, index_path
 from kg.store import release as _release
-from kg.store.formats import Format, QueryKind
 from kg.store.guard import CheckedQuery
 from kg.store.rewrite import rewrite
 

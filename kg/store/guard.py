@@ -16,7 +16,7 @@ from functools import lru_cache
 from urllib.parse import urljoin
 
 from kg.errors import QueryError, QueryRefused
-from kg.store.formats import QueryKind
+from kg.formats import QueryKind
 from kg.store.lexer import TOKEN as _TOKEN
 
 __all__ = ["MAX_NESTING", "CheckedQuery", "check_query"]

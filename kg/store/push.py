@@ -22,6 +22,7 @@ import httpx
 import pyoxigraph as ox
 
 from kg.errors import RemoteStoreError
+from kg.formats import by_name
 
 if TYPE_CHECKING:
     from kg.release.build import Release
@@ -35,7 +36,7 @@ AuthScheme = Literal["auto", "basic", "digest"]
 #: Largest request body. Virtuoso holds a request body as one string and its strings stop at 10 MB
 #: (Virtuoso issue #30); 4 MiB also keeps each load transaction short on stores that lock per request.
 DEFAULT_CHUNK_BYTES = 4 * 1024 * 1024
-_NT = "application/n-triples"
+_NT = by_name("ntriples").media_type
 
 
 @dataclass(frozen=True)

@@ -24,9 +24,9 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.errors import InputError, QueryError, QueryTimeout, RemoteStoreError
+from kg.formats import Format, QueryKind, by_media_type
 from kg.settings import Settings
 from kg.store.execute import QueryResult, _graph, _select
-from kg.store.formats import Format, QueryKind
 from kg.store.guard import CheckedQuery, check_query
 from kg.store.remote_client import Answer, fetch
 from kg.store.remote_release import RemoteRelease, read_release
@@ -44,12 +44,6 @@ _RESULTS = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
     "application/json": ox.QueryResultsFormat.JSON,
     "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-}
-_GRAPHS = {
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "text/plain": ox.RdfFormat.N_TRIPLES,  # N-Triples' media type before RDF 1.1 (Virtuoso 6, 4store)
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/x-turtle": ox.RdfFormat.TURTLE,
 }
 _DESCRIBE_ONE = re.compile(r"\s*DESCRIBE\s*<([^<>\"{}|^`\\\x00-\x20]*)>\s*", re.IGNORECASE)
 _XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
@@ -109,10 +103,17 @@ def _canonical_triples(quads: Iterable[ox.Quad]) -> Iterator[ox.Triple]:
             yield quad.triple
 
 
+def _syntax(media_type: str) -> ox.RdfFormat:
+    """The syntax of a graph answer (one of remote_client.GRAPH_TYPES, which fetch checked)."""
+    fmt = by_media_type(media_type)
+    assert fmt is not None  # fetch() refuses any other media type
+    return fmt.rdf_format
+
+
 def _write(answer: Answer, kind: QueryKind, fmt: Format, limit: int) -> tuple[bytes, int, bool]:
     """Re-write the remote's answer in ``fmt``, capped at ``limit`` rows or triples, as the embedded store does."""
     if kind.is_graph:
-        return _graph(_canonical_triples(ox.parse(answer.body, format=_GRAPHS[answer.media_type])), fmt, limit)
+        return _graph(_canonical_triples(ox.parse(answer.body, format=_syntax(answer.media_type))), fmt, limit)
     body = answer.body
     if _RESULTS[answer.media_type] is ox.QueryResultsFormat.JSON:
         body = _canonical_json(body)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from http.client import HTTPException
 
 from kg.errors import QueryError, QueryTimeout, RemoteStoreError
-from kg.store.formats import QueryKind
+from kg.formats import QueryKind, by_name
 
 __all__ = ["GRAPH_TYPES", "MAX_ANSWER_BYTES", "RESULT_TYPES", "Answer", "fetch", "server_words"]
 
@@ -32,10 +32,12 @@ _AGENT = "renkei-kg (kg serve --store)"
 #: ResultSetMaxRows); this bounds what one request can cost us whatever the endpoint's settings.
 MAX_ANSWER_BYTES = 256 * 1024 * 1024
 _ACCEPT_RESULTS = "application/sparql-results+json, application/sparql-results+xml;q=0.5"
-_ACCEPT_GRAPH = "application/n-triples, text/turtle;q=0.9"
+_NTRIPLES, _TURTLE = by_name("ntriples"), by_name("turtle")
+_ACCEPT_GRAPH = f"{_NTRIPLES.media_type}, {_TURTLE.media_type};q=0.9"
 #: The media types read, by query form (never CSV/TSV: Virtuoso prints non-ASCII constants there as ??).
 RESULT_TYPES = ("application/sparql-results+json", "application/json", "application/sparql-results+xml")
-GRAPH_TYPES = ("application/n-triples", "text/plain", "text/turtle", "application/x-turtle")
+#: N-Triples' and Turtle's media types, with text/plain (N-Triples before RDF 1.1: Virtuoso 6, 4store).
+GRAPH_TYPES = (*_NTRIPLES.media_types, *_TURTLE.media_types)
 #: Virtuoso's words for "stopped at my own limit": SQL states S1T00 (timeout) and SR171 (transaction
 #: timed out), and the refusal of a query whose estimated cost exceeds MaxQueryCostEstimationTime.
 _REMOTE_TIMEOUT = re.compile(r"\bS1T00\b|\bSR171\b|estimated execution time", re.IGNORECASE)

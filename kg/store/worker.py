@@ -27,8 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import KgError, QueryError
+from kg.formats import Format
 from kg.store.execute import QueryResult, execute
-from kg.store.formats import Format
 from kg.store.guard import CheckedQuery
 from kg.store.release import open_read_only
 

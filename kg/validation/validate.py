@@ -17,11 +17,13 @@ from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import RDF, RDFS, Dataset, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
 from kg.errors import DecodeError, InputError, Problem, RdfSyntaxError
+from kg.formats import RDF_FORMATS, by_extension
 from kg.ingest.document.sniff import SUFFIXES
 from kg.namespaces import DEFAULT_BASE, ELI, RENKEI, SH, bind_prefixes
 from kg.rdfguard import check_rdf
@@ -31,7 +33,7 @@ from kg.validation.locate import Location, describe, locate, printed_date_line
 from kg.validation.report import Report, Result, Severity, Text
 
 __all__ = [
-    "RDF_FORMATS", "SHAPES_NS", "TEXT_SUFFIXES", "VALIDATED_CLASSES", "Shapes", "build_report", "conforms",
+    "RDF_SUFFIXES", "SHAPES_NS", "TEXT_SUFFIXES", "VALIDATED_CLASSES", "Shapes", "build_report", "conforms",
     "load_shapes", "read_rdf", "validate_graph", "validate_path",
 ]
 
@@ -40,15 +42,8 @@ log = logging.getLogger(__name__)
 #: The namespace of shape IRIs (stable, numbered: ``shapes:AG-01-two-parties``).
 SHAPES_NS = "https://w3id.org/renkei/shapes#"
 
-#: File extension → (rdflib format, pyoxigraph format name, display name, holds named graphs).
-RDF_FORMATS: dict[str, tuple[str, str, str, bool]] = {
-    ".ttl": ("turtle", "TURTLE", "Turtle", False),
-    ".nt": ("nt", "N_TRIPLES", "N-Triples", False),
-    ".nq": ("nquads", "N_QUADS", "N-Quads", True),
-    ".trig": ("trig", "TRIG", "TriG", True),
-    ".jsonld": ("json-ld", "JSON_LD", "JSON-LD", True),
-    ".rdf": ("xml", "RDF_XML", "RDF/XML", False),
-}
+#: The suffixes of the RDF files read (kg.formats' table): .ttl .nt .jsonld .rdf .nq .trig.
+RDF_SUFFIXES: tuple[str, ...] = tuple("." + f.extension for f in RDF_FORMATS)
 #: Files that are ingested first (kg.ingest): texts, 例規集 pages (docs/ingest.md, "例規集 pages"), PDFs,
 #: Word documents and scans. A file whose first bytes are a PDF's, a zip's (.docx), an old Office
 #: file's or an image's is ingested whatever its name (kg/ingest/document/sniff.py).
@@ -185,7 +180,7 @@ def validate_path(path: Path, settings: Settings | None = None, *, allow_remote:
     settings = settings or Settings()
     suffix = path.suffix.lower()
     # A name that says RDF is read as RDF; any other is ingested when its bytes are a document's.
-    if suffix in TEXT_SUFFIXES or (suffix not in RDF_FORMATS and _is_document(path)):
+    if suffix in TEXT_SUFFIXES or (suffix not in RDF_SUFFIXES and _is_document(path)):
         from kg.ingest import ingest_file
 
         result = ingest_file(path, settings)
@@ -233,9 +228,9 @@ def read_rdf(path: Path, *, allow_remote: bool = False) -> Graph:
     Before parsing, :func:`kg.rdfguard.check_rdf` refuses what would make a parser blow up or go
     out to the network: RDF/XML with a DTD, JSON-LD nested too deep, and (unless ``allow_remote``)
     JSON-LD contexts named by IRI or imported."""
-    fmt = RDF_FORMATS.get(path.suffix.lower())
+    fmt = by_extension(path.suffix) if path.suffix.lower() in RDF_SUFFIXES else None
     if fmt is None:
-        known = " ".join([*RDF_FORMATS, *TEXT_SUFFIXES])
+        known = " ".join([*RDF_SUFFIXES, *TEXT_SUFFIXES])
         raise InputError(f"unknown file type {path.suffix or '(none)'!r}; expected one of: {known}",
                          file=path, ja=f"ファイルの種類（拡張子 {path.suffix or 'なし'}）が分かりません。",
                          fix=f"name the file with one of: {known}",
@@ -265,13 +260,13 @@ def read_rdf(path: Path, *, allow_remote: bool = False) -> Graph:
                           ja=f"UTF-8のテキストではありません（{e.start}バイト目の0x{data[e.start]:02x}）。"
                              "RDFファイルはUTF-8で保存する必要があります。",
                           fix="save the file as UTF-8", fix_ja="ファイルをUTF-8で保存し直してください。") from e
-    rdflib_format, ox_format, display, quads = fmt
-    check_rdf(data, rdflib_format, path, allow_remote=allow_remote, how_to_allow=_ALLOW_REMOTE)
-    g: Graph = Dataset() if quads else Graph()
+    display = fmt.label
+    check_rdf(data, fmt.rdflib, path, allow_remote=allow_remote, how_to_allow=_ALLOW_REMOTE)
+    g: Graph = Dataset() if fmt.datasets else Graph()
     try:
-        g.parse(data=data, format=rdflib_format, publicID=path.resolve().as_uri())
+        g.parse(data=data, format=fmt.rdflib, publicID=path.resolve().as_uri())
     except Exception as e:  # rdflib's parsers raise unrelated exception types
-        where, message = _syntax_error(data, ox_format, e)
+        where, message = _syntax_error(data, fmt.rdf_format, e)
         raise RdfSyntaxError(f"not valid {display}: {message}", file=path, line=where,
                              ja=f"{display}として正しくありません（構文誤り: {message}）。",
                              fix=f"correct the {display} syntax at this line, or write the file again with kg ingest",
@@ -282,12 +277,10 @@ def read_rdf(path: Path, *, allow_remote: bool = False) -> Graph:
 _OX_SUFFIX = re.compile(r"\s*\((?:[^()]*, )?line \d+\)$")  # Python's SyntaxError adds "(file, line N)"
 
 
-def _syntax_error(data: bytes, ox_format: str, error: Exception) -> tuple[int | None, str]:
+def _syntax_error(data: bytes, ox_format: ox.RdfFormat, error: Exception) -> tuple[int | None, str]:
     """Line and message of a syntax error: pyoxigraph's parsers say exactly where; rdflib's not always."""
-    import pyoxigraph as ox
-
     try:
-        for _ in ox.parse(data, format=getattr(ox.RdfFormat, ox_format)):
+        for _ in ox.parse(data, format=ox_format):
             pass
     except SyntaxError as e:
         message = _OX_SUFFIX.sub("", str(e))

@@ -10,10 +10,10 @@ import pyoxigraph as ox
 import pytest
 
 from kg.errors import QueryError, SearchUnavailable
+from kg.formats import RESULT_FORMATS
 from kg.search.index import SearchIndex
 from kg.search.sparql import DEFAULT_LIMIT, expand_search
 from kg.store.execute import execute, release_index
-from kg.store.formats import RESULT_FORMATS
 from kg.store.guard import check_query
 
 PREFIXES = """PREFIX renkei: <https://w3id.org/renkei/ns#>

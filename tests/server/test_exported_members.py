@@ -12,7 +12,7 @@ MODULES = [
     "kg.release.catalogue",
     "kg.store.guard",
     "kg.store.execute",
-    "kg.store.formats",
+    "kg.formats",
     "kg.server.negotiate",
     "kg.server.params",
     "kg.server.pool",

@@ -9,15 +9,18 @@ from rdflib import Dataset, Graph, URIRef
 from validate_inputs import SHAPES_DATA
 
 from kg.errors import DecodeError, InputError, KgError, RdfSyntaxError
+from kg.formats import by_extension
 from kg.settings import Settings
-from kg.validation.validate import RDF_FORMATS, read_rdf, validate_path
+from kg.validation.validate import RDF_SUFFIXES, read_rdf, validate_path
 
 BASE = Graph().parse(SHAPES_DATA / "base.ttl")
 GRAPH_NAME = URIRef("https://w3id.org/renkei/graph/agreement/072036-072109-2019-10-18")
 
 
 def _write(folder: Path, suffix: str) -> Path:
-    rdflib_format, _ox, _display, quads = RDF_FORMATS[suffix]
+    fmt = by_extension(suffix)
+    assert fmt is not None
+    rdflib_format, quads = fmt.rdflib, fmt.datasets
     path = folder / f"agreement{suffix}"
     if quads:
         ds = Dataset()
@@ -30,14 +33,14 @@ def _write(folder: Path, suffix: str) -> Path:
     return path
 
 
-@pytest.mark.parametrize("suffix", sorted(RDF_FORMATS))
+@pytest.mark.parametrize("suffix", sorted(RDF_SUFFIXES))
 def test_every_rdf_serialisation_of_a_good_agreement_conforms(tmp_path: Path, suffix: str,
                                                              settings: Settings) -> None:
     report = validate_path(_write(tmp_path, suffix), settings)
     assert report.results == () and report.exit_code == 0
 
 
-@pytest.mark.parametrize("suffix", sorted(RDF_FORMATS))
+@pytest.mark.parametrize("suffix", sorted(RDF_SUFFIXES))
 def test_read_rdf_keeps_every_triple(tmp_path: Path, suffix: str) -> None:
     g = read_rdf(_write(tmp_path, suffix))
     quads = g.quads((None, None, None, None)) if isinstance(g, Dataset) else ((*t, None) for t in g)

@@ -1,7 +1,8 @@
-"""The result and graph formats the store can write, with their media types and short names.
+"""The one table of formats: RDF syntaxes and SPARQL result formats, by name, media type and extension.
 
-One table serves the HTTP content negotiation, the ``format``/``output`` parameters that
-SPARQLWrapper and browsers send, the CLI's ``--format`` and the dump file names.
+Every reader and writer of RDF reads it: the HTTP content negotiation, the ``format``/``output``
+parameters that SPARQLWrapper and browsers send, the CLI's ``--format`` and file suffixes, the dumps,
+``kg push`` and the remote store's client. Each row knows its rdflib name and its pyoxigraph format.
 """
 
 from __future__ import annotations
@@ -11,7 +12,10 @@ from enum import StrEnum
 
 import pyoxigraph as ox
 
-__all__ = ["GRAPH_FORMATS", "RESULT_FORMATS", "Format", "QueryKind", "by_alias", "formats_for"]
+__all__ = [
+    "DATASET_FORMATS", "GRAPH_FORMATS", "RDF_FORMATS", "RESULT_FORMATS", "Format", "QueryKind", "by_alias",
+    "by_extension", "by_media_type", "by_name", "formats_for",
+]
 
 
 class QueryKind(StrEnum):
@@ -36,6 +40,12 @@ class Format:
     extension: str
     other_media_types: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
+    #: What people call it ("Turtle", "N-Quads").
+    label: str = ""
+    #: The name rdflib's parser and serialiser know an RDF syntax by ("" for result formats).
+    rdflib: str = ""
+    #: Whether the syntax keeps named graphs (N-Quads, TriG, JSON-LD).
+    datasets: bool = False
 
     @property
     def media_types(self) -> tuple[str, ...]:
@@ -71,14 +81,20 @@ GRAPH_FORMATS: tuple[Format, ...] = (
         "ttl",
         ("application/turtle", "application/x-turtle"),
         ("turtle", "ttl", "n3", "text/n3"),
+        "Turtle",
+        "turtle",
     ),
-    Format("ntriples", "application/n-triples", "nt", ("text/plain",), ("ntriples", "n-triples", "nt")),
+    Format("ntriples", "application/n-triples", "nt", ("text/plain",), ("ntriples", "n-triples", "nt"),
+           "N-Triples", "nt"),
     Format(
         "jsonld",
         "application/ld+json",
         "jsonld",
         ("application/x-json+ld", "application/json"),
         ("jsonld", "json-ld", "json"),
+        "JSON-LD",
+        "json-ld",
+        True,
     ),
     Format(
         "rdfxml",
@@ -86,8 +102,17 @@ GRAPH_FORMATS: tuple[Format, ...] = (
         "rdf",
         ("application/xml", "text/xml"),
         ("rdfxml", "rdf+xml", "rdf", "xml", "owl"),
+        "RDF/XML",
+        "xml",
     ),
 )
+#: The syntaxes of datasets that CONSTRUCT does not answer in (a graph has no graph names to keep).
+DATASET_FORMATS: tuple[Format, ...] = (
+    Format("nquads", "application/n-quads", "nq", (), ("nquads", "n-quads", "nq"), "N-Quads", "nquads", True),
+    Format("trig", "application/trig", "trig", (), ("trig",), "TriG", "trig", True),
+)
+#: Every RDF syntax read or written anywhere in kg.
+RDF_FORMATS: tuple[Format, ...] = GRAPH_FORMATS + DATASET_FORMATS
 
 _RESULTS = {
     "json": ox.QueryResultsFormat.JSON,
@@ -100,6 +125,8 @@ _RDF = {
     "ntriples": ox.RdfFormat.N_TRIPLES,
     "jsonld": ox.RdfFormat.JSON_LD,
     "rdfxml": ox.RdfFormat.RDF_XML,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
 }
 
 
@@ -125,3 +152,37 @@ def by_alias(kind: QueryKind, value: str) -> Format | None:
         if wanted in fmt.aliases or wanted in fmt.media_types:
             return fmt
     return None
+
+
+def by_extension(suffix: str) -> Format | None:
+    """The RDF syntax a file suffix names (``.ttl``, ``nq``; case ignored), or None.
+
+    >>> by_extension(".TTL").rdflib, by_extension("nq").datasets, by_extension(".json").name, by_extension(".txt")
+    ('turtle', True, 'jsonld', None)
+    """
+    wanted = suffix.lower().removeprefix(".")
+    if wanted == "json":  # JSON-LD documents are often saved as .json
+        wanted = "jsonld"
+    return next((f for f in RDF_FORMATS if f.extension == wanted), None)
+
+
+def by_media_type(media_type: str) -> Format | None:
+    """The RDF syntax a media type names (parameters such as ``;charset=utf-8`` ignored), or None.
+
+    >>> by_media_type("text/turtle; charset=utf-8").name, by_media_type("text/plain").name
+    ('turtle', 'ntriples')
+    """
+    wanted = media_type.split(";")[0].strip().lower()
+    return next((f for f in RDF_FORMATS if wanted in f.media_types), None)
+
+
+def by_name(name: str) -> Format:
+    """The RDF syntax of this name (``turtle``, ``ntriples``, ``nquads`` …); KeyError for any other.
+
+    >>> by_name("ntriples").media_type
+    'application/n-triples'
+    """
+    for fmt in RDF_FORMATS:
+        if fmt.name == name:
+            return fmt
+    raise KeyError(name)
