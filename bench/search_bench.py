@@ -84,7 +84,9 @@ class Bigram(Method):
 
 
 class _Fts5(Method):
-    """An FTS5 table of (tokens, subject) over some tokenizer; subclasses say how text becomes tokens."""
+    """An FTS5 table of each distinct text's tokens over some tokenizer, and the subjects printing each text
+    (as kg.search.index stores them, so the methods differ only by their tokens); subclasses say how a
+    text becomes tokens."""
 
     tokenizer = "unicode61 remove_diacritics 0"
 
@@ -93,16 +95,27 @@ class _Fts5(Method):
 
     def build(self, rows: list[Row], folder: Path) -> None:
         self.db = sqlite3.connect(folder / "index.sqlite")
-        self.db.execute(f"CREATE VIRTUAL TABLE t USING fts5(tokens, subject UNINDEXED, tokenize = '{self.tokenizer}')")
-        self.db.executemany("INSERT INTO t (tokens, subject) VALUES (?, ?)",
-                            ((self.tokens(r[4]), r[1]) for r in rows))
+        self.db.execute(f"CREATE VIRTUAL TABLE t USING fts5(tokens, tokenize = '{self.tokenizer}')")
+        self.db.execute("CREATE TABLE occurs (text INTEGER, subject TEXT, PRIMARY KEY (text, subject)) WITHOUT ROWID")
+        ids: dict[str, int] = {}
+        for r in rows:
+            ids.setdefault(r[4], len(ids) + 1)
+        self.db.executemany("INSERT INTO t (rowid, tokens) VALUES (?, ?)",
+                            ((i, self.tokens(t)) for t, i in ids.items()))
+        self.db.executemany("INSERT OR IGNORE INTO occurs VALUES (?, ?)", ((ids[r[4]], r[1]) for r in rows))
         self.db.execute("INSERT INTO t (t) VALUES ('optimize')")
         self.db.commit()
 
     def ranked(self, where: str, args: Iterable[Any], limit: int, rank: str = "bm25(t)") -> list[str]:
-        sql = (f"WITH m AS MATERIALIZED (SELECT subject, {rank} AS r FROM t WHERE {where}) "
-               "SELECT subject FROM m GROUP BY subject ORDER BY MIN(r), subject LIMIT ?")
-        return [s for (s,) in self.db.execute(sql, (*args, limit))]
+        """The first ``limit`` subjects of the texts matching ``where``, best-ranked text first."""
+        found: dict[str, None] = {}  # in rank order
+        sql = f"SELECT rowid FROM t WHERE {where} ORDER BY {rank}, rowid"
+        for (text,) in self.db.execute(sql, tuple(args)).fetchall():
+            for (subject,) in self.db.execute("SELECT subject FROM occurs WHERE text = ? LIMIT ?", (text, limit)):
+                found.setdefault(subject)
+            if len(found) >= limit:
+                break
+        return list(found)[:limit]
 
 
 class Trigram(_Fts5):
@@ -175,14 +188,12 @@ class Tantivy(Method):
             return []
         parsed = self.index.parse_query(" AND ".join(f'"{t}"' for t in terms), ["text"])
         searcher = self.index.searcher()
-        found: list[str] = []
+        found: dict[str, None] = {}  # in rank order
         for _score, address in searcher.search(parsed, limit * 10).hits:
-            subject = searcher.doc(address)["subject"][0]
-            if subject not in found:
-                found.append(subject)
+            found.setdefault(searcher.doc(address)["subject"][0])
             if len(found) == limit:
                 break
-        return found
+        return list(found)
 
 
 METHODS: dict[str, Callable[[], Method]] = {
