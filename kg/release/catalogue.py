@@ -1,9 +1,10 @@
 """Publish a release: the dumps, and the DCAT catalogue and VoID description that describe them.
 
 The build calls :func:`publish` after writing the dumps (kg.release.dumps) and loading every graph, and
-before it swaps ``build/current``. The dumps hold every named graph except ``graph/catalog``:
-the catalogue states each dump's size and checksum, so it cannot be inside the files it
-describes (it is served at ``/catalog``).
+before it swaps ``build/current``. It first counts the statistics graph (kg.release.statistics) from
+the loaded store and adds it to the store and at the end of every dump. The dumps hold every named
+graph except ``graph/catalog``: the catalogue states each dump's size and checksum, so it cannot be
+inside the files it describes (it is served at ``/catalog``).
 The catalogue follows DCAT-AP 3.0.1 (SEMICeu), its mandatory and recommended shapes (contact
 point, typed publisher, themes, spatial and temporal coverage, format and availability of each
 distribution; docs/deploy.md lists the few shapes left out and why); VoID follows the W3C Interest
@@ -15,8 +16,10 @@ at w3id.org.
 from __future__ import annotations
 
 import csv
+import gzip
 import hashlib
 import logging
+import zlib
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -24,10 +27,12 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, FOAF, RDF, RDFS, VOID, XSD
 from rdflib.term import Node
 
+from kg.errors import BuildError
 from kg.namespaces import DCT, ELI, ORG, PREFIXES, RENKEI, SPDX, bind_prefixes
 from kg.reference.graphs import e_stat_iri
-from kg.release.dumps import DUMPS
+from kg.release.dumps import DUMPS, Parts, graph_parts
 from kg.release.manifest import Manifest
+from kg.release.statistics import QB, SDMX_DIMENSION, SDMX_MEASURE, add_statistics
 from kg.settings import Settings
 
 __all__ = ["CATALOG_FILE", "catalog_graph", "publish"]
@@ -304,6 +309,8 @@ def catalog_graph(store: ox.Store, dumps_dir: Path, manifest: Manifest, settings
         g.add((dataset, VOID[name], Literal(value)))
     for prefix in ("renkei", "eli", "org", "skos", "dct", "prov"):
         g.add((dataset, VOID.vocabulary, URIRef(PREFIXES[prefix])))
+    for vocabulary in (QB, SDMX_DIMENSION, SDMX_MEASURE):  # the statistics graph's (kg.release.statistics)
+        g.add((dataset, VOID.vocabulary, URIRef(vocabulary)))
 
     for path in sorted(dumps_dir.iterdir()):
         dump = next((d for d in DUMPS if path.name in (d.name, d.name + ".gz")), None)
@@ -393,11 +400,54 @@ def catalog_graph(store: ox.Store, dumps_dir: Path, manifest: Manifest, settings
     return g
 
 
+def _append_to_dumps(parts: Parts, dumps_dir: Path) -> None:
+    """Add one graph's parts at the end of the dumps kg.release.dumps.write_dumps wrote, as if it
+    had been the last graph given to it: in JSON-LD, before the closing bracket (its own gzip
+    member), after a comma when the array holds a graph already."""
+    closing = b"]\n"
+    for name, member in parts.items():
+        text = zlib.decompress(member, wbits=31)
+        plain, packed = dumps_dir / name, dumps_dir / (name + ".gz")
+        if name != "dataset.jsonld":
+            with plain.open("ab") as f:
+                f.write(text)
+            with packed.open("ab") as f:
+                f.write(member)
+            continue
+        # write_dumps compresses each piece alone, with gzip's level 6 and no time: the same bytes.
+        packed_closing = gzip.compress(closing, compresslevel=6, mtime=0)
+        size, packed_size = plain.stat().st_size, packed.stat().st_size
+        with plain.open("rb") as f:
+            f.seek(max(size - 3, 0))
+            tail = f.read()
+        with packed.open("rb") as f:
+            f.seek(max(packed_size - len(packed_closing), 0))
+            packed_tail = f.read()
+        if not tail.endswith(closing) or packed_tail != packed_closing:
+            raise BuildError(f"{name}: the dump does not end as kg.release.dumps writes it, so the statistics "
+                             "graph cannot be added to it", file=str(plain),
+                             ja=f"{name} の末尾が kg.release.dumps の書く形でないため、統計グラフを加えられません。")
+        comma = b"" if size <= len(b"[" + closing) else b",\n"
+        with plain.open("r+b") as f:
+            f.truncate(size - len(closing))
+            f.seek(0, 2)
+            f.write(comma + text + closing)
+        with packed.open("r+b") as f:
+            f.truncate(packed_size - len(packed_closing))
+            f.seek(0, 2)
+            f.write((gzip.compress(comma, compresslevel=6, mtime=0) if comma else b"") + member + packed_closing)
+
+
 def publish(store: ox.Store, release_dir: Path, manifest: Manifest, settings: Settings) -> None:
-    """Describe the dumps in ``release_dir/dumps/`` (kg.release.dumps wrote them): write the catalogue file
-    there, and (re)write the catalogue graph ``{base}graph/catalog`` in ``store``."""
+    """Count the statistics graph into ``store`` and add it to the dumps in ``release_dir/dumps/``
+    (kg.release.dumps wrote them; call this once per release), then describe the dumps: write the
+    catalogue file there, and (re)write the catalogue graph ``{base}graph/catalog`` in ``store``."""
     catalog = ox.NamedNode(str(settings.ids.graph("catalog")))
     dumps_dir = release_dir / "dumps"
+    statistics = add_statistics(store, settings)
+    triples = (q.triple for q in store.quads_for_pattern(None, None, None, statistics))
+    nt = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+    _append_to_dumps(graph_parts(statistics.value, nt, settings.base_iri), dumps_dir)
     g = catalog_graph(store, dumps_dir, manifest, settings)
     # The file is the catalogue of record: the store normalises xsd:nonNegativeInteger (DCAT-AP's
     # type for dcat:byteSize) to xsd:integer (oxigraph/oxigraph#526), so /catalog serves this file

@@ -16,7 +16,16 @@ from kg.release.demo import build_demo
 from kg.store.release import Release
 from tests.server.conftest import free_port, serving
 
-from .dataset import KG, QUERIES_DIR, fixture_graphs, fixture_settings, oxigraph_store, published_store, rdflib_dataset
+from .dataset import (
+    KG,
+    QUERIES_DIR,
+    fixture_graphs,
+    fixture_settings,
+    oxigraph_store,
+    published_store,
+    rdflib_dataset,
+    with_statistics,
+)
 
 
 @pytest.fixture(scope="session")
@@ -26,7 +35,7 @@ def library() -> list[QueryDoc]:
 
 @pytest.fixture(scope="session")
 def graphs() -> dict[URIRef, Graph]:
-    return fixture_graphs(fixture_settings())
+    return with_statistics(fixture_graphs(fixture_settings()), fixture_settings())
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 
 from kg.ingest import ingest_file
 from kg.namespaces import DEFAULT_BASE
@@ -47,6 +47,25 @@ def fixture_graphs(settings: Settings) -> dict[URIRef, Graph]:
             raise AssertionError(f"{path.name} gives the graph {result.graph_name} a second time")
         graphs[result.graph_name] = result.graph
     return graphs
+
+
+def with_statistics(graphs: dict[URIRef, Graph], settings: Settings) -> dict[URIRef, Graph]:
+    """``graphs`` and the statistics graph counted over them, as a release publishes it
+    (kg.release.statistics; kg.release.catalogue.publish adds it to every build)."""
+    from kg.release.statistics import statistics_quads
+
+    counted = Graph()
+    for quad in statistics_quads(oxigraph_store(graphs), settings):
+        counted.add((_term(quad.subject), _term(quad.predicate), _term(quad.object)))
+    return {**graphs, settings.ids.graph("statistics"): counted}
+
+
+def _term(term: object) -> URIRef | Literal:
+    """An rdflib term for a pyoxigraph IRI or literal (the statistics graph holds no blank node)."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    assert isinstance(term, ox.Literal)
+    return Literal(term.value, lang=term.language, datatype=None if term.language else URIRef(term.datatype.value))
 
 
 def published_store(build_dir: Path) -> ox.Store:

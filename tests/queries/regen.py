@@ -15,7 +15,7 @@ import sys
 
 from kg.querylib import load_queries
 
-from .dataset import QUERIES_DIR, fixture_graphs, fixture_settings, oxigraph_store
+from .dataset import QUERIES_DIR, fixture_graphs, fixture_settings, oxigraph_store, with_statistics
 from .docs import DOCS_PATH, updated_docs
 from .results import expected_path, run_oxigraph
 
@@ -28,7 +28,7 @@ def main(argv: list[str]) -> int:
     if unknown:
         print(f"no query numbered {', '.join(sorted(unknown))}", file=sys.stderr)
         return 2
-    store = oxigraph_store(fixture_graphs(fixture_settings()))
+    store = oxigraph_store(with_statistics(fixture_graphs(fixture_settings()), fixture_settings()))
     for doc in docs:
         if wanted and doc.number not in wanted:
             continue
