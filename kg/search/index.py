@@ -87,9 +87,10 @@ assert len(PRINTED) < 1 << _PROPERTY_BITS
 
 # The distinct texts matching, best first: BM25 (lower is better) times the property's weight.
 _RANKED = f"""
-WITH m AS MATERIALIZED (SELECT rowid AS id, bm25(printed) AS bm25 FROM printed WHERE printed MATCH ?)
+WITH m AS MATERIALIZED (SELECT rowid AS id, bm25(printed) AS bm25 FROM printed WHERE printed MATCH ?1)
 SELECT m.id, p.iri, m.bm25 * p.weight AS rank
 FROM m JOIN property AS p ON p.id = (m.id & {(1 << _PROPERTY_BITS) - 1})
+WHERE ?2 IS NULL OR p.iri = ?2
 ORDER BY rank, m.id
 """
 # A text printed in a thousand agreements is a thousand subjects: only as many as the page needs are read.
@@ -208,10 +209,16 @@ class SearchIndex:
             self._local.db = db
         return db
 
-    def search(self, query: str, limit: int = 20) -> list[Hit]:
-        """The subjects whose printed text holds every word of ``query``, best first, at most ``limit``.
+    def search(self, query: str, limit: int = 20, predicate: str | None = None) -> list[Hit]:
+        """The subjects whose printed text holds every word of ``query``, best first, at most ``limit``;
+        with ``predicate``, only texts of that property (one of :data:`PRINTED`, else QueryError).
 
         A query with no letter or digit (empty, only spaces or punctuation) finds nothing."""
+        if predicate is not None and predicate not in PRINTED:
+            raise QueryError(f"<{predicate}> is not a property the search index holds; it holds "
+                             + ", ".join(f"<{p}>" for p in PRINTED),
+                             ja=f"<{predicate}> は全文検索の索引にないプロパティです。索引にあるのは "
+                                + "、".join(f"<{p}>" for p in PRINTED) + " です。")
         terms = parse_query(query)
         if not terms or limit <= 0:
             return []
@@ -219,7 +226,7 @@ class SearchIndex:
         hits: list[Hit] = []
         seen: set[str] = set()
         try:
-            for text_id, prop, rank in db.execute(_RANKED, (match_expression(terms),)).fetchall():
+            for text_id, prop, rank in db.execute(_RANKED, (match_expression(terms), predicate)).fetchall():
                 [(text,)] = db.execute("SELECT text FROM text WHERE id = ?", (text_id,)).fetchall()
                 for subject, graph, lang in db.execute(_OCCURS, (text_id, limit)).fetchall():
                     if subject not in seen:

@@ -3,18 +3,19 @@
 In the spirit of jena-text's ``text:query``, a triple pattern of its own in a query's WHERE clause ::
 
     ?hit renkei:search "災害 応援" .
-    (?hit ?score ?snippet ?property) renkei:search ("災害 応援" 50) .
+    (?hit ?score ?snippet ?property ?text) renkei:search (renkei:content "災害 応援" 50) .
 
 binds ``?hit`` to each subject whose printed text holds every word (kg.search.index), best first;
 ``?score`` (xsd:double, higher is better, derived), ``?snippet`` (the printed text around the hits, each
 between 【 and 】, derived), ``?property`` (the property of the text found) and ``?text`` (that text, as
 printed) are optional, in that order. The
-object is the query string, or a list of it and the most hits to take (default :data:`DEFAULT_LIMIT`).
+object is the query string, or a list of a property to search only (one of kg.search.index.PRINTED),
+the query string and the most hits to take (default :data:`DEFAULT_LIMIT`), the first and last optional.
 The pattern is replaced by a ``VALUES`` block of the hits, found with the store's lexer (kg.store.lexer),
 never with a regular expression over the raw text, so the engine joins them with the rest of the query.
 
 >>> class Fake:
-...     def search(self, query, limit):
+...     def search(self, query, limit, predicate):
 ...         from kg.search.index import Hit
 ...         return [Hit("http://x", "http://p", "ja", "http://g", "大規模災害に備える", 2.5, ("災害",))]
 >>> print(expand_search('PREFIX r: <https://w3id.org/renkei/ns#> SELECT * { (?i ?t) r:search "災害" . }',
@@ -52,7 +53,7 @@ _HOW_JA = ('独立したトリプルとして書いてください：?hit renkei
 class Searcher(Protocol):
     """What the expansion needs of an index (kg.search.index.SearchIndex)."""
 
-    def search(self, query: str, limit: int) -> list[Hit]: ...
+    def search(self, query: str, limit: int, predicate: str | None = None) -> list[Hit]: ...
 
 
 #: One token of the query: a match of kg.store.lexer.TOKEN (``lastgroup`` is its kind).
@@ -142,33 +143,49 @@ def _subject(toks: list[_Tok], i: int, text: str) -> tuple[int, list[str]] | Non
     return start, names
 
 
-def _object(toks: list[_Tok], i: int, text: str) -> tuple[int, str, int]:
-    """The index of the object's last token, the query string and the limit."""
+def _object(toks: list[_Tok], i: int, text: str, prefixes: dict[str, str]) -> tuple[int, str, int, str | None]:
+    """The index of the object's last token, the query string, the limit and the property searched (None: all)."""
+
+    def at(k: int) -> str:
+        return toks[k].group() if k < len(toks) else ""
+
+    def kind(k: int) -> str | None:
+        return toks[k].lastgroup if k < len(toks) else None
+
     obj = toks[i + 1] if i + 1 < len(toks) else toks[i]
     limit = DEFAULT_LIMIT
+    predicate: str | None = None
     if obj.lastgroup == "string":
         end, query = i + 1, _string(obj)
-    elif obj.group() == "(" and i + 3 < len(toks) and toks[i + 2].lastgroup == "string":
-        query = _string(toks[i + 2])
-        end = i + 3
-        if toks[end].lastgroup == "lang":
+    elif obj.group() == "(":
+        end = i + 2
+        if kind(end) in ("iri", "pname"):
+            predicate = _iri(toks[end], prefixes)
+            if predicate is None:
+                raise _error(f"unknown prefix in {at(end)}", f"{at(end)} の接頭辞が宣言されていません", obj, text)
             end += 1
-        if toks[end].lastgroup == "number" and toks[end].group().isdigit():
-            limit = int(toks[end].group())
+        if kind(end) != "string":
+            raise _error('the object list is ([property] "words" [limit])',
+                         'リストの目的語は ([プロパティ] "語" [件数]) です', obj, text)
+        query = _string(toks[end])
+        end += 1
+        if kind(end) == "lang":
             end += 1
-        if toks[end].group() != ")":
-            raise _error('the object list is ("words") or ("words" limit), the limit a whole number',
-                         'リストの目的語は ("語") または ("語" 件数) で、件数は整数です', obj, text)
+        if kind(end) == "number" and at(end).isdigit():
+            limit = int(at(end))
+            end += 1
+        if at(end) != ")":
+            raise _error('the object list is ([property] "words" [limit]), the limit a whole number',
+                         'リストの目的語は ([プロパティ] "語" [件数]) で、件数は整数です', obj, text)
     else:
         raise _error('the object is the words to look for, as a string: "災害 応援"',
                      '目的語には検索する語を文字列で書きます："災害 応援"', obj, text)
-    if end + 1 < len(toks) and toks[end + 1].lastgroup == "lang":
+    if kind(end + 1) == "lang":
         end += 1
-    after = toks[end + 1].group() if end + 1 < len(toks) else "}"
-    if after in (";", ","):
+    if at(end + 1) in (";", ","):
         raise _error("it cannot share its subject with other triples (before ';' or ',')",
                      "「;」「,」で他のトリプルと主語を共有できません", toks[end + 1], text)
-    return end, query, limit
+    return end, query, limit, predicate
 
 
 def _values(names: list[str], hits: list[Hit]) -> str:
@@ -204,10 +221,11 @@ def expand_search(text: str, index: Callable[[], Searcher]) -> str:
         if subject is None:
             continue
         start, names = subject
-        end, query, limit = _object(toks, i, text)
+        end, query, limit, predicate = _object(toks, i, text, prefixes)
         if searcher is None:
             searcher = index()
-        edits.append((toks[start].start(), toks[end].end(), _values(names, searcher.search(query, limit))))
+        hits = searcher.search(query, limit, predicate)
+        edits.append((toks[start].start(), toks[end].end(), _values(names, hits)))
     for a, b, replacement in reversed(edits):
         text = text[:a] + replacement + text[b:]
     return text

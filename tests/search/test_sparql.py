@@ -57,6 +57,22 @@ def test_score_snippet_and_property_in_rank_order(fixture_store: ox.Store, index
     assert scores == sorted(scores, reverse=True)
 
 
+def test_a_property_restricts_the_search_to_its_texts(fixture_store: ox.Store, index: SearchIndex) -> None:
+    rows = _rows(fixture_store, """SELECT ?i ?p ?c {
+      (?i ?s ?x ?p ?c) renkei:search (renkei:content "災害") .
+    } ORDER BY ?i""", index)
+    assert [r["i"]["value"].rsplit("/id/", 1)[1] for r in rows] == [
+        "agreement/072036-072079-2019-01-23/initiative/3-5",
+        "agreement/072036-072109-2019-10-18/initiative/3-5",
+        "agreement/431001-432083-2022-03-28/initiative/3-2",
+    ]
+    assert {r["p"]["value"] for r in rows} == {"https://w3id.org/renkei/ns#content"}
+    assert all("災害" in r["c"]["value"] for r in rows)
+    with pytest.raises(QueryError, match="not a property the search index holds") as raised:
+        _rows(fixture_store, 'SELECT ?i { ?i renkei:search (dct:identifier "3") }', index)
+    assert raised.value.ja
+
+
 def test_no_hit_gives_no_row_and_leaves_other_groups_alone(fixture_store: ox.Store, index: SearchIndex) -> None:
     assert _rows(fixture_store, 'SELECT ?h { ?h renkei:search "量子計算" }', index) == []
     rows = _rows(fixture_store, 'SELECT ?h ?n { { ?h renkei:search "量子計算" } UNION { BIND (1 AS ?n) } }', index)
@@ -90,6 +106,9 @@ def test_the_words_in_a_string_a_comment_or_another_position_are_left_alone() ->
     ("(?a ?b ?c ?d ?e ?f) renkei:search \"a\"", "up to five"),
     ("(?a ?a) renkei:search \"a\"", "distinct"),
     ("?x renkei:search (\"a\" many)", "whole number"),
+    ("?x renkei:search (\"a\"", "whole number"),
+    ("?x renkei:search (renkei:content 5)", "property"),
+    ("?x renkei:search (nope:content \"a\")", "unknown prefix"),
 ])
 def test_a_misused_pattern_is_a_bilingual_error(pattern: str, message: str) -> None:
     with pytest.raises(QueryError, match=message) as raised:
