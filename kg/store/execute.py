@@ -25,7 +25,7 @@ from kg.store import release as _release
 from kg.store.guard import CheckedQuery
 from kg.store.rewrite import rewrite
 
-__all__ = ["QueryResult", "execute", "term_to_json"]
+__all__ = ["QueryResult", "execute", "release_index", "term_to_json"]
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
