@@ -9,11 +9,16 @@ it (kg.store.release), and a build deletes superseded releases, and folders kill
 only when nobody holds them (:func:`collect`). A rebuild with unchanged inputs changes nothing on
 disk; ``--force`` writes a new folder (``<version>+2``) beside the served one.
 
+A build tells how far it is through a :data:`ProgressReport` (phase, items done of all), which
+``kg build`` draws (kg.cli.build); the store is loaded in bounded batches while the dumps are
+written (:class:`_BatchLoader`), so the build's memory does not grow with the dataset's size.
+
     build/
       current -> releases/<version>
       releases/<version>/store/          on-disk pyoxigraph store, one named graph per agreement
       releases/<version>/dumps/          the agreements' and reference graphs' parts end to end
                                          (kg.release.dumps), described in catalog.ttl (kg.release.catalogue)
+      releases/<version>/search/         the full-text index of the printed texts (kg.search.index)
       releases/<version>/manifest.json
       releases/<version>/lease.lock      what readers hold a shared flock on
       cache/<tools digest>/              what was learnt of each conforming text (kg.release.cache):
@@ -27,13 +32,19 @@ import errno
 import hashlib
 import logging
 import os
+import queue
 import shutil
 import tempfile
+import threading
 import time
-from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
+from types import TracebackType
+from typing import Literal
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
@@ -42,12 +53,13 @@ import kg
 from kg.errors import BuildError, KgError, StoreError
 from kg.namespaces import ORG, RENKEI
 from kg.release.cache import BuildCache, Entry, source_key
-from kg.release.dumps import graph_parts, write_dumps
+from kg.release.dumps import Parts, graph_parts, write_dumps
 from kg.release.manifest import Manifest, Source
 from kg.settings import Settings
 from kg.store.release import Release, leased, remove_unused  # the one Release type; re-exported
 
-__all__ = ["Release", "build", "collect", "current_release", "ensure_built", "source_files"]
+__all__ = ["PHASES", "Phase", "Progress", "ProgressReport", "Release", "build", "collect", "current_release",
+           "ensure_built", "source_files"]
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +70,42 @@ PARALLEL_THRESHOLD = 8
 _DIGESTED = {".csv", ".ttl", ".py", ".toml", ".txt", ".html", ".htm", ".json", ".rq", ".topojson"}
 #: How many superseded releases to keep beside the current one.
 KEEP_RELEASES = 2
+#: The store is bulk-loaded in batches of about this many bytes of N-Quads, each ending at a
+#: graph's end: one bulk load of the whole dump held 1.47 GB at 4,000 agreements (issue 13).
+LOAD_BATCH = 16 * 2**20
+
+Phase = Literal["sources", "agreements", "reference", "dumps", "optimize", "publish", "search"]
+#: A build's phases in the order it goes through them, each with what it does (English, Japanese).
+PHASES: dict[Phase, tuple[str, str]] = {
+    "sources": ("reading the texts", "本文の読み込み"),
+    "agreements": ("ingesting and validating", "取り込みと検査"),
+    "reference": ("reference graphs", "参照データ"),
+    "dumps": ("dumps and store", "ダンプとストア"),
+    "optimize": ("optimising the store", "ストアの最適化"),
+    "publish": ("statistics and catalogue", "統計とカタログ"),
+    "search": ("search index", "検索索引"),
+}
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far a build is: its phase, and how many of the phase's items are done of how many.
+
+    ``total`` is 0 for a phase that is not counted (a single step). The items are texts in
+    "sources" and "agreements" (a text found in the build cache counts as done at once), graphs
+    in "dumps"."""
+
+    phase: Phase
+    done: int
+    total: int
+
+
+#: What a build tells of its progress to (kg.cli.build draws it); called often, so it must be cheap.
+ProgressReport = Callable[[Progress], None]
+
+
+def _silent(_progress: Progress) -> None:
+    """The progress report of a build nobody watches."""
 
 
 def source_files(settings: Settings) -> list[Path]:
@@ -140,10 +188,11 @@ def _ingest_and_validate(path: Path, settings: Settings, cache: BuildCache, key:
     return entry
 
 
-def _agreements(settings: Settings, sources: dict[Path, str], cache: BuildCache) -> dict[str, Entry]:
+def _agreements(settings: Settings, sources: dict[Path, str], cache: BuildCache,
+                report: ProgressReport = _silent) -> dict[str, Entry]:
     """Every source's entry by cache key: from the cache, or ingested and validated (in worker
-    processes when there are many); all failures are reported together."""
-    errors: list[str] = []
+    processes when there are many); all failures are reported together, in the sources' order."""
+    errors: dict[str, str] = {}
     done: dict[str, Entry] = {}
     todo: list[tuple[Path, str]] = []
     for p, sha in sources.items():
@@ -154,25 +203,30 @@ def _agreements(settings: Settings, sources: dict[Path, str], cache: BuildCache)
         else:
             done[key] = entry
     log.info("%d of %d sources from the build cache; ingesting %d", len(done), len(sources), len(todo))
+    report(Progress("agreements", len(done), len(sources)))
     if len(todo) < PARALLEL_THRESHOLD:
         for p, key in todo:
             try:
                 done[key] = _ingest_and_validate(p, settings, cache, key)
             except KgError as e:
-                errors.append(str(e))
+                errors[key] = str(e)
+            report(Progress("agreements", len(done) + len(errors), len(sources)))
     else:
         with ProcessPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-            futures = {key: pool.submit(_ingest_and_validate, p, settings, cache, key) for p, key in todo}
-            for key, f in futures.items():
+            futures: dict[Future[Entry], str] = {
+                pool.submit(_ingest_and_validate, p, settings, cache, key): key for p, key in todo}
+            for f in as_completed(futures):
                 try:
-                    done[key] = f.result()
+                    done[futures[f]] = f.result()
                 except KgError as e:
-                    errors.append(str(e))
+                    errors[futures[f]] = str(e)
+                report(Progress("agreements", len(done) + len(errors), len(sources)))
     if errors:
+        order = [key for _, key in todo]
         raise BuildError(f"{len(errors)} of {len(sources)} sources refused; the previous build is kept.\n"
-                         + "\n".join(errors))
-    keys = [a.agreement for a in done.values()]
-    dupes = {k for k in keys if keys.count(k) > 1}
+                         + "\n".join(errors[key] for key in order if key in errors))
+    counts = Counter(a.agreement for a in done.values())
+    dupes = {k for k, n in counts.items() if n > 1}
     if dupes:
         raise BuildError(f"two sources give the same agreement IRI: {sorted(dupes)}")
     return done
@@ -188,15 +242,20 @@ def _link_memberships(areas: Graph, agreements: Iterable[Entry]) -> None:
                 areas.add((mem, RENKEI.agreement, URIRef(a.agreement)))
 
 
-def build(settings: Settings, *, force: bool = False) -> Release:
-    """Build the dataset from ``settings.data_path`` into a new release and make it current."""
+def build(settings: Settings, *, force: bool = False, progress: ProgressReport | None = None) -> Release:
+    """Build the dataset from ``settings.data_path`` into a new release and make it current.
+
+    ``progress`` is told where the build is as it goes (phase by phase, item by item)."""
     from kg.reference.graphs import reference_graphs
 
+    report = progress or _silent
     started = time.perf_counter()
     sources = source_files(settings)
     if not sources:
         raise BuildError("no agreement texts found", file=settings.data_path / "sources")
+    report(Progress("sources", 0, len(sources)))
     shas = {p: _sha256(p) for p in sources}  # each text read and hashed once
+    report(Progress("sources", len(sources), len(sources)))
     tools = _tools_digest(settings)
     version = _inputs_digest(settings, tools, shas)
     current = current_release(settings, hold=False)
@@ -213,7 +272,8 @@ def build(settings: Settings, *, force: bool = False) -> Release:
     from kg.querylib import catalog_graph, load_queries
 
     cache = BuildCache(settings.build_path / "cache", tools)
-    agreements = _agreements(settings, shas, cache)
+    agreements = _agreements(settings, shas, cache, report)
+    report(Progress("reference", 0, 0))
     refs = reference_graphs(settings)
     # The example queries as data (sh:SPARQLExecutable), so /id/query/NNN dereferences.
     refs[settings.ids.graph("queries")] = catalog_graph(load_queries(settings.queries_path), settings)
@@ -226,7 +286,7 @@ def build(settings: Settings, *, force: bool = False) -> Release:
     tmp = Path(tempfile.mkdtemp(prefix=f".{version}-", dir=releases))
     try:
         with leased(tmp):  # a collector running beside this build leaves the folder alone
-            final = _write_release(tmp, version, settings, shas, agreements, refs, order, cache)
+            final = _write_release(tmp, version, settings, shas, agreements, refs, order, cache, report)
             _swap_current(settings.build_path, final)
     except KgError:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -242,18 +302,22 @@ def build(settings: Settings, *, force: bool = False) -> Release:
 
 def _write_release(tmp: Path, version: str, settings: Settings, shas: dict[Path, str],
                    agreements: dict[str, Entry], refs: dict[URIRef, Graph], order: list[str],
-                   cache: BuildCache) -> Path:
+                   cache: BuildCache, report: ProgressReport = _silent) -> Path:
     """Write the release into ``tmp`` and move it to its place in ``releases/``; where it went."""
+    from kg.search.index import write_index
+
     graphs = {agreements[k].graph: agreements[k].triples for k in order}
     graphs |= {str(n): len(g) for n, g in refs.items()}
     ref_parts = [graph_parts(str(n), g.serialize(format="nt", encoding="utf-8"), settings.base_iri)
                  for n, g in refs.items()]
-    # The dumps are the agreements' cached parts put end to end, then the reference graphs';
-    # the store is bulk-loaded from the N-Quads dump (one load: a load per graph wrote
-    # thousands of small files, 231 s at 4,000 agreements).
-    write_dumps(chain((cache.parts(k) for k in order), ref_parts), tmp / "dumps")
+    # The dumps are the agreements' cached parts put end to end, then the reference graphs'; the
+    # store is bulk-loaded from the N-Quads as they are written, in batches (_BatchLoader).
     store = ox.Store(str(tmp / "store"))
-    store.bulk_load(path=str(tmp / "dumps" / "dataset.nq"), format=ox.RdfFormat.N_QUADS)
+    parts = _counted(chain((cache.parts(k) for k in order), ref_parts), len(graphs), report)
+    with _BatchLoader(store) as loader:
+        write_dumps(parts, tmp / "dumps", nquads=loader.add)
+    report(Progress("optimize", 0, 0))
+    store.optimize()  # the batches' files merged, before the catalogue and the index read the store
     manifest = Manifest(
         version=version,
         created=dt.datetime.now(dt.UTC).replace(microsecond=0),
@@ -268,16 +332,84 @@ def _write_release(tmp: Path, version: str, settings: Settings, shas: dict[Path,
     )
     from kg.release.catalogue import publish
 
+    report(Progress("publish", 0, 0))
     publish(store, tmp, manifest, settings)
+    report(Progress("search", 0, 0))
+    write_index(store, tmp)
     catalog = settings.ids.graph("catalog")
     graphs[str(catalog)] = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(catalog)))
     manifest = manifest.model_copy(update={"graphs": graphs, "quads": len(store)})
     store.flush()
-    store.optimize()
     del store
     manifest.write(tmp)
     tmp.chmod(0o755)  # mkdtemp makes it private; a server may run as another user
     return _move_into_place(tmp, tmp.parent, version)
+
+
+def _counted(parts: Iterable[Parts], total: int, report: ProgressReport) -> Iterator[Parts]:
+    """``parts``, telling ``report`` how many graphs of ``total`` have gone to the dumps."""
+    report(Progress("dumps", 0, total))
+    for n, graph in enumerate(parts, start=1):
+        yield graph
+        report(Progress("dumps", n, total))
+
+
+class _BatchLoader:
+    """Bulk-loads N-Quads into a store in batches of about :data:`LOAD_BATCH` bytes, in a thread
+    beside the caller (pyoxigraph's loader lets go of the GIL, so the dumps are written meanwhile).
+
+    Memory stays flat: at most three batches are held (one filling, one queued, one loading),
+    where one bulk load of the whole dump grew with it. A batch ends at the end of a graph's text
+    (:meth:`add` is given whole graphs): a bulk load names blank nodes afresh on each call, so a
+    graph split over two calls would have its blank nodes split in two.
+    """
+
+    def __init__(self, store: ox.Store, batch: int = LOAD_BATCH) -> None:
+        self.store = store
+        self.batch = batch
+        self._pending: list[bytes] = []
+        self._size = 0
+        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=1)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._load, name="bulk-load", daemon=True)
+
+    def __enter__(self) -> _BatchLoader:
+        self._thread.start()
+        return self
+
+    def add(self, nquads: bytes) -> None:
+        """Load one whole graph's N-Quads (with the graphs added before it, when the batch is full)."""
+        self._pending.append(nquads)
+        self._size += len(nquads)
+        if self._size >= self.batch:
+            self._send()
+
+    def _send(self) -> None:
+        self._raise()
+        self._queue.put(b"".join(self._pending))
+        self._pending, self._size = [], 0
+
+    def _load(self) -> None:
+        while (batch := self._queue.get()) is not None:
+            if self._error is None:  # after an error, the rest is only drained
+                try:
+                    self.store.bulk_load(batch, format=ox.RdfFormat.N_QUADS)
+                except (OSError, SyntaxError, ValueError) as e:
+                    self._error = e
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if kind is None and self._pending:
+            self._send()
+        self._queue.put(None)
+        self._thread.join()
+        if kind is None:
+            self._raise()
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            raise StoreError(f"could not load the store: {self._error}",
+                             ja=f"ストアに読み込めませんでした: {self._error}") from self._error
 
 
 def _swap_current(build_dir: Path, target: Path) -> None:

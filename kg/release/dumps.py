@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import gzip
 import zlib
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -95,9 +95,11 @@ def store_parts(store: ox.Store, base: str, exclude: Collection[ox.NamedNode] = 
         yield graph_parts(g.value if isinstance(g, ox.NamedNode) else None, nt, base)
 
 
-def write_dumps(parts: Iterable[Parts], dumps_dir: Path) -> list[Path]:
+def write_dumps(parts: Iterable[Parts], dumps_dir: Path, nquads: Callable[[bytes], None] | None = None,
+                ) -> list[Path]:
     """Write every dump and its ``.gz`` twin from the graphs' parts, in the order given; return the
-    files written."""
+    files written. ``nquads``, when given, is handed each graph's N-Quads as written (a graph's
+    whole text in one call), so that a store can be loaded from them while the dumps are written."""
     dumps_dir.mkdir(parents=True, exist_ok=True)
     written = [dumps_dir / (d.name + ext) for d in DUMPS for ext in ("", ".gz")]
     comma, first = _member(b",\n"), True
@@ -106,7 +108,10 @@ def write_dumps(parts: Iterable[Parts], dumps_dir: Path) -> list[Path]:
 
         def emit(name: str, member: bytes) -> None:
             out[name + ".gz"].write(member)
-            out[name].write(zlib.decompress(member, wbits=31))
+            text = zlib.decompress(member, wbits=31)
+            out[name].write(text)
+            if nquads is not None and name == "dataset.nq":
+                nquads(text)
 
         emit("dataset.jsonld", _member(b"["))
         for graph in parts:
