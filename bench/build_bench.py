@@ -1,18 +1,25 @@
 """Build time and peak memory of ``kg build`` at 40, 400 and 4,000 agreements, phase by phase.
 
 Each run is ``kg.release.build.build(force=True)`` in a fresh child process on a cached corpus
-(bench/generate_corpus.py), with timers wrapped around the phases the build goes through:
+(bench/generate_corpus.py). The phases are the build's own (the ``progress`` it reports,
+kg.release.build.PHASES): the child writes when each starts, and the parent, which samples the
+resident memory of the child's whole process tree every 0.1 s, gives each phase its wall time and
+its peak memory:
 
-    ingest     kg.ingest.ingest_file, per text, in the build's worker processes (CPU seconds, summed)
-    validate   kg.validation.validate.conforms, per text, likewise
-    workers    wall time of kg.release.build._agreements: the cache look-ups, then ingest + validate +
-               dump parts over the process pool
-    reference  kg.reference.graphs.reference_graphs
-    dumps      kg.release.dumps.write_dumps: the cached parts put end to end (10 files)
-    publish    kg.release.catalogue.publish: the catalogue and VoID statistics
-    total      the whole build() call
-    store      total − workers − reference − dumps − publish: the bulk load, flush, optimize, the
-               reference graphs' parts and the manifest — the rest of build()
+    workers    reading and hashing the texts, the cache look-ups, ingest + validate + dump parts
+               over the process pool ("sources" and "agreements")
+    reference  kg.reference.graphs.reference_graphs and the example queries' graph
+    dumps      the parts put end to end into the ten dump files, the store bulk-loaded from the
+               N-Quads meanwhile (kg.release.build._BatchLoader)
+    optimize   the store's optimize()
+    publish    kg.release.catalogue.publish: the statistics graph, the catalogue and VoID statistics
+    search     kg.search.index.write_index
+    rest       what follows until build() returns: the manifest, moving the release into place
+
+Besides, in the worker processes, CPU seconds summed over them:
+
+    ingest     kg.ingest.ingest_file, per text
+    validate   kg.validation.validate.conforms, per text
 
 Two ways to run (``--cache``):
 
@@ -20,18 +27,25 @@ Two ways to run (``--cache``):
     warm       the cache holds the corpus, and one text has changed (a line added at its end,
                taken back afterwards): what a rebuild after editing one agreement costs
 
+``--baseline REV`` runs the build of commit REV as well, alternating with this tree's, from a git
+worktree of it in the system's temporary folder and with its own build folder: the ratio of the
+two in one run is what to trust on a shared machine. Its phases are only "total" when its build()
+takes no ``progress``.
+
 Memory: the peak of the summed resident set of the build's whole process tree (sampled every
-0.1 s from /proc) and the largest single process (``getrusage(RUSAGE_CHILDREN).ru_maxrss``).
-The release is kept in bench/.cache/build-s{seed}-n{size}/ for bench/query_bench.py.
+0.1 s from /proc), overall and per phase, and the largest single process
+(``getrusage(RUSAGE_CHILDREN).ru_maxrss``). The release is kept in
+bench/.cache/build-s{seed}-n{size}/ for bench/query_bench.py.
 
     .venv/bin/python bench/build_bench.py --sizes 40 400 --runs 3
-    .venv/bin/python bench/build_bench.py --sizes 4000 --runs 3 --cache cold
-    .venv/bin/python bench/build_bench.py --sizes 4000 --runs 3 --cache warm
+    nice .venv/bin/python bench/build_bench.py --sizes 4000 --runs 3 --cache cold --baseline 3c9850a
+    nice .venv/bin/python bench/build_bench.py --sizes 4000 --runs 3 --cache warm
 """
 
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import os
 import resource
@@ -45,58 +59,69 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "bench"))
-sys.path.insert(0, str(ROOT))
+CACHE = ROOT / "bench" / ".cache"  # bench/generate_corpus.py's; not imported, so that a child imports
+#                                    the kg of the code it measures (--code), not this tree's
 
-from generate_corpus import CACHE, ensure_corpus  # noqa: E402
-
-PHASES = ("ingest", "validate", "workers", "reference", "dumps", "publish", "total")
+#: The phases of a build as this benchmark reports them (see the module docstring).
+PHASES = ("workers", "reference", "dumps", "optimize", "publish", "search", "rest")
+#: kg.release.build's phases → the benchmark's.
+_PHASE_OF = {"sources": "workers", "agreements": "workers"}
 RESULTS = ROOT / "bench" / "build_bench.json"
 
 
-def build_dir(size: int, seed: int = 0) -> Path:
-    """Where the benchmark's release of this corpus is built (and later queried)."""
-    return CACHE / f"build-s{seed}-n{size}"
+def build_dir(size: int, seed: int = 0, code: str = "") -> Path:
+    """Where the benchmark's release of this corpus is built (and later queried); ``code`` names
+    a baseline's own folder."""
+    return CACHE / (f"build-s{seed}-n{size}" + (f"-{code}" if code else ""))
 
 
-def _child(data_dir: str, out_dir: str, sink: str) -> None:
-    """In the child: wrap the phases with timers appending ``phase seconds`` lines to ``sink``."""
+def _child(data_dir: str, out_dir: str, sink: str, code: str) -> None:
+    """In the child: import kg from ``code``, write ``phase <name> <monotonic s>`` when each phase
+    starts and ``cpu <ingest|validate> <s>`` per text to ``sink``, and build."""
+    sys.path.insert(0, code)
     import kg.ingest
-    import kg.reference.graphs
     import kg.release.build
-    import kg.release.catalogue
-    import kg.release.dumps
     import kg.validation.validate
     from kg.settings import Settings
 
     fd = os.open(sink, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
 
+    def note(line: str) -> None:
+        os.write(fd, (line + "\n").encode())  # one short O_APPEND write: lines never interleave
+
     def timed(module: Any, name: str, phase: str) -> None:
         inner = getattr(module, name)
 
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            started = time.perf_counter()
+            started = time.process_time()
             try:
                 return inner(*args, **kwargs)
             finally:
-                # One short write with O_APPEND: lines from concurrent workers never interleave.
-                os.write(fd, f"{phase} {time.perf_counter() - started:.6f}\n".encode())
+                note(f"cpu {phase} {time.process_time() - started:.6f}")
 
         setattr(module, name, wrapper)
 
-    # kg.release.build imports ingest_file/conforms inside its worker function at call time, and the
-    # pool forks after these assignments, so the workers see the wrappers too.
+    # kg.release.build imports ingest_file/conforms inside its worker function at call time, and
+    # the pool forks after these assignments, so the workers see the wrappers too.
     timed(kg.ingest, "ingest_file", "ingest")
     timed(kg.validation.validate, "conforms", "validate")
-    timed(kg.release.build, "_agreements", "workers")
-    timed(kg.reference.graphs, "reference_graphs", "reference")
-    timed(kg.release.build, "write_dumps", "dumps")
-    timed(kg.release.catalogue, "publish", "publish")
-    timed(kg.release.build, "build", "total")
-    release = kg.release.build.build(Settings(data_dir=Path(data_dir), build_dir=Path(out_dir)), force=True)
-    graphs = release.manifest.graphs if release.manifest else {}
-    count = len(graphs) if isinstance(graphs, dict) else 0
-    print(json.dumps({"quads": release.manifest.quads if release.manifest else None, "graphs": count}))
+    build = kg.release.build.build
+    seen: set[str] = set()
+
+    def progress(p: Any) -> None:
+        phase = _PHASE_OF.get(p.phase, p.phase)
+        if phase not in seen:
+            seen.add(phase)
+            note(f"phase {phase} {time.monotonic():.6f}")
+
+    kwargs: dict[str, Any] = {"progress": progress} if "progress" in inspect.signature(build).parameters else {}
+    settings = Settings(data_dir=Path(data_dir), build_dir=Path(out_dir))
+    note(f"phase {'workers' if kwargs else 'total'} {time.monotonic():.6f}")
+    release = build(settings, force=True, **kwargs)
+    note(f"phase end {time.monotonic():.6f}")
+    manifest = release.manifest
+    assert manifest is not None, "a build always writes its manifest"
+    print(json.dumps({"quads": manifest.quads, "graphs": len(manifest.graphs)}))
 
 
 def _tree_rss(root: int) -> int:
@@ -123,74 +148,124 @@ def _tree_rss(root: int) -> int:
     return sum(rss.get(p, 0) for p in tree)
 
 
-def _prepare(data: Path, out: Path, cache: str) -> Path | None:
+def _prepare(data: Path, out: Path, cache: str, code: str) -> Path | None:
     """Empty the build cache (cold), or fill it and change one text (warm; returned, to restore)."""
     if cache == "cold":
         shutil.rmtree(out / "cache", ignore_errors=True)
         return None
     if not any((out / "cache").glob("*/*.zip")):
-        subprocess.run([sys.executable, __file__, "--fill", str(data), str(out)], check=True)
+        subprocess.run([sys.executable, __file__, "--fill", str(data), str(out), code], check=True)
     changed = sorted((data / "sources").glob("*.txt"))[0]
     changed.write_bytes(changed.read_bytes() + b"\n")
     return changed
 
 
-def run_once(size: int, seed: int, cache: str = "cold") -> dict[str, Any]:
+def run_once(size: int, seed: int, cache: str = "cold", code: Path = ROOT, name: str = "") -> dict[str, Any]:
     """One build of the corpus in a child process: phase seconds, wall seconds, memory."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from generate_corpus import ensure_corpus
+
     data, _ = ensure_corpus(size, seed)
-    out = build_dir(size, seed)
-    changed = _prepare(data, out, cache)
+    out = build_dir(size, seed, name)
+    changed = _prepare(data, out, cache, str(code))
     try:
-        return _measure(size, data, out) | {"cache": cache}
+        return _measure(size, data, out, code) | {"cache": cache, "code": _head(code)}
     finally:
         if changed is not None:
             changed.write_bytes(changed.read_bytes()[:-1])
 
 
-def _measure(size: int, data: Path, out: Path) -> dict[str, Any]:
+def _measure(size: int, data: Path, out: Path, code: Path) -> dict[str, Any]:
     with tempfile.NamedTemporaryFile("r", suffix=".phases", delete=False) as f:
         sink = f.name
     load1 = os.getloadavg()[0]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    child = subprocess.Popen([sys.executable, __file__, "--child", str(data), str(out), sink],
+    child = subprocess.Popen([sys.executable, __file__, "--child", str(data), str(out), sink, str(code)],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    peak = 0
+    samples: list[tuple[float, int]] = []
     while child.poll() is None:
-        peak = max(peak, _tree_rss(child.pid))
+        samples.append((time.monotonic(), _tree_rss(child.pid)))
         time.sleep(0.1)
     wall = time.perf_counter() - started
     stdout, stderr = child.communicate()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if child.returncode != 0:
         raise SystemExit(f"build of {size} failed:\n{stderr[-3000:]}")
-    phases: dict[str, float] = dict.fromkeys(PHASES, 0.0)
+    cpu = {"ingest": 0.0, "validate": 0.0}
+    starts: list[tuple[str, float]] = []
     for line in Path(sink).read_text().splitlines():
-        phase, seconds = line.split()
-        phases[phase] += float(seconds)
+        kind, name, value = line.split()
+        if kind == "cpu":
+            cpu[name] += float(value)
+        else:
+            starts.append((name, float(value)))
     os.unlink(sink)
+    seconds = dict.fromkeys(PHASES, 0.0)
+    peaks = dict.fromkeys(PHASES, 0.0)
+    for (phase, begin), (_, end) in zip(starts, starts[1:], strict=False):
+        if phase == "total":  # a baseline whose build() reports no phases
+            continue
+        key = phase if phase in seconds else "rest"
+        seconds[key] += end - begin
+        peaks[key] = max([peaks[key], *(rss / 2**20 for t, rss in samples if begin <= t <= end)])
+    seconds["total"] = starts[-1][1] - starts[0][1]
     info = json.loads(stdout.strip().splitlines()[-1])
-    return {"size": size, "wall": wall, **phases,
-            "store": phases["total"] - phases["workers"] - phases["reference"] - phases["dumps"] - phases["publish"],
-            "code": _head(),
+    return {"size": size, "wall": wall, **cpu, **seconds, **{f"peak_{p}_mb": v for p, v in peaks.items()},
             "cpu": (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime),
-            "peak_tree_mb": peak / 2**20, "max_process_mb": after.ru_maxrss / 1024,
+            "peak_tree_mb": max((rss for _, rss in samples), default=0) / 2**20,
+            "max_process_mb": after.ru_maxrss / 1024,
             "load_before": load1, "load_after": os.getloadavg()[0], **info}
 
 
-def _head() -> str:
-    """The commit the build code came from (figures change with kg/release/build.py, kg/validation/validate.py, …)."""
-    out = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+def _head(code: Path) -> str:
+    """The commit the build code came from (figures change with kg/release/build.py, …)."""
+    out = subprocess.run(["git", "-C", str(code), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
     return out.stdout.strip()
+
+
+def _worktree(rev: str) -> Path:
+    """A git worktree of ``rev`` (made once) in the system's temporary folder."""
+    sha = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", rev], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    path = Path(tempfile.gettempdir()) / f"kg-build-baseline-{sha}"
+    if not (path / "kg").is_dir():
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(path), sha], check=True,
+                       capture_output=True)
+    return path
 
 
 def _summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
     keys = [k for k in runs[0] if isinstance(runs[0][k], (int, float)) and k != "size"]
-    out: dict[str, Any] = {"size": runs[0]["size"], "runs": len(runs)}
+    out: dict[str, Any] = {"size": runs[0]["size"], "runs": len(runs), "code": runs[0]["code"]}
     for k in keys:
         values = [r[k] for r in runs]
         out[k] = {"median": statistics.median(values), "min": min(values), "max": max(values)}
     return out
+
+
+def _table(results: dict[str, Any]) -> None:
+    print("| agreements | cache | code | runs | wall s | ingest s (Σ workers) | validate s (Σ workers) | workers s "
+          "| reference s | dumps + load s | optimize s | publish s | search s | peak tree MB | peak in dumps + load "
+          "| largest process MB | quads | load avg |")
+    print("|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for key in sorted((k for k in results if k.split("-")[0].isdigit()), key=lambda k: (int(k.split("-")[0]), k)):
+        s = results[key]["summary"]
+        if "optimize" not in s:
+            continue  # a run of the benchmark before it timed the build's own phases
+
+        def f(k: str, s: dict[str, Any] = s) -> str:
+            m = s[k]
+            span = "" if m["min"] == m["max"] else f" ({m['min']:.1f}–{m['max']:.1f})"
+            return f"{m['median']:.1f}{span}"
+
+        size, _, mode = key.partition("-")
+        cache, _, base = mode.partition("-")
+        print(f"| {int(size):,} | {cache or 'cold'} | {s['code']}{' (baseline)' if base else ''} | {s['runs']} "
+              f"| {f('wall')} | {f('ingest')} | {f('validate')} | {f('workers')} | {f('reference')} | {f('dumps')} "
+              f"| {f('optimize')} | {f('publish')} | {f('search')} | {s['peak_tree_mb']['max']:.0f} "
+              f"| {s['peak_dumps_mb']['max']:.0f} | {s['max_process_mb']['max']:.0f} | {s['quads']['median']:,.0f} "
+              f"| {s['load_before']['median']:.1f} |")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -200,43 +275,36 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--cache", choices=("cold", "warm"), default="cold")
-    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
-    parser.add_argument("--fill", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--baseline", metavar="REV", help="also build with the code of this commit, alternately")
+    parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
+    parser.add_argument("--fill", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         _child(*args.child)
         return 0
     if args.fill:
+        sys.path.insert(0, args.fill[2])
         from kg.release.build import build
         from kg.settings import Settings
 
         build(Settings(data_dir=Path(args.fill[0]), build_dir=Path(args.fill[1])), force=True)
         return 0
+    codes = [("", ROOT)]
+    if args.baseline:
+        base = _worktree(args.baseline)
+        codes.insert(0, (f"base{_head(base)}", base))
     results = json.loads(RESULTS.read_text()) if RESULTS.is_file() else {}
     for size in args.sizes:
-        runs = [run_once(size, args.seed, args.cache) for _ in range(args.runs)]
-        key = str(size) if args.cache == "cold" else f"{size}-{args.cache}"
-        results[key] = {"summary": _summary(runs), "runs": runs,
-                        "date": time.strftime("%Y-%m-%d %H:%M %Z"), "nproc": os.cpu_count()}
+        runs: dict[str, list[dict[str, Any]]] = {name: [] for name, _ in codes}
+        for _ in range(args.runs):
+            for name, code in codes:  # alternately, so that both see the same machine
+                runs[name].append(run_once(size, args.seed, args.cache, code, name))
+        for name, _ in codes:
+            key = f"{size}-{args.cache}" + (f"-{name}" if name else "")
+            results[key] = {"summary": _summary(runs[name]), "runs": runs[name],
+                            "date": time.strftime("%Y-%m-%d %H:%M %Z"), "nproc": os.cpu_count()}
     RESULTS.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
-    print("| agreements | cache | runs | wall s | ingest s (Σ workers) | validate s (Σ workers) | workers s "
-          "| reference s | dumps s | store s | publish s | peak tree MB | largest process MB | quads | load avg |")
-    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for key in sorted((k for k in results if k.split("-")[0].isdigit()), key=lambda k: (int(k.split("-")[0]), k)):
-        s = results[key]["summary"]
-        if "dumps" not in s:
-            continue  # a run of the code before the dumps were written from parts
-
-        def f(k: str, s: dict[str, Any] = s) -> str:
-            m = s[k]
-            span = "" if m["min"] == m["max"] else f" ({m['min']:.1f}–{m['max']:.1f})"
-            return f"{m['median']:.1f}{span}"
-
-        size, _, mode = key.partition("-")
-        print(f"| {int(size):,} | {mode or 'cold'} | {s['runs']} | {f('wall')} | {f('ingest')} | {f('validate')} "
-              f"| {f('workers')} | {f('reference')} | {f('dumps')} | {f('store')} | {f('publish')} "
-              f"| {s['peak_tree_mb']['max']:.0f} "
-              f"| {s['max_process_mb']['max']:.0f} | {s['quads']['median']:,.0f} | {s['load_before']['median']:.1f} |")
+    _table(results)
     return 0
 
 
