@@ -251,6 +251,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{args.size} agreements: {len(rows):,} printed texts, read from the store in {extract:.1f} s",
           file=sys.stderr)
     figures: dict[str, Any] = {}
+    sparql: dict[str, Any] = {}
     scratch = Path(tempfile.mkdtemp(prefix="search-bench-"))
     try:
         for name in args.methods:
@@ -285,6 +286,8 @@ def main(argv: list[str] | None = None) -> int:
                 "recall": statistics.mean(recall), "precision": statistics.mean(exact), **relevance(small),
             }
             print(f"{name}: {figures[name]['median_ms']:.2f} ms median", file=sys.stderr, flush=True)
+            if isinstance(method, Bigram):
+                sparql = _sparql(release, method.index, args.runs)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     entry = {
@@ -292,12 +295,50 @@ def main(argv: list[str] | None = None) -> int:
         "command": " ".join(["bench/search_bench.py", *(sys.argv[1:] if argv is None else argv)]),
         "size": args.size, "texts": len(rows), "extract_seconds": extract, "runs": args.runs,
         "nproc": os.cpu_count(), "load": os.getloadavg()[0], "memory": _memory(), "methods": figures,
+        "sparql": sparql,
     }
     results = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.is_file() else {}
+    # A run of some methods keeps the others' last figures (each with its own date and load).
+    for figure in figures.values():
+        figure.update({"date": entry["date"], "load": entry["load"]})
+    entry["methods"] = {**results.get(str(args.size), {}).get("methods", {}), **figures}
     results[str(args.size)] = entry
     RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    _print(entry)
+    _print({**entry, "methods": figures})  # ratios only between methods measured side by side
     return 0
+
+
+_P = "PREFIX dct: <http://purl.org/dc/terms/>\nPREFIX renkei: <https://w3id.org/renkei/ns#>\n"
+_REST = "?agreement renkei:initiative ?initiative . ?initiative dct:identifier ?identifier ; dct:title ?title ."
+#: Through kg.store.execute on the release's store: queries/008's question written both ways, and a ranked top 20.
+SPARQL = {
+    "008 FILTER(CONTAINS)": _P + "SELECT ?agreement ?identifier ?title ?content { ?initiative renkei:content "
+    f'?content . FILTER (CONTAINS(?content, "災害")) {_REST} }} ORDER BY ?agreement ?identifier',
+    "008 renkei:search": _P + "SELECT ?agreement ?identifier ?title ?content { (?initiative ?_s ?_x ?_p ?content) "
+    f'renkei:search (renkei:content "災害") . {_REST} }} ORDER BY ?agreement ?identifier',
+    "top 20 renkei:search": _P + 'SELECT ?i ?score ?snippet { (?i ?score ?snippet) renkei:search ("災害 応援" 20) . '
+    "?i a renkei:Initiative } ORDER BY DESC(?score)",
+}
+
+
+def _sparql(release: Path, index: SearchIndex, runs: int) -> dict[str, Any]:
+    """Median ms and rows of each :data:`SPARQL` query through the query path, with ``index``."""
+    import pyoxigraph as ox
+
+    from kg.formats import RESULT_FORMATS
+    from kg.store.execute import execute
+    from kg.store.guard import check_query
+
+    store = ox.Store.read_only(str(release / "store"))
+    out: dict[str, Any] = {}
+    for name, text in SPARQL.items():
+        times, rows = [], 0
+        for _ in range(runs if "top" in name else 3):
+            t0 = time.perf_counter()
+            rows = execute(store, check_query(text), RESULT_FORMATS[0], limit=100_000, search=index).count
+            times.append((time.perf_counter() - t0) * 1000)
+        out[name] = {"median_ms": statistics.median(times), "rows": rows}
+    return out
 
 
 def _memory() -> str:
@@ -320,7 +361,9 @@ def _print(entry: dict[str, Any]) -> None:
         print(f"| {name} | {f['index_seconds']:.1f} | {f['index_bytes'] / 1e6:.1f} | {f['median_ms']:.2f} | "
               f"{f['max_ms']:.2f} | {ratio} | {f['recall']:.3f} | {f['precision']:.3f} | {f['ndcg10']:.3f} | "
               f"{f['p5']:.3f} |")
-    print("\nper query (ms): " + "; ".join(
+    for name, f in entry.get("sparql", {}).items():
+        print(f"\nthrough SPARQL: {name}: {f['median_ms']:.1f} ms, {f['rows']} rows", end="")
+    print("\n\nper query (ms): " + "; ".join(
         f"{q} " + "/".join(f"{methods[m]['query_ms'][q]:.1f}" for m in methods)
         for q in next(iter(methods.values()))["query_ms"]))
 
