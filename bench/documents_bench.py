@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
             pages = page_count(pdf)
             for kind, data in (("pdf", pdf), ("docx", docx)):
                 name = f"{text_path.stem}.{kind}"
-                read = _median(lambda d=data, n=name: read_document(d, n), args.runs)
+                read = _median(lambda d=data, n=name: read_document(d, n, Settings()), args.runs)
                 ingest = _median(lambda d=data, n=name: ingest_bytes(d, n, settings), args.runs)
                 rows.append({"text": text_path.stem, "format": kind, "pages": pages, "bytes": len(data),
                              "read_s_per_page": read / pages, "ingest_s_per_page": ingest / pages})

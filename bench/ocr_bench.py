@@ -127,7 +127,7 @@ def main() -> int:
             pages = (light * (20 // len(light) + 1))[:20]
             data = make_scans.pdf(pages)
             start = time.perf_counter()
-            form = ocr.read_scanned_pdf(data, f"{fixture}-20.pdf")
+            form = ocr.read_scanned_pdf(data, f"{fixture}-20.pdf", settings=Settings())
             took = time.perf_counter() - start
             rows.append({"fixture": fixture, "step": "20 pages, OCR only (default)", "pages": form.pages,
                          "seconds": round(took, 1), "s_per_page": round(took / 20, 2)})

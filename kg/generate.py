@@ -112,10 +112,9 @@ def _pairs(settings: Settings) -> list[tuple[str, str, Municipality, list[Munici
     return out
 
 
-def plan(n: int, *, seed: int = 0, settings: Settings | None = None,
+def plan(n: int, *, seed: int = 0, settings: Settings,
          layouts: Sequence[str] = LAYOUTS) -> list[Generated]:
     """Decide ``n`` distinct agreements (deterministic for a seed)."""
-    settings = settings or Settings()
     rng = random.Random(seed)
     pairs = _pairs(settings)
     seen: set[tuple[str, str, str]] = set()
@@ -212,7 +211,7 @@ def render(g: Generated) -> str:
     return "\n".join(body).rstrip() + "\n"
 
 
-def write_corpus(out: Path, n: int, *, seed: int = 0, settings: Settings | None = None,
+def write_corpus(out: Path, n: int, *, seed: int = 0, settings: Settings,
                  layouts: Sequence[str] = LAYOUTS) -> list[Generated]:
     """Write ``n`` texts and ``manifest.json`` into ``out``."""
     corpus = plan(n, seed=seed, settings=settings, layouts=layouts)

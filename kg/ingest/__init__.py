@@ -59,7 +59,7 @@ class IngestResult:
     review: tuple[Problem, ...] = ()
 
 
-def ingest_file(path: Path, settings: Settings | None = None) -> IngestResult:
+def ingest_file(path: Path, settings: Settings) -> IngestResult:
     """Ingest the text file or 例規集 HTML page at ``path``; errors name ``path`` as given."""
     try:
         data = Path(path).read_bytes()
@@ -79,14 +79,13 @@ def ingest_file(path: Path, settings: Settings | None = None) -> IngestResult:
     return ingest_bytes(data, str(path), settings)
 
 
-def ingest_bytes(data: bytes, name: str, settings: Settings | None = None) -> IngestResult:
+def ingest_bytes(data: bytes, name: str, settings: Settings) -> IngestResult:
     """Ingest the bytes of a file called ``name`` (used in messages and the source's id).
 
     The file is an HTML page if its name or its first bytes say so (kg/ingest/page.py), else a
     text; either holds an agreement or an amending agreement.
     """
-    settings = settings or Settings()
-    source = read_document(data, name)  # by its magic bytes: text, page, PDF, Word, scan
+    source = read_document(data, name, settings)  # by its magic bytes: text, page, PDF, Word, scan
     registry = load_registry(settings.data_path / "reference")
     file = name.replace("\\", "/").rsplit("/", 1)[-1]
     unsure = _review(source, settings)

@@ -39,10 +39,10 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
 from kg.compare.model import Agreement
-from kg.errors import InputError, KgError, Problem
+from kg.errors import InputError, KgError, NotAcceptable, Problem, UnsupportedMediaType
 from kg.rdfguard import refuse_remote_contexts
 from kg.server.context import Ctx, ServerContext
-from kg.server.http import NotAcceptable, UnsupportedMediaType, error_response, page_lang, read_body, request_lang
+from kg.server.http import error_response, page_lang, read_body, request_lang
 from kg.server.negotiate import best_match
 from kg.server.validator import Validated, ValidationJob, Validator
 from kg.server.views import Row
@@ -345,7 +345,7 @@ def clerk_job(job: ValidationJob | DraftJob) -> Validated | Agreement:
     if isinstance(job, DraftJob):
         return _read_draft(job)
     path = Path(job.path)
-    lines = _lines(path)
+    lines = _lines(path, job.settings)
     if job.media_type == LINES_JOB:
         return Validated(json.dumps({"lines": lines}, ensure_ascii=False), None)
     from kg.validation.validate import validate_path
@@ -355,7 +355,7 @@ def clerk_job(job: ValidationJob | DraftJob) -> Validated | Agreement:
     return Validated(json.dumps(page, ensure_ascii=False), report.conforms)
 
 
-def _lines(path: Path) -> list[tuple[int, str, int | None]]:
+def _lines(path: Path, settings: Settings) -> list[tuple[int, str, int | None]]:
     """(source line, text, page) of each line of the file as the validator reads it: RDF as written,
     anything else as the ingester reads it (a page's lines by their HTML line, a PDF's with its page)."""
     from kg.ingest.document.sniff import read_document
@@ -364,7 +364,7 @@ def _lines(path: Path) -> list[tuple[int, str, int | None]]:
     data = path.read_bytes()
     if path.suffix.lower() in RDF_SUFFIXES:
         return [(n, text, None) for n, text in enumerate(data.decode("utf-8", "replace").splitlines(), 1)]
-    source = read_document(data, path.name)
+    source = read_document(data, path.name, settings)
     out = []
     for i, text in enumerate(source.lines):
         position = source.position(i)

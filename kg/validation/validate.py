@@ -101,7 +101,7 @@ def _bilingual(g: Graph, s: Node, p: URIRef) -> Text:
     return Text(texts.get("ja", ""), texts.get("en", ""))
 
 
-def validate_graph(data: Graph, settings: Settings | None = None, *, source: str | None = None,
+def validate_graph(data: Graph, settings: Settings, *, source: str | None = None,
                    ntriples: bytes | None = None) -> Report:
     """Validate one agreement or amendment graph (with its reference context) against the shapes.
 
@@ -110,16 +110,15 @@ def validate_graph(data: Graph, settings: Settings | None = None, *, source: str
     ``renkei:Agreement`` nor a ``renkei:Amendment``: an empty or unrelated graph would otherwise
     "conform" vacuously.
     """
-    settings = settings or Settings()
     data, _conforms, report_graph, context = _run(data, settings, source, ntriples)
     return build_report(report_graph, _with_named(data, context, report_graph),
                         load_shapes(settings.shapes_path, settings.base_iri), source)
 
 
-def conforms(data: Graph, settings: Settings | None = None, *, ntriples: bytes | None = None) -> bool:
+def conforms(data: Graph, settings: Settings, *, ntriples: bytes | None = None) -> bool:
     """Whether ``data`` conforms (only Violations fail), without building a report: what a build
     asks of each of thousands of agreements; it builds the report of those that do not."""
-    return _run(data, settings or Settings(), None, ntriples)[1]
+    return _run(data, settings, None, ntriples)[1]
 
 
 def _run(data: Graph, settings: Settings, source: str | None,
@@ -171,13 +170,12 @@ def _merge(data: Graph) -> Graph:
     return g
 
 
-def validate_path(path: Path, settings: Settings | None = None, *, allow_remote: bool = False) -> Report:
+def validate_path(path: Path, settings: Settings, *, allow_remote: bool = False) -> Report:
     """Validate a file: RDF by its extension (.ttl .nt .nq .trig .jsonld .rdf), or a text (.txt),
     例規集 page (.html .htm), PDF, Word document (.docx) or scan, ingested first. A PDF, Word file or
     image is known by its first bytes whatever its name, unless the name says RDF.
 
     Nothing is fetched unless ``allow_remote`` (``kg validate --allow-remote``): see :func:`read_rdf`."""
-    settings = settings or Settings()
     suffix = path.suffix.lower()
     # A name that says RDF is read as RDF; any other is ingested when its bytes are a document's.
     if suffix in TEXT_SUFFIXES or (suffix not in RDF_SUFFIXES and _is_document(path)):

@@ -24,7 +24,7 @@ N = 9  # above kg.release.build.PARALLEL_THRESHOLD: the worker processes fill th
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     data = tmp_path / "data"
-    write_corpus(data / "sources", N - 1)
+    write_corpus(data / "sources", N - 1, settings=Settings())
     (data / "sources" / "manifest.json").unlink()
     shutil.copy(SEED, data / "sources")
     (data / "reference").symlink_to(ROOT / "data" / "reference")

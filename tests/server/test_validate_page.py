@@ -15,6 +15,7 @@ import pytest
 from rdflib import Graph
 from rdflib.namespace import SH
 
+from kg.settings import Settings
 from tests.ingest.documents.make import read_text
 from tests.ingest.test_messages import CASES, is_japanese
 from tests.server.conftest import Server, start_server
@@ -107,7 +108,7 @@ def test_rdf_made_from_a_text_names_the_texts_line_not_the_rdfs(server: Server, 
 
     text = tmp_path / "draft.txt"
     text.write_bytes(defective())
-    turtle = ingest_file(text).graph.serialize(format="turtle").encode()
+    turtle = ingest_file(text, Settings()).graph.serialize(format="turtle").encode()
     r = server.post("/validate", files={"file": ("draft.ttl", turtle, "text/turtle")}, headers={"Accept": "text/html"})
     assert r.status_code == 200
     page = html.unescape(r.text)

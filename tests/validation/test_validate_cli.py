@@ -14,6 +14,7 @@ from validate_inputs import AMENDMENT_TEXT, SEED
 
 from kg.ingest import ingest_file
 from kg.namespaces import ELI, SH
+from kg.settings import Settings
 
 KG = str(Path(sys.executable).with_name("kg"))
 
@@ -36,7 +37,7 @@ def test_amendment_text_exits_zero() -> None:
 
 
 def test_amendment_without_eli_amends_exits_one_naming_the_rule_in_both_languages(tmp_path: Path) -> None:
-    result = ingest_file(AMENDMENT_TEXT)
+    result = ingest_file(AMENDMENT_TEXT, Settings())
     result.graph.remove((result.agreement, ELI.amends, None))
     path = tmp_path / "amendment-without-amends.ttl"
     result.graph.serialize(path, format="turtle")

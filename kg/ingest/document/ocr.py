@@ -82,7 +82,7 @@ class _Text:
         return "".join(c.text for c in self.chars)
 
 
-def read_image(data: bytes, name: str, options: Options | None = None, settings: Settings | None = None) -> Form:
+def read_image(data: bytes, name: str, options: Options | None = None, *, settings: Settings) -> Form:
     """A PNG, TIFF (every frame a page) or JPEG scan, read by OCR."""
     engine = tesseract.engine(name)
     try:
@@ -94,18 +94,17 @@ def read_image(data: bytes, name: str, options: Options | None = None, settings:
                          fix="send the scan as PNG, TIFF or JPEG",
                          fix_ja="PNG・TIFF・JPEG の画像にしてください") from None
     media = _image_media_type(data)
-    return _read(pages, name, media, engine, options or Options(), settings or Settings())
+    return _read(pages, name, media, engine, options or Options(), settings)
 
 
-def read_scanned_pdf(data: bytes, name: str, options: Options | None = None,
-                     settings: Settings | None = None) -> Form:
+def read_scanned_pdf(data: bytes, name: str, options: Options | None = None, *, settings: Settings) -> Form:
     """A PDF of scanned pages (no text layer), every page rendered at 300 dpi and read by OCR."""
     engine = tesseract.engine(name)
     try:
         pages = image.pdf_pages(data)
     except ValueError as e:
         raise InputError(f"not a readable PDF: {e}", ja="PDF として読めません", file=name) from None
-    return _read(pages, name, "application/pdf", engine, options or Options(), settings or Settings())
+    return _read(pages, name, "application/pdf", engine, options or Options(), settings)
 
 
 def _image_media_type(data: bytes) -> str:
@@ -790,7 +789,7 @@ def _shift(line: tesseract.OcrLine, dx: float, dy: float) -> tesseract.OcrLine:
 # ---------------------------------------------------------------------------- review
 
 
-def review(source: SourceText, threshold: float | None = None) -> list[Problem]:
+def review(source: SourceText, threshold: float) -> list[Problem]:
     """Every OCR'd word under ``threshold`` (default ``KG_OCR_REVIEW_CONFIDENCE``) with its page and its
     line or table cell, and every correction to a known term, Japanese first, for a clerk to check
     against the printed page.
@@ -800,7 +799,7 @@ def review(source: SourceText, threshold: float | None = None) -> list[Problem]:
     """
     if source.reading != "ocr" or source.positions is None:
         return []
-    below = threshold if threshold is not None else Settings().ocr_review_confidence
+    below = threshold
     problems = []
     for index, position in enumerate(source.positions):
         for read, term in position.corrected:

@@ -21,6 +21,7 @@ from kg.errors import InputError, OcrUnavailable
 from kg.ingest.decode import SourceText, decode
 from kg.ingest.document.form import Form, to_source
 from kg.ingest.page import is_page, read_page
+from kg.settings import Settings
 
 __all__ = ["SUFFIXES", "Kind", "read_document", "sniff"]
 
@@ -74,11 +75,12 @@ def _zip_kind(data: bytes) -> Kind:
         return "docx" if b"word/" in data else "text"
 
 
-def read_document(data: bytes, name: str) -> SourceText:
+def read_document(data: bytes, name: str, settings: Settings) -> SourceText:
     """The text lines of any file an agreement comes in, each with where it stands in the file.
 
     PDF (text layer, else OCR), Word ``.docx``, images (OCR), 例規集 HTML pages, and text in any
-    encoding :func:`~kg.ingest.decode.decode` reads. Raises :class:`~kg.errors.InputError` (or
+    encoding :func:`~kg.ingest.decode.decode` reads; ``settings`` say how sure OCR must be, and where
+    the dataset's terms that correct it are. Raises :class:`~kg.errors.InputError` (or
     :class:`~kg.errors.DecodeError`) for a file that is none of these.
     """
     kind = sniff(data, name)
@@ -88,14 +90,14 @@ def read_document(data: bytes, name: str) -> SourceText:
         try:
             form = read_pdf(data, name)
         except ScannedPdf:
-            form = _ocr("pdf", data, name)
+            form = _ocr("pdf", data, name, settings)
         return to_source(form, data)
     if kind == "docx":
         from kg.ingest.document.word import read_docx
 
         return to_source(read_docx(data, name), data)
     if kind == "image":
-        return to_source(_ocr("image", data, name), data)
+        return to_source(_ocr("image", data, name, settings), data)
     if kind == "zip":
         raise InputError("a zip archive, but not a Word document (.docx): it holds no word/document.xml",
                          ja="zip形式のファイルですが、Word文書（.docx）ではありません"
@@ -112,10 +114,10 @@ def read_document(data: bytes, name: str) -> SourceText:
     return decode(data, name)
 
 
-_LAST_OCR: dict[tuple[object, str, bytes], Form] = {}
+_LAST_OCR: dict[tuple[object, str, bytes, str], Form] = {}
 
 
-def _ocr(kind: Literal["pdf", "image"], data: bytes, name: str) -> Form:
+def _ocr(kind: Literal["pdf", "image"], data: bytes, name: str, settings: Settings) -> Form:
     """A scan read by OCR (kg/ingest/document/ocr.py), or a clear error when OCR is not available."""
     if kind == "pdf":
         what_en, what_ja = "a scanned PDF (no text layer)", "スキャンされたPDFです（文字情報がありません）"
@@ -136,10 +138,10 @@ def _ocr(kind: Literal["pdf", "image"], data: bytes, name: str) -> Form:
                          fix=_INSTALL_OCR, fix_ja=_INSTALL_OCR_JA)
     # The last scan read is kept (one, per process): the validation page reads an upload twice, for the
     # report and for the lines it shows, and OCR takes seconds a page.
-    key = (reader, name, hashlib.sha256(data).digest())
+    key = (reader, name, hashlib.sha256(data).digest(), settings.model_dump_json())
     if key in _LAST_OCR:
         return _LAST_OCR[key]
-    form: Form = reader(data, name)
+    form: Form = reader(data, name, settings=settings)
     _LAST_OCR.clear()
     _LAST_OCR[key] = form
     return form

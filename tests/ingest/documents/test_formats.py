@@ -23,14 +23,14 @@ from .make import to_docx, to_pdf
 
 def test_a_pdf_named_txt_is_read_as_a_pdf(render: Render, settings: Settings) -> None:
     data = render(SEED, "pdf").read_bytes()
-    source = read_document(data, "koriyama-nihonmatsu-2019.txt")
+    source = read_document(data, "koriyama-nihonmatsu-2019.txt", Settings())
     assert (source.media_type, source.reading, source.encoding) == ("application/pdf", "pdf-text-layer", None)
     text = ingest_bytes(SEED.read_bytes(), SEED.name, settings)
     assert ingest_bytes(data, "koriyama-nihonmatsu-2019.txt", settings).agreement == text.agreement
 
 
 def test_a_word_file_named_pdf_is_read_as_word(render: Render) -> None:
-    source = read_document(render(SEED, "docx").read_bytes(), "draft.pdf")
+    source = read_document(render(SEED, "docx").read_bytes(), "draft.pdf", Settings())
     assert source.reading == "docx"
 
 
@@ -75,7 +75,7 @@ BROKEN = {
 def test_a_broken_document_is_a_bilingual_input_error(case: str, render: Render) -> None:
     make, word = BROKEN[case]
     with pytest.raises(InputError) as caught:
-        read_document(make(render), "draft.bin")
+        read_document(make(render), "draft.bin", Settings())
     error = caught.value
     assert word in error.message and error.ja and error.fix_en and error.fix_ja
     assert error.file == "draft.bin"
@@ -99,7 +99,7 @@ def test_an_image_is_read_by_ocr_or_refused_with_a_message(tmp_path: Path) -> No
     path = tmp_path / "scan.png"
     Image.new("L", (200, 100), 255).save(path)
     with pytest.raises(KgError):
-        ingest_bytes(path.read_bytes(), path.name)
+        ingest_bytes(path.read_bytes(), path.name, Settings())
     result = run_kg("ingest", path)
     assert result.returncode == 2 and "Traceback" not in result.stderr
 
@@ -168,7 +168,7 @@ def test_a_text_read_by_ocr_records_the_reading_and_its_engine(monkeypatch: pyte
 
     read = kg.ingest.read_document
     monkeypatch.setattr(kg.ingest, "read_document",
-                        lambda data, name: replace(read(data, name), reading="ocr", engine="tesseract 5.3.0 jpn"))
+                        lambda data, name, s: replace(read(data, name, s), reading="ocr", engine="tesseract 5.3.0 jpn"))
     g = ingest_bytes(SEED.read_bytes(), SEED.name, settings).graph
     reading = URIRef("https://w3id.org/renkei/id/source/koriyama-nihonmatsu-2019/reading")
     assert (reading, RDF.type, PROV.Activity) in g

@@ -50,7 +50,7 @@ needs_tesseract = pytest.mark.skipif(not _has_tesseract(), reason="needs tessera
 def test_a_scan_without_tesseract_is_refused_saying_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KG_TESSERACT", "/nonexistent/tesseract")
     with pytest.raises(OcrUnavailable) as caught:
-        ocr.read_image(make_scans.png(Image.new("L", (100, 100), 255)), "scan.png")
+        ocr.read_image(make_scans.png(Image.new("L", (100, 100), 255)), "scan.png", settings=Settings())
     e = caught.value
     assert "apt-get install tesseract-ocr tesseract-ocr-script-jpan tesseract-ocr-jpn" in (e.fix_en or "")
     assert "scripts/system-packages.sh" in (e.fix_ja or "") and e.ja and "tesseract" in e.ja
@@ -61,15 +61,15 @@ def test_the_same_scan_read_twice_is_read_by_ocr_once(monkeypatch: pytest.Monkey
     """The validation page reads an upload for its report and for the lines it shows: OCR runs once."""
     calls: list[str] = []
 
-    def fake(data: bytes, name: str) -> Form:
+    def fake(data: bytes, name: str, *, settings: Settings) -> Form:
         calls.append(name)
         return Form(name, "image/png", "ocr", [TextLine("第1条 目的", Position(page=1))], engine="fake", pages=1)
 
     monkeypatch.setattr(ocr, "read_image", fake)
     scan = make_scans.png(Image.new("L", (50, 50), 255))
-    first, again = read_document(scan, "a.png"), read_document(scan, "a.png")
+    first, again = read_document(scan, "a.png", Settings()), read_document(scan, "a.png", Settings())
     assert first.lines == again.lines == ("第1条 目的",) and calls == ["a.png"]
-    read_document(make_scans.png(Image.new("L", (60, 50), 255)), "a.png")  # other bytes: read
+    read_document(make_scans.png(Image.new("L", (60, 50), 255)), "a.png", Settings())  # other bytes: read
     assert len(calls) == 2
 
 
@@ -86,13 +86,13 @@ def test_review_lists_each_word_under_the_threshold_with_page_line_and_cell() ->
     assert "column 2" in problems[0].en and problems[0].fix_ja
     assert [p.en for p in ocr.review(source, threshold=50)] == [problems[0].en]
     text = SourceText("a.txt", ("第1条",), "UTF-8", "0" * 64)
-    assert ocr.review(text) == []
+    assert ocr.review(text, Settings().ocr_review_confidence) == []
 
 
 def test_review_lists_each_correction_to_a_known_term() -> None:
     form = Form("scan.png", "image/png", "ocr", [
         TextLine("圏域全体の経済", Position(page=1, confidence=95.0, corrected=(("導域全体", "圏域全体"),)))])
-    [problem] = ocr.review(to_source(form, b"\x89PNG"))
+    [problem] = ocr.review(to_source(form, b"\x89PNG"), Settings().ocr_review_confidence)
     assert problem.ja == "OCR の読み取り「導域全体」を既知の語「圏域全体」に補正しました"
     assert (problem.line, problem.page) == (1, 1) and "corrected to the known term" in problem.en
 
@@ -229,9 +229,9 @@ def read_once() -> Iterator[None]:
     read = ocr.read_scanned_pdf
     forms: dict[tuple[str, bytes], Form] = {}
 
-    def memo(data: bytes, name: str) -> Form:
+    def memo(data: bytes, name: str, *, settings: Settings) -> Form:
         if (name, data) not in forms:
-            forms[(name, data)] = read(data, name)
+            forms[(name, data)] = read(data, name, settings=settings)
         return forms[(name, data)]
 
     with pytest.MonkeyPatch.context() as patch:
@@ -241,7 +241,7 @@ def read_once() -> Iterator[None]:
 
 @pytest.fixture(scope="module")
 def seed_source(seed_scan: bytes, read_once: None) -> SourceText:
-    return read_document(seed_scan, "koriyama-nihonmatsu-2019.pdf")
+    return read_document(seed_scan, "koriyama-nihonmatsu-2019.pdf", Settings())
 
 
 @pytest.fixture(scope="module")
@@ -290,11 +290,11 @@ def test_ocr_is_recorded_as_ocr_with_its_engine_and_every_unsure_word_is_in_the_
     threshold = Settings().ocr_review_confidence
     unsure = [(i + 1, w) for i, p in enumerate(seed_source.positions) for w, c in p.words if c < threshold]
     assert unsure, "a scan with noise has some words tesseract is unsure of"
-    listed = {(p.line, p.page) for p in ocr.review(seed_source)}
+    listed = {(p.line, p.page) for p in ocr.review(seed_source, Settings().ocr_review_confidence)}
     for line, word in unsure:
         assert (line, seed_source.positions[line - 1].page) in listed, word
     corrected = sum(len(p.corrected) for p in seed_source.positions)
-    assert len(ocr.review(seed_source)) == len(unsure) + corrected
+    assert len(ocr.review(seed_source, Settings().ocr_review_confidence)) == len(unsure) + corrected
     tables = [p for p in seed_source.positions if p.table is not None]
     assert tables and all(p.page and p.cells and p.confidence is not None for p in tables)
     assert {p.page for p in seed_source.positions} == {1, 2, 3, 4}
@@ -314,7 +314,7 @@ def test_kg_ingest_review_prints_each_unsure_reading_with_its_page_in_the_clerks
     cli.command("noop", hidden=True)(lambda: None)  # two commands: typer then keeps the command's name
     scan = tmp_path / "koriyama-nihonmatsu-2019.pdf"
     scan.write_bytes(seed_scan)
-    expected = ocr.review(seed_source)
+    expected = ocr.review(seed_source, Settings().ocr_review_confidence)
     assert expected
     for lang, head in (("ja", f"確認が必要なもの {len(expected)} 件"),
                        ("en", f"{len(expected)} OCR reading(s) to check")):
@@ -349,7 +349,7 @@ def test_an_image_is_read_with_its_media_type_and_pages() -> None:
     page = make_scans.scan_pages(SEED.read_text(encoding="utf-8"))[0].crop((0, 0, 2480, 565))
     out = io.BytesIO()
     page.save(out, "TIFF", dpi=(300, 300))
-    form = ocr.read_image(out.getvalue(), "cover.tiff")
+    form = ocr.read_image(out.getvalue(), "cover.tiff", settings=Settings())
     assert (form.media_type, form.reading, form.pages) == ("image/tiff", "ocr", 1)
     lines = [b.text for b in form.blocks if isinstance(b, TextLine)]
     assert lines[:2] == ["連携中枢都市圏形成に係る連携協約", "令和元年10月18日"]
