@@ -10,8 +10,10 @@ traceback) and exits with its ``exit_code``; the server answers with its ``http_
     │   ├── DecodeError             bytes that are not text in a known encoding
     │   ├── OcrUnavailable          a scan or image, but no tesseract (or its Japanese model) to read it
     │   ├── RdfSyntaxError          RDF that does not parse
-    │   └── UriTooLong, HeadersTooLarge, RequestTimeout, TooManyConnections
-    │                               a request past the server's limits (HTTP 414, 431, 408, 429)
+    │   ├── UriTooLong, HeadersTooLarge, RequestTimeout, TooManyConnections, PayloadTooLarge
+    │   │                           a request past the server's limits (HTTP 414, 431, 408, 429, 413)
+    │   ├── UnsupportedMediaType    a request body of a type not read (HTTP 415)
+    │   └── NotAcceptable           no format we write is acceptable to the client (HTTP 406)
     ├── IngestError                 text that cannot be read as an agreement (FILE:LINE)
     │   ├── IngestProblems          every problem found in one file, each a :class:`Problem`
     │   ├── DateError               an impossible or unreadable date
@@ -21,10 +23,20 @@ traceback) and exits with its ``exit_code``; the server answers with its ``http_
     ├── BuildError                  the dataset does not conform; the previous build is kept
     ├── StoreError                  the store is missing, locked or unreadable
     │   └── RemoteStoreError        a remote endpoint refused or failed a request (kg push)
-    ├── UnknownAgreementError       an agreement name that is not in the dataset (HTTP 404)
+    ├── NotFound                    what a request names is not here (HTTP 404)
+    │   ├── UnknownAgreementError   an agreement name that is not in the dataset
+    │   ├── ResourceNotFound        an IRI under /id/ that the dataset does not describe
+    │   ├── DumpNotFound            a file name that is not one of the release's dumps
+    │   ├── NotInVocabulary         a version or document under /ns that is not published
+    │   └── NotOnRemote             a release file (dump, store) asked of a remote store
     └── QueryError                  a SPARQL query that does not parse or is refused
         ├── QueryRefused            update, SERVICE, remote FROM … (HTTP 400/403)
-        └── QueryTimeout            ran past the configured timeout (HTTP 503)
+        ├── QueryTimeout            ran past the configured timeout (HTTP 503)
+        └── SearchUnavailable       renkei:search on a release without a search index (HTTP 501)
+
+Exceptions that never reach a user are not in the tree: they are signals between two functions of
+one module (``ScannedPdf``: "read this PDF by OCR"; ``Refused`` in the rewriter and the validation
+page; ``_Gone``, ``_TooDeep``, ``_Doctype``), each caught where it is raised or turned into one of these.
 """
 
 from __future__ import annotations
@@ -34,11 +46,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 __all__ = [
-    "BuildError", "ConsolidationError", "DateError", "DecodeError", "HeadersTooLarge", "IngestError",
-    "IngestProblems", "InputError", "KgError", "OcrUnavailable", "Problem", "ProblemList",
-    "QueryError", "QueryRefused", "QueryTimeout", "RdfSyntaxError", "ReferenceDataError", "RemoteStoreError",
-    "RequestTimeout", "StoreError", "TooManyConnections", "UnknownAgreementError", "UnknownMunicipalityError",
-    "UriTooLong",
+    "BuildError", "ConsolidationError", "DateError", "DecodeError", "DumpNotFound", "HeadersTooLarge", "IngestError",
+    "IngestProblems", "InputError", "KgError", "NotAcceptable", "NotFound", "NotInVocabulary", "NotOnRemote",
+    "OcrUnavailable", "PayloadTooLarge", "Problem", "ProblemList", "QueryError", "QueryRefused", "QueryTimeout",
+    "RdfSyntaxError", "ReferenceDataError", "RemoteStoreError", "RequestTimeout", "ResourceNotFound",
+    "SearchUnavailable", "StoreError", "TooManyConnections", "UnknownAgreementError", "UnknownMunicipalityError",
+    "UnsupportedMediaType", "UriTooLong",
 ]
 
 
@@ -273,7 +286,13 @@ class StoreError(KgError):
     http_status = 503
 
 
-class UnknownAgreementError(KgError):
+class NotFound(KgError):
+    """Raised when what a request or command names is not here (HTTP 404)."""
+
+    http_status = 404
+
+
+class UnknownAgreementError(NotFound):
     """Raised when a name given for an agreement is not one in the dataset (HTTP 404); lists close ones."""
 
     http_status = 404
@@ -325,3 +344,37 @@ class SearchUnavailable(QueryError):
     """Raised when a query uses renkei:search but the release it runs on has no search index (HTTP 501)."""
 
     http_status = 501
+
+
+class PayloadTooLarge(InputError):
+    """Raised when a request body is larger than KG_MAX_BODY_BYTES (HTTP 413)."""
+
+    http_status = 413
+
+
+class UnsupportedMediaType(InputError):
+    """Raised when a request body is of a media type the route does not read (HTTP 415)."""
+
+    http_status = 415
+
+
+class NotAcceptable(InputError):
+    """Raised when no format we write is acceptable to the client (HTTP 406)."""
+
+    http_status = 406
+
+
+class ResourceNotFound(NotFound):
+    """Raised when an IRI under /id/ is not in the dataset (HTTP 404)."""
+
+
+class DumpNotFound(NotFound):
+    """Raised for a file name that is not one of the release's dumps (HTTP 404)."""
+
+
+class NotInVocabulary(NotFound):
+    """Raised for a version of the vocabulary, or a document under /ns, that is not published (HTTP 404)."""
+
+
+class NotOnRemote(NotFound):
+    """Raised when a request needs a file of the release (a dump, the store) and the store is remote (HTTP 404)."""

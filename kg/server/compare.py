@@ -163,7 +163,7 @@ def _etagged(request: Request, body: bytes, media_type: str, **headers: str) -> 
 
 def _format(request: Request, fmt: str | None) -> str:
     """``?format=`` if given, else the client's best Accept match among HTML, JSON and CSV."""
-    from kg.server.http import NotAcceptable
+    from kg.errors import NotAcceptable
     from kg.server.negotiate import best_match
 
     if fmt is not None:

@@ -15,7 +15,7 @@ from starlette.datastructures import Headers
 from starlette.responses import MalformedRangeHeader, RangeNotSatisfiable
 from starlette.types import Receive, Scope, Send
 
-from kg.errors import KgError
+from kg.errors import DumpNotFound
 from kg.namespaces import DCT, SPDX
 from kg.release.catalogue import CATALOG_FILE
 from kg.release.dumps import DUMPS
@@ -26,7 +26,7 @@ from kg.server.negotiate import link_header, prefers_html, split_extension
 from kg.server.vocabulary import represent, representation_for, serialize
 from kg.store import GRAPH_FORMATS
 
-__all__ = ["DumpFile", "DumpNotFound", "catalogue_document", "router"]
+__all__ = ["DumpFile", "catalogue_document", "router"]
 
 router = APIRouter()
 _IANA = "http://www.iana.org/assignments/media-types/"
@@ -40,11 +40,6 @@ _STATS = (  # VoID §4.6 statistics shown on the page
 )
 _MEDIA = {d.name: d.media_type for d in DUMPS} | {CATALOG_FILE: "text/turtle"}
 
-
-class DumpNotFound(KgError):
-    """Raised for a file name that is not one of the release's dumps (HTTP 404)."""
-
-    http_status = 404
 
 
 class DumpFile(FileResponse):

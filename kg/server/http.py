@@ -11,16 +11,13 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 
-from kg.errors import InputError, KgError, Problem
+from kg.errors import KgError, NotAcceptable, PayloadTooLarge, Problem
 from kg.server.context import ServerContext
 from kg.server.negotiate import offered, quality
 
 __all__ = [
     "LANGUAGES",
     "page_lang",
-    "NotAcceptable",
-    "PayloadTooLarge",
-    "UnsupportedMediaType",
     "accept_language",
     "error_response",
     "not_acceptable",
@@ -33,11 +30,6 @@ __all__ = [
     "with_charset",
 ]
 
-
-class PayloadTooLarge(InputError):
-    """Raised when a request body is larger than KG_MAX_BODY_BYTES (HTTP 413)."""
-
-    http_status = 413
 
 
 def validators(ctx: ServerContext, *key: Any) -> dict[str, str]:
@@ -184,16 +176,6 @@ def validation_error_response(errors: Sequence[Any]) -> Response:
                     media_type="text/plain; charset=utf-8")
 
 
-class UnsupportedMediaType(InputError):
-    """Raised when a POST body is neither a form nor ``application/sparql-query`` (HTTP 415)."""
-
-    http_status = 415
-
-
-class NotAcceptable(InputError):
-    """Raised when no format we write is acceptable to the client (HTTP 406)."""
-
-    http_status = 406
 
 
 def with_charset(media_type: str) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from kg.errors import KgError
+from kg.errors import ResourceNotFound
 from kg.server.context import Ctx, ServerContext
 from kg.server.http import not_acceptable
 from kg.server.negotiate import choose_representation, link_header, split_extension
@@ -21,18 +21,13 @@ from kg.server.views import kind_of, view
 from kg.server.vocabulary import compact_jsonld, represent
 from kg.store import GRAPH_FORMATS, Format, check_query
 
-__all__ = ["EXTENSIONS", "ResourceNotFound", "describe", "router"]
+__all__ = ["EXTENSIONS", "describe", "router"]
 
 router = APIRouter()
 _IRI_SAFE = re.compile(r'[^<>"{}|^`\\\x00-\x20]*')
 #: ``.ttl`` → Turtle, …: the graph formats by file extension (negotiate.EXTENSIONS adds .html, .json, .trig, .n3).
 EXTENSIONS: dict[str, Format] = {"." + f.extension: f for f in GRAPH_FORMATS}
 
-
-class ResourceNotFound(KgError):
-    """Raised when an IRI under /id/ is not in the dataset (HTTP 404)."""
-
-    http_status = 404
 
 
 async def describe(ctx: ServerContext, iri: str, fmt: Format) -> bytes:

@@ -12,12 +12,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from kg.errors import NotAcceptable, NotOnRemote
 from kg.server.context import Ctx, ServerContext
-from kg.server.http import NotAcceptable
 from kg.server.negotiate import best_match
 from kg.server.sparql import graph_response
 from kg.store import GRAPH_FORMATS, check_query
-from kg.store.remote_release import NotOnRemote, RemoteRelease
+from kg.store.remote_release import RemoteRelease
 
 __all__ = ["router"]
 

@@ -12,12 +12,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from kg.errors import QueryRefused
+from kg.errors import NotAcceptable, QueryRefused, UnsupportedMediaType
 from kg.formats import QueryKind
 from kg.server.context import Ctx, ServerContext
 from kg.server.http import (
-    NotAcceptable,
-    UnsupportedMediaType,
     not_modified,
     read_body,
     validators,

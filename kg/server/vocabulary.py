@@ -24,7 +24,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, SKOS
 from rdflib.term import Node
 
-from kg.errors import KgError
+from kg.errors import NotInVocabulary
 from kg.namespaces import PREFIXES, RENKEI, SH, VANN
 from kg.reference.graphs import ontology_graph
 from kg.server.context import Ctx, ServerContext
@@ -35,7 +35,7 @@ from kg.store import GRAPH_FORMATS
 from kg.validation.validate import SHAPES_NS, load_shapes
 
 __all__ = [
-    "ONTOLOGY", "SHAPES", "Fact", "NotInVocabulary", "Ref", "Term", "compact_jsonld", "jsonld_context", "represent",
+    "ONTOLOGY", "SHAPES", "Fact", "Ref", "Term", "compact_jsonld", "jsonld_context", "represent",
     "representation_for", "router", "serialize", "shapes_document", "vocabulary_document",
 ]
 
@@ -45,11 +45,6 @@ SHAPES = URIRef(SHAPES_NS[:-1])  # https://w3id.org/renkei/shapes
 _JSONLD = EXTENSIONS[".jsonld"]
 _JSONLD_FORMAT = next(f for f in GRAPH_FORMATS if f.name == "jsonld")
 
-
-class NotInVocabulary(KgError):
-    """Raised for a version of the vocabulary, or a document under /ns, that is not published (HTTP 404)."""
-
-    http_status = 404
 
 
 # ── JSON-LD context and RDF answers ──────────────────────────────────────────────────────────────

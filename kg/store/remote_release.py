@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from kg.errors import KgError, RemoteStoreError
+from kg.errors import NotOnRemote, RemoteStoreError
 from kg.settings import Settings
 
-__all__ = ["NotOnRemote", "RemoteRelease", "read_release"]
+__all__ = [ "RemoteRelease", "read_release"]
 
 log = logging.getLogger(__name__)
 
@@ -42,11 +42,6 @@ _LISTING = """SELECT ?graph (COUNT(*) AS ?triples) WHERE {{
   GRAPH ?graph {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?graph), {prefix}))
 }} GROUP BY ?graph"""
 
-
-class NotOnRemote(KgError):
-    """Raised when a request needs a file of the release (a dump, the store) and the store is remote (HTTP 404)."""
-
-    http_status = 404
 
 
 @dataclass(frozen=True)

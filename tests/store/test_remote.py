@@ -25,12 +25,12 @@ from urllib.parse import parse_qs
 import pyoxigraph as ox
 import pytest
 
-from kg.errors import InputError, KgError, QueryError, QueryTimeout, RemoteStoreError
+from kg.errors import InputError, KgError, NotOnRemote, QueryError, QueryTimeout, RemoteStoreError
 from kg.settings import Settings
 from kg.store import GRAPH_FORMATS, RESULT_FORMATS, check_query
 from kg.store.remote import NO_GRAPH, RemoteStore, cbd_query, remote_url
 from kg.store.remote_client import fetch
-from kg.store.remote_release import NotOnRemote, read_release
+from kg.store.remote_release import read_release
 
 ROOT = Path(__file__).resolve().parents[2]
 BASE = "https://w3id.org/renkei/"
