@@ -135,7 +135,7 @@ def _subject(toks: list[_Tok], i: int, text: str) -> tuple[int, list[str]] | Non
                      "「;」「,」で他のトリプルと主語を共有できません", toks[i], text)
     if lead not in _STARTS:
         return None
-    if len(names) > 5 or len(set(names)) != len(names):
+    if len(names) > len(_COLUMNS) or len(set(names)) != len(names):
         raise _error("the subject is ?hit, or a list of up to five distinct variables "
                      "(?hit ?score ?snippet ?property ?text)",
                      "主語は ?hit、または異なる変数5つまでのリスト (?hit ?score ?snippet ?property ?text) です",
@@ -188,13 +188,19 @@ def _object(toks: list[_Tok], i: int, text: str, prefixes: dict[str, str]) -> tu
     return end, query, limit, predicate
 
 
+#: How each variable of the subject list is written, in order (a snippet is cut only when asked for).
+_COLUMNS: tuple[Callable[[Hit], str], ...] = (
+    lambda hit: f"<{hit.subject}>",
+    lambda hit: f'"{hit.score:.6g}"^^<{_DOUBLE}>',
+    lambda hit: string_literal(hit.snippet.marked(), hit.language),
+    lambda hit: f"<{hit.predicate}>",
+    lambda hit: string_literal(hit.text, hit.language),
+)
+
+
 def _values(names: list[str], hits: list[Hit]) -> str:
-    rows = []
-    for hit in hits:
-        terms = [f"<{hit.subject}>", f'"{hit.score:.6g}"^^<{_DOUBLE}>',
-                 string_literal(hit.snippet.marked(), hit.language), f"<{hit.predicate}>",
-                 string_literal(hit.text, hit.language)][:len(names)]
-        rows.append("(" + " ".join(terms) + ")")
+    columns = _COLUMNS[:len(names)]
+    rows = ("(" + " ".join(column(hit) for column in columns) + ")" for hit in hits)
     return f"VALUES ({' '.join(names)}) {{ {' '.join(rows)} }}"
 
 
