@@ -1,0 +1,143 @@
+"""What a runaway leaves of kg serve's capacity: never-seen point lookups at N clients, with and without one.
+
+Issue 13: "a runaway must not halve the capacity left for everyone else", and never-seen point
+lookups at 32 clients with a runaway running: p99 < 100 ms. For each source tree given (this one,
+and a baseline made with ``git archive COMMIT kg | tar -x -C DIR``), and with and without the runaway
+of bench/load.py (a cartesian product, resent as soon as it is cut off), the server is started over
+the release and ``--clients`` closed-loop clients send point lookups for ``--seconds``: ``SELECT ?p
+?o { <agreement> ?p ?o }`` for an agreement drawn at random, each text made unique by a comment so
+that no answer comes from the cache. The runs alternate between the trees, ``--rounds`` times, so
+that a machine shared with other work loads each alike; the table gives the median of the rounds,
+and each tree's capacity with a runaway as a share of its capacity without.
+
+    .venv/bin/python bench/capacity.py --release bench/.cache/build-s0-n400/current \\
+        --baseline /tmp/base --clients 32 --seconds 8 --rounds 3
+
+Writes bench/capacity.json (one record per ``--label``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from load import ROOT, Kind, Mix, load, machine, serve  # noqa: E402
+
+RESULTS = ROOT / "bench" / "capacity.json"
+
+
+#: What the clients ask of a random agreement: its triples (a point lookup), or its initiatives with
+#: both parties' roles (queries/002, a query that keeps a worker busy for longer).
+QUERIES = {
+    "lookup": "SELECT ?p ?o { <{iri}> ?p ?o }",
+    "initiatives": (ROOT / "queries" / "002_initiatives_of_agreement.rq").read_text(encoding="utf-8").replace(
+        "VALUES ?agreement { agr:072036-072109-2019-10-18 }", "VALUES ?agreement { <{iri}> }"),
+}
+
+
+class PointLookups(Mix):
+    """Every request a never-seen query about one agreement (:data:`QUERIES`)."""
+
+    def __init__(self, agreements: list[str], query: str) -> None:
+        super().__init__({}, [], True)
+        self.agreements = agreements
+        self.query = query
+
+    def request(self, rng: random.Random, n: int) -> tuple[str, str, str]:
+        text = self.query.replace("{iri}", rng.choice(self.agreements)) + f"\n# {n} {rng.random()}"
+        return "query", "GET", "/sparql?" + urlencode({"query": text})
+
+
+def agreements(url: str) -> list[str]:
+    query = "SELECT ?a { ?a a <https://w3id.org/renkei/ns#Agreement> } ORDER BY ?a LIMIT 500"
+    r = httpx.get(url + "/sparql", params={"query": query}, timeout=60)
+    return [b["a"]["value"] for b in r.json()["results"]["bindings"]]
+
+
+def one_run(code: Path, release: Path, clients: int, seconds: float, runaway: bool, timeout: float,
+            seed: int, query: str) -> dict[str, Any]:
+    """Start the server of ``code``, warm it up, and run the point lookups: rate, p50, p99, errors."""
+    env = {"KG_STORE": str(release), "KG_QUERY_TIMEOUT": str(timeout), "KG_WORKERS": "2"}
+    with serve(env, code) as (url, _pid):
+        port = int(url.rsplit(":", 1)[1])
+        mix = PointLookups(agreements(url), QUERIES[query])
+        asyncio.run(load(port, mix, 4, 1.0, 50, False, seed + 99))  # warm-up: every worker has answered
+        started = time.monotonic()
+        kinds: dict[str, Kind] = asyncio.run(load(port, mix, clients, seconds, 10_000, runaway, seed))
+        wall = time.monotonic() - started
+    q = kinds["query"]
+    for e in q.errors[:3]:
+        print(f"  error: {e}", file=sys.stderr)
+    return {"rate": len(q.latencies) / wall, "p50_ms": q.pct(0.5), "p99_ms": q.pct(0.99), "errors": len(q.errors),
+            "requests": len(q.latencies), "runaways": len(kinds["runaway"].latencies)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--release", type=Path, default=ROOT / "build" / "current")
+    parser.add_argument("--baseline", type=Path, required=True, help="the source tree to compare with")
+    parser.add_argument("--code", type=Path, default=ROOT, help="the source tree measured (default: this one)")
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--seconds", type=float, default=8.0)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--timeout", type=float, default=5.0, help="KG_QUERY_TIMEOUT of the server")
+    parser.add_argument("--query", choices=sorted(QUERIES), default="lookup")
+    parser.add_argument("--label", default="capacity")
+    args = parser.parse_args(argv)
+    release = args.release.resolve()
+    trees = {"baseline": args.baseline.resolve(), "this": args.code.resolve()}
+    record: dict[str, Any] = {
+        "date": time.strftime("%Y-%m-%d %H:%M %Z"), "machine": machine(), "release": str(release),
+        "query": args.query, "clients": args.clients, "seconds": args.seconds, "rounds": args.rounds,
+        "timeout": args.timeout,
+        "trees": {k: str(v) for k, v in trees.items()}, "loadavg_before": os.getloadavg(), "runs": [],
+    }
+    for rnd in range(args.rounds):
+        for runaway in (False, True):
+            # Each tree first in every other round: the first of a pair meets a colder page cache.
+            for name, code in (list(trees.items()) if rnd % 2 == 0 else list(trees.items())[::-1]):
+                run = one_run(code, release, args.clients, args.seconds, runaway, args.timeout, rnd, args.query)
+                record["runs"].append({"tree": name, "runaway": runaway, "round": rnd, **run})
+                print(f"round {rnd + 1}, {name}, {'with' if runaway else 'without'} a runaway: "
+                      f"{run['rate']:.1f} req/s, p50 {run['p50_ms']:.1f} ms, p99 {run['p99_ms']:.1f} ms, "
+                      f"{run['errors']} errors", file=sys.stderr)
+    record["loadavg_after"] = os.getloadavg()
+    summary: dict[str, dict[str, float]] = {}
+    for name in trees:
+        for runaway in (False, True):
+            runs = [r for r in record["runs"] if r["tree"] == name and r["runaway"] == runaway]
+            summary[f"{name} {'with' if runaway else 'without'} a runaway"] = {
+                k: statistics.median(r[k] for r in runs) for k in ("rate", "p50_ms", "p99_ms", "errors")}
+    record["summary"] = summary
+    print(f"\n{record['date']}, {record['machine']}, load average {record['loadavg_before'][0]:.1f} → "
+          f"{record['loadavg_after'][0]:.1f}; release {release}; KG_WORKERS=2, KG_QUERY_TIMEOUT={args.timeout:g}; "
+          f"{args.clients} clients asking {args.query}, {args.seconds:g} s a run, median of {args.rounds} rounds\n")
+    print("| tree | runaway | point lookups/s | p50 ms | p99 ms | errors | capacity left |")
+    print("|---|---|---:|---:|---:|---:|---:|")
+    for name in trees:
+        alone = summary[f"{name} without a runaway"]["rate"]
+        for runaway in (False, True):
+            s = summary[f"{name} {'with' if runaway else 'without'} a runaway"]
+            left = f"{s['rate'] / alone:.2f}" if runaway and alone else ""
+            print(f"| {name} | {'yes' if runaway else 'no'} | {s['rate']:.1f} | {s['p50_ms']:.1f} | "
+                  f"{s['p99_ms']:.1f} | {s['errors']:g} | {left} |")
+    existing = json.loads(RESULTS.read_text()) if RESULTS.is_file() else {}
+    existing[args.label] = record
+    RESULTS.write_text(json.dumps(existing, indent=1, ensure_ascii=False) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
