@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from markupsafe import Markup
 
+from kg.errors import SearchUnavailable
 from kg.search.sparql import string_literal
 from kg.search.text import Snippet, parse_query
 from kg.server.context import Ctx
@@ -40,6 +41,12 @@ async def search(request: Request, ctx: Ctx, q: str = "") -> Response:
     lang = page_lang(request)
     hits = []
     terms = parse_query(words)
+    if terms and ctx.remote is not None:
+        # A remote engine does not know renkei:search: it would answer "no hit" to every search.
+        raise SearchUnavailable(
+            "full-text search needs a release's search index; this server queries a remote SPARQL endpoint",
+            ja="全文検索にはリリースの全文検索の索引が要りますが、"
+               "このサーバーは外部の SPARQL エンドポイントに問い合わせています。")
     if terms:
         rows = await select(ctx, _QUERY % (string_literal(words), HITS, lang), key=("hit",))
         for row in rows:

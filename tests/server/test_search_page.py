@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
@@ -96,3 +97,20 @@ def test_a_release_without_an_index_answers_a_bilingual_501(fixture_release: Pat
         english = server.get("/search", params={"q": "災害", "lang": "en"})
         assert english.status_code == 501 and "search index" in english.text
         assert str(fixture_release) not in english.text  # no server path in the answer
+
+
+def test_on_a_remote_endpoint_the_page_says_search_is_unavailable() -> None:
+    """A remote engine does not know renkei:search: the page refuses rather than show "no hit"."""
+    import asyncio
+    from types import SimpleNamespace
+
+    from starlette.requests import Request
+
+    from kg.errors import SearchUnavailable
+    from kg.server.search import search
+
+    request = Request({"type": "http", "method": "GET", "path": "/search", "query_string": b"q=x", "headers": []})
+    ctx: Any = SimpleNamespace(remote=object())
+    with pytest.raises(SearchUnavailable) as raised:
+        asyncio.run(search(request, ctx, q="災害"))
+    assert raised.value.http_status == 501 and raised.value.ja
