@@ -26,8 +26,10 @@ HITS = 50
 #: Longest query read (characters): the rest is cut, so a pasted page does not become a huge query.
 MAX_QUERY = 200
 
-_QUERY = """SELECT ?hit ?score ?property ?text ?doc ?doc_title ?p_label {
+_QUERY = """SELECT ?hit ?score ?property ?text ?doc ?doc_title ?p_label ?ident ?title {
   (?hit ?score ?snippet ?property ?text) renkei:search (%s %d) .
+  OPTIONAL { ?hit dct:identifier ?ident }
+  OPTIONAL { ?hit dct:title ?title FILTER (LANG(?title) = "ja") }
   BIND (IRI(REPLACE(STR(?hit), "^(.*/(agreement|amendment)/[^/]+).*$", "$1")) AS ?doc)
   OPTIONAL { ?doc dct:title ?doc_title FILTER (LANG(?doc_title) = "ja") }
   OPTIONAL { ?property rdfs:label ?p_label FILTER (LANG(?p_label) = "%s") }
