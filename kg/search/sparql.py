@@ -204,6 +204,21 @@ def _values(names: list[str], hits: list[Hit]) -> str:
     return f"VALUES ({' '.join(names)}) {{ {' '.join(rows)} }}"
 
 
+def _template(toks: list[_Tok]) -> range:
+    """The token indexes of a CONSTRUCT query's template (``CONSTRUCT { … }``), or an empty range."""
+    for i, tok in enumerate(toks):
+        if tok.lastgroup == "word" and tok.group().upper() == "CONSTRUCT":
+            if i + 1 >= len(toks) or toks[i + 1].group() != "{":
+                break
+            depth = 0
+            for j in range(i + 1, len(toks)):
+                depth += {"{": 1, "}": -1}.get(toks[j].group(), 0)
+                if depth == 0:
+                    return range(i + 1, j + 1)
+            break
+    return range(0)
+
+
 def expand_search(text: str, index: Callable[[], Searcher]) -> str:
     """``text`` with each ``renkei:search`` pattern replaced by a VALUES block of its hits.
 
@@ -215,7 +230,10 @@ def expand_search(text: str, index: Callable[[], Searcher]) -> str:
     prefixes: dict[str, str] = {}
     edits: list[tuple[int, int, str]] = []
     searcher: Searcher | None = None
+    template = _template(toks)
     for i, tok in enumerate(toks):
+        if i in template:  # a CONSTRUCT template states triples; it matches nothing
+            continue
         if tok.lastgroup == "word" and tok.group().upper() == "PREFIX" and i + 2 < len(toks):
             iri = _iri(toks[i + 2], prefixes)
             if toks[i + 1].lastgroup == "pname" and iri is not None:

@@ -10,7 +10,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg.errors import QueryError, SearchUnavailable
-from kg.formats import RESULT_FORMATS
+from kg.formats import GRAPH_FORMATS, RESULT_FORMATS
 from kg.search.index import SearchIndex
 from kg.search.sparql import DEFAULT_LIMIT, expand_search
 from kg.store.execute import execute, release_index
@@ -85,6 +85,16 @@ def test_the_full_iri_and_any_prefix_name_work(fixture_store: ox.Store, index: S
     b = _rows(fixture_store, 'PREFIX r: <https://w3id.org/renkei/ns#> SELECT ?h { ?h r:search """図書館""" }', index)
     c = _rows(fixture_store, 'SELECT ?h { ?h renkei:search ("図書館"@ja 50) }', index)
     assert a == b == c and len(a) >= 2
+
+
+def test_a_construct_template_is_left_alone_and_its_where_clause_answered(fixture_store: ox.Store,
+                                                                         index: SearchIndex) -> None:
+    text = PREFIXES + """CONSTRUCT { ?h renkei:search "図書館" . ?h dct:title ?t }
+      WHERE { ?h renkei:search "図書館" . ?h dct:title ?t }"""
+    expanded = expand_search(text, lambda: index)
+    assert expanded.count("renkei:search") == 1 and "VALUES (?h)" in expanded
+    result = execute(fixture_store, check_query(text), GRAPH_FORMATS[0], limit=100, search=index)
+    assert result.count == 4  # two initiatives, each stated with renkei:search and its title
 
 
 def test_the_words_in_a_string_a_comment_or_another_position_are_left_alone() -> None:
