@@ -11,8 +11,10 @@ endpoints); without one, each graph's count comes from a GSP GET (§5.2) and sta
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import re
+import time
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,8 +23,9 @@ from typing import TYPE_CHECKING, Any, Literal
 import httpx
 import pyoxigraph as ox
 
-from kg.errors import RemoteStoreError
-from kg.formats import by_name
+from kg.errors import KgError, RemoteStoreError
+from kg.formats import QueryKind, by_name
+from kg.store.remote_client import fetch
 
 if TYPE_CHECKING:
     from kg.release.build import Release
@@ -189,40 +192,18 @@ def graph_counts(endpoint: Endpoint, graphs: list[str]) -> dict[str, int]:
 
 
 def _counts(endpoint: Endpoint, restriction: str) -> dict[str, int]:
-    """Run ``SELECT ?g (COUNT(*) AS ?n)`` over the named graphs the restriction admits."""
-    from SPARQLWrapper import BASIC, DIGEST, JSON, POST, SPARQLWrapper
-    from SPARQLWrapper import SPARQLExceptions as sx
-
+    """Run ``SELECT ?g (COUNT(*) AS ?n)`` over the named graphs the restriction admits (kg.store.remote_client)."""
     assert endpoint.query is not None
     query = f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ {restriction} GRAPH ?g {{ ?s ?p ?o }} }} GROUP BY ?g"
-    # A query endpoint is often open to all (Virtuoso's /sparql): try without credentials, then answer
-    # a 401 with Digest, then Basic, unless the scheme was named.
-    schemes: list[str | None] = [None]
-    if endpoint.auth is not None:
-        by_name: dict[str, list[str | None]] = {
-            "basic": [BASIC], "digest": [DIGEST], "auto": [None, DIGEST, BASIC]}
-        schemes = by_name[endpoint.auth_scheme]
     where = f"POST {endpoint.query}"
-    for i, scheme in enumerate(schemes):
-        client = SPARQLWrapper(endpoint.query, agent="renkei-kg push")
-        client.setQuery(query)
-        client.setMethod(POST)
-        client.setReturnFormat(JSON)
-        client.setTimeout(int(endpoint.timeout))
-        if scheme is not None and endpoint.auth is not None:
-            client.setHTTPAuth(scheme)
-            client.setCredentials(*endpoint.auth)
-        try:
-            result = client.queryAndConvert()
-            break
-        except sx.Unauthorized as e:
-            if i + 1 < len(schemes):
-                continue
-            raise RemoteStoreError("HTTP 401: the query endpoint refused the credentials", where=where) from e
-        except sx.SPARQLWrapperException as e:
-            raise RemoteStoreError(f"the query endpoint refused the count query: {e.msg}", where=where) from e
-        except (OSError, ValueError) as e:  # URLError (refused, DNS), timeouts, a body that is not JSON
-            raise RemoteStoreError(f"cannot query the endpoint: {e}", where=where) from e
+    try:
+        answer = fetch(endpoint.query, query, QueryKind.SELECT, (), (), time.monotonic() + endpoint.timeout,
+                       auth=endpoint.auth, auth_scheme=endpoint.auth_scheme, agent="renkei-kg push")
+        result = json.loads(answer.body)
+    except KgError as e:
+        raise RemoteStoreError(f"cannot query the endpoint: {e.message}", where=where) from e
+    except ValueError as e:
+        raise RemoteStoreError(f"the query endpoint did not answer with SPARQL JSON results: {e}", where=where) from e
     if not isinstance(result, dict) or "results" not in result:
         raise RemoteStoreError("the query endpoint did not answer with SPARQL JSON results", where=where)
     return {row["g"]["value"]: int(row["n"]["value"]) for row in result["results"]["bindings"]}

@@ -8,6 +8,11 @@ Failures map onto the exception tree: the endpoint's or our own time limit → :
 (HTTP 503), a query the endpoint rejects as malformed → :class:`QueryError` (400), anything else
 (refused connection, 401/403/404/5xx, an answer in the wrong format) → :class:`RemoteStoreError`
 (503). Each message quotes the endpoint's own words, without the copy of the query Virtuoso appends.
+
+This is the one SPARQL client of the package: the remote store (:mod:`kg.store.remote`) and
+``kg push``'s counts (:mod:`kg.store.push`) both ask through :func:`fetch`. With credentials it logs
+in as the endpoint asks: without credentials first (a query endpoint is often open to all, as
+Virtuoso's /sparql), then Digest, then Basic, unless the scheme is named.
 """
 
 from __future__ import annotations
@@ -25,7 +30,11 @@ from http.client import HTTPException
 from kg.errors import QueryError, QueryTimeout, RemoteStoreError
 from kg.formats import QueryKind, by_name
 
-__all__ = ["GRAPH_TYPES", "MAX_ANSWER_BYTES", "RESULT_TYPES", "Answer", "fetch", "server_words"]
+#: Login attempts in order, by the scheme asked for (None: no credentials sent).
+LOGINS: dict[str, tuple[str | None, ...]] = {"auto": (None, "DIGEST", "BASIC"), "digest": ("DIGEST",),
+                                             "basic": ("BASIC",)}
+
+__all__ = ["GRAPH_TYPES", "LOGINS", "MAX_ANSWER_BYTES", "RESULT_TYPES", "Answer", "fetch", "server_words"]
 
 _AGENT = "renkei-kg (kg serve --store)"
 #: Largest answer read: a query without LIMIT is cut by the endpoint's own row limit (Virtuoso's
@@ -69,16 +78,38 @@ def server_words(text: str) -> str:
 
 
 def fetch(
-    url: str, text: str, kind: QueryKind, defaults: Sequence[str], named: Sequence[str], deadline: float
+    url: str, text: str, kind: QueryKind, defaults: Sequence[str], named: Sequence[str], deadline: float,
+    *, auth: tuple[str, str] | None = None, auth_scheme: str = "auto", agent: str = _AGENT,
 ) -> Answer:
-    """POST ``text`` to ``url`` with the dataset ``defaults``/``named``, answering by ``deadline``."""
+    """POST ``text`` to ``url`` with the dataset ``defaults``/``named``, answering by ``deadline``;
+    with ``auth``, logging in as :data:`LOGINS` says for ``auth_scheme``."""
+    from SPARQLWrapper import SPARQLExceptions as sx
+
+    logins = LOGINS[auth_scheme] if auth is not None else (None,)
+    for i, login in enumerate(logins):
+        try:
+            return _fetch(url, text, kind, defaults, named, deadline, auth, login, agent)
+        except sx.Unauthorized:
+            if i + 1 == len(logins):
+                raise RemoteStoreError("HTTP 401: the endpoint refused the credentials" if auth else
+                                       "HTTP 401: the endpoint asks for credentials", where=f"POST {url}") from None
+    raise AssertionError("unreachable: LOGINS has no empty entry")
+
+
+def _fetch(url: str, text: str, kind: QueryKind, defaults: Sequence[str], named: Sequence[str], deadline: float,
+           auth: tuple[str, str] | None, login: str | None, agent: str) -> Answer:
+    """One attempt of :func:`fetch`, logging in with ``login`` (``DIGEST``, ``BASIC`` or None)."""
+    import SPARQLWrapper as sw
     from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
     from SPARQLWrapper import SPARQLExceptions as sx
 
     left = deadline - time.monotonic()
     if left <= 0:
         raise QueryTimeout("the time limit passed while the query waited for a connection", where=url)
-    client = SPARQLWrapper(url, agent=_AGENT)
+    client = SPARQLWrapper(url, agent=agent)
+    if login is not None and auth is not None:
+        client.setHTTPAuth(getattr(sw, login))
+        client.setCredentials(*auth)
     # The form is set, not sniffed: SPARQLWrapper's own regex warns on a leading BASE.
     client.queryString, client.queryType = text, kind.value
     client.setMethod(POST)
@@ -99,6 +130,8 @@ def fetch(
             body = response.read(MAX_ANSWER_BYTES + 1)
         finally:
             response.close()
+    except sx.Unauthorized:
+        raise  # fetch() tries the next login
     except sx.QueryBadFormed as e:
         raise QueryError(f"the remote store refused the query: {server_words(str(e))}", where=url) from None
     except sx.SPARQLWrapperException as e:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import sys
 import tempfile
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 
@@ -33,6 +34,7 @@ from kg.querylib import catalog_graph as queries_graph  # noqa: E402
 from kg.querylib import load_queries  # noqa: E402
 from kg.release.catalogue import catalog_graph  # noqa: E402
 from kg.release.dumps import store_parts, write_dumps  # noqa: E402
+from kg.release.manifest import Manifest  # noqa: E402
 from tests.queries.dataset import fixture_graphs, fixture_settings, oxigraph_store  # noqa: E402
 from tests.shared import shared_dir  # noqa: E402
 
@@ -131,7 +133,8 @@ def published_graphs() -> dict[URIRef, Graph]:
     with tempfile.TemporaryDirectory() as tmp:
         write_dumps(store_parts(store, settings.base_iri), Path(tmp))
         graphs[settings.ids.graph("catalog")] = catalog_graph(
-            store, Path(tmp), {"created": "2026-01-01", "version": "fixture"}, settings)
+            store, Path(tmp), Manifest(version="fixture", created=datetime(2026, 1, 1, tzinfo=UTC),
+                              base_iri=settings.base_iri, generator="tests/ontology"), settings)
     del store
     return graphs
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -226,12 +227,13 @@ def test_under_a_local_base_every_url_in_the_catalogue_points_at_the_deployment(
     """KG_BASE_IRI other than w3id: downloads, landing page, endpoint, home page and contact all
     point at the deployment; nothing a harvester follows leads to w3id.org."""
     from kg.release.catalogue import catalog_graph
+    from kg.release.manifest import Manifest
     from kg.settings import Settings
 
     local = "http://localhost:8765/renkei/"
     store = ox.Store.read_only(str(fixture_release / "store"))
-    g = catalog_graph(store, fixture_release / "dumps", {"created": "2026-01-02", "version": "x"},
-                      Settings(base_iri=local, build_dir=tmp_path))
+    manifest = Manifest(version="x", created=datetime(2026, 1, 2, tzinfo=UTC), base_iri=local, generator="test")
+    g = catalog_graph(store, fixture_release / "dumps", manifest, Settings(base_iri=local, build_dir=tmp_path))
     followed = (DCAT.accessURL, DCAT.downloadURL, DCAT.landingPage, DCAT.endpointURL, DCAT.endpointDescription,
                 rdflib.FOAF.homepage, VCARD.hasURL, rdflib.VOID.sparqlEndpoint, rdflib.VOID.dataDump)
     urls = [o for p in followed for o in g.objects(None, p)]
