@@ -6,13 +6,13 @@ others keep answering (issue 3, "safe for the public"). Every query the server r
 ``/sparql``, the pages, ``/compare``, the charts, the catalogue — with the same time limit
 (``KG_QUERY_TIMEOUT``), cache and memory bound.
 
-Three things keep cheap queries quick while an expensive one runs (issue 5: p99 under 250 ms for
-simple queries while a runaway is cut off; issue 13). Answers are kept (:mod:`kg.server.cache`): a
-query asked before never reaches a worker. A query still running after ``DEMOTE_AFTER_S`` has its
+Two things keep cheap queries quick while an expensive one runs (issue 5: p99 under 250 ms for
+simple queries while a runaway is cut off). Answers are kept (:mod:`kg.server.cache`): a query
+asked before never reaches a worker. And a query still running after ``DEMOTE_AFTER_S`` has its
 worker's CPU priority lowered to the least (nice 19), so on a machine with fewer cores than busy
 processes the scheduler serves the cheap queries first; that worker is replaced once it answers.
-And while it runs, a spare worker (``SPARE_WORKERS`` at most) takes its place, so the others still
-share ``KG_WORKERS`` workers at normal priority.
+(A spare worker started beside a demoted one was tried and measured: no more capacity on two
+cores, where the server's own CPU is the limit; docs/perf/serving.md.)
 
 Every worker is bounded in memory too (issue 14, ``KG_QUERY_MEMORY``; kg.store.worker): a query
 that needs more is stopped, its worker replaced, and the client answered 503
@@ -38,15 +38,11 @@ from kg.settings import Settings
 from kg.store import CheckedQuery, Format, QueryResult, open_read_only
 from kg.store.worker import Job, queries
 
-__all__ = [
-    "CACHE_BYTES", "DEMOTE_AFTER_S", "LIFO_AFTER_S", "SPARE_WORKERS", "QueryMemoryLimit", "QueryPool", "wait_readable",
-]
+__all__ = ["CACHE_BYTES", "DEMOTE_AFTER_S", "LIFO_AFTER_S", "QueryMemoryLimit", "QueryPool", "wait_readable"]
 
 log = logging.getLogger(__name__)
 #: Seconds after which a running query's worker yields the CPU to the others (nice 19).
 DEMOTE_AFTER_S = 1.0
-#: Spare workers started, at most at once, beside demoted ones (each may use KG_QUERY_MEMORY too).
-SPARE_WORKERS = 1
 #: Bytes of answers kept; one answer above an eighth of it is never kept.
 CACHE_BYTES = 64 * 2**20
 #: Queries remembered as needing more memory than a worker has (per release; oldest forgotten first).
@@ -115,7 +111,7 @@ class QueryPool(Runner):
         if memory_limit == "settings":  # KG_QUERY_MEMORY, or its default for this many workers
             memory_limit = Settings(workers=max(1, size)).query_memory_bytes
         super().__init__(partial(queries, str(store_path)), size, WORDING, name="kg-query-worker",
-                         memory_limit=memory_limit, spares=SPARE_WORKERS)
+                         memory_limit=memory_limit)
         self.store_path = store_path
         self.timeout = timeout
         self.cache = ResultCache(cache_bytes, cache_bytes // 8)

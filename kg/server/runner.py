@@ -11,9 +11,7 @@ Waiting jobs are served first come, first served while the wait is short, newest
 queue is backed up (:data:`LIFO_AFTER_S`). A job still running after ``demote_after`` seconds has
 its worker's CPU priority lowered to the least (nice 19), so on a machine with fewer cores than busy
 processes the scheduler serves the quick jobs first; an unprivileged process cannot raise a priority
-again, so that worker is replaced once it answers. While it runs, a *spare* worker takes its place
-(at most ``spares`` at once): a runaway holds a worker of its own, not one of the ``size`` that
-everyone else shares (issue 13: "a runaway must not halve the capacity left for everyone else").
+again, so that worker is replaced once it answers.
 
 A worker that dies while idle (killed from outside, a crash) is noticed at once, by its pipe
 closing, and replaced; a job never meets a dead worker. A *lazy* runner starts its workers on
@@ -105,7 +103,6 @@ class _Worker:
         child.close()
         self.ready = False  # until its Ready message is read
         self.demoted = False
-        self.spared = False  # a spare was started in its place when it was demoted
         self.lost = False  # died (or spoke) while idle: replaced, and skipped when taken from the queue
 
     async def boot(self, deadline: float) -> None:
@@ -140,7 +137,7 @@ class Runner:
 
     def __init__(
         self, opener: Callable[[], Handler], size: int, wording: Wording, *, name: str = "kg-worker",
-        memory_limit: int | None = None, internal: Internal = QUERYING, lazy: bool = False, spares: int = 0,
+        memory_limit: int | None = None, internal: Internal = QUERYING, lazy: bool = False,
     ) -> None:
         self.opener = opener
         self.size = max(1, size)
@@ -149,7 +146,6 @@ class Runner:
         self.memory_limit: int | None = memory_limit  # bytes per worker (RLIMIT_DATA); None: no limit
         self.internal = internal
         self.lazy = lazy
-        self.spares = spares
         self._idle: deque[_Worker] = deque()
         # Jobs waiting for a worker: (since when, the future a freed worker is handed to).
         self._waiters: deque[tuple[float, asyncio.Future[_Worker]]] = deque()
@@ -157,7 +153,6 @@ class Runner:
         self._booting: set[asyncio.Task[None]] = set()
         self.respawned = 0  # workers replaced after a timeout, a crash, running out of memory or a cancelled job
         self.retired = 0  # workers replaced after answering a job they were demoted for
-        self.spared = 0  # spare workers started beside a demoted one
         self.out_of_memory = 0  # jobs stopped at the memory limit (their worker replaced)
         self.lost = 0  # workers that died while idle (killed from outside), replaced at once
 
@@ -279,12 +274,12 @@ class Runner:
             return worker
 
     def _replace(self, worker: _Worker, *, counted: bool = True) -> None:
-        """Kill ``worker`` and start another (unless a spare took its place, or the runner is lazy);
-        ``counted`` in ``respawned`` unless counted elsewhere."""
+        """Kill ``worker`` and start another (a lazy runner starts one when a job needs it); ``counted``
+        in ``respawned`` unless counted elsewhere."""
         worker.kill()
         self._all.discard(worker)
         self.respawned += counted
-        if not (worker.spared or self.lazy):
+        if not self.lazy:
             self._spawn()
 
     def _release(self, worker: _Worker) -> None:
@@ -295,15 +290,7 @@ class Runner:
         worker.kill()
         self._all.discard(worker)
         self.retired += 1
-        if not (worker.spared or self.lazy):
-            self._spawn()
-
-    def _demote(self, worker: _Worker) -> None:
-        """Lower the worker's priority, and start a spare in its place if fewer than ``spares`` run."""
-        worker.demote()
-        if sum(w.spared for w in self._all) < self.spares:
-            worker.spared = True
-            self.spared += 1
+        if not self.lazy:
             self._spawn()
 
     def close(self) -> None:
@@ -324,7 +311,7 @@ class Runner:
             try:
                 await wait_readable(worker.conn, time.monotonic() + demote_after)
             except TimeoutError:
-                self._demote(worker)
+                worker.demote()
         await wait_readable(worker.conn, deadline)
         return worker.conn.recv()
 
