@@ -336,8 +336,9 @@ def _write_release(tmp: Path, version: str, settings: Settings, shas: dict[Path,
     publish(store, tmp, manifest, settings)
     report(Progress("search", 0, 0))
     write_index(store, tmp)
-    catalog = settings.ids.graph("catalog")
-    graphs[str(catalog)] = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(catalog)))
+    for name in store.named_graphs():  # the graphs publish() made: the catalogue, the statistics
+        if isinstance(name, ox.NamedNode) and name.value not in graphs:
+            graphs[name.value] = sum(1 for _ in store.quads_for_pattern(None, None, None, name))
     manifest = manifest.model_copy(update={"graphs": graphs, "quads": len(store)})
     store.flush()
     del store
