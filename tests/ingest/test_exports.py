@@ -11,7 +11,8 @@ import kg.ingest
 MODULES = [
     "kg.ingest", "kg.ingest.decode", "kg.ingest.numerals", "kg.ingest.dates", "kg.ingest.normalise",
     "kg.ingest.segment", "kg.ingest.parties", "kg.ingest.signatories", "kg.ingest.annex",
-    "kg.ingest.annex.columns", "kg.ingest.annex.pillars", "kg.ingest.annex.table", "kg.ingest.annex.ladder",
+    "kg.ingest.annex.columns", "kg.ingest.annex.pillars", "kg.ingest.annex.table", "kg.ingest.annex.row",
+    "kg.ingest.annex.ladder",
     "kg.ingest.annex.division", "kg.ingest.document", "kg.ingest.document.form", "kg.ingest.document.sniff",
     "kg.ingest.document.pdf", "kg.ingest.document.word", "kg.ingest.page", "kg.ingest.page_text", "kg.ingest.page_tree",
     "kg.ingest.amendment", "kg.ingest.build_amendment",

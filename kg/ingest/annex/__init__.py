@@ -4,8 +4,9 @@ One reader for every arrangement (docs/ingest.md, "The reader by meaning"):
 
 - tables in the 別表 (:mod:`~kg.ingest.annex.table`): columns recognised by the wording of their
   headers (:mod:`~kg.ingest.annex.columns`, wordings in ``columns.toml``), pillars by the framework's
-  wording in any numbering (:mod:`~kg.ingest.annex.pillars`), whether the header is printed once,
-  per pillar or per page, and whether pillars are headings, a 分野/区分 column or separate tables;
+  wording in any numbering (:mod:`~kg.ingest.annex.pillars`), each row as an initiative
+  (:mod:`~kg.ingest.annex.row`), whether the header is printed once, per pillar or per page, and
+  whether pillars are headings, a 分野/区分 column or separate tables;
 - a default division of labour by 区分 (:mod:`~kg.ingest.annex.division`, family P);
 - or, with no 別表, a ladder of items in an article (:mod:`~kg.ingest.annex.ladder`, family I1).
 
