@@ -13,6 +13,9 @@ SELECT ?a ?c { ?a r:area ?x . ?c r:area ?x MINUS { ?a r:initiative/r:category ?c
 >>> rewrite("SELECT * { ?s ?p ?o FILTER NOT EXISTS { ?x ?y ?z } }")  # no shared variable: left alone
 'SELECT * { ?s ?p ?o FILTER NOT EXISTS { ?x ?y ?z } }'
 
+``FILTER (!EXISTS { G })`` is the same site as ``FILTER NOT EXISTS { G }``: §18.2.2.2 translates
+both to ``fn:not(exists(G))``.
+
 Conditions (a site failing any one is left alone; ``explain`` says which):
 
 1. G is one basic graph pattern (§18.2.2.6), possibly with property paths other than ``*`` and

@@ -125,8 +125,11 @@ def sites(q: Text) -> list[Site]:
                 continue
             elif q.at(i + 1).word("NOT") and q.at(i + 2).word("EXISTS") and q.at(i + 3).text == "{":
                 found.append(Site("NOT EXISTS", group, (i, q.pair[i + 3]), (i + 3, q.pair[i + 3]), i))
-            elif (q.at(i + 1).text == "(" and q.at(i + 2).word("NOT") and q.at(i + 3).word("EXISTS")
-                  and q.at(i + 4).text == "{" and q.pair.get(q.pair[i + 4] + 1) == i + 1):
+            elif (q.at(i + 1).text == "(" and (q.at(i + 2).word("NOT") or q.at(i + 2).text == "!")
+                  and q.at(i + 3).word("EXISTS") and q.at(i + 4).text == "{"
+                  and q.pair.get(q.pair[i + 4] + 1) == i + 1):
+                # FILTER (NOT EXISTS { G }) and FILTER (!EXISTS { G }): §18.2.2.2 translates NOT EXISTS
+                # to fn:not(exists(G)), which is what '!' applied to EXISTS is.
                 found.append(Site("NOT EXISTS", group, (i, q.pair[i + 1]), (i + 4, q.pair[i + 4]), i))
             elif [x.kind if x.kind == "var" else x.text.upper() for x in q.toks[i + 1:i + 8]] == \
                     ["(", "!", "BOUND", "(", "var", ")", ")"]:

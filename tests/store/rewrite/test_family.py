@@ -31,6 +31,10 @@ FORMS = {
   {OTHERS}
   FILTER (NOT EXISTS {{ ?agreement r:initiative ?i . ?i r:category ?category . }})
 }}""",
+    "negated_exists": f"""SELECT ?agreement ?category {{
+  {OTHERS}
+  FILTER (!EXISTS {{ ?agreement r:initiative/r:category ?category }})
+}}""",
     "not_exists_written_first": f"""SELECT ?agreement ?category {{
   FILTER NOT EXISTS {{ ?agreement r:initiative/r:category ?category }}
   {OTHERS}
