@@ -172,3 +172,20 @@ def test_query_008_through_the_index_gives_its_expected_rows(fixture_store: ox.S
     }
     ORDER BY ?agreement ?identifier""", index)
     assert rows == expected
+
+
+def test_texts_with_quotes_backslashes_and_newlines_come_back_whole() -> None:
+    from kg.search.index import Hit
+
+    printed = '第1条 「"引用"」\\n は\n2 改行\tと \\ 記号'
+
+    class One:
+        def search(self, query: str, limit: int, predicate: str | None = None) -> list[Hit]:
+            return [Hit("http://x/a", "http://p", "ja", "http://g", printed, 1.0, ("引用",))]
+
+    text = PREFIXES + 'SELECT ?t ?s { (?h ?score ?s ?p ?t) renkei:search "引用" }'
+    result = ox.Store().query(expand_search(text, lambda: One()))
+    assert isinstance(result, ox.QuerySolutions)
+    [row] = list(result)
+    assert row["t"] == ox.Literal(printed, language="ja")
+    assert "【引用】" in row["s"].value
