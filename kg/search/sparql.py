@@ -45,9 +45,9 @@ _DOUBLE = "http://www.w3.org/2001/XMLSchema#double"
 _STARTS = frozenset({"{", ".", "}", ")"})
 _ESCAPES = {"t": "\t", "n": "\n", "r": "\r", "b": "\b", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
 _HOW = ('write it as a triple of its own: ?hit renkei:search "words" . or '
-        '(?hit ?score ?snippet ?property) renkei:search ("words" 50) .')
+        '(?hit ?score ?snippet ?property ?text) renkei:search (renkei:content "words" 50) . (docs/search.md)')
 _HOW_JA = ('独立したトリプルとして書いてください：?hit renkei:search "語" . または '
-           '(?hit ?score ?snippet ?property) renkei:search ("語" 50) .')
+           '(?hit ?score ?snippet ?property ?text) renkei:search (renkei:content "語" 50) .（docs/search.md）')
 
 
 class Searcher(Protocol):
