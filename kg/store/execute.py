@@ -148,7 +148,7 @@ _INDEXES: dict[Path, SearchIndex] = {}
 def _leased_index() -> SearchIndex:
     """The index of the release this process reads: the one it leased last (kg.store.release.lease; a
     query worker leases exactly one, the release whose store it opened)."""
-    leased = list(_release._LEASES)
+    leased = _release.read_releases()
     if not leased:
         raise SearchUnavailable("renkei:search needs a release's search index, and this store is not a release's",
                                 ja="renkei:search にはリリースの全文検索の索引が要りますが、"

@@ -25,7 +25,7 @@ import pyoxigraph as ox
 from kg.errors import StoreError
 from kg.release.manifest import Manifest
 
-__all__ = ["LEASE", "Release", "lease", "leased", "open_read_only", "remove_unused"]
+__all__ = ["LEASE", "Release", "lease", "leased", "open_read_only", "read_releases", "remove_unused"]
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +33,8 @@ log = logging.getLogger(__name__)
 LEASE = "lease.lock"
 #: The leases this process holds: release folder → open file (kept open until the process exits).
 _LEASES: dict[Path, int] = {}
+#: Every release this process opened, in order (leased or, without a lock file, read unleased).
+_READ: list[Path] = []
 
 
 class _Gone(StoreError):
@@ -74,6 +76,14 @@ def lease(folder: Path) -> None:
         _LEASES[folder] = _lock(folder, fcntl.LOCK_SH)
     except OSError as e:  # _Gone (a StoreError) goes to the caller
         log.debug("reading %s without a lease: %s", folder, e)
+    if folder not in _READ:
+        _READ.append(folder)
+
+
+def read_releases() -> tuple[Path, ...]:
+    """The release folders this process has opened (:func:`lease`), the first first: a query worker
+    opens exactly one, the release whose store it serves."""
+    return tuple(_READ)
 
 
 @contextlib.contextmanager

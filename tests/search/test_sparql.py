@@ -141,10 +141,10 @@ def test_the_index_of_the_leased_release_answers_when_none_is_given(
         fixture_store: ox.Store, release_folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from kg.store import release
 
-    monkeypatch.setattr(release, "_LEASES", {release_folder.resolve(): -1})
+    monkeypatch.setattr(release, "_READ", [release_folder.resolve()])
     rows = _rows(fixture_store, 'SELECT ?h { ?h renkei:search "図書館" }', None)
     assert len(rows) >= 2
-    monkeypatch.setattr(release, "_LEASES", {})
+    monkeypatch.setattr(release, "_READ", [])
     with pytest.raises(SearchUnavailable):
         _rows(fixture_store, 'SELECT ?h { ?h renkei:search "図書館" }', None)
 
@@ -153,7 +153,7 @@ def test_a_query_without_the_function_never_opens_an_index(fixture_store: ox.Sto
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     from kg.store import release
 
-    monkeypatch.setattr(release, "_LEASES", {})
+    monkeypatch.setattr(release, "_READ", [])
     assert _rows(fixture_store, f"SELECT ?t {{ <{K2}/initiative/3-10> dct:title ?t }}", None)
 
 
