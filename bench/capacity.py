@@ -8,7 +8,8 @@ the release and ``--clients`` closed-loop clients send point lookups for ``--sec
 ?o { <agreement> ?p ?o }`` for an agreement drawn at random, each text made unique by a comment so
 that no answer comes from the cache. The runs alternate between the trees, ``--rounds`` times, so
 that a machine shared with other work loads each alike; the table gives the median of the rounds,
-and each tree's capacity with a runaway as a share of its capacity without.
+each tree's capacity with a runaway as a share of its capacity without, and the CPU a query cost
+the server process and its workers (``/proc/PID/stat``).
 
     .venv/bin/python bench/capacity.py --release bench/.cache/build-s0-n400/current \\
         --baseline /tmp/base --clients 32 --seconds 8 --rounds 3
@@ -33,7 +34,7 @@ from urllib.parse import urlencode
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from load import ROOT, Kind, Mix, load, machine, serve  # noqa: E402
+from load import ROOT, Kind, Mix, cpu_split, load, machine, serve  # noqa: E402
 
 RESULTS = ROOT / "bench" / "capacity.json"
 
@@ -70,18 +71,21 @@ def one_run(code: Path, release: Path, clients: int, seconds: float, runaway: bo
             seed: int, query: str) -> dict[str, Any]:
     """Start the server of ``code``, warm it up, and run the point lookups: rate, p50, p99, errors."""
     env = {"KG_STORE": str(release), "KG_QUERY_TIMEOUT": str(timeout), "KG_WORKERS": "2"}
-    with serve(env, code) as (url, _pid):
+    with serve(env, code) as (url, pid):
         port = int(url.rsplit(":", 1)[1])
         mix = PointLookups(agreements(url), QUERIES[query])
         asyncio.run(load(port, mix, 4, 1.0, 50, False, seed + 99))  # warm-up: every worker has answered
-        started = time.monotonic()
+        started, (server0, workers0) = time.monotonic(), cpu_split(pid)
         kinds: dict[str, Kind] = asyncio.run(load(port, mix, clients, seconds, 10_000, runaway, seed))
-        wall = time.monotonic() - started
+        wall, (server1, workers1) = time.monotonic() - started, cpu_split(pid)
     q = kinds["query"]
+    n = max(1, len(q.latencies))
     for e in q.errors[:3]:
         print(f"  error: {e}", file=sys.stderr)
     return {"rate": len(q.latencies) / wall, "p50_ms": q.pct(0.5), "p99_ms": q.pct(0.99), "errors": len(q.errors),
-            "requests": len(q.latencies), "runaways": len(kinds["runaway"].latencies)}
+            "requests": len(q.latencies), "runaways": len(kinds["runaway"].latencies),
+            # CPU per answered query; with a runaway, the workers' share includes the runaway's.
+            "server_cpu_ms": (server1 - server0) / n * 1000, "workers_cpu_ms": (workers1 - workers0) / n * 1000}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -112,27 +116,30 @@ def main(argv: list[str] | None = None) -> int:
                 record["runs"].append({"tree": name, "runaway": runaway, "round": rnd, **run})
                 print(f"round {rnd + 1}, {name}, {'with' if runaway else 'without'} a runaway: "
                       f"{run['rate']:.1f} req/s, p50 {run['p50_ms']:.1f} ms, p99 {run['p99_ms']:.1f} ms, "
-                      f"{run['errors']} errors", file=sys.stderr)
+                      f"{run['errors']} errors; CPU per query: server {run['server_cpu_ms']:.2f} ms, "
+                      f"workers {run['workers_cpu_ms']:.2f} ms", file=sys.stderr)
     record["loadavg_after"] = os.getloadavg()
     summary: dict[str, dict[str, float]] = {}
     for name in trees:
         for runaway in (False, True):
             runs = [r for r in record["runs"] if r["tree"] == name and r["runaway"] == runaway]
             summary[f"{name} {'with' if runaway else 'without'} a runaway"] = {
-                k: statistics.median(r[k] for r in runs) for k in ("rate", "p50_ms", "p99_ms", "errors")}
+                k: statistics.median(r[k] for r in runs)
+                for k in ("rate", "p50_ms", "p99_ms", "errors", "server_cpu_ms", "workers_cpu_ms")}
     record["summary"] = summary
     print(f"\n{record['date']}, {record['machine']}, load average {record['loadavg_before'][0]:.1f} → "
           f"{record['loadavg_after'][0]:.1f}; release {release}; KG_WORKERS=2, KG_QUERY_TIMEOUT={args.timeout:g}; "
           f"{args.clients} clients asking {args.query}, {args.seconds:g} s a run, median of {args.rounds} rounds\n")
-    print("| tree | runaway | point lookups/s | p50 ms | p99 ms | errors | capacity left |")
-    print("|---|---|---:|---:|---:|---:|---:|")
+    print("| tree | runaway | queries/s | p50 ms | p99 ms | errors | capacity left | server CPU ms | workers CPU ms |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
     for name in trees:
         alone = summary[f"{name} without a runaway"]["rate"]
         for runaway in (False, True):
             s = summary[f"{name} {'with' if runaway else 'without'} a runaway"]
             left = f"{s['rate'] / alone:.2f}" if runaway and alone else ""
             print(f"| {name} | {'yes' if runaway else 'no'} | {s['rate']:.1f} | {s['p50_ms']:.1f} | "
-                  f"{s['p99_ms']:.1f} | {s['errors']:g} | {left} |")
+                  f"{s['p99_ms']:.1f} | {s['errors']:g} | {left} | {s['server_cpu_ms']:.2f} | "
+                  f"{s['workers_cpu_ms']:.2f} |")
     existing = json.loads(RESULTS.read_text()) if RESULTS.is_file() else {}
     existing[args.label] = record
     RESULTS.write_text(json.dumps(existing, indent=1, ensure_ascii=False) + "\n")

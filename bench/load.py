@@ -31,7 +31,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,16 +52,19 @@ MIX = {"query": 6, "page": 2, "dump_head": 1, "health": 1}
 
 
 @contextmanager
-def serve(env: dict[str, str], code: Path = ROOT) -> Iterator[tuple[str, int]]:
+def serve(env: dict[str, str], code: Path = ROOT,
+          command: Callable[[int], list[str]] | None = None) -> Iterator[tuple[str, int]]:
     """``uvicorn kg.server.app:create_app`` on a free loopback port: (base URL, pid) until torn down.
 
-    ``code`` is the source tree whose ``kg`` is served (another commit's, for a before/after).
+    ``code`` is the source tree whose ``kg`` is served (another commit's, for a before/after);
+    ``command(port)``, if given, is the command that serves instead (bench/profile_serve.py's).
     """
     with socket.socket() as sock:
         sock.bind((HOST, 0))
         port = int(sock.getsockname()[1])
-    argv = [sys.executable, "-m", "uvicorn", "kg.server.app:create_app", "--factory",
-            "--host", HOST, "--port", str(port), "--log-level", "warning"]
+    argv = command(port) if command else [
+        sys.executable, "-m", "uvicorn", "kg.server.app:create_app", "--factory",
+        "--host", HOST, "--port", str(port), "--log-level", "warning"]
     proc = subprocess.Popen(argv, cwd=code, env={**os.environ, **env, "PYTHONPATH": str(code)})
     url = f"http://{HOST}:{port}"
     try:
@@ -114,21 +117,28 @@ def tree_rss(pid: int) -> dict[str, float]:
     return {"server_mb": server, "workers_mb": workers, "total_mb": server + workers, "processes": 1 + len(descendants)}
 
 
-def tree_cpu(pid: int) -> float:
-    """CPU seconds used so far by the server, its live workers, and the workers it has reaped (a
-    worker killed at a timeout is joined by the pool, so its time is in the server's cutime/cstime)."""
+def cpu_split(pid: int) -> tuple[float, float]:
+    """CPU seconds so far of the server process itself, and of its workers: the live ones, and those
+    it has reaped (a worker killed at a timeout is joined by the pool, its time then in the server's
+    cutime/cstime)."""
     tick = os.sysconf("SC_CLK_TCK")
-    total = 0.0
+    server = workers = 0.0
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         with contextlib.suppress(OSError, IndexError, ValueError):
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
             if int(entry.name) == pid:
-                total += sum(int(f) for f in fields[11:15]) / tick  # utime stime cutime cstime
+                server += (int(fields[11]) + int(fields[12])) / tick  # utime stime
+                workers += (int(fields[13]) + int(fields[14])) / tick  # cutime cstime
             elif int(fields[1]) == pid:
-                total += (int(fields[11]) + int(fields[12])) / tick
-    return total
+                workers += (int(fields[11]) + int(fields[12])) / tick
+    return server, workers
+
+
+def tree_cpu(pid: int) -> float:
+    """CPU seconds used so far by the server, its live workers, and the workers it has reaped."""
+    return sum(cpu_split(pid))
 
 
 def machine() -> str:
