@@ -2,7 +2,9 @@
 
 Deterministic: no timestamps and no blank nodes, so the same text always gives the same graph
 (and golden files compare with :func:`rdflib.compare.isomorphic`). Every part points to the
-source lines it came from (``prov:wasDerivedFrom`` a ``renkei:SourceExcerpt``).
+source lines it came from (``prov:wasDerivedFrom`` a ``renkei:SourceExcerpt``, written by
+:mod:`kg.ingest.excerpts`); the rules of what is derived rather than copied are
+:mod:`kg.ingest.derivations`.
 """
 
 from __future__ import annotations
@@ -20,27 +22,17 @@ from kg.ingest.basis import citations
 from kg.ingest.categorise import Alignment, Match
 from kg.ingest.dates import PrintedDate
 from kg.ingest.decode import SourceText
-from kg.ingest.document.form import Position
-from kg.ingest.normalise import key
+from kg.ingest.derivations import DERIVATIONS, lead_wording, leads
+from kg.ingest.excerpts import SourceWriter
 from kg.ingest.parties import Parties
 from kg.ingest.signatories import Signatory
-from kg.ingest.structure import Annex, Article, Document, Group, InitiativeText, Line, Reading, Span
-from kg.namespaces import CNT, DCT, ELI, OA, RENKEI, SPDX, Ids, bind_prefixes
+from kg.ingest.structure import Annex, Article, Document, Group, InitiativeText, Line, Reading
+from kg.namespaces import DCT, ELI, RENKEI, Ids, bind_prefixes
 from kg.reference.romaji import english_name
 
 __all__ = ["DERIVATIONS", "Built", "Writer", "build", "english_name_of", "lead_wording", "leads"]
 
 JAPANESE = URIRef("http://publications.europa.eu/resource/authority/language/JPN")
-IANA_MEDIA_TYPES = "http://www.iana.org/assignments/media-types/"
-PDF = "application/pdf"
-#: The fragment identifier specifications a Web Annotation FragmentSelector names with dct:conformsTo
-#: (WA Data Model §4.2.1): text/plain lines (RFC 5147) and PDF pages (RFC 3778).
-RFC5147 = URIRef("http://tools.ietf.org/rfc/rfc5147")
-RFC3778 = URIRef("http://tools.ietf.org/rfc/rfc3778")
-
-#: Wordings by which a role says its party leads (DESIGN.md, ``renkei:lead``); matched on the
-#: normalised text, so 「主導する」 and 「中心的な役割を果たす」 count.
-LEAD_WORDS = ("主体的に", "中心となって", "中心的な役割", "主導")
 
 
 #: The agreement's English label is ours (DESIGN.md: "English labels we add are ours, not official").
@@ -60,36 +52,6 @@ def _english_label(parties: Parties, day: dt.date) -> str:
     return f"Cooperation agreement between {central} and {partner} ({day.isoformat()})"
 
 
-def lead_wording(text: str) -> str | None:
-    """The wording by which a role's text says its party leads (the first of LEAD_WORDS found), or None."""
-    k = key(text)
-    return next((word for word in LEAD_WORDS if key(word) in k), None)
-
-
-def leads(text: str) -> bool:
-    """True if a role's text says its party leads."""
-    return lead_wording(text) is not None
-
-
-#: The derivations recorded on every agreement: (label ja, label en, rule ja, rule en).
-DERIVATIONS = {
-    "categories": (
-        "枠組みの分類への対応付け", "alignment with the framework's categories",
-        "取組の名称（なければ内容）に、柱の下の概念のラベル（skos:prefLabel/altLabel/hiddenLabel、正規化済み）が"
-        "含まれるとき、その概念を分類とする。最も長いラベルを優先し、名称が「・」「、」「及び」で列挙された項目"
-        "それぞれが別の概念を名指すときは、そのすべてを分類とする（docs/framework.md）。",
-        "An initiative falls under the concept below its pillar whose normalised label (skos:prefLabel, altLabel "
-        "or hiddenLabel) occurs in its title, else its content; the longest label wins, and a title that "
-        "enumerates items (・, 、, 及び) naming different concepts falls under each of them (docs/framework.md)."),
-    "leads": (
-        "主導の判定", "lead flags",
-        "役割の本文（正規化済み）に「主体的に」「中心となって」「中心的な役割」「主導」のいずれかがあれば、"
-        "その当事者が主導する役割とする（renkei:lead true、該当語は renkei:leadWording）。",
-        "A role leads (renkei:lead true) when its normalised text contains 主体的に, 中心となって, 中心的な役割 "
-        "or 主導; the wording found is renkei:leadWording."),
-}
-
-
 @dataclass(frozen=True)
 class Built:
     """The graph of one agreement and the IRIs that name it."""
@@ -99,148 +61,18 @@ class Built:
     graph: Graph
 
 
-class Writer:
+class Writer(SourceWriter):
     """Adds the triples of one agreement (or amendment) to one graph; knows the IRIs and the source."""
 
     def __init__(self, ids: Ids, source: SourceText, agreement: URIRef, graph: Graph) -> None:
         """Write into ``graph`` for ``agreement`` (the instrument's IRI), read from ``source``."""
-        self.ids, self.source, self.agreement, self.g = ids, source, agreement, graph
+        super().__init__(ids, source, agreement, graph)
         self.provisions: frozenset[tuple[str, int | None]] = frozenset()  # of the statute graph (eli:cites)
-        self.excerpts: set[URIRef] = set()  # excerpts written so far
-        self.doc_iri = ids.source(source.stem)
-
-    def add(self, s: URIRef, p: URIRef, o: URIRef | Literal | str | int | bool | None) -> None:
-        """Add one triple; ``None`` and empty text add nothing (the shapes judge what is missing)."""
-        if o is None or o == "":
-            return
-        if not isinstance(o, URIRef | Literal):
-            # Plain str is printed Japanese text; bool and int are typed xsd:boolean / xsd:integer.
-            o = Literal(o, lang="ja") if isinstance(o, str) else Literal(o)
-        self.g.add((s, p, o))
 
     def part(self, whole: URIRef, part: URIRef) -> None:
         """``part`` is part of ``whole`` (eli:has_part and its inverse eli:is_part_of)."""
         self.add(whole, ELI.has_part, part)
         self.add(part, ELI.is_part_of, whole)
-
-    def derived(self, node: URIRef, span: Span, column: int | None = None) -> None:
-        """``node`` comes from lines ``span`` of the source (and, in a PDF or Word table, from the cell in
-        ``column``, 0-based); the excerpt says where they stand with a W3C Web Annotation selector."""
-        s = self.source
-        cell = column if s.positions is not None else None
-        excerpt = self.ids.excerpt(s.stem, span.first, span.last, cell)
-        self.add(node, PROV.wasDerivedFrom, excerpt)
-        if excerpt in self.excerpts:  # a row's roles share its excerpt: written once
-            return
-        self.excerpts.add(excerpt)
-        self.add(excerpt, RDF.type, RENKEI.SourceExcerpt)
-        self.add(excerpt, RENKEI.sourceDocument, self.doc_iri)
-        self.add(excerpt, RENKEI.firstLine, span.first)
-        self.add(excerpt, RENKEI.lastLine, span.last)
-        self.add(excerpt, OA.hasSource, self.doc_iri)
-        self.add(excerpt, OA.hasSelector, self._selector(span, cell))
-
-    def _selector(self, span: Span, column: int | None) -> URIRef:
-        """Where lines ``span`` stand in the source file, as a Web Annotation selector (an IRI node, so
-        that the graph stays free of blank nodes): lines of a text or page, a PDF page (refined by the
-        table row or cell), Word paragraphs or a table cell."""
-        s = self.source
-        if s.positions is None:
-            # RFC 5147 §2.1.2 counts line *positions* from 0, between lines, so 1-based lines L..M
-            # inclusive are the range line=L-1,M (§3: 「#line=10,20」 identifies lines 11 to 20).
-            return self._fragment(f"line={span.first - 1},{span.last}", RFC5147)
-        first, last = s.positions[span.first - 1], s.positions[span.last - 1]
-        part = self._table_part(first, last, column)
-        if first.page is not None and s.media_type == PDF:
-            # RFC 3778 §3: application/pdf fragment 「#page=N」, 1-based; a span over a page break
-            # points at the page it starts on.
-            # Refined by the row or cell (oa:refinedBy), it is a selector of its own, named by both.
-            page = self._fragment(f"page={first.page}", RFC3778, f"page={first.page}/{part}" if part else None)
-            if part is not None:
-                refined = self.ids.selector(s.stem, part)
-                self._table_selector(refined, first, column)
-                self.add(page, OA.refinedBy, refined)
-            return page
-        if part is not None:
-            selector = self.ids.selector(s.stem, part)
-            self._table_selector(selector, first, column)
-            return selector
-        paragraphs = [p.paragraph for p in s.positions[span.first - 1:span.last] if p.paragraph is not None]
-        if paragraphs:
-            low, high = min(paragraphs), max(paragraphs)
-            selector = self.ids.selector(s.stem, f"paragraph={low},{high}")
-            self.add(selector, RDF.type, RENKEI.ParagraphSelector)
-            self.add(selector, RENKEI.firstParagraph, low)
-            self.add(selector, RENKEI.lastParagraph, high)
-            return selector
-        if first.table is not None:  # rows of a table: the table
-            selector = self.ids.selector(s.stem, f"table={first.table}")
-            self.add(selector, RDF.type, RENKEI.TableSelector)
-            self.add(selector, RENKEI.table, first.table)
-            return selector
-        return self._fragment(f"line={span.first - 1},{span.last}", RFC5147)  # lines with no other position
-
-    def _fragment(self, value: str, spec: URIRef, name: str | None = None) -> URIRef:
-        """An ``oa:FragmentSelector`` whose value follows ``spec`` (WA Data Model §4.2.1), named ``name``
-        (by default its value)."""
-        selector = self.ids.selector(self.source.stem, name or value)
-        self.add(selector, RDF.type, OA.FragmentSelector)
-        self.add(selector, DCT.conformsTo, spec)
-        self.add(selector, RDF.value, Literal(value))
-        return selector
-
-    @staticmethod
-    def _table_part(first: Position, last: Position, column: int | None) -> str | None:
-        """``table=T/row=R[/column=C]`` of the one table row the lines stand in; None if not one row."""
-        if first.table is None or first.row is None or (first.table, first.row) != (last.table, last.row):
-            return None
-        return f"table={first.table}/row={first.row}" + (f"/column={column + 1}" if column is not None else "")
-
-    def _table_selector(self, selector: URIRef, row: Position, column: int | None) -> None:
-        """A ``renkei:TableSelector``: table, row, column (1-based) and the box of the row or the cell."""
-        self.add(selector, RDF.type, RENKEI.TableSelector)
-        self.add(selector, RENKEI.table, row.table)
-        self.add(selector, RENKEI.row, row.row)
-        box = row.box
-        if column is not None:
-            self.add(selector, RENKEI.column, column + 1)
-            box = next((c.box for c in row.cells if c.column == column), None)
-        if box is not None:
-            self.add(selector, RENKEI.box, Literal(str(box)))
-
-    def source_document(self) -> None:
-        """The source file: name, sha256, encoding, media type, line count, and how its text was read."""
-        s = self.source
-        self.add(self.doc_iri, RDF.type, RENKEI.SourceDocument)
-        self.add(self.doc_iri, DCT.title, Literal(s.name.replace("\\", "/").rsplit("/", 1)[-1]))
-        # The standard terms (issue 12): an SPDX checksum (an IRI node, no blank node) and the CNT
-        # character encoding; renkei:sha256 and renkei:encoding say the same for the queries that
-        # read them, deprecated in the vocabulary.
-        checksum = URIRef(f"{self.doc_iri}/checksum")
-        self.add(self.doc_iri, SPDX.checksum, checksum)
-        self.add(checksum, RDF.type, SPDX.Checksum)
-        self.add(checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256)
-        self.add(checksum, SPDX.checksumValue, Literal(s.sha256, datatype=XSD.hexBinary))
-        self.add(self.doc_iri, CNT.characterEncoding, Literal(s.encoding) if s.encoding else None)
-        self.add(self.doc_iri, RENKEI.sha256, Literal(s.sha256))
-        self.add(self.doc_iri, RENKEI.encoding, Literal(s.encoding) if s.encoding else None)
-        # The media type as an IANA IRI, as the catalogue's dcat:mediaType (kg/release/catalogue.py) gives it:
-        # text/plain, text/html, application/pdf, the Word (OOXML) type, image/png …
-        self.add(self.doc_iri, DCT.format, URIRef(IANA_MEDIA_TYPES + s.media_type))
-        self.add(self.doc_iri, RENKEI.lineCount, s.line_count)
-        self.add(self.doc_iri, RENKEI.reading, Literal(s.reading))
-        self.add(self.agreement, PROV.wasDerivedFrom, self.doc_iri)
-        if s.engine:
-            # Text read by OCR is not the printed text (issue 10, point 3): the reading is a PROV
-            # activity that used the document, carried out by the engine (and its version).
-            activity, engine = URIRef(f"{self.doc_iri}/reading"), URIRef(f"{self.doc_iri}/reading/engine")
-            self.add(activity, RDF.type, PROV.Activity)
-            self.add(activity, RDFS.label, Literal(f"{s.reading}: {s.engine}"))
-            self.add(activity, PROV.used, self.doc_iri)
-            self.add(activity, PROV.wasAssociatedWith, engine)
-            self.add(engine, RDF.type, PROV.SoftwareAgent)
-            self.add(engine, RDFS.label, Literal(s.engine))
-            self.add(self.agreement, PROV.wasInfluencedBy, activity)
 
     def dated(self, node: URIRef, date: PrintedDate) -> None:
         """The signing date (``eli:date_document``) and the date as printed."""

@@ -32,7 +32,7 @@ from rdflib import Dataset, Graph, Literal, Node, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, XSD
 
 from kg.errors import ConsolidationError, KgError, UnknownAgreementError
-from kg.ingest.build import leads
+from kg.ingest.derivations import leads
 from kg.namespaces import ELI, RENKEI, bind_prefixes
 
 if TYPE_CHECKING:

@@ -16,7 +16,8 @@ MODULES = [
     "kg.ingest.annex.division", "kg.ingest.document", "kg.ingest.document.form", "kg.ingest.document.sniff",
     "kg.ingest.document.pdf", "kg.ingest.document.word", "kg.ingest.page", "kg.ingest.page_text", "kg.ingest.page_tree",
     "kg.ingest.amendment", "kg.ingest.build_amendment",
-    "kg.ingest.categorise", "kg.ingest.build", "kg.ingest.basis", "kg.ingest.structure", "kg.cli.ingest",
+    "kg.ingest.categorise", "kg.ingest.build", "kg.ingest.excerpts", "kg.ingest.derivations", "kg.ingest.basis",
+    "kg.ingest.structure", "kg.cli.ingest",
 ]
 
 

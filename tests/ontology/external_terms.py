@@ -74,7 +74,7 @@ WITHOUT_VOCABULARY_FILE: dict[str, str] = {
     "http://data.europa.eu/r5r/": "DCAT-AP's own properties (dcatap:availability)",
 }
 
-#: Terms declared before the data uses them: the ingester (kg/ingest/build.py, Writer.source_document)
+#: Terms declared before the data uses them: the ingester (kg/ingest/excerpts.py, SourceWriter.source_document)
 #: is to state each source document's encoding with cnt:characterEncoding (issue 12, point 3).
 PLANNED: dict[URIRef, set[str]] = {URIRef("http://www.w3.org/2011/content#characterEncoding"): {"literal"}}
 
