@@ -23,7 +23,7 @@ from kg.server.context import Ctx, ServerContext
 from kg.server.head import is_head
 from kg.server.http import not_modified, validators
 from kg.server.negotiate import link_header, prefers_html, split_extension
-from kg.server.vocabulary import represent, representation_for, serialize
+from kg.server.rdf_answers import represent, representation_for, serialize
 from kg.store import GRAPH_FORMATS
 
 __all__ = ["DumpFile", "catalogue_document", "router"]

@@ -17,8 +17,8 @@ from kg.errors import ResourceNotFound
 from kg.server.context import Ctx, ServerContext
 from kg.server.http import not_acceptable
 from kg.server.negotiate import choose_representation, link_header, split_extension
+from kg.server.rdf_answers import compact_jsonld, represent
 from kg.server.views import kind_of, view
-from kg.server.vocabulary import compact_jsonld, represent
 from kg.store import GRAPH_FORMATS, Format, check_query
 
 __all__ = ["EXTENSIONS", "describe", "router"]

@@ -13,7 +13,7 @@ import rdflib
 from rdflib.compare import isomorphic
 
 from kg.reference.graphs import ontology_graph
-from kg.server.vocabulary import jsonld_context
+from kg.server.rdf_answers import jsonld_context
 from kg.settings import Settings
 from kg.validation.validate import SHAPES_NS
 from tests.server.conftest import Server
