@@ -125,7 +125,7 @@ def test_void_counts_match_the_published_data(fixture_release: Path) -> None:
     union = {(q.subject, q.predicate, q.object) for q in published_quads(fixture_release)}
     assert int(catalogue.value(dataset, rdflib.VOID.triples)) == len(union)
     subsets = list(catalogue.objects(dataset, rdflib.VOID.subset))
-    assert len(subsets) == 5  # agreement, municipalities, areas, framework, ontology
+    assert len(subsets) == 6  # agreement, municipalities, areas, framework, ontology, statistics
 
 
 def test_dumps_are_deterministic(fixture_release: Path, tmp_path: Path, release_factory: Any) -> None:
