@@ -61,7 +61,6 @@ def represent(request: Request, ctx: ServerContext, body: bytes, rep: Representa
     return response
 
 
-
 def representation_for(request: Request, rep: Representation | None, url: str, extensions: bool = True
                        ) -> Representation | Response:
     """The representation asked for by extension (``rep``) or by Accept (RDF for ``*/*``), or a 406
