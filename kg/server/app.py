@@ -93,7 +93,7 @@ def create_app(settings: Settings | None = None, release: Path | None = None, st
         finally:
             ctx.pool.close()
             validator.close()
-            clerk = getattr(app.state, "clerk_validator", None)  # the validation page's (kg/server/validate.py)
+            clerk = getattr(app.state, "clerk_validator", None)  # the validation page's (kg/server/clerk.py)
             if clerk is not None:
                 clerk.close()
 

@@ -4,7 +4,7 @@
 clerk's draft (any file ``POST /validate`` reads, as a form or a raw body) and the published agreement
 ``b`` to compare it with (「うちの案は隣の市の協約とどこが違うか」). The draft is ingested in the
 validation page's worker and read there beside what the dataset says of the names and framework it
-may refer to (:func:`kg.server.validate.read_draft`, :class:`kg.compare.draft.DraftSource`), never on the
+may refer to (:func:`kg.server.clerk.read_draft`, :class:`kg.compare.draft.DraftSource`), never on the
 server's thread.
 
 Data comes through the dependency :func:`sparql_source`: anything with a ``query(sparql)``
@@ -210,8 +210,9 @@ async def compare_draft(
 ) -> Response:
     """The draft sent (a form's ``file`` or ``text``, or the body as ``POST /validate`` takes it) as A,
     the published agreement ``b`` (a form field or ``?b=``) as B."""
+    from kg.server.clerk import Refused, read_draft
     from kg.server.http import error_response, request_lang
-    from kg.server.validate import Refused, read_draft, read_upload
+    from kg.server.validate import read_upload
 
     fmt = _format(request, format)
     b = ""
