@@ -21,8 +21,8 @@ from fastapi import Request
 from kg.compare.model import Agreement
 from kg.errors import InputError, KgError, Problem
 from kg.server.context import ServerContext
+from kg.server.rows import Row
 from kg.server.validator import Validated, ValidationJob, Validator
-from kg.server.views import Row
 from kg.settings import Settings
 
 __all__ = ["LINES_JOB", "PAGE_JOB", "DraftJob", "Refused", "Upload", "clerk_job", "clerk_validator", "in_worker",

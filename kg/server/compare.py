@@ -56,7 +56,7 @@ from kg.namespaces import Ids
 from kg.server import filters
 from kg.server.context import ServerContext
 from kg.server.http import page_lang
-from kg.server.views import bindings
+from kg.server.rows import bindings
 from kg.settings import Settings
 from kg.svg import coverage, coverage_svg, timeline, timeline_svg
 

@@ -6,28 +6,21 @@ docs/model.md, so a page shows exactly what a SPARQL user would find.
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-import re
 from functools import partial
 from typing import Any
 
-from kg.errors import QueryError
-from kg.formats import RESULT_FORMATS
 from kg.namespaces import PREFIXES
-from kg.reference.geo import MultiPolygon, parse_wkt
 from kg.server.context import ServerContext
-from kg.store import QueryKind, check_query
-from kg.svg.draw import esc
-from kg.svg.map import MapArea, MapMember, bounds, map_svg
-from kg.svg.timeline import Mark, Timeline, TimelineRow, timeline_svg
+from kg.server.drawings import ROLE_JA, area_timeline, english_svg, inline, map_areas, wkt_geometry
+from kg.server.rows import Row, select
+from kg.svg.map import bounds, map_svg
 
+# Row, select, ROLE_JA, english_svg, map_areas and wkt_geometry are kg.server.rows' and kg.server.drawings'
+# (their home since issue 15), named here too for the modules that import them from the views.
 __all__ = [
-    "KINDS", "ROLE_JA", "Row", "bindings", "english_svg", "kind_of", "map_areas", "select", "view", "wkt_geometry",
+    "KINDS", "ROLE_JA", "Row", "english_svg", "kind_of", "map_areas", "select", "view", "wkt_geometry",
 ]
 
-Row = dict[str, str]
-_PROLOGUE = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 # A resource's label: the Japanese one first, as printed (DESIGN.md: labels stay in Japanese).
 _LABEL = (
     "OPTIONAL {{ {v} skos:prefLabel|rdfs:label|eli:title|dct:title|foaf:name ?{n}_ja "
@@ -39,41 +32,6 @@ _LABEL = (
 
 def _label(var: str, name: str) -> str:
     return _LABEL.format(v=var, n=name)
-
-
-async def bindings(ctx: ServerContext, query: str, limit: int) -> list[dict[str, dict[str, str]]]:
-    """Run a SELECT in the pool (its time limit, cache and memory bound): the SPARQL JSON bindings of
-    at most ``limit`` rows; a QueryError if it is not a SELECT."""
-    checked = check_query(query)
-    if checked.kind is not QueryKind.SELECT:
-        raise QueryError(f"only SELECT queries can be read as rows, not {checked.kind.value}",
-                         ja=f"行として読めるのは SELECT の問い合わせだけです（{checked.kind.value} ではなく）。")
-    result = await ctx.pool.run(checked, RESULT_FORMATS[0], limit=limit)
-    found: list[dict[str, dict[str, str]]] = json.loads(result.body)["results"]["bindings"]
-    return found
-
-
-async def select(ctx: ServerContext, query: str, limit: int = 5000, key: tuple[str, ...] = ()) -> list[Row]:
-    """Run a SELECT in the pool and return its rows as ``{var: value}`` (plus ``var__lang``/``__type``).
-
-    ``key`` keeps the first row per key: a resource with two Japanese labels (skos:prefLabel and
-    rdfs:label) would otherwise be listed twice.
-    """
-    rows: list[Row] = []
-    for binding in await bindings(ctx, _PROLOGUE + query, limit):
-        row: Row = {}
-        for var, term in binding.items():
-            row[var] = term["value"]
-            row[var + "__type"] = term["type"]
-            if "xml:lang" in term:
-                row[var + "__lang"] = term["xml:lang"]
-        rows.append(row)
-    if key:
-        seen: dict[tuple[str, ...], Row] = {}
-        for row in rows:
-            seen.setdefault(tuple(row.get(k, "") for k in key), row)
-        rows = list(seen.values())
-    return rows
 
 
 KINDS = {  # rdf:type → page kind, most specific first
@@ -256,30 +214,6 @@ async def _municipality(ctx: ServerContext, iri: str) -> dict[str, Any]:
     return {"main": main[0] if main else {}, "agreements": agreements, "areas": areas, "roles_ja": ROLE_JA}
 
 
-#: A membership's role in words, as the maps and the area page name it.
-ROLE_JA = {"CentralCityRole": "中心市", "PartnerRole": "連携市町村", "PrefecturePartnerRole": "連携する県",
-           "UnstatedRole": "役割の記載なし"}
-
-
-def map_areas(rows: list[Row]) -> list[MapArea]:
-    """Areas and their members for a map, from rows of ``?area ?area_ja ?member ?member_ja ?role``
-    (a prefecture partner is named in its area's title, not drawn: it would cover the others)."""
-    areas: dict[str, tuple[str, list[MapMember]]] = {}
-    for r in rows:
-        role = r.get("role", "").rpartition("#")[2]
-        members = areas.setdefault(r["area"], (r.get("area_ja") or r["area"], []))[1]
-        members.append(MapMember(r["member"], r.get("member_ja") or r["member"],
-                                 ROLE_JA.get(role, ROLE_JA["UnstatedRole"]), central=role == "CentralCityRole",
-                                 prefecture=role == "PrefecturePartnerRole"))
-    return [MapArea(iri, label, tuple(sorted(members, key=lambda m: not m.central)))
-            for iri, (label, members) in areas.items()]
-
-
-def wkt_geometry(rows: list[Row], var: str = "s") -> dict[str, MultiPolygon]:
-    """``?{var} ?wkt`` rows as polygons by IRI (the boundaries the graph publishes, kg.reference.geo)."""
-    return {r[var]: parse_wkt(r["wkt"]) for r in rows if "wkt" in r}
-
-
 async def _area(ctx: ServerContext, iri: str) -> dict[str, Any]:
     main = await select(ctx, f"SELECT ?label_ja ?label_en {{ {_label(f'<{iri}>', 'label')} }} LIMIT 1")
     members = await select(
@@ -327,50 +261,18 @@ async def _area(ctx: ServerContext, iri: str) -> dict[str, Any]:
         f"The {len(drawn)} members of the area ({sum(m.iri in geometry for m in drawn)} drawn) and, in grey, "
         f"the {len(neighbours)} municipalities bordering them.",
     ) if area_map else ""
-    timeline = _area_timeline(iri, label, members)
+    timeline = area_timeline(iri, label, members)
     dated = sum(1 for r in members if r.get("date"))
     timeline_en = english_svg(
-        _area_timeline(iri, label, members, "en"), "timeline", f"Dates of the cooperation agreements of {label_en}",
+        area_timeline(iri, label, members, "en"), "timeline", f"Dates of the cooperation agreements of {label_en}",
         f"The agreement dates of the {dated} dated members of {label_en}, those signed the same day together.",
     ) if timeline else ""
     timeline = english_svg(  # kg.svg.timeline describes it in both languages: the Japanese page says it in one
         timeline, "timeline", f"{label}の連携協約の締結日",
         f"{label}の構成団体のうち締結日のわかる {dated} 団体の協約締結日（同じ日のものはまとめて示す）。", lang="ja",
     ) if timeline else ""
-    return {"main": main[0] if main else {}, "members": members, "map": _inline(area_map), "roles_ja": ROLE_JA,
-            "map_en": _inline(area_map_en), "timeline": _inline(timeline), "timeline_en": _inline(timeline_en)}
-
-
-def english_svg(svg: str, id_prefix: str, title: str, desc: str, lang: str = "en") -> str:
-    """A drawing for the English page (``?lang=en``): its title and description (what a screen reader
-    says) in English, and its links to our /id/ pages keeping ``?lang=en``. The names drawn, and their
-    tooltips, are the data's: they stay in Japanese, as the drawing's ``lang`` says. With ``lang="ja"``,
-    only the title and description are replaced (a drawing whose description was in both languages)."""
-    mark = ' lang="en"' if lang == "en" else ""
-    svg = re.sub(rf'<title id="{id_prefix}-title">.*?</title>',
-                 lambda _: f'<title id="{id_prefix}-title"{mark}>{esc(title)}</title>', svg, count=1, flags=re.S)
-    svg = re.sub(rf'<desc id="{id_prefix}-desc">.*?</desc>',
-                 lambda _: f'<desc id="{id_prefix}-desc"{mark}>{esc(desc)}</desc>', svg, count=1, flags=re.S)
-    return re.sub(r'href="(/id/[^"#?]*)', r'href="\1?lang=en', svg) if lang == "en" else svg
-
-
-def _inline(svg: str) -> str:
-    """A standalone SVG document as an element to put in a page (the XML declaration dropped)."""
-    return svg.split("\n", 1)[1] if svg.startswith("<?xml") else svg
-
-
-def _area_timeline(iri: str, label: str, members: list[Row], lang: str = "ja") -> str:
-    """The area's row of the timeline (kg.svg.timeline): its members' agreement dates, those
-    signed on the same day together; empty when the registry gives no date."""
-    days: dict[dt.date, list[Row]] = {}
-    for r in members:
-        try:
-            days.setdefault(dt.date.fromisoformat(r.get("date", "")[:10]), []).append(r)
-        except ValueError:
-            continue  # no date, or a month only: the table says it
-    marks = tuple(Mark(day, tuple(r.get("member_ja") or r["member"] for r in rows), any("agreement" in r for r in rows))
-                  for day, rows in sorted(days.items()))
-    return timeline_svg(Timeline((TimelineRow(iri, label, marks),)), lang) if marks else ""
+    return {"main": main[0] if main else {}, "members": members, "map": inline(area_map), "roles_ja": ROLE_JA,
+            "map_en": inline(area_map_en), "timeline": inline(timeline), "timeline_en": inline(timeline_en)}
 
 
 async def _concept(ctx: ServerContext, iri: str) -> dict[str, Any]:
