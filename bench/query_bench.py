@@ -12,8 +12,14 @@ timed runs after one warm-up, on:
                 as above: what serving from memory instead of the on-disk store would give
     rdflib      rdflib's own engine on the same quads (dumps/dataset.nq in a Dataset whose default
                 graph is the union): the baseline a user would otherwise pick
+    kg          (with --engines kg) kg's own query path on the same store: the guard, then
+                kg.store.execute (renkei:search expansion, the rewrite, the engine) writing the
+                results as a client gets them (SPARQL JSON; Turtle for CONSTRUCT and DESCRIBE)
     virtuoso    with --virtuoso URL: the same text over HTTP with SPARQLWrapper (the release must
-                have been pushed there, e.g. ``kg push``)
+                be loaded there: bench/engines.py load, or ``kg push``)
+    kg-virtuoso (with --engines kg-virtuoso and --virtuoso URL) kg's query path on that endpoint, as
+                ``kg serve --store sparql:URL`` runs a request: the guard, kg.store.remote.RemoteStore,
+                the results re-written by kg
 
 A run is the query plus reading every row (what a client pays). Each query runs in a forked
 child killed at ``--cap`` seconds (pyoxigraph cannot cancel a query); a killed run is recorded as
@@ -22,6 +28,10 @@ the library's queries (a capped rdflib run makes that query's ratio a lower boun
 
     .venv/bin/python bench/query_bench.py --sizes 40 400 4000
     .venv/bin/python bench/query_bench.py --sizes 400 --only 005 family_not_exists_path
+    .venv/bin/python bench/query_bench.py --sizes 4000 --engines oxigraph kg kg-virtuoso \
+        --virtuoso http://127.0.0.1:8896/sparql --only 0     # after bench/engines.py load
+
+``--release`` measures a given release folder (one size) instead of the benchmark's own build.
 """
 
 from __future__ import annotations
@@ -46,6 +56,7 @@ from build_bench import build_dir  # noqa: E402
 from generate_corpus import ensure_corpus  # noqa: E402
 
 RESULTS = ROOT / "bench" / "query_bench.json"
+ROW_LIMIT = 10**7  # kg's row cap for the "kg" engines: above every query's rows, so all are read
 TARGET = 0.1  # seconds: issue 13's target for every library query at 4,000 agreements
 PREFIXES = """PREFIX renkei: <https://w3id.org/renkei/ns#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
@@ -125,16 +136,69 @@ def _runner(engine: str, release: Path, virtuoso: str | None) -> Callable[[str],
             return 1 if result.type == "ASK" else sum(1 for _ in result)
 
         return run_rdflib
+    if engine == "kg":
+        return _kg_runner(release)
+    if engine == "kg-virtuoso":
+        return _kg_remote_runner(virtuoso)
     from SPARQLWrapper import JSON, SPARQLWrapper
 
+    if virtuoso is None:
+        raise SystemExit("--engines virtuoso needs --virtuoso URL")
+    url = virtuoso
+
     def run_virtuoso(text: str) -> int:
-        client = SPARQLWrapper(virtuoso)
+        client = SPARQLWrapper(url)
         client.setQuery(text)
         client.setReturnFormat(JSON)
-        doc = client.queryAndConvert()
-        return 1 if "boolean" in doc else len(doc["results"]["bindings"])  # type: ignore[index,operator]
+        doc: Any = client.queryAndConvert()
+        return 1 if "boolean" in doc else len(doc["results"]["bindings"])
 
     return run_virtuoso
+
+
+def _kg_runner(release: Path) -> Callable[[str], int]:
+    """kg's own query path on the release's store: the guard, kg.store.execute (search expansion,
+    rewrite, the engine) and the results written as a client gets them (SPARQL JSON, Turtle)."""
+    import pyoxigraph as ox
+
+    from kg.errors import SearchUnavailable
+    from kg.formats import formats_for
+    from kg.search.index import SearchIndex
+    from kg.store.execute import execute, release_index
+    from kg.store.guard import check_query
+
+    store = ox.Store.read_only(str(release / "store"))
+    try:  # only a query using renkei:search needs it; a release built before search has none
+        index: SearchIndex | None = release_index(release)
+    except SearchUnavailable:
+        index = None
+
+    def run_kg(text: str) -> int:
+        query = check_query(text)
+        return execute(store, query, formats_for(query.kind)[0], limit=ROW_LIMIT, search=index).count
+
+    return run_kg
+
+
+def _kg_remote_runner(url: str | None) -> Callable[[str], int]:
+    """kg's query path on a remote endpoint, as ``kg serve --store sparql:URL`` runs each request:
+    the guard, kg.store.remote.RemoteStore (SPARQLWrapper) and the results re-written by kg."""
+    import asyncio
+
+    from kg.formats import formats_for
+    from kg.settings import Settings
+    from kg.store.guard import check_query
+    from kg.store.remote import RemoteStore
+
+    if url is None:
+        raise SystemExit("--engines kg-virtuoso needs --virtuoso URL")
+    remote = RemoteStore(url, Settings(query_timeout=3600.0, result_limit=ROW_LIMIT))
+
+    def run_kg_remote(text: str) -> int:
+        query = check_query(text)
+        return asyncio.run(remote.run(query, formats_for(query.kind)[0], limit=ROW_LIMIT)).count
+
+    return run_kg_remote
 
 
 _RDFLIB: list[Any] = []  # the rdflib Dataset, loaded once in the parent and inherited by forks
@@ -201,8 +265,8 @@ def _cell(m: dict[str, Any] | None, cap: float) -> str:
     if m["error"] and not m["runs"]:
         return "error"
     ms = [m[k] * 1000 for k in ("median", "min", "max")]
-    fmt = (lambda x: f"{x:.0f}") if ms[0] >= 10 else (lambda x: f"{x:.1f}")
-    return f"{fmt(ms[0])} ({fmt(ms[1])}–{fmt(ms[2])})" + (" †" if m["capped"] else "")
+    digits = 0 if ms[0] >= 10 else 1
+    return f"{ms[0]:.{digits}f} ({ms[1]:.{digits}f}–{ms[2]:.{digits}f})" + (" †" if m["capped"] else "")
 
 
 def _ratio(slow: dict[str, Any] | None, fast: dict[str, Any] | None, cap: float) -> tuple[float, bool] | None:
@@ -225,13 +289,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--virtuoso", help="a SPARQL endpoint holding the same release (adds that engine)")
     parser.add_argument("--only", nargs="+", help="query names (or prefixes) to run")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--release", type=Path,
+                        help="measure this release folder (one size) instead of the benchmark's own build of it")
     args = parser.parse_args(argv)
+    if args.release and len(args.sizes) != 1:
+        parser.error("--release names the release of one size: give one --sizes")
     # --engines virtuoso --virtuoso URL measures Virtuoso alone; its figures merge with the others'.
     engines = [e for e in args.engines if e != "virtuoso"] + (["virtuoso"] if args.virtuoso else [])
     texts = {n: t for n, t in queries().items() if not args.only or any(n.startswith(o) for o in args.only)}
     results = json.loads(RESULTS.read_text()) if RESULTS.is_file() else {}
     for size in args.sizes:
-        release = _release(size, args.seed)
+        release = args.release.resolve() if args.release else _release(size, args.seed)
         load_seconds = None
         figures: dict[str, dict[str, Any]] = {n: {"rewrite_cost": _rewrite_cost(t)} for n, t in texts.items()}
         # Each engine holding the dataset in this process (rdflib's Dataset, the in-memory store)
@@ -275,7 +343,7 @@ def main(argv: list[str] | None = None) -> int:
             entry["rdflib_load_seconds"] = load_seconds
         for name, figure in figures.items():  # merge: a run with other engines keeps these
             entry.setdefault("queries", {}).setdefault(name, {}).update(figure)
-        shown = [e for e in ("oxigraph", "rewrite", "memory", "rdflib", "virtuoso")
+        shown = [e for e in ("oxigraph", "rewrite", "kg", "memory", "rdflib", "virtuoso", "kg-virtuoso")
                  if any(e in f for f in entry["queries"].values())]
         _print(size, entry, shown, args.cap)
     RESULTS.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
@@ -304,8 +372,9 @@ def _loads(figure: dict[str, Any], engines: list[str]) -> str:
 
 
 def _quads(release: Path) -> int | None:
-    manifest = json.loads((release / "manifest.json").read_text(encoding="utf-8"))
-    return manifest.get("quads")
+    manifest: dict[str, Any] = json.loads((release / "manifest.json").read_text(encoding="utf-8"))
+    quads: int | None = manifest.get("quads")
+    return quads
 
 
 def _print(size: int, entry: dict[str, Any], engines: list[str], cap: float) -> None:
