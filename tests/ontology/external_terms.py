@@ -35,7 +35,7 @@ from kg.querylib import load_queries  # noqa: E402
 from kg.release.catalogue import catalog_graph  # noqa: E402
 from kg.release.dumps import store_parts, write_dumps  # noqa: E402
 from kg.release.manifest import Manifest  # noqa: E402
-from tests.queries.dataset import fixture_graphs, fixture_settings, oxigraph_store  # noqa: E402
+from tests.queries.dataset import fixture_graphs, fixture_settings, oxigraph_store, with_statistics  # noqa: E402
 from tests.shared import shared_dir  # noqa: E402
 
 EXTERNAL = ROOT / "ontology" / "external.ttl"
@@ -72,6 +72,9 @@ WITHOUT_VOCABULARY_FILE: dict[str, str] = {
     "http://www.opengis.net/ont/geosparql#": "GeoSPARQL (wktLiteral of dcat:bbox, dcat:centroid; geo:Geometry, "
                                              "geo:hasGeometry, geo:asWKT and geo:sfTouches of graph/geometry)",
     "http://data.europa.eu/r5r/": "DCAT-AP's own properties (dcatap:availability)",
+    "http://purl.org/linked-data/cube#": "RDF Data Cube (graph/statistics, kg.release.statistics); no copy",
+    "http://purl.org/linked-data/sdmx/2009/dimension#": "SDMX dimensions of graph/statistics (refArea); no copy",
+    "http://purl.org/linked-data/sdmx/2009/measure#": "SDMX measures of graph/statistics (obsValue); no copy",
 }
 
 #: Terms declared before the data uses them: the ingester (kg/ingest/excerpts.py, SourceWriter.source_document)
@@ -127,7 +130,7 @@ def vocabularies() -> Graph:
 def published_graphs() -> dict[URIRef, Graph]:
     """The fixture dataset, its query catalogue and its DCAT catalogue, by graph name."""
     settings = fixture_settings()
-    graphs = dict(fixture_graphs(settings))
+    graphs = with_statistics(dict(fixture_graphs(settings)), settings)  # as kg.release.catalogue publishes it
     graphs[settings.ids.graph("queries")] = queries_graph(load_queries(settings.queries_path), settings)
     store = oxigraph_store(graphs)
     with tempfile.TemporaryDirectory() as tmp:
