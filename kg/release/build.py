@@ -330,7 +330,7 @@ def _write_release(tmp: Path, version: str, settings: Settings, shas: dict[Path,
         graphs=graphs,
         sources=[Source(file=p.name, sha256=sha) for p, sha in shas.items()],
     )
-    from kg.release.catalogue import publish
+    from kg.release.publish import publish
 
     report(Progress("publish", 0, 0))
     publish(store, tmp, manifest, settings)

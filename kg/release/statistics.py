@@ -4,7 +4,7 @@ How many agreements each area has, and how many of them have an initiative in ea
 the framework: questions such as queries/021 count them again from every initiative each time
 (2.5 s at 4,000 agreements, docs/perf/queries.md), though they change only with a release. The
 build counts them once, after the store is loaded, into the named graph ``{base}graph/statistics``
-(:func:`add_statistics`, called by kg.release.catalogue.publish), and the dumps and the VoID
+(:func:`add_statistics`, called by kg.release.publish.publish), and the dumps and the VoID
 description carry it like every other graph. docs/model.md ("The statistics graph") shows how to
 query it.
 

@@ -130,7 +130,7 @@ def vocabularies() -> Graph:
 def published_graphs() -> dict[URIRef, Graph]:
     """The fixture dataset, its query catalogue and its DCAT catalogue, by graph name."""
     settings = fixture_settings()
-    graphs = with_statistics(dict(fixture_graphs(settings)), settings)  # as kg.release.catalogue publishes it
+    graphs = with_statistics(dict(fixture_graphs(settings)), settings)  # as kg.release.publish publishes it
     graphs[settings.ids.graph("queries")] = queries_graph(load_queries(settings.queries_path), settings)
     store = oxigraph_store(graphs)
     with tempfile.TemporaryDirectory() as tmp:

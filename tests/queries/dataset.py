@@ -51,7 +51,7 @@ def fixture_graphs(settings: Settings) -> dict[URIRef, Graph]:
 
 def with_statistics(graphs: dict[URIRef, Graph], settings: Settings) -> dict[URIRef, Graph]:
     """``graphs`` and the statistics graph counted over them, as a release publishes it
-    (kg.release.statistics; kg.release.catalogue.publish adds it to every build)."""
+    (kg.release.statistics; kg.release.publish.publish adds it to every build)."""
     from kg.release.statistics import statistics_quads
 
     counted = Graph()

@@ -19,9 +19,10 @@ from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS, VOID
 
 from kg.namespaces import RENKEI
-from kg.release.catalogue import CATALOG_FILE, publish
+from kg.release.catalogue import CATALOG_FILE
 from kg.release.dumps import DUMPS, store_parts, write_dumps
 from kg.release.manifest import Manifest
+from kg.release.publish import publish
 from kg.release.statistics import CUBES, QB, SDMX_DIMENSION, SDMX_MEASURE
 
 from .dataset import fixture_settings, oxigraph_store

@@ -21,9 +21,9 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from kg.release.catalogue import publish
 from kg.release.dumps import store_parts, write_dumps
 from kg.release.manifest import Manifest
+from kg.release.publish import publish
 from kg.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
