@@ -100,7 +100,7 @@ def _review(source: SourceText, settings: Settings) -> tuple[Problem, ...]:
     """What a clerk should check of a text read by OCR (nothing for a printed text)."""
     if source.reading != "ocr":
         return ()
-    from kg.ingest.document.ocr import review  # OpenCV and tesseract only for scans
+    from kg.ingest.document.ocr_review import review  # the OCR modules (numpy, PIL) only for scans
 
     return tuple(review(source, settings.ocr_review_confidence))
 

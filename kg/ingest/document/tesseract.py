@@ -7,8 +7,8 @@ XHTML. Without the ``tesseract`` program or a Japanese model, :class:`~kg.errors
 what to install.
 
 Two Japanese models read, where both are installed: the language model (``jpn``, Debian's
-``tesseract-ocr-jpn``) and the script model (``Japanese``, ``tesseract-ocr-script-jpan``); the reader
-(kg/ingest/document/ocr.py) keeps, line by line and cell by cell, the more confident reading. Measured on
+``tesseract-ocr-jpn``) and the script model (``Japanese``, ``tesseract-ocr-script-jpan``); the reader's
+merge (kg/ingest/document/ocr_merge.py) keeps, line by line and cell by cell, the more confident reading. Measured on
 the composed fixtures' scans (bench/ocr_bench.py, docs/performance.md "OCR"): the language model drops or
 misreads 乙 — the name most agreements give their second party (「以下「乙」という」, 「甲及び乙」,
 「乙の役割」) — which leaves a 別表 naming no party; the script model reads 乙 but spaces its words, doubles

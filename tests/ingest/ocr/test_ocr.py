@@ -22,7 +22,18 @@ from PIL import Image
 from kg.errors import IngestError, OcrUnavailable
 from kg.ingest import IngestResult, ingest_bytes, ingest_file
 from kg.ingest.decode import SourceText
-from kg.ingest.document import grid, image, ocr, tesseract
+from kg.ingest.document import (
+    grid,
+    image,
+    ocr,
+    ocr_cells,
+    ocr_checks,
+    ocr_corrections,
+    ocr_merge,
+    ocr_review,
+    ocr_text,
+    tesseract,
+)
 from kg.ingest.document.form import Box, Cell, Form, Position, TableRow, TextLine, to_source
 from kg.ingest.document.sniff import read_document
 from kg.ingest.document.vocabulary import Char, Vocabulary
@@ -99,7 +110,7 @@ def test_review_lists_each_correction_to_a_known_term() -> None:
 
 def test_parentheses_take_the_width_of_what_they_enclose() -> None:
     chars = [Char(c, 99.0) for c in "(1)(目的)"]
-    assert "".join(c.text for c in ocr._parentheses(chars)) == "(1)（目的）"
+    assert "".join(c.text for c in ocr_text._parentheses(chars)) == "(1)（目的）"
 
 
 def _glyph_line(spec: list[tuple[str, int]], spaced: str, em: int = 40) -> tuple[tesseract.OcrLine, np.ndarray]:
@@ -117,13 +128,13 @@ def _glyph_line(spec: list[tuple[str, int]], spaced: str, em: int = 40) -> tuple
 def test_spaces_between_latin_letters_are_kept_and_those_tesseract_puts_in_japanese_dropped() -> None:
     # 「I C T インフラ」 printed with half-width spaces: a blank of about 0.65 em between the letters.
     line, ink = _glyph_line([("I", 100), ("C", 146), ("T", 192), ("イ", 240), ("ン", 278)], "ICT イン")
-    assert ocr._line(line, ink, 40.0).text == "I C T イン"
+    assert ocr_text.line_text(line, ink, 40.0).text == "I C T イン"
     # 「圏域」 with a narrow gap that tesseract printed as a space: no space.
     line, ink = _glyph_line([("圏", 100), ("域", 142)], "圏 域")
-    assert ocr._line(line, ink, 40.0).text == "圏域"
+    assert ocr_text.line_text(line, ink, 40.0).text == "圏域"
     # 「第1条　この」: a full-width space stays one; beside 「、」 no space is ever added.
     line, ink = _glyph_line([("条", 100), ("こ", 180), ("、", 220), ("の", 280)], "条 こ 、 の")
-    assert ocr._line(line, ink, 40.0).text == "条\u3000こ、の"
+    assert ocr_text.line_text(line, ink, 40.0).text == "条\u3000こ、の"
 
 
 def test_a_near_miss_of_a_known_term_is_corrected_only_where_tesseract_was_unsure() -> None:
@@ -156,33 +167,34 @@ def _spelled(line: tesseract.OcrLine) -> str:
 def test_the_second_model_is_heeded_where_it_spells_more_of_the_known_terms_and_only_there() -> None:
     vocabulary = Vocabulary({"甲及び乙", "連携中枢都市圏", "以下乙という"})
     # the language model drops 乙, the script model reads it: the stretch is taken, with its glyph
-    merged = ocr._merge(_ocr_line("甲及びが連携中枢都市圏"), _ocr_line("甲及び乙が連携中枢都市岡", 60), vocabulary)
+    merged = ocr_merge.merge(_ocr_line("甲及びが連携中枢都市圏"), _ocr_line("甲及び乙が連携中枢都市岡", 60), vocabulary)
     assert _spelled(merged) == "甲及び乙が連携中枢都市圏"
     # where the second model's reading spells no more of the terms, the first model's stays
-    assert _spelled(ocr._merge(_ocr_line("協力して"), _ocr_line("協議して", 99), vocabulary)) == "協力して"
+    assert _spelled(ocr_merge.merge(_ocr_line("協力して"), _ocr_line("協議して", 99), vocabulary)) == "協力して"
     # punctuation aside: 「以下「」という」 and 「以下「乙」という」
-    merged = ocr._merge(_ocr_line("以下「」という"), _ocr_line("以下「乙」という"), vocabulary)
+    merged = ocr_merge.merge(_ocr_line("以下「」という"), _ocr_line("以下「乙」という"), vocabulary)
     assert _spelled(merged) == "以下「乙」という"
     # both reading alike makes no reading surer (the models share blind spots: 「費用分揚」)
-    agreed = ocr._merge(_ocr_line("甲及び", 40), _ocr_line("甲及び", 90), vocabulary)
+    agreed = ocr_merge.merge(_ocr_line("甲及び", 40), _ocr_line("甲及び", 90), vocabulary)
     assert agreed.words[0].confidence == 40 and agreed.words[0].glyphs[0].confidence == 40
 
 
 def test_an_unsure_leading_numbering_is_taken_from_the_surer_model_when_of_a_usual_form() -> None:
     vocabulary = Vocabulary(set())
     first = _ocr_line("1 甲の役割", 25)
-    assert _spelled(ocr._merge(first, _ocr_line("i 甲の役割", 90), vocabulary)) == "i甲の役割"
-    assert _spelled(ocr._merge(first, _ocr_line("# 甲の役割", 99), vocabulary)) == "1甲の役割"  # no usual form
-    assert _spelled(ocr._merge(_ocr_line("1 甲の役割", 95), _ocr_line("i 甲の役割", 90), vocabulary)) == "1甲の役割"
+    assert _spelled(ocr_merge.merge(first, _ocr_line("i 甲の役割", 90), vocabulary)) == "i甲の役割"
+    assert _spelled(ocr_merge.merge(first, _ocr_line("# 甲の役割", 99), vocabulary)) == "1甲の役割"  # no usual form
+    surer_first = ocr_merge.merge(_ocr_line("1 甲の役割", 95), _ocr_line("i 甲の役割", 90), vocabulary)
+    assert _spelled(surer_first) == "1甲の役割"
 
 
 def test_a_line_that_is_a_near_miss_of_one_term_is_that_term_however_sure_tesseract_was() -> None:
     vocabulary = Vocabulary({"役割分担", "甲の役割", "乙の役割", "協議して"})
-    chars, corrections = ocr._whole([Char(c, 97.0, 0) for c in "(b) 役割分揚"], vocabulary)
+    chars, corrections = ocr_corrections.correct_whole([Char(c, 97.0, 0) for c in "(b) 役割分揚"], vocabulary)
     assert "".join(c.text for c in chars) == "(b) 役割分担"
     assert [(c.read, c.term) for c in corrections] == [("役割分揚", "役割分担")]
     for text in ("との役割", "甲の役割", "協力して経済", "(b) 役割分担"):  # two terms as near; a term; a sentence
-        assert ocr._whole([Char(c, 97.0, 0) for c in text], vocabulary)[1] == [], text
+        assert ocr_corrections.correct_whole([Char(c, 97.0, 0) for c in text], vocabulary)[1] == [], text
 
 
 def test_ruled_table_cells_are_found_with_merged_cells_once() -> None:
@@ -355,7 +367,8 @@ def test_an_image_is_read_with_its_media_type_and_pages() -> None:
     assert lines[:2] == ["連携中枢都市圏形成に係る連携協約", "令和元年10月18日"]
 
 
-@pytest.mark.parametrize("module", [ocr, image, grid, tesseract, make_scans])
+@pytest.mark.parametrize("module", [ocr, ocr_text, ocr_merge, ocr_corrections, ocr_checks, ocr_cells, ocr_review,
+                                    image, grid, tesseract, make_scans])
 def test_every_exported_name_exists_and_is_documented(module: object) -> None:
     assert module.__doc__ and module.__doc__.strip().splitlines()[0]
     for name in getattr(module, "__all__", ()):
@@ -364,37 +377,37 @@ def test_every_exported_name_exists_and_is_documented(module: object) -> None:
 
 def test_two_thin_letters_of_one_word_get_no_space() -> None:
     line, ink = _glyph_line([("i", 100), ("i", 134), ("乙", 180)], "ii 乙")
-    assert ocr._line(line, ink, 40.0).text == "ii 乙"
+    assert ocr_text.line_text(line, ink, 40.0).text == "ii 乙"
 
 
 def test_a_circled_number_against_a_parenthesis_is_a_parenthesised_number() -> None:
     for read in ("①）圏域", "（①圏域"):
         chars = [Char(c, 90.0) for c in read]
-        out, boxes, _ = ocr._circled(chars, [Box(0, 0, 1, 1)] * len(chars), set())
-        assert "".join(c.text for c in ocr._parentheses(out)) == "(1)圏域" and len(boxes) == len(out)
+        out, boxes, _ = ocr_text._circled(chars, [Box(0, 0, 1, 1)] * len(chars), set())
+        assert "".join(c.text for c in ocr_text._parentheses(out)) == "(1)圏域" and len(boxes) == len(out)
     chars = [Char(c, 90.0) for c in "①圏域"]
-    assert "".join(c.text for c in ocr._circled(chars, [Box(0, 0, 1, 1)] * 3, None)[0]) == "①圏域"
+    assert "".join(c.text for c in ocr_text._circled(chars, [Box(0, 0, 1, 1)] * 3, None)[0]) == "①圏域"
 
 
 def test_an_unsure_numbering_of_no_usual_form_refuses_the_page() -> None:
-    limits = ocr._Thresholds(review=80, floor=70, correct=90)
+    limits = ocr_checks.Thresholds(review=80, floor=70, correct=90)
 
-    def line(first: str, confidence: float) -> ocr._Text:
+    def line(first: str, confidence: float) -> ocr_text.Text:
         words = [tesseract.Word(first, Box(0, 0, 10, 10), confidence),
                  tesseract.Word("役割分担", Box(20, 0, 90, 10), 99)]
-        return ocr._Text([Char(c, confidence) for c in first + " 役割分担"], Box(0, 0, 90, 10), words)
+        return ocr_text.Text([Char(c, confidence) for c in first + " 役割分担"], Box(0, 0, 90, 10), words)
 
-    ocr._check_numbering(line("2", 66), 1, "a.pdf", limits)  # a usual form, somewhat unsure: read
-    ocr._check_numbering(line("（⑪）", 95), 1, "a.pdf", limits)  # sure: read
+    ocr_checks.check_numbering(line("2", 66), 1, "a.pdf", limits)  # a usual form, somewhat unsure: read
+    ocr_checks.check_numbering(line("（⑪）", 95), 1, "a.pdf", limits)  # sure: read
     for first, confidence in (("（⑪）", 64), ("1", 25)):
         with pytest.raises(IngestError) as caught:
-            ocr._check_numbering(line(first, confidence), 3, "a.pdf", limits)
+            ocr_checks.check_numbering(line(first, confidence), 3, "a.pdf", limits)
         assert caught.value.page == 3 and caught.value.ja and "3ページ" in caught.value.ja
     # tesseract's 「(⑪)」 stands in the text as 「(11)」 (a circled number in parentheses, which nobody
     # prints): the numbering is judged as it stands, a usual form only somewhat unsure, and read
-    read = ocr._Text([Char(c, 64, 0) for c in "(11)"] + [Char(c, 99, 1) for c in "役割分担"], Box(0, 0, 90, 10),
+    read = ocr_text.Text([Char(c, 64, 0) for c in "(11)"] + [Char(c, 99, 1) for c in "役割分担"], Box(0, 0, 90, 10),
                      [tesseract.Word("(⑪)", Box(0, 0, 10, 10), 64), tesseract.Word("役割分担", Box(20, 0, 90, 10), 99)])
-    ocr._check_numbering(read, 1, "a.pdf", limits)
+    ocr_checks.check_numbering(read, 1, "a.pdf", limits)
 
 
 @needs_tesseract
