@@ -2,7 +2,7 @@
 
 Each run is ``kg.release.build.build(force=True)`` in a fresh child process on a cached corpus
 (bench/generate_corpus.py). The phases are the build's own (the ``progress`` it reports,
-kg.release.build.PHASES): the child writes when each starts, and the parent, which samples the
+kg.release.progress.PHASES): the child writes when each starts, and the parent, which samples the
 resident memory of the child's whole process tree every 0.1 s, gives each phase its wall time and
 its peak memory:
 
@@ -10,9 +10,9 @@ its peak memory:
                over the process pool ("sources" and "agreements")
     reference  kg.reference.graphs.reference_graphs and the example queries' graph
     dumps      the parts put end to end into the ten dump files, the store bulk-loaded from the
-               N-Quads meanwhile (kg.release.build._BatchLoader)
+               N-Quads meanwhile (kg.release.load)
     optimize   the store's optimize()
-    publish    kg.release.catalogue.publish: the statistics graph, the catalogue and VoID statistics
+    publish    kg.release.publish.publish: the statistics graph, the catalogue and VoID statistics
     search     kg.search.index.write_index
     rest       what follows until build() returns: the manifest, moving the release into place
 

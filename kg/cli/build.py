@@ -12,7 +12,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import IO, TYPE_CHECKING, Annotated
+from typing import IO, Annotated
 
 import typer
 from rich.console import Console
@@ -27,10 +27,8 @@ from rich.progress import (
 )
 from rich.progress import Progress as Bars
 
+from kg.release.progress import PHASES, Phase, Progress, ProgressReport
 from kg.settings import Settings
-
-if TYPE_CHECKING:  # the build itself is imported when it runs: `kg --help` starts without it
-    from kg.release.build import Phase, Progress, ProgressReport
 
 __all__ = ["INTERVAL", "Lines", "progress_display", "register"]
 
@@ -39,8 +37,6 @@ INTERVAL = 10.0
 
 
 def _label(phase: Phase) -> str:
-    from kg.release.build import PHASES
-
     en, ja = PHASES[phase]
     return f"{en} ({ja})"
 

@@ -9,9 +9,9 @@ it (kg.store.release), and a build deletes superseded releases, and folders kill
 only when nobody holds them (:func:`collect`). A rebuild with unchanged inputs changes nothing on
 disk; ``--force`` writes a new folder (``<version>+2``) beside the served one.
 
-A build tells how far it is through a :data:`ProgressReport` (phase, items done of all), which
+A build tells how far it is through a ProgressReport (kg.release.progress), which
 ``kg build`` draws (kg.cli.build); the store is loaded in bounded batches while the dumps are
-written (:class:`_BatchLoader`), so the build's memory does not grow with the dataset's size.
+written (kg.release.load), so the build's memory does not grow with the dataset's size.
 
     build/
       current -> releases/<version>
@@ -32,19 +32,14 @@ import errno
 import hashlib
 import logging
 import os
-import queue
 import shutil
 import tempfile
-import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
-from types import TracebackType
-from typing import Literal
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
@@ -54,12 +49,13 @@ from kg.errors import BuildError, KgError, StoreError
 from kg.namespaces import ORG, RENKEI
 from kg.release.cache import BuildCache, Entry, source_key
 from kg.release.dumps import Parts, graph_parts, write_dumps
+from kg.release.load import BatchLoader
 from kg.release.manifest import Manifest, Source
+from kg.release.progress import Progress, ProgressReport, silent
 from kg.settings import Settings
 from kg.store.release import Release, leased, remove_unused  # the one Release type; re-exported
 
-__all__ = ["PHASES", "Phase", "Progress", "ProgressReport", "Release", "build", "collect", "current_release",
-           "ensure_built", "source_files"]
+__all__ = ["Release", "build", "collect", "current_release", "ensure_built", "source_files"]
 
 log = logging.getLogger(__name__)
 
@@ -70,42 +66,6 @@ PARALLEL_THRESHOLD = 8
 _DIGESTED = {".csv", ".ttl", ".py", ".toml", ".txt", ".html", ".htm", ".json", ".rq", ".topojson"}
 #: How many superseded releases to keep beside the current one.
 KEEP_RELEASES = 2
-#: The store is bulk-loaded in batches of about this many bytes of N-Quads, each ending at a
-#: graph's end: one bulk load of the whole dump held 1.47 GB at 4,000 agreements (issue 13).
-LOAD_BATCH = 16 * 2**20
-
-Phase = Literal["sources", "agreements", "reference", "dumps", "optimize", "publish", "search"]
-#: A build's phases in the order it goes through them, each with what it does (English, Japanese).
-PHASES: dict[Phase, tuple[str, str]] = {
-    "sources": ("reading the texts", "本文の読み込み"),
-    "agreements": ("ingesting and validating", "取り込みと検査"),
-    "reference": ("reference graphs", "参照データ"),
-    "dumps": ("dumps and store", "ダンプとストア"),
-    "optimize": ("optimising the store", "ストアの最適化"),
-    "publish": ("statistics and catalogue", "統計とカタログ"),
-    "search": ("search index", "検索索引"),
-}
-
-
-@dataclass(frozen=True)
-class Progress:
-    """How far a build is: its phase, and how many of the phase's items are done of how many.
-
-    ``total`` is 0 for a phase that is not counted (a single step). The items are texts in
-    "sources" and "agreements" (a text found in the build cache counts as done at once), graphs
-    in "dumps"."""
-
-    phase: Phase
-    done: int
-    total: int
-
-
-#: What a build tells of its progress to (kg.cli.build draws it); called often, so it must be cheap.
-ProgressReport = Callable[[Progress], None]
-
-
-def _silent(_progress: Progress) -> None:
-    """The progress report of a build nobody watches."""
 
 
 def source_files(settings: Settings) -> list[Path]:
@@ -189,7 +149,7 @@ def _ingest_and_validate(path: Path, settings: Settings, cache: BuildCache, key:
 
 
 def _agreements(settings: Settings, sources: dict[Path, str], cache: BuildCache,
-                report: ProgressReport = _silent) -> dict[str, Entry]:
+                report: ProgressReport = silent) -> dict[str, Entry]:
     """Every source's entry by cache key: from the cache, or ingested and validated (in worker
     processes when there are many); all failures are reported together, in the sources' order."""
     errors: dict[str, str] = {}
@@ -248,7 +208,7 @@ def build(settings: Settings, *, force: bool = False, progress: ProgressReport |
     ``progress`` is told where the build is as it goes (phase by phase, item by item)."""
     from kg.reference.graphs import reference_graphs
 
-    report = progress or _silent
+    report = progress or silent
     started = time.perf_counter()
     sources = source_files(settings)
     if not sources:
@@ -302,7 +262,7 @@ def build(settings: Settings, *, force: bool = False, progress: ProgressReport |
 
 def _write_release(tmp: Path, version: str, settings: Settings, shas: dict[Path, str],
                    agreements: dict[str, Entry], refs: dict[URIRef, Graph], order: list[str],
-                   cache: BuildCache, report: ProgressReport = _silent) -> Path:
+                   cache: BuildCache, report: ProgressReport = silent) -> Path:
     """Write the release into ``tmp`` and move it to its place in ``releases/``; where it went."""
     from kg.search.index import write_index
 
@@ -311,10 +271,10 @@ def _write_release(tmp: Path, version: str, settings: Settings, shas: dict[Path,
     ref_parts = [graph_parts(str(n), g.serialize(format="nt", encoding="utf-8"), settings.base_iri)
                  for n, g in refs.items()]
     # The dumps are the agreements' cached parts put end to end, then the reference graphs'; the
-    # store is bulk-loaded from the N-Quads as they are written, in batches (_BatchLoader).
+    # store is bulk-loaded from the N-Quads as they are written, in batches (BatchLoader).
     store = ox.Store(str(tmp / "store"))
     parts = _counted(chain((cache.parts(k) for k in order), ref_parts), len(graphs), report)
-    with _BatchLoader(store) as loader:
+    with BatchLoader(store) as loader:
         write_dumps(parts, tmp / "dumps", nquads=loader.add)
     report(Progress("optimize", 0, 0))
     store.optimize()  # the batches' files merged, before the catalogue and the index read the store
@@ -354,63 +314,6 @@ def _counted(parts: Iterable[Parts], total: int, report: ProgressReport) -> Iter
         yield graph
         report(Progress("dumps", n, total))
 
-
-class _BatchLoader:
-    """Bulk-loads N-Quads into a store in batches of about :data:`LOAD_BATCH` bytes, in a thread
-    beside the caller (pyoxigraph's loader lets go of the GIL, so the dumps are written meanwhile).
-
-    Memory stays flat: at most three batches are held (one filling, one queued, one loading),
-    where one bulk load of the whole dump grew with it. A batch ends at the end of a graph's text
-    (:meth:`add` is given whole graphs): a bulk load names blank nodes afresh on each call, so a
-    graph split over two calls would have its blank nodes split in two.
-    """
-
-    def __init__(self, store: ox.Store, batch: int = LOAD_BATCH) -> None:
-        self.store = store
-        self.batch = batch
-        self._pending: list[bytes] = []
-        self._size = 0
-        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=1)
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._load, name="bulk-load", daemon=True)
-
-    def __enter__(self) -> _BatchLoader:
-        self._thread.start()
-        return self
-
-    def add(self, nquads: bytes) -> None:
-        """Load one whole graph's N-Quads (with the graphs added before it, when the batch is full)."""
-        self._pending.append(nquads)
-        self._size += len(nquads)
-        if self._size >= self.batch:
-            self._send()
-
-    def _send(self) -> None:
-        self._raise()
-        self._queue.put(b"".join(self._pending))
-        self._pending, self._size = [], 0
-
-    def _load(self) -> None:
-        while (batch := self._queue.get()) is not None:
-            if self._error is None:  # after an error, the rest is only drained
-                try:
-                    self.store.bulk_load(batch, format=ox.RdfFormat.N_QUADS)
-                except (OSError, SyntaxError, ValueError) as e:
-                    self._error = e
-
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 tb: TracebackType | None) -> None:
-        if kind is None and self._pending:
-            self._send()
-        self._queue.put(None)
-        self._thread.join()
-        if kind is None:
-            self._raise()
-
-    def _raise(self) -> None:
-        if self._error is not None:
-            raise StoreError(f"could not load the store: {self._error}",
-                             ja=f"ストアに読み込めませんでした: {self._error}") from self._error
 
 
 def _swap_current(build_dir: Path, target: Path) -> None:

@@ -1,4 +1,4 @@
-"""kg build's progress (kg.release.build.Progress, drawn by kg.cli.build) and its store loaded in batches."""
+"""kg build's progress (kg.release.progress, drawn by kg.cli.build) and its batched store load (kg.release.load)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,9 @@ import pytest
 from rich.console import Console
 
 from kg.cli.build import Lines, progress_display
-from kg.release.build import PHASES, Progress, _BatchLoader, build
+from kg.release.build import build
+from kg.release.load import BatchLoader
+from kg.release.progress import PHASES, Progress
 from kg.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -106,7 +108,7 @@ def _graph(name: str, label: str) -> bytes:
 def test_batches_end_at_a_graph_end_so_blank_nodes_stay_whole(tmp_path: Path) -> None:
     texts = [_graph(f"g{i}", f"b{i}") for i in range(50)]  # a label per graph, as in the dumps (kg.release.dumps)
     store = ox.Store(str(tmp_path / "store"))
-    with _BatchLoader(store, batch=300) as loader:  # a batch every two or three graphs
+    with BatchLoader(store, batch=300) as loader:  # a batch every two or three graphs
         for text in texts:
             loader.add(text)
         assert loader._queue.qsize() <= 1  # at most one batch waits: memory stays flat
@@ -124,6 +126,6 @@ def test_a_batch_that_cannot_be_loaded_fails_with_a_store_error(tmp_path: Path) 
     from kg.errors import StoreError
 
     store = ox.Store(str(tmp_path / "store"))
-    with pytest.raises(StoreError, match="could not load the store"), _BatchLoader(store, batch=10) as loader:
+    with pytest.raises(StoreError, match="could not load the store"), BatchLoader(store, batch=10) as loader:
         loader.add(b"<not a quad\n")
         loader.add(_graph("g", "b"))
