@@ -30,6 +30,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.formats import Format, by_name
 from kg.namespaces import PREFIXES
 
 __all__ = ["DUMPS", "Dump", "Parts", "graph_parts", "store_parts", "write_dumps"]
@@ -42,22 +43,33 @@ _LEVEL = 6
 
 @dataclass(frozen=True)
 class Dump:
-    """One dump file: name, RDF format, media type, and whether named graphs are kept."""
+    """One dump file: its name and RDF syntax (a row of kg.formats), and its title."""
 
     name: str
-    fmt: ox.RdfFormat
-    media_type: str
-    datasets: bool
+    syntax: Format
     title_en: str
 
+    @property
+    def fmt(self) -> ox.RdfFormat:
+        return self.syntax.rdf_format
 
-DUMPS: tuple[Dump, ...] = (
-    Dump("dataset.ttl", ox.RdfFormat.TURTLE, "text/turtle", False, "Turtle (union of all graphs)"),
-    Dump("dataset.nt", ox.RdfFormat.N_TRIPLES, "application/n-triples", False, "N-Triples (union of all graphs)"),
-    Dump("dataset.nq", ox.RdfFormat.N_QUADS, "application/n-quads", True, "N-Quads (named graphs kept)"),
-    Dump("dataset.trig", ox.RdfFormat.TRIG, "application/trig", True, "TriG (named graphs kept)"),
-    Dump("dataset.jsonld", ox.RdfFormat.JSON_LD, "application/ld+json", True, "JSON-LD (named graphs kept)"),
-)
+    @property
+    def media_type(self) -> str:
+        return self.syntax.media_type
+
+    @property
+    def datasets(self) -> bool:
+        """Whether the file keeps the named graphs (N-Quads, TriG, JSON-LD), or holds their union."""
+        return self.syntax.datasets
+
+
+def _dump(syntax: str) -> Dump:
+    fmt = by_name(syntax)
+    kept = "named graphs kept" if fmt.datasets else "union of all graphs"
+    return Dump(f"dataset.{fmt.extension}", fmt, f"{fmt.label} ({kept})")
+
+
+DUMPS: tuple[Dump, ...] = tuple(_dump(s) for s in ("turtle", "ntriples", "nquads", "trig", "jsonld"))
 
 
 def _member(data: bytes) -> bytes:

@@ -37,6 +37,7 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
 from kg.errors import InputError, KgError, NotAcceptable, Problem, UnsupportedMediaType
+from kg.formats import RDF_FORMATS
 from kg.rdfguard import refuse_remote_contexts
 from kg.server.clerk import LINES_JOB, PAGE_JOB, Refused, Upload, in_worker
 from kg.server.context import Ctx, ServerContext
@@ -52,12 +53,7 @@ router = APIRouter()
 SUFFIXES = {
     "text/plain": ".txt",
     "text/html": ".html",  # a 例規集 page, read by the ingester like `kg validate page.html`
-    "text/turtle": ".ttl",
-    "application/n-triples": ".nt",
-    "application/n-quads": ".nq",
-    "application/trig": ".trig",
-    "application/ld+json": ".jsonld",
-    "application/rdf+xml": ".rdf",
+    **{f.media_type: "." + f.extension for f in RDF_FORMATS},  # RDF, by kg.formats' table
     # Documents as published and drafted (issue 10); the ingester tells them apart by their bytes.
     "application/pdf": ".pdf",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
