@@ -23,6 +23,8 @@ traceback) and exits with its ``exit_code``; the server answers with its ``http_
     ├── BuildError                  the dataset does not conform; the previous build is kept
     ├── StoreError                  the store is missing, locked or unreadable
     │   └── RemoteStoreError        a remote endpoint refused or failed a request (kg push)
+    ├── ValidationTimeout           a validation ran past its time limit and was stopped (HTTP 503)
+    ├── ValidatorDied               the validation worker died mid-validation (HTTP 503)
     ├── NotFound                    what a request names is not here (HTTP 404)
     │   ├── UnknownAgreementError   an agreement name that is not in the dataset
     │   ├── ResourceNotFound        an IRI under /id/ that the dataset does not describe
@@ -32,6 +34,7 @@ traceback) and exits with its ``exit_code``; the server answers with its ``http_
     └── QueryError                  a SPARQL query that does not parse or is refused
         ├── QueryRefused            update, SERVICE, remote FROM … (HTTP 400/403)
         ├── QueryTimeout            ran past the configured timeout (HTTP 503)
+        ├── QueryMemoryLimit        needed more memory than a query worker may use (HTTP 503)
         └── SearchUnavailable       renkei:search on a release without a search index (HTTP 501)
 
 Exceptions that never reach a user are not in the tree: they are signals between two functions of
@@ -48,10 +51,10 @@ from pathlib import Path
 __all__ = [
     "BuildError", "ConsolidationError", "DateError", "DecodeError", "DumpNotFound", "HeadersTooLarge", "IngestError",
     "IngestProblems", "InputError", "KgError", "NotAcceptable", "NotFound", "NotInVocabulary", "NotOnRemote",
-    "OcrUnavailable", "PayloadTooLarge", "Problem", "ProblemList", "QueryError", "QueryRefused", "QueryTimeout",
-    "RdfSyntaxError", "ReferenceDataError", "RemoteStoreError", "RequestTimeout", "ResourceNotFound",
+    "OcrUnavailable", "PayloadTooLarge", "Problem", "ProblemList", "QueryError", "QueryMemoryLimit", "QueryRefused",
+    "QueryTimeout", "RdfSyntaxError", "ReferenceDataError", "RemoteStoreError", "RequestTimeout", "ResourceNotFound",
     "SearchUnavailable", "StoreError", "TooManyConnections", "UnknownAgreementError", "UnknownMunicipalityError",
-    "UnsupportedMediaType", "UriTooLong",
+    "UnsupportedMediaType", "UriTooLong", "ValidationTimeout", "ValidatorDied",
 ]
 
 
@@ -295,8 +298,6 @@ class NotFound(KgError):
 class UnknownAgreementError(NotFound):
     """Raised when a name given for an agreement is not one in the dataset (HTTP 404); lists close ones."""
 
-    http_status = 404
-
 
 class RemoteStoreError(StoreError):
     """Raised when a remote SPARQL or Graph Store Protocol endpoint refuses or fails a request."""
@@ -378,3 +379,21 @@ class NotInVocabulary(NotFound):
 
 class NotOnRemote(NotFound):
     """Raised when a request needs a file of the release (a dump, the store) and the store is remote (HTTP 404)."""
+
+
+class QueryMemoryLimit(QueryError):
+    """Raised when a query needs more memory than a query worker may use (HTTP 503; KG_QUERY_MEMORY)."""
+
+    http_status = 503
+
+
+class ValidationTimeout(KgError):
+    """Raised when a validation runs past its time limit and is stopped (HTTP 503, like a query's)."""
+
+    http_status = 503
+
+
+class ValidatorDied(KgError):
+    """Raised when the validation worker dies mid-validation (it is restarted; HTTP 503)."""
+
+    http_status = 503

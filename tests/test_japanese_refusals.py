@@ -21,7 +21,8 @@ MODULES = sorted({
     *(ROOT / "kg" / "ingest" / name for name in ("dates.py", "parties.py", "signatories.py", "amendment.py",
                                                  "build_amendment.py", "decode.py", "page.py", "page_text.py",
                                                  "segment.py")),
-    ROOT / "kg" / "consolidate.py", ROOT / "kg" / "validate.py", ROOT / "kg" / "locate.py",
+    ROOT / "kg" / "ingest" / "consolidate.py", ROOT / "kg" / "validation" / "validate.py",
+    ROOT / "kg" / "validation" / "locate.py",
     *(ROOT / "kg" / "server" / name for name in ("validate.py", "http.py", "validator.py")),
     *(ROOT / "kg" / "cli").glob("*.py"),
 })

@@ -8,8 +8,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from kg.server.context import Ctx, ServerContext
+from kg.server.drawings import english_svg, map_areas, wkt_geometry
 from kg.server.http import page_lang
-from kg.server.views import Row, english_svg, map_areas, select, wkt_geometry
+from kg.server.rows import Row, select
 from kg.svg.map import JAPAN, area_colours, map_svg
 
 __all__ = ["router"]

@@ -31,14 +31,14 @@ from functools import partial
 from pathlib import Path
 from typing import Literal
 
-from kg.errors import KgError, QueryError, QueryTimeout, StoreError
+from kg.errors import KgError, QueryMemoryLimit, QueryTimeout, StoreError
 from kg.server.cache import ResultCache, deterministic
 from kg.server.runner import LIFO_AFTER_S, Runner, Wording, wait_readable
 from kg.settings import Settings
 from kg.store import CheckedQuery, Format, QueryResult, open_read_only
 from kg.store.worker import Job, queries
 
-__all__ = ["CACHE_BYTES", "DEMOTE_AFTER_S", "LIFO_AFTER_S", "QueryMemoryLimit", "QueryPool", "wait_readable"]
+__all__ = ["CACHE_BYTES", "DEMOTE_AFTER_S", "LIFO_AFTER_S", "QueryPool", "wait_readable"]
 
 log = logging.getLogger(__name__)
 #: Seconds after which a running query's worker yields the CPU to the others (nice 19).
@@ -48,11 +48,6 @@ CACHE_BYTES = 64 * 2**20
 #: Queries remembered as needing more memory than a worker has (per release; oldest forgotten first).
 _OVER_MEMORY_KEPT = 1000
 
-
-class QueryMemoryLimit(QueryError):
-    """Raised when a query needs more memory than a query worker may use (HTTP 503; KG_QUERY_MEMORY)."""
-
-    http_status = 503
 
 
 def _gigabytes(n: int) -> str:

@@ -15,7 +15,7 @@ from kg.search.sparql import string_literal
 from kg.search.text import Snippet, parse_query
 from kg.server.context import Ctx
 from kg.server.http import page_lang
-from kg.server.views import select
+from kg.server.rows import select
 
 __all__ = ["HITS", "router"]
 

@@ -22,30 +22,18 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from kg.errors import KgError, StoreError
+from kg.errors import KgError, StoreError, ValidationTimeout, ValidatorDied
 from kg.server.runner import Runner, Wording
 from kg.settings import Settings
 from kg.store.worker import Handler, Internal
 
-__all__ = [
-    "MIN_TIME_LIMIT_S", "Validated", "ValidationJob", "ValidationTimeout", "Validator", "ValidatorDied", "validate_job",
-]
+__all__ = ["MIN_TIME_LIMIT_S", "Validated", "ValidationJob", "Validator", "validate_job", "validations"]
 
 #: An agreement validates in well under a second, a worker starts in about one; unless
 #: KG_VALIDATE_TIMEOUT says otherwise, the limit is KG_QUERY_TIMEOUT, but never below this.
 MIN_TIME_LIMIT_S = 10.0
 
 
-class ValidationTimeout(KgError):
-    """Raised when a validation runs past its time limit and is stopped (HTTP 503, like a query's)."""
-
-    http_status = 503
-
-
-class ValidatorDied(KgError):
-    """Raised when the validation worker dies mid-validation (it is restarted; HTTP 503)."""
-
-    http_status = 503
 
 
 @dataclass(frozen=True)

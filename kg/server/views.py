@@ -15,11 +15,7 @@ from kg.server.drawings import ROLE_JA, area_timeline, english_svg, inline, map_
 from kg.server.rows import Row, select
 from kg.svg.map import bounds, map_svg
 
-# Row, select, ROLE_JA, english_svg, map_areas and wkt_geometry are kg.server.rows' and kg.server.drawings'
-# (their home since issue 15), named here too for the modules that import them from the views.
-__all__ = [
-    "KINDS", "ROLE_JA", "Row", "english_svg", "kind_of", "map_areas", "select", "view", "wkt_geometry",
-]
+__all__ = ["KINDS", "kind_of", "view"]
 
 # A resource's label: the Japanese one first, as printed (DESIGN.md: labels stay in Japanese).
 _LABEL = (

@@ -143,7 +143,7 @@ def _path(polygons: MultiPolygon, proj: _Projection, step: float) -> str:
     return "".join(parts) or (_path(polygons, proj, 0) if step else "")
 
 
-#: The roles' words (kg.server.views.ROLE_JA) in English, for a drawing on an English page.
+#: The roles' words (kg.server.drawings.ROLE_JA) in English, for a drawing on an English page.
 _ROLES_EN = {"中心市": "central city", "連携市町村": "partner", "連携する県": "partner prefecture",
              "役割の記載なし": "role not stated"}
 

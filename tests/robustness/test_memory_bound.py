@@ -22,9 +22,9 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from kg.errors import StoreError
+from kg.errors import QueryMemoryLimit, StoreError
 from kg.server import pool as pool_module
-from kg.server.pool import QueryMemoryLimit, QueryPool
+from kg.server.pool import QueryPool
 from kg.store import RESULT_FORMATS, check_query
 from tests.server.conftest import Server, start_server
 

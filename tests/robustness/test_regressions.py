@@ -13,10 +13,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from kg.errors import InputError
+from kg.errors import InputError, ValidationTimeout, ValidatorDied
 from kg.server.dumps import DumpFile
 from kg.server.head import HEAD
-from kg.server.validator import ValidationJob, ValidationTimeout, Validator, ValidatorDied
+from kg.server.validator import ValidationJob, Validator
 from kg.settings import Settings
 from tests.server.conftest import AGREEMENT, Server
 

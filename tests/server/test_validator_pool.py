@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.server.validator import ValidationJob, ValidationTimeout, Validator
+from kg.errors import ValidationTimeout
+from kg.server.validator import ValidationJob, Validator
 from kg.settings import Settings
 from tests.robustness.naps import nap
 from tests.server.conftest import start_server
