@@ -134,3 +134,12 @@ def test_without_the_npm_install_nothing_is_mounted(monkeypatch: pytest.MonkeyPa
 
     monkeypatch.setattr(query_page, "YASGUI_BUILD", tmp_path / "absent")
     assert query_page.vendor_mounts() == []
+
+
+def test_the_form_without_javascript_keeps_the_page_in_english(server: Server) -> None:
+    english = server.get("/sparql?lang=en", headers={"Accept": "text/html"}).text
+    assert '<input type="hidden" name="lang" value="en">' in english
+    japanese = server.get("/sparql", headers={"Accept": "text/html"}).text
+    assert 'name="lang"' not in japanese.split('id="query-form"')[1].split("</form>")[0]
+    answered = server.get("/sparql?query=ASK%20%7B%7D&lang=en", headers={"Accept": "text/html"})
+    assert answered.status_code == 200 and '<html lang="en"' in answered.text
