@@ -12,10 +12,13 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from kg.errors import InputError
 from kg.namespaces import DEFAULT_BASE, Ids
 
-__all__ = ["MIN_QUERY_MEMORY", "QUERY_MEMORY_SHARE", "Engine", "Settings", "machine_memory"]
+__all__ = ["MIN_QUERY_MEMORY", "QUERY_MEMORY_SHARE", "Engine", "InMemory", "Settings", "available_memory",
+           "machine_memory"]
 
 #: The SHACL engines (kg.validation.engine) ``KG_SHACL_ENGINE`` may name.
 Engine = Literal["turbo", "pyshacl"]
+#: What ``KG_STORE_IN_MEMORY`` may say (kg.store.worker.in_memory decides ``auto``).
+InMemory = Literal["auto", "yes", "no"]
 
 _ROOT = Path(__file__).resolve().parent.parent
 #: The share of the machine's memory the query workers may use together (KG_QUERY_MEMORY's default).
@@ -30,6 +33,19 @@ def machine_memory() -> int:
         return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (ValueError, OSError, AttributeError):
         return 0
+
+
+def available_memory() -> int:
+    """Bytes of memory the kernel says new work can have without swapping (``MemAvailable``; else
+    the machine's memory, 0 when neither is known)."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return machine_memory()
 
 
 class Settings(BaseSettings):
@@ -53,6 +69,11 @@ class Settings(BaseSettings):
                                      "worker may use; a query that needs more is stopped, its worker replaced, "
                                      "and the client answered 503 (default: half the machine's memory divided "
                                      "by KG_WORKERS).")
+    store_in_memory: InMemory = Field("auto", description="Whether each query worker answers from a copy of "
+                                      "the release held in memory (loaded from dumps/dataset.nq when it starts; "
+                                      "from the store on disk until then): yes, no, or auto — in memory when "
+                                      "every worker's copy fits in half the available memory and in half of "
+                                      "KG_QUERY_MEMORY (docs/perf/in-memory.md).")
     validate_workers: int = Field(2, ge=1, description="Processes validating POST /validate uploads at once; "
                                   "each is killed at its time limit (kg/server/validator.py).")
     max_url_bytes: int = Field(8192, ge=256, description="Longest request target (path and query string) "

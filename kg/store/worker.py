@@ -13,26 +13,41 @@ private mappings, which is where pyoxigraph's intermediate results go: measured 
 release, a 3 GB cap stopped that query at 3 GB in 2.5 s, while the read-only store (file mappings)
 is not counted. pyoxigraph (Rust) aborts on a failed allocation (SIGABRT), Python raises
 MemoryError: the server tells both apart from a crash (kg.server.runner, ``Failure.out_of_memory``).
+
+A query worker may answer from a copy of the release in memory (issue 13, ``KG_STORE_IN_MEMORY``;
+docs/perf/in-memory.md): :class:`WorkerStore` opens the store on disk (and so leases the release)
+and, when :func:`in_memory` says the copy fits, loads ``dumps/dataset.nq`` into an in-memory store
+in a thread of its own, answering from disk until the copy is whole. The worker is ready as soon as
+the store on disk is open, so a copy that takes seconds to load never delays ``kg serve``.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
+import os
 import resource
 import signal
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
+
 from kg.errors import KgError, QueryError
 from kg.formats import Format
+from kg.settings import InMemory, Settings, available_memory
 from kg.store.execute import QueryResult, execute
 from kg.store.guard import CheckedQuery
 from kg.store.release import open_read_only
 
-__all__ = ["Failure", "Handler", "Internal", "Job", "Ready", "limit_memory", "queries", "serve"]
+__all__ = ["DUMP", "LIMIT_SHARE", "MEMORY_PER_DUMP_BYTE", "MEMORY_SHARE", "Failure", "Handler", "Internal", "Job",
+           "Ready", "WorkerStore", "in_memory", "limit_memory", "queries", "serve"]
+
+log = logging.getLogger(__name__)
 
 #: What a worker does with each job it is sent (made in the worker by the opener it is started with).
 Handler = Callable[[Any], Any]
@@ -95,12 +110,93 @@ def limit_memory(max_bytes: int | None) -> None:
         resource.setrlimit(resource.RLIMIT_DATA, (cap, hard))
 
 
-def queries(store_path: str) -> Handler:
-    """A query worker's handler: each :class:`Job` run on the store at ``store_path``, opened read-only now."""
-    store = open_read_only(Path(store_path))
+#: The dump a worker's copy in memory is loaded from, in the release folder beside ``store/``.
+DUMP = Path("dumps") / "dataset.nq"
+#: Bytes of a worker's copy in memory per byte of the dump: the growth of its data segment (what
+#: RLIMIT_DATA counts) once loaded, measured 1.59 at 4,000 agreements (RSS 1.49; bench/store_memory.json).
+MEMORY_PER_DUMP_BYTE = 1.6
+#: The share of the available memory the copies of all query workers may take together (auto).
+MEMORY_SHARE = 0.5
+#: The share of a worker's memory limit (KG_QUERY_MEMORY) its copy may take (auto); the rest is the
+#: queries'. Its copy counts against the limit, unlike the store on disk (file mappings).
+LIMIT_SHARE = 0.5
+
+
+def in_memory(mode: InMemory, dump_bytes: int | None, workers: int, available: int, limit: int | None) -> bool:
+    """Whether a query worker loads its copy of the release into memory.
+
+    ``no`` never does, nor does any mode without a dump (``dump_bytes`` None: a bare store). Else a
+    copy needs ``dump_bytes`` × :data:`MEMORY_PER_DUMP_BYTE`; ``yes`` loads it if it fits under the
+    worker's memory ``limit`` at all (more would abort the worker at every start), ``auto`` if it
+    fits in :data:`LIMIT_SHARE` of ``limit`` and ``workers`` copies fit in :data:`MEMORY_SHARE` of
+    the ``available`` memory."""
+    if mode == "no" or dump_bytes is None:
+        return False
+    need = dump_bytes * MEMORY_PER_DUMP_BYTE
+    if mode == "yes":
+        return limit is None or need <= limit
+    return (limit is None or need <= limit * LIMIT_SHARE) and need * workers <= available * MEMORY_SHARE
+
+
+def _data_limit() -> int | None:
+    """This process's RLIMIT_DATA (:func:`limit_memory`), None when unbounded."""
+    soft, _ = resource.getrlimit(resource.RLIMIT_DATA)
+    return None if soft == resource.RLIM_INFINITY else soft
+
+
+class WorkerStore:
+    """The store a query worker answers from: the release's store on disk, opened read-only (and
+    leased) at once; then, if :func:`in_memory` says so, its copy in memory once loaded."""
+
+    def __init__(self, store_path: Path, mode: InMemory, workers: int = 1) -> None:
+        self.disk = open_read_only(store_path)
+        self.current = self.disk
+        dump = store_path.parent / DUMP
+        size = dump.stat().st_size if store_path.name == "store" and dump.is_file() else None
+        self.loading: threading.Thread | None = None
+        if in_memory(mode, size, workers, available_memory(), _data_limit()):
+            self.loading = threading.Thread(target=self._load, args=(dump,), name="kg-store-in-memory", daemon=True)
+            self.loading.start()
+        else:
+            log.info("query worker %d answers from the store on disk (KG_STORE_IN_MEMORY=%s)", os.getpid(), mode)
+
+    @property
+    def in_memory(self) -> bool:
+        return self.current is not self.disk
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait for the copy in memory to be loaded (or given up); whether the store answering is it."""
+        if self.loading is not None:
+            self.loading.join(timeout)
+        return self.in_memory
+
+    def _load(self, dump: Path) -> None:
+        """Load the dump into a new in-memory store, add the graphs the dump leaves out (the
+        catalogue), then answer from it; on any failure keep answering from disk."""
+        with contextlib.suppress(OSError):  # the queries first: on Linux this lowers this thread only
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+        try:
+            memory = ox.Store()
+            memory.load(path=str(dump), format=ox.RdfFormat.N_QUADS)
+            loaded = set(memory.named_graphs())
+            for graph in self.disk.named_graphs():
+                if graph not in loaded:
+                    memory.extend(self.disk.quads_for_pattern(None, None, None, graph))
+        except Exception as e:  # noqa: BLE001 — an unreadable dump or no memory left: disk still answers
+            log.warning("query worker %d could not load %s into memory, answering from disk: %r", os.getpid(), dump, e)
+            return
+        self.current = memory
+        log.info("query worker %d answers from its copy of %s in memory", os.getpid(), dump)
+
+
+def queries(store_path: str, mode: InMemory | None = None) -> Handler:
+    """A query worker's handler: each :class:`Job` run on the store at ``store_path``, opened read-only
+    now, or on its copy in memory once loaded (``mode``, default ``KG_STORE_IN_MEMORY``)."""
+    settings = Settings.from_env()
+    store = WorkerStore(Path(store_path), mode or settings.store_in_memory, settings.workers)
 
     def run(job: Job) -> QueryResult:
-        return execute(store, job.query, job.fmt, limit=job.limit, default_graphs=job.default_graphs,
+        return execute(store.current, job.query, job.fmt, limit=job.limit, default_graphs=job.default_graphs,
                        named_graphs=job.named_graphs, base_iri=job.base_iri)
 
     return run
