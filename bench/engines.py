@@ -54,11 +54,12 @@ class Instance:
         """What the instance holds: the release folder, its version and quads (written after a load)."""
         return self.folder / "loaded.json"
 
-    def script(self, command: str) -> None:
-        """scripts/virtuoso.sh ``command`` on this instance (its own folder and ports)."""
+    def script(self, command: str) -> int:
+        """scripts/virtuoso.sh ``command`` on this instance (its own folder and ports); its exit status
+        (``status`` exits 3 when the instance does not answer; ``start`` and ``stop`` fail loudly)."""
         env = {**os.environ, "KG_VIRTUOSO_DIR": str(self.folder), "KG_VIRTUOSO_HTTP_PORT": str(self.http_port),
                "KG_VIRTUOSO_SQL_PORT": str(self.sql_port)}
-        subprocess.run(["bash", str(SCRIPT), command], env=env, check=True)
+        return subprocess.run(["bash", str(SCRIPT), command], env=env, check=command != "status").returncode
 
     def isql(self, statements: str) -> str:
         """Run SQL as dba; what isql printed (it exits 0 even when a statement fails, so this reads it)."""
@@ -157,7 +158,8 @@ def _keep(record: dict[str, Any], label: str | None) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``load``, ``status`` or ``stop``; ``load`` prints the endpoint URL on stdout."""
+    """``load``, ``status`` or ``stop``; ``load`` prints the endpoint URL on stdout, ``status`` exits 3
+    when the instance does not answer."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("command", choices=["load", "status", "stop"])
     parser.add_argument("--release", type=Path, help="the release folder to load (load)")
@@ -176,9 +178,10 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "stop":
         instance.script("stop")
     else:
-        instance.script("status")
-        if instance.marker.is_file():
+        code = instance.script("status")
+        if code == 0 and instance.marker.is_file():
             print(instance.marker.read_text(encoding="utf-8"), end="")
+        return code
     return 0
 
 
