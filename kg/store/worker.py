@@ -189,11 +189,14 @@ class WorkerStore:
         log.info("query worker %d answers from its copy of %s in memory", os.getpid(), dump)
 
 
-def queries(store_path: str, mode: InMemory | None = None) -> Handler:
+def queries(store_path: str, mode: InMemory | None = None, workers: int | None = None) -> Handler:
     """A query worker's handler: each :class:`Job` run on the store at ``store_path``, opened read-only
-    now, or on its copy in memory once loaded (``mode``, default ``KG_STORE_IN_MEMORY``)."""
-    settings = Settings.from_env()
-    store = WorkerStore(Path(store_path), mode or settings.store_in_memory, settings.workers)
+    now, or on its copy in memory once loaded (``mode`` and ``workers``, by default KG_STORE_IN_MEMORY
+    and KG_WORKERS of the environment)."""
+    if mode is None or workers is None:
+        settings = Settings.from_env()
+        mode, workers = mode or settings.store_in_memory, workers or settings.workers
+    store = WorkerStore(Path(store_path), mode, workers)
 
     def run(job: Job) -> QueryResult:
         return execute(store.current, job.query, job.fmt, limit=job.limit, default_graphs=job.default_graphs,

@@ -73,6 +73,16 @@ def test_kg_store_in_memory_no_never_loads(release: Path, monkeypatch: pytest.Mo
     assert bool(started) is loads
 
 
+def test_the_mode_given_by_the_pool_wins_over_the_environment(release: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    started: list[Path] = []
+    monkeypatch.setattr(WorkerStore, "_load", lambda self, dump: started.append(dump))
+    monkeypatch.setenv("KG_STORE_IN_MEMORY", "yes")
+    queries(str(release / "store"), "no", 2)
+    assert not started
+    queries(str(release / "store"))
+    assert started
+
+
 def test_an_unknown_setting_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KG_STORE_IN_MEMORY", "maybe")
     with pytest.raises(InputError, match="KG_STORE_IN_MEMORY"):
