@@ -120,6 +120,8 @@ MEMORY_SHARE = 0.5
 #: The share of a worker's memory limit (KG_QUERY_MEMORY) its copy may take (auto); the rest is the
 #: queries'. Its copy counts against the limit, unlike the store on disk (file mappings).
 LIMIT_SHARE = 0.5
+#: How much lower than the worker's the loading thread's CPU priority is (nice), so queries come first.
+LOAD_NICENESS = 10
 
 
 def in_memory(mode: InMemory, dump_bytes: int | None, workers: int, available: int, limit: int | None) -> bool:
@@ -174,7 +176,8 @@ class WorkerStore:
         """Load the dump into a new in-memory store, add the graphs the dump leaves out (the
         catalogue), then answer from it; on any failure keep answering from disk."""
         with contextlib.suppress(OSError):  # the queries first: on Linux this lowers this thread only
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+            thread = threading.get_native_id()
+            os.setpriority(os.PRIO_PROCESS, thread, min(19, os.getpriority(os.PRIO_PROCESS, thread) + LOAD_NICENESS))
         try:
             memory = ox.Store()
             memory.load(path=str(dump), format=ox.RdfFormat.N_QUADS)
