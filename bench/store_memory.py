@@ -15,8 +15,11 @@ for two workers, kg.store.worker.limit_memory):
               engine, SPARQL JSON or Turtle written) in the two workers side by side, alternating
               query by query: median of ``--runs`` after one warm-up; a run past ``--cap`` seconds
               is recorded as "> cap" and its worker restarted
+    serve     (with ``--serve SECONDS``) ``kg serve --store <release>`` with KG_STORE_IN_MEMORY=no, then
+              =yes: seconds until /health answers, then one never-seen count over HTTP a second; the
+              median latency over the first and the last third of the time (the copy loading, loaded)
 
-    .venv/bin/python bench/store_memory.py --sizes 400 4000
+    .venv/bin/python bench/store_memory.py --sizes 400 4000 --serve 30
     .venv/bin/python bench/store_memory.py --sizes 400 --runs 5 --only 00
 
 Prints one Markdown table per size and writes bench/store_memory.json.
@@ -25,6 +28,7 @@ Prints one Markdown table per size and writes bench/store_memory.json.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import multiprocessing
@@ -172,6 +176,44 @@ def _loads(release: Path) -> dict[str, dict[str, Any]]:
     return out
 
 
+def _serve(release: Path, mode: str, seconds: float) -> dict[str, Any]:
+    """``kg serve`` on ``release``: seconds to /health, then a never-seen query over HTTP each second."""
+    import httpx
+
+    port = 8791
+    env = dict(os.environ, KG_STORE_IN_MEMORY=mode)
+    started = time.perf_counter()
+    server = subprocess.Popen([str(ROOT / ".venv" / "bin" / "kg"), "serve", "--port", str(port), "--store",
+                               str(release)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    text = ("PREFIX renkei: <https://w3id.org/renkei/ns#> SELECT (COUNT(*) AS ?n) "
+            "{ ?a a renkei:Agreement ; renkei:initiative ?i } # %d")
+    try:
+        while True:
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                    break
+            if server.poll() is not None:
+                raise SystemExit(f"kg serve ended with {server.returncode}")
+            time.sleep(0.05)
+        health = time.perf_counter() - started
+        series: list[tuple[float, float]] = []
+        while (at := time.perf_counter() - started) < health + seconds:
+            sent = time.perf_counter()
+            answer = httpx.post(f"{url}/sparql", data={"query": text % len(series)}, timeout=60,
+                                headers={"Accept": "application/sparql-results+json"})
+            answer.raise_for_status()
+            series.append((at, time.perf_counter() - sent))
+            time.sleep(max(0.0, 1 - (time.perf_counter() - sent)))
+    finally:
+        server.terminate()
+        server.wait()
+    third = len(series) // 3
+    return {"health_s": health, "series": series,
+            "first_third_ms": statistics.median(s for _, s in series[:third]) * 1000,
+            "last_third_ms": statistics.median(s for _, s in series[-third:]) * 1000}
+
+
 def _cell(m: dict[str, Any], cap: float) -> str:
     return f"> {cap * 1000:,.0f}" if m["capped"] else f"{m['median'] * 1000:,.1f}"
 
@@ -213,6 +255,11 @@ def _print(size: int, entry: dict[str, Any], cap: float) -> None:
               f"{disk['load']:.1f}–{memory['load']:.1f} |")
     under = {mode: sum(1 for f in entry["queries"].values() if not f[mode]["capped"] and f[mode]["median"] < TARGET)
              for mode in ("disk", "memory")}
+    if "serve" in entry:
+        print("\n| kg serve (KG_STORE_IN_MEMORY) | /health s | first third ms | last third ms |")
+        print("|---|---:|---:|---:|")
+        for mode, v in entry["serve"].items():
+            print(f"| {mode} | {v['health_s']:.2f} | {v['first_third_ms']:.0f} | {v['last_third_ms']:.0f} |")
     if logs:
         print(f"\nGeometric mean disk ÷ memory over the {len(logs)} queries both answered: "
               f"{math.exp(sum(logs) / len(logs)):.2f}; under {TARGET * 1000:.0f} ms: disk {under['disk']}, "
@@ -226,6 +273,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cap", type=float, default=10.0, help="seconds before a run is killed")
     parser.add_argument("--only", nargs="+", help="query names (or prefixes) to run")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--serve", type=float, metavar="SECONDS", help="also time kg serve for this long per mode")
     args = parser.parse_args(argv)
     texts = {n: t for n, t in all_queries().items()
              if not n.startswith("family_") and (not args.only or any(n.startswith(o) for o in args.only))}
@@ -254,6 +302,8 @@ def main(argv: list[str] | None = None) -> int:
                   file=sys.stderr, flush=True)
         for w in workers.values():
             w.stop()
+        if args.serve:
+            entry["serve"] = {mode: _serve(release, mode, args.serve) for mode in ("no", "yes")}
         results[str(size)] = entry
         _print(size, entry, args.cap)
     RESULTS.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
