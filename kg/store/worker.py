@@ -44,8 +44,8 @@ from kg.store.execute import QueryResult, execute
 from kg.store.guard import CheckedQuery
 from kg.store.release import open_read_only
 
-__all__ = ["DUMP", "LIMIT_SHARE", "MEMORY_PER_DUMP_BYTE", "MEMORY_SHARE", "Failure", "Handler", "Internal", "Job",
-           "Ready", "WorkerStore", "in_memory", "limit_memory", "queries", "serve"]
+__all__ = ["DUMP", "LIMIT_SHARE", "LOAD_NICENESS", "MEMORY_PER_DUMP_BYTE", "MEMORY_SHARE", "Failure", "Handler",
+           "Internal", "Job", "Ready", "WorkerStore", "in_memory", "limit_memory", "queries", "serve"]
 
 log = logging.getLogger(__name__)
 
