@@ -78,7 +78,8 @@ def create_app(settings: Settings | None = None, release: Path | None = None, st
     else:
         rel = Release.open(_release_dir(settings, release))
         ctx = ServerContext(settings, rel, QueryPool(rel.store_path, settings.workers, settings.query_timeout,
-                                                     settings.cache_bytes, memory_limit=settings.query_memory_bytes))
+                                                     settings.cache_bytes, memory_limit=settings.query_memory_bytes,
+                                                     in_memory=settings.store_in_memory))
     # KG_VALIDATE_TIMEOUT, or KG_QUERY_TIMEOUT but never below what a large page needs.
     validator = Validator(settings.validate_timeout or max(settings.query_timeout, MIN_TIME_LIMIT_S),
                           workers=settings.validate_workers)

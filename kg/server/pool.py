@@ -34,7 +34,7 @@ from typing import Literal
 from kg.errors import KgError, QueryMemoryLimit, QueryTimeout, StoreError
 from kg.server.cache import ResultCache, deterministic
 from kg.server.runner import LIFO_AFTER_S, Runner, Wording, wait_readable
-from kg.settings import Settings
+from kg.settings import InMemory, Settings
 from kg.store import CheckedQuery, Format, QueryResult, open_read_only
 from kg.store.worker import Job, queries
 
@@ -101,11 +101,12 @@ class QueryPool(Runner):
 
     def __init__(
         self, store_path: Path, size: int, timeout: float, cache_bytes: int = CACHE_BYTES,
-        memory_limit: int | None | Literal["settings"] = "settings",
+        memory_limit: int | None | Literal["settings"] = "settings", in_memory: InMemory | None = None,
     ) -> None:
+        """``in_memory``: KG_STORE_IN_MEMORY as the app's settings say (None: each worker reads it)."""
         if memory_limit == "settings":  # KG_QUERY_MEMORY, or its default for this many workers
             memory_limit = Settings(workers=max(1, size)).query_memory_bytes
-        super().__init__(partial(queries, str(store_path)), size, WORDING, name="kg-query-worker",
+        super().__init__(partial(queries, str(store_path), in_memory, size), size, WORDING, name="kg-query-worker",
                          memory_limit=memory_limit)
         self.store_path = store_path
         self.timeout = timeout
