@@ -56,26 +56,29 @@ CATALOG_FILE = "catalog.ttl"
 
 
 def _statistics(store: ox.Store, catalog: ox.NamedNode, base: str) -> dict[str, int]:
-    """VoID statistics of the published union graph (VoID §4.5), in two queries: one scan of the
-    union counts triples, subjects, properties, objects and entities together (six queries, one
-    scan each, took 12.6 s at 4,000 agreements)."""
+    """VoID statistics of the published union graph (VoID §4.5), one count a query.
+
+    One scan counting all five at once held every count's hash set together: 1.4 GB and 21 s at
+    4,000 agreements, the build's peak; one a query, the largest (distinct triples) holds 676 MB
+    (docs/perf/build.md)."""
     names = ("triples", "distinctSubjects", "properties", "distinctObjects", "entities", "classes")
     graphs: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [g for g in store.named_graphs() if g != catalog]
     if not graphs:
         return dict.fromkeys(names, 0)
-    scan = ("SELECT (COUNT(DISTINCT *) AS ?triples) (COUNT(DISTINCT ?s) AS ?distinctSubjects) "
-            "(COUNT(DISTINCT ?p) AS ?properties) (COUNT(DISTINCT ?o) AS ?distinctObjects) "
-            "(COUNT(DISTINCT ?e) AS ?entities) "
-            f"{{ ?s ?p ?o BIND(IF(STRSTARTS(STR(?s), '{base}id/'), ?s, ?none) AS ?e) }}")
-    classes = "SELECT (COUNT(DISTINCT ?c) AS ?classes) { ?s a ?c }"
+    counted = {
+        "triples": "COUNT(DISTINCT *)", "distinctSubjects": "COUNT(DISTINCT ?s)",
+        "properties": "COUNT(DISTINCT ?p)", "distinctObjects": "COUNT(DISTINCT ?o)",
+    }
+    queries = {name: f"SELECT ({count} AS ?n) {{ ?s ?p ?o }}" for name, count in counted.items()}
+    queries["entities"] = f"SELECT (COUNT(DISTINCT ?s) AS ?n) {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), '{base}id/')) }}"
+    queries["classes"] = "SELECT (COUNT(DISTINCT ?c) AS ?n) { ?s a ?c }"
     counts: dict[str, int] = {}
-    for query in (scan, classes):
+    for name, query in queries.items():
         solutions = store.query(query, default_graph=graphs)
         assert isinstance(solutions, ox.QuerySolutions)
         for row in solutions:
-            for var in solutions.variables:
-                value = row[var]
-                counts[var.value] = int(value.value) if value is not None else 0
+            value = row["n"]
+            counts[name] = int(value.value) if value is not None else 0
     return {name: counts.get(name, 0) for name in names}
 
 
@@ -117,7 +120,13 @@ def _extents(settings: Settings) -> dict[str, tuple[str, str, str]]:
         return {r["code"]: (r["name"], r["bbox"], r["centroid"]) for r in csv.DictReader(f)}
 
 
-def _covered_prefectures(store: ox.Store, graphs: list[ox.NamedNode]) -> list[str]:
+# The two joins below read the union of every graph, not the list of the data graphs: given a list of
+# 4,000 graphs, pyoxigraph probes each graph at each step of a join (over 140 s of a 4,000-agreement
+# build, docs/perf/build.md; 0.15 s over the union). The union adds only the catalogue graph, which
+# holds no membership, party, prefecture or agreement date, so the answers are the same.
+
+
+def _covered_prefectures(store: ox.Store) -> list[str]:
     """The 6-digit codes of the prefectures the dataset covers: those of every area member and
     agreement party (a prefecture member or party counts itself)."""
     # The members first, each once, then their prefecture: joining the two unions directly made
@@ -127,17 +136,17 @@ def _covered_prefectures(store: ox.Store, graphs: list[ox.NamedNode]) -> list[st
         OPTIONAL {{ ?m <{RENKEI.prefecture}> ?prefecture }}
         BIND(COALESCE(?prefecture, ?m) AS ?p)
         ?p a <{RENKEI.Prefecture}> ; <{RENKEI.localGovernmentCode}> ?code }} ORDER BY ?code"""
-    solutions = store.query(query, default_graph=list(graphs))
+    solutions = store.query(query, use_default_graph_as_union=True)
     assert isinstance(solutions, ox.QuerySolutions)
     return [str(row["code"].value) for row in solutions if row["code"] is not None]
 
 
-def _signing_dates(store: ox.Store, graphs: list[ox.NamedNode]) -> tuple[str, str] | None:
+def _signing_dates(store: ox.Store) -> tuple[str, str] | None:
     """The first and last signing dates in the dataset: of the agreements whose text is in it and
     of the memberships the registry dates (each is an agreement signed with the central city)."""
     query = f"""SELECT (MIN(STR(?d)) AS ?first) (MAX(STR(?d)) AS ?last) {{
         {{ ?a a <{RENKEI.Agreement}> ; <{ELI.date_document}> ?d }} UNION {{ ?m <{RENKEI.agreementDate}> ?d }} }}"""
-    solutions = store.query(query, default_graph=list(graphs))
+    solutions = store.query(query, use_default_graph_as_union=True)
     assert isinstance(solutions, ox.QuerySolutions)
     for row in solutions:
         if row["first"] is not None and row["last"] is not None:
@@ -162,7 +171,6 @@ def catalog_graph(store: ox.Store, dumps_dir: Path, manifest: Manifest, settings
     catalog, dataset, service = ids.id("catalog"), ids.id("dataset"), ids.id("service/sparql")
     publisher, contact = ids.id("publisher"), ids.id("publisher/contact")
     theme_scheme, theme = ids.id("theme"), ids.id("theme/gyozaisei")
-    data_graphs = [n for n in store.named_graphs() if isinstance(n, ox.NamedNode) and n != catalog_iri]
     endpoint = URIRef(base + "sparql")
     issued = _date(manifest)
     version = manifest.version
@@ -211,7 +219,7 @@ def catalog_graph(store: ox.Store, dumps_dir: Path, manifest: Manifest, settings
     # (the prefecture's territory, not the prefecture as an organisation).
     extents = _extents(settings)
     _concept(g, JAPAN, URIRef(EU + "country"), Literal("日本", lang="ja"), Literal("Japan", lang="en"))
-    places = [(JAPAN, "JPN")] + [(e_stat_iri(code), code) for code in _covered_prefectures(store, data_graphs)]
+    places = [(JAPAN, "JPN")] + [(e_stat_iri(code), code) for code in _covered_prefectures(store)]
     for place, code in places:
         g.add((place, RDF.type, DCT.Location))
         if code in extents:
@@ -289,7 +297,7 @@ def catalog_graph(store: ox.Store, dumps_dir: Path, manifest: Manifest, settings
         *((DCT.spatial, place) for place, _code in places),
     ):
         g.add((dataset, p, o))
-    dates = _signing_dates(store, data_graphs)
+    dates = _signing_dates(store)
     if dates is not None:
         period = ids.id("dataset/temporal")
         g.add((dataset, DCT.temporal, period))
