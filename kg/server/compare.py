@@ -113,8 +113,8 @@ MATCH = {
 
 
 def _settings(request: Request) -> Settings:
-    ctx = getattr(request.app.state, "ctx", None)
-    return ctx.settings if ctx is not None else Settings()
+    ctx: ServerContext = request.app.state.ctx  # create_app sets it before any route runs
+    return ctx.settings
 
 
 class PoolSource:

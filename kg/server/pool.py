@@ -101,9 +101,9 @@ class QueryPool(Runner):
 
     def __init__(
         self, store_path: Path, size: int, timeout: float, cache_bytes: int = CACHE_BYTES,
-        memory_limit: int | None | Literal["settings"] = "settings", in_memory: InMemory | None = None,
+        memory_limit: int | None | Literal["settings"] = "settings", in_memory: InMemory = "auto",
     ) -> None:
-        """``in_memory``: KG_STORE_IN_MEMORY as the app's settings say (None: each worker reads it)."""
+        """``in_memory``: KG_STORE_IN_MEMORY as the app's settings say."""
         if memory_limit == "settings":  # KG_QUERY_MEMORY, or its default for this many workers
             memory_limit = Settings(workers=max(1, size)).query_memory_bytes
         super().__init__(partial(queries, str(store_path), in_memory, size), size, WORDING, name="kg-query-worker",

@@ -39,7 +39,7 @@ import pyoxigraph as ox
 
 from kg.errors import KgError, QueryError
 from kg.formats import Format
-from kg.settings import InMemory, Settings, available_memory
+from kg.settings import InMemory, available_memory
 from kg.store.execute import QueryResult, execute
 from kg.store.guard import CheckedQuery
 from kg.store.release import open_read_only
@@ -192,13 +192,10 @@ class WorkerStore:
         log.info("query worker %d answers from its copy of %s in memory", os.getpid(), dump)
 
 
-def queries(store_path: str, mode: InMemory | None = None, workers: int | None = None) -> Handler:
+def queries(store_path: str, mode: InMemory, workers: int) -> Handler:
     """A query worker's handler: each :class:`Job` run on the store at ``store_path``, opened read-only
-    now, or on its copy in memory once loaded (``mode`` and ``workers``, by default KG_STORE_IN_MEMORY
-    and KG_WORKERS of the environment)."""
-    if mode is None or workers is None:
-        settings = Settings.from_env()
-        mode, workers = mode or settings.store_in_memory, workers or settings.workers
+    now, or on its copy in memory once loaded (``mode``: KG_STORE_IN_MEMORY; ``workers``: how many
+    workers hold a copy, KG_WORKERS — both as the app's settings say, passed by the pool)."""
     store = WorkerStore(Path(store_path), mode, workers)
 
     def run(job: Job) -> QueryResult:

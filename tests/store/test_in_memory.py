@@ -66,20 +66,21 @@ def test_kg_store_in_memory_no_never_loads(release: Path, monkeypatch: pytest.Mo
     started: list[Path] = []
     monkeypatch.setattr(WorkerStore, "_load", lambda self, dump: started.append(dump))
     monkeypatch.setattr(worker_module, "available_memory", lambda: 1000 * GB)
-    monkeypatch.setenv("KG_STORE_IN_MEMORY", mode)
-    run = queries(str(release / "store"))
+    run = queries(str(release / "store"), mode, 2)
     query = check_query(QUERIES[2])
     assert run(Job(query, formats_for(query.kind)[0], 10)).body  # it answers, from disk
     assert bool(started) is loads
 
 
-def test_the_mode_given_by_the_pool_wins_over_the_environment(release: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_worker_follows_the_mode_the_pool_gives_not_the_environment(
+        release: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     started: list[Path] = []
     monkeypatch.setattr(WorkerStore, "_load", lambda self, dump: started.append(dump))
+    monkeypatch.setattr(worker_module, "available_memory", lambda: 1000 * GB)
     monkeypatch.setenv("KG_STORE_IN_MEMORY", "yes")
     queries(str(release / "store"), "no", 2)
     assert not started
-    queries(str(release / "store"))
+    queries(str(release / "store"), "yes", 2)
     assert started
 
 
