@@ -74,10 +74,10 @@ def phases(release: Path) -> dict[str, float]:
     import asyncio
 
     marks = [time.perf_counter()]
+    from kg.formats import RESULT_FORMATS
     from kg.server import create_app
     from kg.settings import Settings
     from kg.store import check_query
-    from kg.formats import RESULT_FORMATS
 
     marks.append(time.perf_counter())
     app = create_app(Settings(), release=release)
