@@ -91,7 +91,7 @@ def _missing(text: str, here: Path) -> list[str]:
     for ref in _PATH.findall(text):
         if any(ch in ref for ch in "*<>{}") or ref.endswith((".", "/")) or "NNN" in ref:
             continue  # a pattern or a placeholder, not a file
-        if ref.startswith(("bench/.cache/", "build/")):
+        if ref.startswith(("bench/.cache", "build/")):
             continue  # made by the commands the text shows (git-ignored)
         # ``queries/021`` names query 021 by its number: a file starting so must exist.
         if not (ROOT / ref).exists() and not any((ROOT / ref).parent.glob((ROOT / ref).name + "*")):

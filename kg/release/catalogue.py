@@ -56,11 +56,8 @@ CATALOG_FILE = "catalog.ttl"
 
 
 def _statistics(store: ox.Store, catalog: ox.NamedNode, base: str) -> dict[str, int]:
-    """VoID statistics of the published union graph (VoID §4.5), one count a query.
-
-    One scan counting all five at once held every count's hash set together: 1.4 GB and 21 s at
-    4,000 agreements, the build's peak; one a query, the largest (distinct triples) holds 676 MB
-    (docs/perf/build.md)."""
+    """VoID statistics of the published union graph (VoID §4.5), one count a query: one scan counting
+    all at once held 1.4 GB at 4,000 agreements, one a query 676 MB at most (docs/perf/build.md)."""
     names = ("triples", "distinctSubjects", "properties", "distinctObjects", "entities", "classes")
     graphs: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [g for g in store.named_graphs() if g != catalog]
     if not graphs:
@@ -120,10 +117,8 @@ def _extents(settings: Settings) -> dict[str, tuple[str, str, str]]:
         return {r["code"]: (r["name"], r["bbox"], r["centroid"]) for r in csv.DictReader(f)}
 
 
-# The two joins below read the union of every graph, not the list of the data graphs: given a list of
-# 4,000 graphs, pyoxigraph probes each graph at each step of a join (over 140 s of a 4,000-agreement
-# build, docs/perf/build.md; 0.15 s over the union). The union adds only the catalogue graph, which
-# holds no membership, party, prefecture or agreement date, so the answers are the same.
+# The joins below read the union, not a list of 4,000 graphs that pyoxigraph probes at each join step
+# (140 s at 4,000, docs/perf/build.md); the union adds only the catalogue graph: the same answers.
 
 
 def _covered_prefectures(store: ox.Store) -> list[str]:

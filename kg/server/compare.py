@@ -113,8 +113,8 @@ MATCH = {
 
 
 def _settings(request: Request) -> Settings:
-    ctx: ServerContext = request.app.state.ctx  # create_app sets it before any route runs
-    return ctx.settings
+    ctx = getattr(request.app.state, "ctx", None)  # create_app sets it; a bare router in tests has none
+    return ctx.settings if ctx is not None else Settings()
 
 
 class PoolSource:

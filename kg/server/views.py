@@ -113,7 +113,7 @@ async def _agreement(ctx: ServerContext, iri: str) -> dict[str, Any]:
       FILTER(LANG(?cat_ja) = 'ja') }}
       OPTIONAL {{ ?cat skos:prefLabel|rdfs:label ?cat_en FILTER(LANG(?cat_en) = 'en') }} }}
       OPTIONAL {{ ?i prov:wasDerivedFrom ?ex . ?ex renkei:firstLine ?first ; renkei:lastLine ?last }}
-    }} ORDER BY ?pnot ?number""",
+    }} ORDER BY ?pnot ?number ?cat""",  # ?cat: the same category first on every store and engine
         key=("i",),
     )
     roles = await select(
