@@ -22,7 +22,7 @@ from kg.ingest.basis import citations
 from kg.ingest.categorise import Alignment, Match
 from kg.ingest.dates import PrintedDate
 from kg.ingest.decode import SourceText
-from kg.ingest.derivations import DERIVATIONS, lead_wording, leads
+from kg.ingest.derivations import DERIVATIONS, lead_wording
 from kg.ingest.excerpts import SourceWriter
 from kg.ingest.parties import Parties
 from kg.ingest.signatories import Signatory
@@ -30,7 +30,7 @@ from kg.ingest.structure import Annex, Article, Document, Group, InitiativeText,
 from kg.namespaces import DCT, ELI, RENKEI, Ids, bind_prefixes
 from kg.reference.romaji import english_name
 
-__all__ = ["DERIVATIONS", "Built", "Writer", "build", "english_name_of", "lead_wording", "leads"]
+__all__ = ["Built", "Writer", "build", "english_name_of"]
 
 JAPANESE = URIRef("http://publications.europa.eu/resource/authority/language/JPN")
 

@@ -28,17 +28,14 @@ from kg.reference.graphs import ontology_graph
 from kg.server.context import Ctx, ServerContext
 from kg.server.http import validators
 from kg.server.negotiate import Representation, link_header, split_extension
-from kg.server.rdf_answers import compact_jsonld, jsonld_context, represent, representation_for, serialize
-from kg.server.shape_rules import SHAPES, shapes_document
+from kg.server.rdf_answers import jsonld_context, represent, representation_for, serialize
+from kg.server.shape_rules import shapes_document
 from kg.server.sparql import graph_response
-from kg.server.terms import KINDS, ONTOLOGY, Fact, Ref, Term, vocabulary_document
+from kg.server.terms import KINDS, ONTOLOGY, vocabulary_document
 from kg.store import GRAPH_FORMATS
 from kg.validation.validate import load_shapes
 
-__all__ = [
-    "ONTOLOGY", "SHAPES", "Fact", "Ref", "Term", "compact_jsonld", "jsonld_context", "represent",
-    "representation_for", "router", "serialize", "shapes_document", "vocabulary_document",
-]
+__all__ = ["router"]
 
 router = APIRouter()
 _JSONLD_FORMAT = next(f for f in GRAPH_FORMATS if f.name == "jsonld")

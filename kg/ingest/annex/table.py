@@ -23,13 +23,13 @@ from kg.errors import IngestError, ProblemList
 from kg.ingest.annex.columns import DITTO, Column, Header, cells, is_row, kind_of, title_column
 from kg.ingest.annex.division import Division, group_of
 from kg.ingest.annex.pillars import heading_of
-from kg.ingest.annex.row import NO_PART, read_row
+from kg.ingest.annex.row import read_row
 from kg.ingest.normalise import key
 from kg.ingest.parties import Parties
 from kg.ingest.structure import Annex, Document, Group, InitiativeText, Line, Span
 from kg.reference.tables import Registry
 
-__all__ = ["NO_PART", "TableReading", "read_tables"]
+__all__ = ["TableReading", "read_tables"]
 
 
 @dataclass
