@@ -16,13 +16,9 @@ AMENDMENT = DATA / "amendment-koriyama-nihonmatsu-2020.txt"
 
 
 @pytest.fixture(scope="session")
-def settings() -> Settings:
-    return Settings()
-
-
-@pytest.fixture(scope="session")
-def agreement(settings: Settings) -> IngestResult:
-    return ingest_file(SEED, settings)
+def agreement(seed: IngestResult) -> IngestResult:
+    """The founding agreement, as tests/ingest/conftest.py ingests it once for every ingest test."""
+    return seed
 
 
 @pytest.fixture(scope="session")
