@@ -52,6 +52,7 @@ from kg.release.dumps import Parts, graph_parts, write_dumps
 from kg.release.load import BatchLoader
 from kg.release.manifest import Manifest, Source
 from kg.release.progress import Progress, ProgressReport, silent
+from kg.release.text import ingest_and_validate
 from kg.settings import Settings
 from kg.store.release import Release, leased, remove_unused  # the one Release type; re-exported
 
@@ -125,29 +126,6 @@ def ensure_built(settings: Settings) -> Release:
     return current_release(settings) or build(settings)
 
 
-def _ingest_and_validate(path: Path, settings: Settings, cache: BuildCache, key: str) -> Entry:
-    """Worker: ingest one text, validate it, keep it in the cache; or raise KgError.
-
-    An amendment has no area of its own: its area and partner are empty, so no membership is
-    linked to it."""
-    from kg.ingest import ingest_file
-    from kg.validation.validate import conforms, validate_graph
-
-    result = ingest_file(path, settings)
-    nt = result.graph.serialize(format="nt", encoding="utf-8")
-    if not conforms(result.graph, settings, ntriples=nt):
-        report = validate_graph(result.graph, settings, ntriples=nt)
-        raise BuildError("does not conform to the shapes:\n" + report.to_text(lang="en"), file=path)
-    area = next(iter(result.graph.objects(result.agreement, RENKEI.area)), None)
-    partners = set(result.graph.objects(result.agreement, RENKEI.party)) - set(
-        result.graph.objects(result.agreement, RENKEI.centralCity))
-    partner = next(iter(partners), None)
-    entry = Entry(str(result.agreement), str(result.graph_name), str(area or ""), str(partner or ""),
-                  result.source, len(result.graph))
-    cache.put(key, entry, graph_parts(entry.graph, nt, settings.base_iri))
-    return entry
-
-
 def _agreements(settings: Settings, sources: dict[Path, str], cache: BuildCache,
                 report: ProgressReport = silent) -> dict[str, Entry]:
     """Every source's entry by cache key: from the cache, or ingested and validated (in worker
@@ -167,14 +145,14 @@ def _agreements(settings: Settings, sources: dict[Path, str], cache: BuildCache,
     if len(todo) < PARALLEL_THRESHOLD:
         for p, key in todo:
             try:
-                done[key] = _ingest_and_validate(p, settings, cache, key)
+                done[key] = ingest_and_validate(p, settings, cache, key)
             except KgError as e:
                 errors[key] = str(e)
             report(Progress("agreements", len(done) + len(errors), len(sources)))
     else:
         with ProcessPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
             futures: dict[Future[Entry], str] = {
-                pool.submit(_ingest_and_validate, p, settings, cache, key): key for p, key in todo}
+                pool.submit(ingest_and_validate, p, settings, cache, key): key for p, key in todo}
             for f in as_completed(futures):
                 try:
                     done[futures[f]] = f.result()

@@ -43,13 +43,13 @@ def entries(settings: Settings) -> list[Path]:
 def ingested(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The sources the next (sequential) build ingests, by file name."""
     names: list[str] = []
-    inner = kg.release.build._ingest_and_validate
+    inner = kg.release.build.ingest_and_validate
 
     def spy(path: Path, *args: object) -> Entry:
         names.append(path.name)
         return inner(path, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(kg.release.build, "_ingest_and_validate", spy)
+    monkeypatch.setattr(kg.release.build, "ingest_and_validate", spy)
     monkeypatch.setattr(kg.release.build, "PARALLEL_THRESHOLD", 10**6)  # in this process, where the spy is
     return names
 
