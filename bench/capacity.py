@@ -1,18 +1,21 @@
 """What a runaway leaves of kg serve's capacity: never-seen point lookups at N clients, with and without one.
 
 Issue 13: "a runaway must not halve the capacity left for everyone else", and never-seen point
-lookups at 32 clients with a runaway running: p99 < 100 ms. For each source tree given (this one,
-and a baseline made with ``git archive COMMIT kg | tar -x -C DIR``), and with and without the runaway
-of bench/load.py (a cartesian product, resent as soon as it is cut off), the server is started over
-the release and ``--clients`` closed-loop clients send point lookups for ``--seconds``: ``SELECT ?p
-?o { <agreement> ?p ?o }`` for an agreement drawn at random, each text made unique by a comment so
-that no answer comes from the cache. The runs alternate between the trees, ``--rounds`` times, so
-that a machine shared with other work loads each alike; the table gives the median of the rounds,
-each tree's capacity with a runaway as a share of its capacity without, and the CPU a query cost
-the server process and its workers (``/proc/PID/stat``).
+lookups at 32 clients with a runaway running: p99 < 100 ms. Each *target* is a server over the same
+release: ``kg serve`` of this source tree, of a baseline tree (``--baseline``, made with ``git
+archive COMMIT kg | tar -x -C DIR``), and the minimal FastAPI + pyoxigraph endpoint the issue
+compares with (bench/minimal_endpoint.py: ``--minimal`` on the store on disk, ``--minimal-memory``
+on an in-memory copy). With and without the runaway of bench/load.py (a cartesian product, resent
+as soon as it is answered; kg serve cuts it off at ``--timeout``, the minimal endpoint never does),
+``--clients`` closed-loop clients send point lookups for ``--seconds``: ``SELECT ?p ?o {
+<agreement> ?p ?o }`` for an agreement drawn at random, each text made unique by a comment so that
+no answer comes from a cache. The runs alternate between the targets, ``--rounds`` times, so that a
+machine shared with other work loads each alike; the table gives the median of the rounds, each
+target's capacity with a runaway as a share of its capacity without, and the CPU a query cost the
+server process and its workers (``/proc/PID/stat``).
 
     .venv/bin/python bench/capacity.py --release bench/.cache/build-s0-n400/current \\
-        --baseline /tmp/base --clients 32 --seconds 8 --rounds 3
+        --minimal --clients 32 --seconds 8 --rounds 3 [--baseline /tmp/base]
 
 Writes bench/capacity.json (one record per ``--label``).
 """
@@ -27,6 +30,8 @@ import random
 import statistics
 import sys
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -34,7 +39,9 @@ from urllib.parse import urlencode
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from load import ROOT, Kind, Mix, cpu_split, load, machine, serve  # noqa: E402
+from load import HOST, ROOT, Kind, Mix, cpu_split, load, machine, serve  # noqa: E402
+
+BENCH = ROOT / "bench"
 
 RESULTS = ROOT / "bench" / "capacity.json"
 
@@ -63,15 +70,38 @@ class PointLookups(Mix):
 
 def agreements(url: str) -> list[str]:
     query = "SELECT ?a { ?a a <https://w3id.org/renkei/ns#Agreement> } ORDER BY ?a LIMIT 500"
-    r = httpx.get(url + "/sparql", params={"query": query}, timeout=60)
-    return [b["a"]["value"] for b in r.json()["results"]["bindings"]]
+    for _ in range(5):  # a server just started on a busy machine may answer 503 at first
+        r = httpx.get(url + "/sparql", params={"query": query}, timeout=60,
+                      headers={"Accept": "application/sparql-results+json"})
+        if r.status_code == 200:
+            return [b["a"]["value"] for b in r.json()["results"]["bindings"]]
+        print(f"  listing the agreements: {r.status_code} {r.text[:200]}", file=sys.stderr)
+        time.sleep(2)
+    raise SystemExit("the server did not list the agreements")
 
 
-def one_run(code: Path, release: Path, clients: int, seconds: float, runaway: bool, timeout: float,
-            seed: int, query: str) -> dict[str, Any]:
-    """Start the server of ``code``, warm it up, and run the point lookups: rate, p50, p99, errors."""
-    env = {"KG_STORE": str(release), "KG_QUERY_TIMEOUT": str(timeout), "KG_WORKERS": "2"}
-    with serve(env, code) as (url, pid):
+@dataclass(frozen=True)
+class Target:
+    """A server measured: ``kg serve`` of a source tree, or the minimal endpoint (on disk or in memory)."""
+
+    name: str
+    code: Path = ROOT
+    minimal: str | None = None  # "disk" or "memory": bench/minimal_endpoint.py instead of kg serve
+
+    def command(self, release: Path) -> Callable[[int], list[str]]:
+        if self.minimal is not None:
+            return lambda port: [sys.executable, str(BENCH / "minimal_endpoint.py"), "--release", str(release),
+                                 "--port", str(port), *(["--memory"] if self.minimal == "memory" else [])]
+        # `kg serve` itself, as a deployment runs it (its HTTP protocol, limits and logging).
+        return lambda port: [sys.executable, "-c", "from kg.cli import main; main()", "serve",
+                             "--host", HOST, "--port", str(port)]
+
+
+def one_run(target: Target, release: Path, clients: int, seconds: float, runaway: bool, timeout: float,
+            seed: int, query: str, workers: int = 2) -> dict[str, Any]:
+    """Start the target's server, warm it up, and run the point lookups: rate, p50, p99, errors."""
+    env = {"KG_STORE": str(release), "KG_QUERY_TIMEOUT": str(timeout), "KG_WORKERS": str(workers)}
+    with serve(env, target.code, target.command(release), quiet=True) as (url, pid):
         port = int(url.rsplit(":", 1)[1])
         mix = PointLookups(agreements(url), QUERIES[query])
         asyncio.run(load(port, mix, 4, 1.0, 50, False, seed + 99))  # warm-up: every worker has answered
@@ -91,28 +121,37 @@ def one_run(code: Path, release: Path, clients: int, seconds: float, runaway: bo
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--release", type=Path, default=ROOT / "build" / "current")
-    parser.add_argument("--baseline", type=Path, required=True, help="the source tree to compare with")
+    parser.add_argument("--baseline", type=Path, help="another source tree to compare with")
     parser.add_argument("--code", type=Path, default=ROOT, help="the source tree measured (default: this one)")
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=8.0)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--timeout", type=float, default=5.0, help="KG_QUERY_TIMEOUT of the server")
+    parser.add_argument("--workers", type=int, default=2, help="KG_WORKERS of kg serve")
     parser.add_argument("--query", choices=sorted(QUERIES), default="lookup")
+    parser.add_argument("--minimal", action="store_true", help="measure the minimal endpoint on the store on disk")
+    parser.add_argument("--minimal-memory", action="store_true",
+                        help="measure the minimal endpoint on an in-memory copy of the release")
     parser.add_argument("--label", default="capacity")
     args = parser.parse_args(argv)
     release = args.release.resolve()
-    trees = {"baseline": args.baseline.resolve(), "this": args.code.resolve()}
+    targets = [*([Target("baseline", args.baseline.resolve())] if args.baseline else []),
+               Target("this", args.code.resolve()), *([Target("minimal", minimal="disk")] if args.minimal else []),
+               *([Target("minimal in memory", minimal="memory")] if args.minimal_memory else [])]
+    trees = {t.name: t for t in targets}
     record: dict[str, Any] = {
         "date": time.strftime("%Y-%m-%d %H:%M %Z"), "machine": machine(), "release": str(release),
-        "query": args.query, "clients": args.clients, "seconds": args.seconds, "rounds": args.rounds,
-        "timeout": args.timeout,
-        "trees": {k: str(v) for k, v in trees.items()}, "loadavg_before": os.getloadavg(), "runs": [],
+        "query": args.query, "workers": args.workers, "clients": args.clients, "seconds": args.seconds,
+        "rounds": args.rounds, "timeout": args.timeout,
+        "trees": {t.name: str(t.code) if t.minimal is None else f"bench/minimal_endpoint.py ({t.minimal})"
+                  for t in targets}, "loadavg_before": os.getloadavg(), "runs": [],
     }
     for rnd in range(args.rounds):
         for runaway in (False, True):
             # Each tree first in every other round: the first of a pair meets a colder page cache.
-            for name, code in (list(trees.items()) if rnd % 2 == 0 else list(trees.items())[::-1]):
-                run = one_run(code, release, args.clients, args.seconds, runaway, args.timeout, rnd, args.query)
+            for name, target in (list(trees.items()) if rnd % 2 == 0 else list(trees.items())[::-1]):
+                run = one_run(target, release, args.clients, args.seconds, runaway, args.timeout, rnd, args.query,
+                              args.workers)
                 record["runs"].append({"tree": name, "runaway": runaway, "round": rnd, **run})
                 print(f"round {rnd + 1}, {name}, {'with' if runaway else 'without'} a runaway: "
                       f"{run['rate']:.1f} req/s, p50 {run['p50_ms']:.1f} ms, p99 {run['p99_ms']:.1f} ms, "
@@ -128,9 +167,11 @@ def main(argv: list[str] | None = None) -> int:
                 for k in ("rate", "p50_ms", "p99_ms", "errors", "server_cpu_ms", "workers_cpu_ms")}
     record["summary"] = summary
     print(f"\n{record['date']}, {record['machine']}, load average {record['loadavg_before'][0]:.1f} → "
-          f"{record['loadavg_after'][0]:.1f}; release {release}; KG_WORKERS=2, KG_QUERY_TIMEOUT={args.timeout:g}; "
+          f"{record['loadavg_after'][0]:.1f}; release {release}; "
+          f"KG_WORKERS={args.workers}, KG_QUERY_TIMEOUT={args.timeout:g}; "
           f"{args.clients} clients asking {args.query}, {args.seconds:g} s a run, median of {args.rounds} rounds\n")
-    print("| tree | runaway | queries/s | p50 ms | p99 ms | errors | capacity left | server CPU ms | workers CPU ms |")
+    print("| server | runaway | queries/s | p50 ms | p99 ms | errors | capacity left | server CPU ms "
+          "| worker CPU ms |")
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
     for name in trees:
         alone = summary[f"{name} without a runaway"]["rate"]

@@ -52,12 +52,13 @@ MIX = {"query": 6, "page": 2, "dump_head": 1, "health": 1}
 
 
 @contextmanager
-def serve(env: dict[str, str], code: Path = ROOT,
-          command: Callable[[int], list[str]] | None = None) -> Iterator[tuple[str, int]]:
+def serve(env: dict[str, str], code: Path = ROOT, command: Callable[[int], list[str]] | None = None,
+          quiet: bool = False) -> Iterator[tuple[str, int]]:
     """``uvicorn kg.server.app:create_app`` on a free loopback port: (base URL, pid) until torn down.
 
     ``code`` is the source tree whose ``kg`` is served (another commit's, for a before/after);
-    ``command(port)``, if given, is the command that serves instead (bench/profile_serve.py's).
+    ``command(port)``, if given, is the command that serves instead (bench/profile_serve.py's,
+    ``kg serve``, the minimal endpoint); ``quiet`` sends its output (an access log) to /dev/null.
     """
     with socket.socket() as sock:
         sock.bind((HOST, 0))
@@ -65,7 +66,8 @@ def serve(env: dict[str, str], code: Path = ROOT,
     argv = command(port) if command else [
         sys.executable, "-m", "uvicorn", "kg.server.app:create_app", "--factory",
         "--host", HOST, "--port", str(port), "--log-level", "warning"]
-    proc = subprocess.Popen(argv, cwd=code, env={**os.environ, **env, "PYTHONPATH": str(code)})
+    out = subprocess.DEVNULL if quiet else None
+    proc = subprocess.Popen(argv, cwd=code, env={**os.environ, **env, "PYTHONPATH": str(code)}, stdout=out, stderr=out)
     url = f"http://{HOST}:{port}"
     try:
         deadline = time.monotonic() + 120
@@ -82,7 +84,8 @@ def serve(env: dict[str, str], code: Path = ROOT,
     finally:
         proc.terminate()
         try:
-            proc.wait(timeout=20)
+            # A runaway still running in the minimal endpoint's thread holds its exit: not for long.
+            proc.wait(timeout=5)
         except subprocess.TimeoutExpired:
             proc.kill()
 
