@@ -9,11 +9,13 @@ its peak memory:
     workers    reading and hashing the texts, the cache look-ups, ingest + validate + dump parts
                over the process pool ("sources" and "agreements")
     reference  kg.reference.graphs.reference_graphs and the example queries' graph
+    store      a warm build only: the previous release's store copied, the changed graphs replaced
+               (kg.release.incremental)
     dumps      the parts put end to end into the ten dump files, the store bulk-loaded from the
                N-Quads meanwhile (kg.release.load)
     optimize   the store's optimize()
     publish    kg.release.publish.publish: the statistics graph, the catalogue and VoID statistics
-    search     kg.search.index.write_index
+    search     the wait for kg.search.index.write_index (or update_index), which runs beside publish
     rest       what follows until build() returns: the manifest, moving the release into place
 
 Besides, in the worker processes, CPU seconds summed over them:
@@ -25,7 +27,9 @@ Two ways to run (``--cache``):
 
     cold       the build cache is emptied first: every text is ingested and validated
     warm       the cache holds the corpus, and one text has changed (a line added at its end,
-               taken back afterwards): what a rebuild after editing one agreement costs
+               taken back afterwards): what a rebuild after editing one agreement costs. The build
+               is made from the release before (kg.release.incremental), as ``kg build`` does; a cold
+               build is ``--force`` (whole)
 
 ``--baseline REV`` runs the build of commit REV as well, alternating with this tree's, from a git
 worktree of it in the system's temporary folder and with its own build folder: the ratio of the
@@ -35,7 +39,8 @@ takes no ``progress``.
 Memory: the peak of the summed resident set of the build's whole process tree (sampled every
 0.1 s from /proc), overall and per phase, and the largest single process
 (``getrusage(RUSAGE_CHILDREN).ru_maxrss``). The release is kept in
-bench/.cache/build-s{seed}-n{size}/ for bench/query_bench.py.
+bench/.cache/build-s{seed}-n{size}/ for bench/query_bench.py, or under ``--build-dir DIR``, which
+also gets its own copy of the corpus (a warm run changes one of its texts for the time of a build).
 
     .venv/bin/python bench/build_bench.py --sizes 40 400 --runs 3
     nice .venv/bin/python bench/build_bench.py --sizes 4000 --runs 3 --cache cold --baseline 3c9850a
@@ -63,19 +68,37 @@ CACHE = ROOT / "bench" / ".cache"  # bench/generate_corpus.py's; not imported, s
 #                                    the kg of the code it measures (--code), not this tree's
 
 #: The phases of a build as this benchmark reports them (see the module docstring).
-PHASES = ("workers", "reference", "dumps", "optimize", "publish", "search", "rest")
+PHASES = ("workers", "reference", "store", "dumps", "optimize", "publish", "search", "rest")
 #: kg.release.build's phases → the benchmark's.
 _PHASE_OF = {"sources": "workers", "agreements": "workers"}
 RESULTS = ROOT / "bench" / "build_bench.json"
 
 
+#: Where builds (and their corpus copies) go when not in CACHE (``--build-dir``).
+WORK: list[Path] = []
+
+
 def build_dir(size: int, seed: int = 0, code: str = "") -> Path:
     """Where the benchmark's release of this corpus is built (and later queried); ``code`` names
     a baseline's own folder."""
-    return CACHE / (f"build-s{seed}-n{size}" + (f"-{code}" if code else ""))
+    return (WORK[0] if WORK else CACHE) / (f"build-s{seed}-n{size}" + (f"-{code}" if code else ""))
 
 
-def _child(data_dir: str, out_dir: str, sink: str, code: str) -> None:
+def _corpus(size: int, seed: int) -> Path:
+    """The corpus's data folder: bench/generate_corpus.py's, or a copy of it under ``--build-dir``."""
+    from generate_corpus import ensure_corpus
+
+    data, _ = ensure_corpus(size, seed)
+    if not WORK:
+        return data
+    copy = WORK[0] / data.name
+    if not (copy / ".complete").is_file():
+        shutil.rmtree(copy, ignore_errors=True)
+        shutil.copytree(data, copy, symlinks=True)
+    return copy
+
+
+def _child(data_dir: str, out_dir: str, sink: str, code: str, force: str = "1") -> None:
     """In the child: import kg from ``code``, write ``phase <name> <monotonic s>`` when each phase
     starts and ``cpu <ingest|validate> <s>`` per text to ``sink``, and build."""
     sys.path.insert(0, code)
@@ -117,7 +140,7 @@ def _child(data_dir: str, out_dir: str, sink: str, code: str) -> None:
     kwargs: dict[str, Any] = {"progress": progress} if "progress" in inspect.signature(build).parameters else {}
     settings = Settings(data_dir=Path(data_dir), build_dir=Path(out_dir))
     note(f"phase {'workers' if kwargs else 'total'} {time.monotonic():.6f}")
-    release = build(settings, force=True, **kwargs)
+    release = build(settings, force=force == "1", **kwargs)
     note(f"phase end {time.monotonic():.6f}")
     manifest = release.manifest
     assert manifest is not None, "a build always writes its manifest"
@@ -153,8 +176,11 @@ def _prepare(data: Path, out: Path, cache: str, code: str) -> Path | None:
     if cache == "cold":
         shutil.rmtree(out / "cache", ignore_errors=True)
         return None
-    if not any((out / "cache").glob("*/*.zip")):
-        subprocess.run([sys.executable, __file__, "--fill", str(data), str(out), code], check=True)
+    subprocess.run([sys.executable, __file__, "--fill", str(data), str(out), code], check=True)
+    current = (out / "current").resolve()
+    for old in (out / "releases").iterdir():  # so that the changed inputs' release was never built before
+        if old != current:
+            shutil.rmtree(old, ignore_errors=True)
     changed = sorted((data / "sources").glob("*.txt"))[0]
     changed.write_bytes(changed.read_bytes() + b"\n")
     return changed
@@ -163,25 +189,24 @@ def _prepare(data: Path, out: Path, cache: str, code: str) -> Path | None:
 def run_once(size: int, seed: int, cache: str = "cold", code: Path = ROOT, name: str = "") -> dict[str, Any]:
     """One build of the corpus in a child process: phase seconds, wall seconds, memory."""
     sys.path.insert(0, str(ROOT / "bench"))
-    from generate_corpus import ensure_corpus
-
-    data, _ = ensure_corpus(size, seed)
+    data = _corpus(size, seed)
     out = build_dir(size, seed, name)
     changed = _prepare(data, out, cache, str(code))
     try:
-        return _measure(size, data, out, code) | {"cache": cache, "code": _head(code)}
+        return _measure(size, data, out, code, cache) | {"cache": cache, "code": _head(code)}
     finally:
         if changed is not None:
             changed.write_bytes(changed.read_bytes()[:-1])
 
 
-def _measure(size: int, data: Path, out: Path, code: Path) -> dict[str, Any]:
+def _measure(size: int, data: Path, out: Path, code: Path, cache: str = "cold") -> dict[str, Any]:
     with tempfile.NamedTemporaryFile("r", suffix=".phases", delete=False) as f:
         sink = f.name
     load1 = os.getloadavg()[0]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    child = subprocess.Popen([sys.executable, __file__, "--child", str(data), str(out), sink, str(code)],
+    force = "1" if cache == "cold" else "0"
+    child = subprocess.Popen([sys.executable, __file__, "--child", str(data), str(out), sink, str(code), force],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     samples: list[tuple[float, int]] = []
     while child.poll() is None:
@@ -246,15 +271,17 @@ def _summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
 
 def _table(results: dict[str, Any]) -> None:
     print("| agreements | cache | code | runs | wall s | ingest s (Σ workers) | validate s (Σ workers) | workers s "
-          "| reference s | dumps + load s | optimize s | publish s | search s | peak tree MB | peak in dumps + load "
-          "| largest process MB | quads | load avg |")
-    print("|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+          "| reference s | store s | dumps (+ load) s | optimize s | publish s | search s | peak tree MB "
+          "| peak in dumps + load | largest process MB | quads | load avg |")
+    print("|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for key in sorted((k for k in results if k.split("-")[0].isdigit()), key=lambda k: (int(k.split("-")[0]), k)):
         s = results[key]["summary"]
         if "optimize" not in s:
             continue  # a run of the benchmark before it timed the build's own phases
 
         def f(k: str, s: dict[str, Any] = s) -> str:
+            if k not in s:
+                return "–"
             m = s[k]
             span = "" if m["min"] == m["max"] else f" ({m['min']:.1f}–{m['max']:.1f})"
             return f"{m['median']:.1f}{span}"
@@ -262,7 +289,8 @@ def _table(results: dict[str, Any]) -> None:
         size, _, mode = key.partition("-")
         cache, _, base = mode.partition("-")
         print(f"| {int(size):,} | {cache or 'cold'} | {s['code']}{' (baseline)' if base else ''} | {s['runs']} "
-              f"| {f('wall')} | {f('ingest')} | {f('validate')} | {f('workers')} | {f('reference')} | {f('dumps')} "
+              f"| {f('wall')} | {f('ingest')} | {f('validate')} | {f('workers')} | {f('reference')} | {f('store')} "
+              f"| {f('dumps')} "
               f"| {f('optimize')} | {f('publish')} | {f('search')} | {s['peak_tree_mb']['max']:.0f} "
               f"| {s['peak_dumps_mb']['max']:.0f} | {s['max_process_mb']['max']:.0f} | {s['quads']['median']:,.0f} "
               f"| {s['load_before']['median']:.1f} |")
@@ -276,18 +304,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--cache", choices=("cold", "warm"), default="cold")
     parser.add_argument("--baseline", metavar="REV", help="also build with the code of this commit, alternately")
-    parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
+    parser.add_argument("--build-dir", type=Path, help="build (and copy the corpus) here, not in bench/.cache")
+    parser.add_argument("--child", nargs=5, help=argparse.SUPPRESS)
     parser.add_argument("--fill", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.build_dir:
+        args.build_dir.mkdir(parents=True, exist_ok=True)
+        WORK.append(args.build_dir.resolve())
     if args.child:
         _child(*args.child)
         return 0
     if args.fill:
         sys.path.insert(0, args.fill[2])
-        from kg.release.build import build
+        from kg.release import build as b
         from kg.settings import Settings
 
-        build(Settings(data_dir=Path(args.fill[0]), build_dir=Path(args.fill[1])), force=True)
+        settings = Settings(data_dir=Path(args.fill[0]), build_dir=Path(args.fill[1]))
+        tools = b._tools_digest(settings)
+        current = b.current_release(settings, hold=False)
+        # A cache and a current release made by this code (a change of code is a change of tools digest).
+        if any((settings.build_path / "cache" / tools).glob("*.zip")) and current is not None and (
+                getattr(current.manifest, "tools", tools) == tools):
+            return 0
+        b.build(settings, force=True)
         return 0
     codes = [("", ROOT)]
     if args.baseline:

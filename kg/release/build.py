@@ -37,7 +37,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from itertools import chain
 from pathlib import Path
 
@@ -49,6 +49,7 @@ from kg.errors import BuildError, KgError, StoreError
 from kg.namespaces import ORG, RENKEI
 from kg.release.cache import BuildCache, Entry, source_key
 from kg.release.dumps import Parts, graph_parts, write_dumps
+from kg.release.incremental import Plan, assemble_store, plan
 from kg.release.load import BatchLoader
 from kg.release.manifest import Manifest, Source
 from kg.release.progress import Progress, ProgressReport, silent
@@ -221,10 +222,11 @@ def build(settings: Settings, *, force: bool = False, progress: ProgressReport |
     order = sorted(agreements, key=lambda k: agreements[k].graph)
 
     releases.mkdir(parents=True, exist_ok=True)
+    step = None if force else plan(current, tools, shas, agreements, [str(n) for n in refs], settings)
     tmp = Path(tempfile.mkdtemp(prefix=f".{version}-", dir=releases))
     try:
         with leased(tmp):  # a collector running beside this build leaves the folder alone
-            final = _write_release(tmp, version, settings, shas, agreements, refs, order, cache, report)
+            final = _write_release(tmp, version, tools, settings, shas, agreements, refs, order, cache, report, step)
             _swap_current(settings.build_path, final)
     except KgError:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -238,24 +240,17 @@ def build(settings: Settings, *, force: bool = False, progress: ProgressReport |
     return Release.open(final, hold=False)
 
 
-def _write_release(tmp: Path, version: str, settings: Settings, shas: dict[Path, str],
+def _write_release(tmp: Path, version: str, tools: str, settings: Settings, shas: dict[Path, str],
                    agreements: dict[str, Entry], refs: dict[URIRef, Graph], order: list[str],
-                   cache: BuildCache, report: ProgressReport = silent) -> Path:
-    """Write the release into ``tmp`` and move it to its place in ``releases/``; where it went."""
-    from kg.search.index import write_index
+                   cache: BuildCache, report: ProgressReport = silent, step: Plan | None = None) -> Path:
+    """Write the release into ``tmp`` and move it to its place in ``releases/``; where it went.
 
+    With ``step``, the release is made from the previous one (kg.release.incremental); if anything
+    fails on the way, the whole release is assembled instead (logged): never a wrong release."""
     graphs = {agreements[k].graph: agreements[k].triples for k in order}
     graphs |= {str(n): len(g) for n, g in refs.items()}
-    ref_parts = [graph_parts(str(n), g.serialize(format="nt", encoding="utf-8"), settings.base_iri)
-                 for n, g in refs.items()]
-    # The dumps are the agreements' cached parts put end to end, then the reference graphs'; the
-    # store is bulk-loaded from the N-Quads as they are written, in batches (BatchLoader).
-    store = ox.Store(str(tmp / "store"))
-    parts = _counted(chain((cache.parts(k) for k in order), ref_parts), len(graphs), report)
-    with BatchLoader(store) as loader:
-        write_dumps(parts, tmp / "dumps", nquads=loader.add)
-    report(Progress("optimize", 0, 0))
-    store.optimize()  # the batches' files merged, before the catalogue and the index read the store
+    ref_parts = {str(n): graph_parts(str(n), g.serialize(format="nt", encoding="utf-8"), settings.base_iri)
+                 for n, g in refs.items()}
     manifest = Manifest(
         version=version,
         created=dt.datetime.now(dt.UTC).replace(microsecond=0),
@@ -267,22 +262,63 @@ def _write_release(tmp: Path, version: str, settings: Settings, shas: dict[Path,
                           if a.agreement.startswith(str(settings.ids.id("amendment/")))),
         graphs=graphs,
         sources=[Source(file=p.name, sha256=sha) for p, sha in shas.items()],
+        tools=tools,
     )
-    from kg.release.publish import publish
+    if step is not None:
+        try:
+            with leased(step.previous):  # no collector deletes it while its store and index are read
+                return _assemble(tmp, manifest, settings, ref_parts, order, cache, report, step)
+        except Exception as e:  # noqa: BLE001 — whatever it was, the whole assembly is the answer
+            log.warning("could not make the release from %s (%s: %s); assembling the whole release",
+                        step.manifest.version, type(e).__name__, e)
+            for name in ("store", "dumps", "search"):
+                shutil.rmtree(tmp / name, ignore_errors=True)
+    return _assemble(tmp, manifest, settings, ref_parts, order, cache, report, None)
 
-    report(Progress("publish", 0, 0))
-    publish(store, tmp, manifest, settings)
-    report(Progress("search", 0, 0))
-    write_index(store, tmp)
+
+def _assemble(tmp: Path, manifest: Manifest, settings: Settings, ref_parts: dict[str, Parts], order: list[str],
+              cache: BuildCache, report: ProgressReport, step: Plan | None) -> Path:
+    """The store, dumps, statistics, catalogue and search index of the release in ``tmp``, then its
+    manifest; moved into place. Whole, or from the previous release as ``step`` says."""
+    from kg.release.publish import Previous, publish
+    from kg.search.index import update_index, write_index
+
+    # The dumps are the agreements' cached parts put end to end, then the reference graphs'.
+    parts = _counted(chain((cache.parts(k) for k in order), ref_parts.values()), len(manifest.graphs), report)
+    previous: Previous | None = None
+    if step is None:  # the store is bulk-loaded from the N-Quads as they are written, in batches
+        store = ox.Store(str(tmp / "store"))
+        with BatchLoader(store) as loader:
+            write_dumps(parts, tmp / "dumps", nquads=loader.add)
+        report(Progress("optimize", 0, 0))
+        store.optimize()  # the batches' files merged, before the catalogue and the index read the store
+    else:
+        report(Progress("store", 0, 0))
+        store = assemble_store(step, tmp / "store", cache, ref_parts)
+        previous = Previous(ox.Store.read_only(str(step.previous / "store")), step.manifest.statistics,
+                            frozenset(ox.NamedNode(g) for g in step.changed))
+    # The search index reads only the texts' graphs, which are loaded now: it is written in a thread
+    # beside the dumps (from the previous release) or the publishing (sqlite and pyoxigraph let go of the GIL).
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-index") as pool:
+        if step is None:
+            indexed = pool.submit(write_index, store, tmp)
+        else:
+            indexed = pool.submit(update_index, step.previous, tmp, store, step.remove, step.added)
+            write_dumps(parts, tmp / "dumps")
+        report(Progress("publish", 0, 0))
+        statistics = publish(store, tmp, manifest, settings, previous)
+        report(Progress("search", 0, 0))
+        indexed.result()
+    graphs = dict(manifest.graphs)
     for name in store.named_graphs():  # the graphs publish() made: the catalogue, the statistics
         if isinstance(name, ox.NamedNode) and name.value not in graphs:
             graphs[name.value] = sum(1 for _ in store.quads_for_pattern(None, None, None, name))
-    manifest = manifest.model_copy(update={"graphs": graphs, "quads": len(store)})
+    manifest = manifest.model_copy(update={"graphs": graphs, "quads": len(store), "statistics": statistics})
     store.flush()
-    del store
+    del store, previous
     manifest.write(tmp)
     tmp.chmod(0o755)  # mkdtemp makes it private; a server may run as another user
-    return _move_into_place(tmp, tmp.parent, version)
+    return _move_into_place(tmp, tmp.parent, manifest.version)
 
 
 def _counted(parts: Iterable[Parts], total: int, report: ProgressReport) -> Iterator[Parts]:

@@ -58,6 +58,11 @@ class Manifest(BaseModel):
     graphs: dict[str, int] = Field(default_factory=dict)
     sources: list[Source] = Field(default_factory=list)
     quads: int = 0
+    #: The digest of what the build's per-text work depends on (kg.release.build._tools_digest): a
+    #: release is made from the previous one only when the two agree (kg.release.incremental).
+    tools: str | None = None
+    #: The VoID counts of the union graph (kg.release.void.NAMES → count), as the catalogue states them.
+    statistics: dict[str, int] = Field(default_factory=dict)
     demo: Demo | None = None
 
     @classmethod

@@ -11,18 +11,21 @@ from __future__ import annotations
 import gzip
 import logging
 import zlib
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from kg.errors import BuildError
-from kg.release.catalogue import CATALOG_FILE, catalog_graph
+from kg.release.catalogue import CATALOG_FILE, catalog_graph, file_sha256
 from kg.release.dumps import DUMPS, Parts, graph_parts
 from kg.release.manifest import Manifest
 from kg.release.statistics import add_statistics
+from kg.release.void import counted, updated
 from kg.settings import Settings
 
-__all__ = ["publish"]
+__all__ = ["Previous", "publish"]
 
 log = logging.getLogger(__name__)
 
@@ -65,17 +68,41 @@ def _append_to_dumps(parts: Parts, dumps_dir: Path) -> None:
             f.write((gzip.compress(comma, compresslevel=6, mtime=0) if comma else b"") + member + packed_closing)
 
 
-def publish(store: ox.Store, release_dir: Path, manifest: Manifest, settings: Settings) -> None:
+@dataclass(frozen=True)
+class Previous:
+    """The release a release is made from (kg.release.incremental): its store (read-only), its VoID
+    counts, and the named graphs the new store holds otherwise (the statistics graph besides)."""
+
+    store: ox.Store
+    statistics: dict[str, int]
+    graphs: frozenset[ox.NamedNode]
+
+
+def publish(store: ox.Store, release_dir: Path, manifest: Manifest, settings: Settings,
+            previous: Previous | None = None) -> dict[str, int]:
     """Count the statistics graph into ``store`` and add it to the dumps in ``release_dir/dumps/``
     (kg.release.dumps wrote them; call this once per release), then describe the dumps: write the
-    catalogue file there, and (re)write the catalogue graph ``{base}graph/catalog`` in ``store``."""
+    catalogue file there, and (re)write the catalogue graph ``{base}graph/catalog`` in ``store``.
+
+    The VoID counts are updated from ``previous``'s when given (kg.release.void.updated), else
+    counted over the whole store; they are returned. The dumps' SHA-256 are computed meanwhile, in
+    threads (hashlib and pyoxigraph let go of the GIL)."""
     catalog = ox.NamedNode(str(settings.ids.graph("catalog")))
     dumps_dir = release_dir / "dumps"
     statistics = add_statistics(store, settings)
     triples = (q.triple for q in store.quads_for_pattern(None, None, None, statistics))
     nt = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
     _append_to_dumps(graph_parts(statistics.value, nt, settings.base_iri), dumps_dir)
-    g = catalog_graph(store, dumps_dir, manifest, settings)
+    files = sorted(p for p in dumps_dir.iterdir() if p.name.startswith("dataset."))
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="dump-sha256") as pool:
+        digests = {p.name: pool.submit(file_sha256, p) for p in files}
+        if previous is None:
+            counts = counted(store, catalog, settings.base_iri)
+        else:
+            counts = updated(previous.store, store, previous.statistics, previous.graphs | {statistics},
+                             catalog, settings.base_iri)
+        g = catalog_graph(store, dumps_dir, manifest, settings, statistics=counts,
+                          digests={name: f.result() for name, f in digests.items()})
     # The file is the catalogue of record: the store normalises xsd:nonNegativeInteger (DCAT-AP's
     # type for dcat:byteSize) to xsd:integer (oxigraph/oxigraph#526), so /catalog serves this file
     # and SPARQL sees the same statements with the integer type.
@@ -85,3 +112,4 @@ def publish(store: ox.Store, release_dir: Path, manifest: Manifest, settings: Se
     store.load(g.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES, to_graph=catalog)
     store.flush()
     log.info("described %d dump files in %d catalogue triples in %s", len(DUMPS) * 2, len(g), dumps_dir)
+    return counts

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
@@ -24,8 +25,8 @@ import pyoxigraph as ox
 from kg.errors import QueryError
 from kg.search.text import Snippet, bigrams, match_expression, parse_query
 
-__all__ = ["FILE", "FOLDER", "FORMAT", "PRINTED", "Hit", "SearchIndex", "index_path", "printed_texts", "write_index",
-           "write_texts"]
+__all__ = ["FILE", "FOLDER", "FORMAT", "PRINTED", "Hit", "SearchIndex", "index_path", "printed_texts", "update_index",
+           "write_index", "write_texts"]
 
 #: The index's folder in a release, and its file there.
 FOLDER = "search"
@@ -61,7 +62,7 @@ PRINTED: dict[str, float] = {
 # are not printed by an agreement. Within them, a derivation (an activity we describe) is not printed.
 _COLLECT = """
 SELECT ?g ?s ?p ?o WHERE {
-  VALUES ?p { %s }
+  VALUES ?p { %s }%s
   GRAPH ?g { ?s ?p ?o }
   FILTER (isLiteral(?o) && (CONTAINS(STR(?g), "/graph/agreement/") || CONTAINS(STR(?g), "/graph/amendment/"))
           && !CONTAINS(STR(?s), "/derivation/") && LANGMATCHES(LANG(?o), "ja"))
@@ -126,10 +127,17 @@ def index_path(folder: Path) -> Path:
     return folder / FOLDER / FILE
 
 
-def printed_texts(store: ox.Store) -> Iterator[tuple[str, str, str, str, str]]:
-    """(graph, subject, property, language, text) of every printed literal in the store's texts."""
+def printed_texts(store: ox.Store, graphs: Iterable[str] | None = None) -> Iterator[tuple[str, str, str, str, str]]:
+    """(graph, subject, property, language, text) of every printed literal in the store's texts (in
+    those of ``graphs`` only, when given)."""
     values = " ".join(f"<{iri}>" for iri in PRINTED)
-    solutions = store.query(_COLLECT % values)
+    only = ""
+    if graphs is not None:
+        names = " ".join(f"<{g}>" for g in graphs)
+        if not names:
+            return
+        only = "\n  VALUES ?g { " + names + " }"
+    solutions = store.query(_COLLECT % (values, only))
     assert isinstance(solutions, ox.QuerySolutions)
     for row in solutions:
         g, s, p, o = row["g"], row["s"], row["p"], row["o"]
@@ -178,6 +186,68 @@ def write_texts(texts: Iterable[tuple[str, str, str, str, str]], path: Path) -> 
         db.close()
     os.replace(partial, path)
     return len(occurs)
+
+
+def update_index(previous: Path, folder: Path, store: ox.Store, removed: Iterable[str], added: Iterable[str]) -> Path:
+    """Write the search index of the release in ``folder`` from the index of the ``previous`` release
+    when only some graphs differ: the rows of the ``removed`` graphs are deleted (and the texts no
+    graph prints any more, from the full-text table too), the ``added`` graphs' read from ``store``.
+
+    The index then holds the same rows as one written whole (:func:`write_index`), so BM25 ranks
+    alike; only the ids of new texts differ (they come after the others)."""
+    final = index_path(folder)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    partial = final.with_name(f".{final.name}.{os.getpid()}.partial")
+    shutil.copyfile(index_path(previous), partial)
+    db = sqlite3.connect(partial)
+    try:
+        fmt = db.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
+        if fmt is None or fmt[0] != FORMAT:
+            raise QueryError(f"the previous search index is in another format ({fmt[0] if fmt else 'none'})",
+                             file=index_path(previous), ja="前のリリースの全文検索の索引の形式が違います。")
+        gone = [row[0] for g in set(removed)
+                for row in db.execute("SELECT id FROM graph WHERE iri = ?", (g,)).fetchall()]
+        marks = ",".join("?" * len(gone))
+        touched = {row[0] for row in db.execute(f"SELECT DISTINCT text FROM occurs WHERE graph IN ({marks})", gone)}
+        db.execute(f"DELETE FROM occurs WHERE graph IN ({marks})", gone)
+        db.execute(f"DELETE FROM graph WHERE id IN ({marks})", gone)
+        orphans = [(i, db.execute("SELECT text FROM text WHERE id = ?", (i,)).fetchone()[0]) for i in sorted(touched)
+                   if db.execute("SELECT 1 FROM occurs WHERE text = ? LIMIT 1", (i,)).fetchone() is None]
+        db.executemany("INSERT INTO printed (printed, rowid, tokens) VALUES ('delete', ?, ?)",
+                       ((i, bigrams(t)) for i, t in orphans))
+        db.executemany("DELETE FROM text WHERE id = ?", ((i,) for i, _ in orphans))
+        props = {iri: i for iri, i in db.execute("SELECT iri, id FROM property")}
+        ids = {(t, p): i for i, t, p in db.execute("SELECT id, text, property FROM text")}
+        top = max((i >> _PROPERTY_BITS for i in ids.values()), default=0)
+        graphs = dict(db.execute("SELECT iri, id FROM graph").fetchall())
+        next_graph = max(graphs.values(), default=0) + 1
+        new: dict[tuple[str, int], int] = {}
+        occurs: set[tuple[int, str, int, str]] = set()
+        for graph, subject, prop, lang, text in printed_texts(store, list(dict.fromkeys(added))):
+            key = (text, props[prop])
+            if key not in ids:
+                top += 1
+                ids[key] = new[key] = top << _PROPERTY_BITS | props[prop]
+            if graph not in graphs:
+                graphs[graph] = next_graph
+                db.execute("INSERT INTO graph (id, iri) VALUES (?, ?)", (next_graph, graph))
+                next_graph += 1
+            occurs.add((ids[key], subject, graphs[graph], lang))
+        db.executemany("INSERT INTO text (id, text, property) VALUES (?, ?, ?)",
+                       ((i, t, p) for (t, p), i in new.items()))
+        db.executemany("INSERT INTO printed (rowid, tokens) VALUES (?, ?)",
+                       ((i, bigrams(t)) for (t, _), i in new.items()))
+        db.executemany("INSERT INTO occurs (text, subject, graph, lang) VALUES (?, ?, ?, ?)", sorted(occurs))
+        for key, query in (("texts", "SELECT COUNT(*) FROM occurs"), ("distinct", "SELECT COUNT(*) FROM text")):
+            db.execute("UPDATE meta SET value = ? WHERE key = ?", (str(db.execute(query).fetchone()[0]), key))
+        db.commit()
+    except BaseException:
+        db.close()
+        partial.unlink(missing_ok=True)
+        raise
+    db.close()
+    os.replace(partial, final)
+    return final
 
 
 class SearchIndex:
