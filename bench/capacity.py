@@ -98,9 +98,10 @@ class Target:
 
 
 def one_run(target: Target, release: Path, clients: int, seconds: float, runaway: bool, timeout: float,
-            seed: int, query: str, workers: int = 2) -> dict[str, Any]:
+            seed: int, query: str, workers: int = 2, in_memory: str = "no") -> dict[str, Any]:
     """Start the target's server, warm it up, and run the point lookups: rate, p50, p99, errors."""
-    env = {"KG_STORE": str(release), "KG_QUERY_TIMEOUT": str(timeout), "KG_WORKERS": str(workers)}
+    env = {"KG_STORE": str(release), "KG_QUERY_TIMEOUT": str(timeout), "KG_WORKERS": str(workers),
+           "KG_STORE_IN_MEMORY": in_memory}
     with serve(env, target.code, target.command(release), quiet=True) as (url, pid):
         port = int(url.rsplit(":", 1)[1])
         mix = PointLookups(agreements(url), QUERIES[query])
@@ -128,6 +129,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--timeout", type=float, default=5.0, help="KG_QUERY_TIMEOUT of the server")
     parser.add_argument("--workers", type=int, default=2, help="KG_WORKERS of kg serve")
+    parser.add_argument("--store-in-memory", choices=("no", "auto", "yes"), default="no",
+                        help="KG_STORE_IN_MEMORY of kg serve (default no: the store on disk, as --minimal reads it)")
     parser.add_argument("--query", choices=sorted(QUERIES), default="lookup")
     parser.add_argument("--minimal", action="store_true", help="measure the minimal endpoint on the store on disk")
     parser.add_argument("--minimal-memory", action="store_true",
@@ -141,7 +144,8 @@ def main(argv: list[str] | None = None) -> int:
     trees = {t.name: t for t in targets}
     record: dict[str, Any] = {
         "date": time.strftime("%Y-%m-%d %H:%M %Z"), "machine": machine(), "release": str(release),
-        "query": args.query, "workers": args.workers, "clients": args.clients, "seconds": args.seconds,
+        "query": args.query, "workers": args.workers, "store_in_memory": args.store_in_memory,
+        "clients": args.clients, "seconds": args.seconds,
         "rounds": args.rounds, "timeout": args.timeout,
         "trees": {t.name: str(t.code) if t.minimal is None else f"bench/minimal_endpoint.py ({t.minimal})"
                   for t in targets}, "loadavg_before": os.getloadavg(), "runs": [],
@@ -151,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
             # Each tree first in every other round: the first of a pair meets a colder page cache.
             for name, target in (list(trees.items()) if rnd % 2 == 0 else list(trees.items())[::-1]):
                 run = one_run(target, release, args.clients, args.seconds, runaway, args.timeout, rnd, args.query,
-                              args.workers)
+                              args.workers, args.store_in_memory)
                 record["runs"].append({"tree": name, "runaway": runaway, "round": rnd, **run})
                 print(f"round {rnd + 1}, {name}, {'with' if runaway else 'without'} a runaway: "
                       f"{run['rate']:.1f} req/s, p50 {run['p50_ms']:.1f} ms, p99 {run['p99_ms']:.1f} ms, "
@@ -168,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     record["summary"] = summary
     print(f"\n{record['date']}, {record['machine']}, load average {record['loadavg_before'][0]:.1f} → "
           f"{record['loadavg_after'][0]:.1f}; release {release}; "
-          f"KG_WORKERS={args.workers}, KG_QUERY_TIMEOUT={args.timeout:g}; "
+          f"KG_WORKERS={args.workers}, KG_QUERY_TIMEOUT={args.timeout:g}, KG_STORE_IN_MEMORY={args.store_in_memory}; "
           f"{args.clients} clients asking {args.query}, {args.seconds:g} s a run, median of {args.rounds} rounds\n")
     print("| server | runaway | queries/s | p50 ms | p99 ms | errors | capacity left | server CPU ms "
           "| worker CPU ms |")

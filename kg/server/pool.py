@@ -6,11 +6,16 @@ others keep answering (issue 3, "safe for the public"). Every query the server r
 ``/sparql``, the pages, ``/compare``, the charts, the catalogue — with the same time limit
 (``KG_QUERY_TIMEOUT``), cache and memory bound.
 
-Two things keep cheap queries quick while an expensive one runs (issue 5: p99 under 250 ms for
+Three things keep cheap queries quick while an expensive one runs (issue 5: p99 under 250 ms for
 simple queries while a runaway is cut off). Answers are kept (:mod:`kg.server.cache`): a query
-asked before never reaches a worker. And a query still running after ``DEMOTE_AFTER_S`` has its
+asked before never reaches a worker. A query that has used ``DEMOTE_AFTER_S`` of CPU has its
 worker's CPU priority lowered to the least (nice 19), so on a machine with fewer cores than busy
 processes the scheduler serves the cheap queries first; that worker is replaced once it answers.
+And a query stopped at the time limit after using ``RUNAWAY_CPU_S`` of CPU is remembered (per
+release, like one that ran out of memory): asked again, it runs at the least priority from its
+start, so a runaway sent again and again never competes with the others' queries (issue 13). One
+stopped having used less, slow only because the machine was busy, is not; one that answers in
+time is forgotten.
 (A spare worker started beside a demoted one was tried and measured: no more capacity on two
 cores, where the server's own CPU is the limit; docs/perf/serving.md.)
 
@@ -29,7 +34,7 @@ from collections import OrderedDict
 from collections.abc import Hashable, Sequence
 from functools import partial
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from kg.errors import KgError, QueryMemoryLimit, QueryTimeout, StoreError
 from kg.server.cache import ResultCache, deterministic
@@ -38,14 +43,17 @@ from kg.settings import InMemory, Settings
 from kg.store import CheckedQuery, Format, QueryResult, open_read_only
 from kg.store.worker import Job, queries
 
-__all__ = ["CACHE_BYTES", "DEMOTE_AFTER_S", "LIFO_AFTER_S", "QueryPool", "wait_readable"]
+__all__ = ["CACHE_BYTES", "DEMOTE_AFTER_S", "LIFO_AFTER_S", "RUNAWAY_CPU_S", "QueryPool", "wait_readable"]
 
 log = logging.getLogger(__name__)
 #: Seconds after which a running query's worker yields the CPU to the others (nice 19).
 DEMOTE_AFTER_S = 1.0
+#: CPU seconds a query stopped at the time limit must have used to be remembered as a runaway.
+RUNAWAY_CPU_S = 1.0
 #: Bytes of answers kept; one answer above an eighth of it is never kept.
 CACHE_BYTES = 64 * 2**20
-#: Queries remembered as needing more memory than a worker has (per release; oldest forgotten first).
+#: Queries remembered as needing more memory than a worker has, or as having run past the time limit
+#: (per release; oldest forgotten first).
 _OVER_MEMORY_KEPT = 1000
 
 
@@ -112,6 +120,7 @@ class QueryPool(Runner):
         self.timeout = timeout
         self.cache = ResultCache(cache_bytes, cache_bytes // 8)
         self._over_memory: OrderedDict[Hashable, None] = OrderedDict()
+        self._overran: OrderedDict[Job, None] = OrderedDict()  # stopped at the time limit: demoted at once
         self._running: dict[Hashable, asyncio.Future[QueryResult]] = {}
 
     def start(self) -> None:
@@ -168,16 +177,30 @@ class QueryPool(Runner):
         finally:
             del self._running[key]
 
+    def overran(self, job: object, cpu_seconds: float | None) -> None:
+        """Remember a query stopped at the time limit having used :data:`RUNAWAY_CPU_S` of CPU (or
+        already remembered): asked again, it runs demoted from the start."""
+        if isinstance(job, Job) and (job in self._overran or cpu_seconds is None or cpu_seconds >= RUNAWAY_CPU_S):
+            _remember(self._overran, job)
+
     async def _run(self, key: Hashable, job: Job, timeout: float | None) -> QueryResult:
-        """Run one query in a worker, remembering one that ran out of memory."""
+        """Run one query in a worker (demoted at once if it ran past the time limit before),
+        remembering one that ran out of memory."""
         try:
             reply: QueryResult = await self.call(job, self.timeout if timeout is None else timeout,
-                                                 demote_after=DEMOTE_AFTER_S)
+                                                 demote_after=DEMOTE_AFTER_S, demote_now=job in self._overran)
         except QueryMemoryLimit:
             log.warning("a query needed more than %s of memory; its worker was replaced",
                         _gigabytes(self.memory_limit or 0))
-            self._over_memory[key] = None
-            while len(self._over_memory) > _OVER_MEMORY_KEPT:
-                self._over_memory.popitem(last=False)
+            _remember(self._over_memory, key)
             raise
+        self._overran.pop(job, None)  # it answered in time after all (a busy machine had slowed it)
         return reply
+
+
+def _remember(kept: OrderedDict[Any, None], key: Hashable) -> None:
+    """Add ``key`` to a bounded memo, forgetting the oldest past :data:`_OVER_MEMORY_KEPT`."""
+    kept[key] = None
+    kept.move_to_end(key)
+    while len(kept) > _OVER_MEMORY_KEPT:
+        kept.popitem(last=False)

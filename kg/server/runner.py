@@ -8,10 +8,13 @@ job only ever occupies one worker while the others keep answering (issue 3, "saf
 What a runner's refusals say (busy, overran, died, out of memory) is its :class:`Wording`.
 
 Waiting jobs are served first come, first served while the wait is short, newest first once the
-queue is backed up (:data:`LIFO_AFTER_S`). A job still running after ``demote_after`` seconds has
-its worker's CPU priority lowered to the least (nice 19), so on a machine with fewer cores than busy
-processes the scheduler serves the quick jobs first; an unprivileged process cannot raise a priority
-again, so that worker is replaced once it answers.
+queue is backed up (:data:`LIFO_AFTER_S`). A job that has used ``demote_after`` seconds of its
+worker's *CPU* has that worker's priority lowered to the least (nice 19), so on a machine with fewer
+cores than busy processes the scheduler serves the quick jobs first; CPU, not wall time, so that an
+ordinary job slow only because the machine is busy is not demoted behind other work and starved
+(docs/perf/serving.md, session 6). A job its caller knows to be a runaway (``demote_now``) runs
+demoted from the start. An unprivileged process cannot raise a priority again, so a demoted worker
+is replaced once it answers.
 
 A worker that dies while idle (killed from outside, a crash) is noticed at once, by its pipe
 closing, and replaced; a job never meets a dead worker. A *lazy* runner starts its workers on
@@ -113,6 +116,16 @@ class _Worker:
             if not isinstance(message, Ready):
                 raise EOFError(f"a worker said {type(message).__name__} before it was ready")
             self.ready = True
+
+    def cpu_seconds(self) -> float | None:
+        """The CPU time the worker has used so far (Linux's per-process CPU clock), None if unknown."""
+        pid = self.process.pid
+        if pid is None:
+            return None
+        try:
+            return time.clock_gettime((~pid << 3) | 2)  # MAKE_PROCESS_CPUCLOCK(pid, CPUCLOCK_SCHED)
+        except (OSError, OverflowError):
+            return None
 
     def demote(self) -> None:
         """Lower the worker's CPU priority to the least (nice 19): its job has run long."""
@@ -293,6 +306,10 @@ class Runner:
         if not self.lazy:
             self._spawn()
 
+    def overran(self, job: object, cpu_seconds: float | None) -> None:
+        """Told of a job stopped at its time limit after using ``cpu_seconds`` of its worker's CPU
+        (None if unknown); a subclass may remember it."""
+
     def close(self) -> None:
         """Stop every worker (on server shutdown)."""
         for task in list(self._booting):
@@ -306,31 +323,54 @@ class Runner:
         self._all.clear()
         self._idle.clear()
 
-    async def _reply(self, worker: _Worker, deadline: float, demote_after: float | None) -> Any:
-        if demote_after is not None and time.monotonic() + demote_after < deadline:
-            try:
-                await wait_readable(worker.conn, time.monotonic() + demote_after)
-            except TimeoutError:
-                worker.demote()
+    async def _reply(self, worker: _Worker, deadline: float, demote_after: float | None,
+                     started: float | None) -> Any:
+        """The worker's answer by ``deadline`` (TimeoutError past it), demoting it once its job has
+        used ``demote_after`` seconds of CPU since ``started`` (of wall time where the CPU clock
+        cannot be read)."""
+        if demote_after is not None and not worker.demoted:
+            check = time.monotonic() + demote_after
+            while check < deadline:
+                try:
+                    await wait_readable(worker.conn, check)
+                    return worker.conn.recv()
+                except TimeoutError:
+                    now = worker.cpu_seconds()
+                    used = demote_after if started is None or now is None else now - started
+                    if used >= demote_after:
+                        worker.demote()
+                        break
+                    # CPU is at most wall time: check again when the job could have used the rest.
+                    check = time.monotonic() + (demote_after - used)
         await wait_readable(worker.conn, deadline)
         return worker.conn.recv()
 
-    async def call(self, job: object, budget: float, demote_after: float | None = None) -> Any:
+    async def call(self, job: object, budget: float, demote_after: float | None = None,
+                   demote_now: bool = False) -> Any:
         """Run ``job`` in a worker within ``budget`` seconds (waiting for one included): its answer, or
         the error it failed with; the :class:`Wording`'s errors when no worker frees up, when the job
-        overruns (its worker killed and replaced), when the worker dies or runs out of memory."""
+        overruns (its worker killed and replaced, and :meth:`overran` told), when the worker dies or
+        runs out of memory. ``demote_now``: run it at the least CPU priority from the start."""
         deadline = time.monotonic() + budget
+        sent, started = False, None  # whether the job was sent; the worker's CPU time then
         try:
             worker = await self._take(budget)
         except TimeoutError:
             raise self.wording.busy(budget, self.size) from None
         try:
             await worker.boot(deadline)
+            if demote_now:
+                worker.demote()
+            started = worker.cpu_seconds()
             worker.conn.send(job)
-            reply = await self._reply(worker, deadline, demote_after)
+            sent = True
+            reply = await self._reply(worker, deadline, demote_after, started)
         except TimeoutError:
             log.warning("a job ran past %.3g s; killing %s %s", budget, self.name, worker.process.pid)
+            now = worker.cpu_seconds()
             self._replace(worker)
+            if sent:  # not one that waited for a worker to start
+                self.overran(job, None if now is None or started is None else now - started)
             raise self.wording.overran(budget) from None
         except (EOFError, OSError) as e:
             self._replace(worker)

@@ -28,6 +28,11 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+try:
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+except ImportError:  # httptools not installed: h11 only
+    HttpToolsProtocol = None  # type: ignore[assignment,misc]
+
 from kg.errors import HeadersTooLarge, KgError, RequestTimeout, TooManyConnections, UriTooLong
 from kg.server.http import error_response, request_lang
 from kg.settings import Settings
@@ -205,10 +210,16 @@ def _raw_answer(error: KgError) -> bytes:
     return b"\r\n".join(head) + b"\r\n\r\n" + body
 
 
-class _LimitedH11(H11Protocol):
-    """uvicorn's HTTP/1.1 protocol with time and size limits on a request's head and a cap on
-    connections per client address; :func:`protocol` makes one with the settings' values."""
+class _Limited(asyncio.Protocol):
+    """Time and size limits on a request's head and a cap on connections per client address, over
+    either of uvicorn's HTTP/1.1 protocols (:class:`_LimitedH11`, :class:`_LimitedHttpTools`);
+    :func:`protocol` makes one with the settings' values."""
 
+    # Set by uvicorn's protocol classes (either of them).
+    cycle: Any
+    client: Any
+    transport: Any
+    loop: Any
     max_url: ClassVar[int]
     max_headers: ClassVar[int]
     header_timeout: ClassVar[float]
@@ -254,7 +265,7 @@ class _LimitedH11(H11Protocol):
 
     def on_response_complete(self) -> None:
         cycle = self.cycle
-        super().on_response_complete()
+        super().on_response_complete()  # type: ignore[misc]
         if self.cycle is cycle and not self.transport.is_closing():
             # The next request's head is awaited: the keep-alive timeout bounds the wait for its first
             # byte, this one's time limit starts with it (data_received).
@@ -309,9 +320,23 @@ class _LimitedH11(H11Protocol):
             self.transport.close()
 
 
-def protocol(settings: Settings) -> type[H11Protocol]:
-    """uvicorn's HTTP/1.1 protocol class with the settings' limits (``uvicorn.run(..., http=...)``)."""
-    return type("LimitedH11Protocol", (_LimitedH11,), {
+class _LimitedH11(_Limited, H11Protocol):
+    """uvicorn's pure-Python HTTP/1.1 protocol (h11) with the limits."""
+
+
+if HttpToolsProtocol is not None:
+
+    class _LimitedHttpTools(_Limited, HttpToolsProtocol):
+        """uvicorn's HTTP/1.1 protocol on httptools (llhttp, in C) with the limits: what ``kg serve``
+        runs when httptools is installed (a request's HTTP handling in a fifth of h11's CPU;
+        docs/perf/serving.md)."""
+
+
+def protocol(settings: Settings) -> type[asyncio.Protocol]:
+    """uvicorn's HTTP/1.1 protocol class with the settings' limits (``uvicorn.run(..., http=...)``):
+    on httptools if installed, else on h11."""
+    base: type[_Limited] = _LimitedH11 if HttpToolsProtocol is None else _LimitedHttpTools
+    return type("LimitedHTTPProtocol", (base,), {
         "max_url": settings.max_url_bytes,
         "max_headers": settings.max_header_bytes,
         "header_timeout": settings.header_timeout,
@@ -321,6 +346,7 @@ def protocol(settings: Settings) -> type[H11Protocol]:
 
 
 def head_buffer_bytes(settings: Settings) -> int:
-    """The most bytes of a request head uvicorn's parser buffers (``h11_max_incomplete_event_size``):
-    enough for both limits, so that the limits answer 414/431 before the parser answers 400."""
+    """The most bytes of a request head uvicorn's h11 parser buffers (``h11_max_incomplete_event_size``):
+    enough for both limits, so that the limits answer 414/431 before the parser answers 400. (httptools
+    has no such bound of its own: the limits measure the head before it is parsed.)"""
     return settings.max_url_bytes + settings.max_header_bytes + 1024
