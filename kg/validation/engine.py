@@ -17,7 +17,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, get_args
 
-import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
@@ -50,17 +49,20 @@ def run_shapes(ntriples: bytes, shapes: Graph, shapes_key: tuple[Path, str], eng
         conforms, report, _text = pyshacl.validate(data, shacl_graph=shapes, advanced=True, inplace=True,
                                                    **_OPTIONS)
         return bool(conforms), report
+    from pyshacl_turbo.rdf import Input
+
     program = _PROGRAMS.get(shapes_key)
     if program is None:
         import pyshacl_turbo
 
         program = _PROGRAMS[shapes_key] = pyshacl_turbo.compile_shapes(  # type: ignore[no-untyped-call]
             shapes, advanced=True)
-    store = ox.Store()
-    # parse keeps blank-node labels (Store.load would rename them), so that a report's focus
-    # node is the same node as in the caller's graph.
-    store.extend(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES))
-    conforms, report, _text = program.validate(store, **_OPTIONS)
+    # The text goes to the engine as it is: what it makes of a pyoxigraph Store (the Store's N-Quads,
+    # blank-node labels kept), without loading a Store and dumping it again first (3 ms an agreement
+    # of the 10 its validation took). N-Triples are N-Quads; labels are kept, so that a report's
+    # focus node is the same node as in the caller's graph.
+    data = Input(ntriples.decode("utf-8"), "oxigraph-nquads", None, {}, preserve_ids=True)
+    conforms, report, _text = program.validate(data, **_OPTIONS)
     return bool(conforms), report
 
 

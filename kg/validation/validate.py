@@ -138,7 +138,7 @@ def _run(data: Graph, settings: Settings, source: str | None,
     shapes = load_shapes(settings.shapes_path, settings.base_iri)
     if ntriples is None:
         ntriples = data.serialize(format="nt", encoding="utf-8")
-    context = context_ntriples(data, settings)
+    context = context_ntriples(data, settings, ntriples)
     started = time.perf_counter()
     ok, report_graph = run_shapes(ntriples + context, shapes.graph, (settings.shapes_path, settings.base_iri),
                                   settings.shacl_engine)
