@@ -83,17 +83,31 @@ def graph_parts(graph_name: str | None, ntriples: bytes, base: str) -> dict[str,
     triples = [q.triple for q in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)]
     if not triples:
         return {}
+    nt = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
     quads = [ox.Quad(t.subject, t.predicate, t.object, name) for t in triples]
     prefixes = {**PREFIXES, "rid": base + "id/"}
     parts = {}
     for dump in DUMPS:
-        with_prefixes = dump.fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG)
-        text = ox.serialize(quads if dump.datasets else triples, format=dump.fmt,
-                            prefixes=prefixes if with_prefixes else None) or b""
+        if dump.fmt == ox.RdfFormat.N_TRIPLES:
+            text = nt
+        elif dump.fmt == ox.RdfFormat.N_QUADS:
+            text = _in_graph(nt, name)
+        else:
+            with_prefixes = dump.fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG)
+            text = ox.serialize(quads if dump.datasets else triples, format=dump.fmt,
+                                prefixes=prefixes if with_prefixes else None) or b""
         if dump.fmt == ox.RdfFormat.JSON_LD:  # "[{…}]" → "{…}": the writer joins the graphs
             text = text.strip()[1:-1]
         parts[dump.name] = _member(text)
     return parts
+
+
+def _in_graph(ntriples: bytes, name: ox.NamedNode | ox.DefaultGraph) -> bytes:
+    """pyoxigraph's N-Triples as N-Quads in graph ``name``: each line ends " .\\n" (a literal's line
+    breaks are escaped), and gets the graph's name before its dot; in the default graph, as it is."""
+    if isinstance(name, ox.DefaultGraph):
+        return ntriples
+    return ntriples.replace(b" .\n", f" {name} .\n".encode())
 
 
 def store_parts(store: ox.Store, base: str, exclude: Collection[ox.NamedNode] = ()) -> Iterator[dict[str, bytes]]:
