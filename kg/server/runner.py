@@ -90,6 +90,10 @@ async def wait_readable(conn: Connection, deadline: float) -> None:
     finally:
         timer.cancel()
         loop.remove_reader(fd)
+        # uvloop (libuv) makes a watched fd non-blocking; the answer is then read with a blocking
+        # recv, which must wait for the rest of a message written in pieces, not fail with EAGAIN.
+        if not os.get_blocking(fd):
+            os.set_blocking(fd, True)
 
 
 class _Worker:

@@ -9,7 +9,9 @@ first second each time, taking CPU the other queries needed.
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
 import os
+import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -19,7 +21,7 @@ from kg.errors import KgError, QueryTimeout
 from kg.formats import QueryKind
 from kg.server import pool as pool_module
 from kg.server.pool import QueryPool
-from kg.server.runner import Runner, Wording
+from kg.server.runner import Runner, Wording, wait_readable
 from kg.store import check_query, formats_for
 from kg.store.worker import Job
 from tests.server.cpu_jobs import opener
@@ -130,3 +132,22 @@ def test_a_query_stopped_having_used_little_cpu_is_not_taken_for_a_runaway(store
             pool.close()
 
     asyncio.run(scenario())
+
+
+def test_a_pipe_made_non_blocking_by_the_event_loop_is_read_blocking_again() -> None:
+    """uvloop (libuv) sets a watched fd non-blocking: a reply written in pieces then failed the
+    runner's recv with EAGAIN ("a query worker died … BlockingIOError"), measured under load."""
+    parent, child = multiprocessing.Pipe()
+
+    async def scenario() -> None:
+        os.set_blocking(parent.fileno(), False)  # as uvloop leaves it
+        child.send(b"ready")
+        await wait_readable(parent, time.monotonic() + 5)
+        assert os.get_blocking(parent.fileno())
+        assert parent.recv() == b"ready"
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        parent.close()
+        child.close()
