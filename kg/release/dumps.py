@@ -22,6 +22,7 @@ one by accident.
 from __future__ import annotations
 
 import gzip
+import json
 import zlib
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import ExitStack
@@ -82,36 +83,48 @@ def _member(data: bytes) -> bytes:
 
 
 def graph_parts(graph_name: str | None, ntriples: bytes, base: str) -> dict[str, bytes]:
-    """The parts of one graph, given as N-Triples (``graph_name`` None: the default graph)."""
-    name = ox.DefaultGraph() if graph_name is None else ox.NamedNode(graph_name)
+    """The parts of one graph, given as N-Triples (``graph_name`` None: the default graph).
+
+    pyoxigraph writes the graph three times, as N-Triples, Turtle and JSON-LD; the dataset formats
+    are made from those, not by writing the graph's quads again: N-Quads are the N-Triples with the
+    graph's name on each line, TriG is the Turtle's statements in a block named by the graph, and
+    JSON-LD's named graph is an object of its ``@id`` and its nodes as ``@graph``."""
     triples = [q.triple for q in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)]
     if not triples:
         return {}
-    nt = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
-    quads = [ox.Quad(t.subject, t.predicate, t.object, name) for t in triples]
     prefixes = {**PREFIXES, "rid": base + "id/"}
-    parts = {}
-    for dump in DUMPS:
-        if dump.fmt == ox.RdfFormat.N_TRIPLES:
-            text = nt
-        elif dump.fmt == ox.RdfFormat.N_QUADS:
-            text = _in_graph(nt, name)
-        else:
-            with_prefixes = dump.fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG)
-            text = ox.serialize(quads if dump.datasets else triples, format=dump.fmt,
-                                prefixes=prefixes if with_prefixes else None) or b""
-        if dump.fmt == ox.RdfFormat.JSON_LD:  # "[{…}]" → "{…}": the writer joins the graphs
-            text = text.strip()[1:-1]
-        parts[dump.name] = _member(text)
-    return parts
+    nt = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+    turtle = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
+    nodes = (ox.serialize(triples, format=ox.RdfFormat.JSON_LD) or b"").strip()
+    texts = {
+        ox.RdfFormat.N_TRIPLES: nt,
+        ox.RdfFormat.TURTLE: turtle,
+        ox.RdfFormat.N_QUADS: nt if graph_name is None else _in_graph(nt, graph_name),
+        ox.RdfFormat.TRIG: turtle if graph_name is None else _trig(turtle, graph_name),
+        # "[{…}]" → "{…}": the writer joins the graphs
+        ox.RdfFormat.JSON_LD: nodes[1:-1] if graph_name is None else _json_ld(nodes, graph_name),
+    }
+    return {dump.name: _member(texts[dump.fmt]) for dump in DUMPS}
 
 
-def _in_graph(ntriples: bytes, name: ox.NamedNode | ox.DefaultGraph) -> bytes:
-    """pyoxigraph's N-Triples as N-Quads in graph ``name``: each line ends " .\\n" (a literal's line
-    breaks are escaped), and gets the graph's name before its dot; in the default graph, as it is."""
-    if isinstance(name, ox.DefaultGraph):
-        return ntriples
-    return ntriples.replace(b" .\n", f" {name} .\n".encode())
+def _in_graph(ntriples: bytes, graph_name: str) -> bytes:
+    """pyoxigraph's N-Triples as N-Quads in the named graph: each line ends " .\\n" (a literal's line
+    breaks are escaped), and gets the graph's name before its dot."""
+    return ntriples.replace(b" .\n", f" <{graph_name}> .\n".encode())
+
+
+def _trig(turtle: bytes, graph_name: str) -> bytes:
+    """pyoxigraph's Turtle as TriG in the named graph: its ``@prefix`` lines (which come first), then
+    its statements in a block ``<graph> { … }`` (TriG §2.2)."""
+    at = 0
+    while turtle.startswith(b"@prefix ", at):
+        at = turtle.index(b"\n", at) + 1
+    return turtle[:at] + f"<{graph_name}> {{\n".encode() + turtle[at:] + b"}\n"
+
+
+def _json_ld(nodes: bytes, graph_name: str) -> bytes:
+    """pyoxigraph's JSON-LD array of node objects as the named graph's object (JSON-LD 1.1 §4.9)."""
+    return b'{"@id":' + json.dumps(graph_name).encode() + b',"@graph":' + nodes + b"}"
 
 
 def store_parts(store: ox.Store, base: str, exclude: Collection[ox.NamedNode] = ()) -> Iterator[dict[str, bytes]]:

@@ -81,3 +81,17 @@ def test_store_parts_keep_the_default_graph_and_skip_the_excluded(tmp_path: Path
     parsed = list(ox.parse((tmp_path / "dataset.nq").read_bytes(), format=ox.RdfFormat.N_QUADS))
     assert {q.graph_name for q in parsed} == {ox.DefaultGraph(), ox.NamedNode(G2)}
     assert len(parsed) == 5
+
+
+@pytest.mark.parametrize("graph_name", [G2, None], ids=["named graph", "default graph"])
+@pytest.mark.parametrize("dump", DUMPS, ids=[d.name for d in DUMPS])
+def test_each_part_alone_is_its_graph(graph_name: str | None, dump: object) -> None:
+    """The dataset formats' parts are made from the triples' (N-Quads from N-Triples, TriG from
+    Turtle, JSON-LD's graph object from its nodes): each still parses to the graph, where it belongs."""
+    text = gzip.decompress(graph_parts(graph_name, NT2, BASE)[dump.name])  # type: ignore[attr-defined]
+    if dump.fmt == ox.RdfFormat.JSON_LD:  # type: ignore[attr-defined]
+        text = b"[" + text + b"]"
+    name = ox.NamedNode(graph_name) if graph_name and dump.datasets else ox.DefaultGraph()  # type: ignore[attr-defined]
+    expected = [ox.Quad(t.subject, t.predicate, t.object, name)
+                for t in (q.triple for q in ox.parse(NT2, format=ox.RdfFormat.N_TRIPLES))]
+    assert canonical(list(ox.parse(text, format=dump.fmt))) == canonical(expected)  # type: ignore[attr-defined]
