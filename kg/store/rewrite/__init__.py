@@ -4,7 +4,7 @@ pyoxigraph evaluates ``FILTER NOT EXISTS { G }`` once per candidate row and ``MI
 hash anti-join: "agreements lacking a category" takes minutes the first way at 4,000 agreements
 and milliseconds the second (issue 5). The three forms are *not* equivalent in general (SPARQL 1.1
 Query §8.3), so a query is rewritten only where the spec's semantics make them equal; every other
-query is returned byte for byte (but for the dotted names below).
+query is returned byte for byte (but for the dotted names and one-value VALUES below).
 
 >>> q = '''PREFIX r: <https://w3id.org/renkei/ns#>
 ... SELECT ?a ?c { ?a r:area ?x . ?c r:area ?x FILTER NOT EXISTS { ?a r:initiative/r:category ?c } }'''
@@ -55,7 +55,10 @@ A ``FILTER EXISTS { B }`` directly in the G of a NOT EXISTS, B triples only, is 
 B joined to G (``kg.store.rewrite.text.flatten_exists`` says why that is the same test), so the
 nested spelling "no initiative ``?j`` such that EXISTS { ``?j`` has the category }" meets
 condition 1. And a prefixed name with two dots or more in its local part (``fw:3.A.7``), which
-pyoxigraph 0.5.13 rejects, is written as its IRI first (``kg.store.rewrite.names``).
+pyoxigraph 0.5.13 rejects, is written as its IRI first (``kg.store.rewrite.names``), and the
+variable of a one-value ``VALUES`` (a parameter of the library's queries) as its value in the
+FILTERs of its group, which pyoxigraph otherwise applies after every join
+(``kg.store.rewrite.constants``).
 
 The FILTER's place does not matter (a group's filters apply to the whole group, §18.2.2.5): the
 MINUS is put at the end of the group, where it applies to the same solutions. The query is edited
@@ -71,6 +74,7 @@ from functools import lru_cache
 from rdflib.paths import Path
 from rdflib.term import Variable
 
+from kg.store.rewrite.constants import inline_constants
 from kg.store.rewrite.names import expand_dotted_names
 from kg.store.rewrite.scope import Refused, algebra, analyse_inner, certainly_bound, possibly_bound
 from kg.store.rewrite.text import (
@@ -250,6 +254,7 @@ def _explain(query: str) -> tuple[str, tuple[Decision, ...]]:
     """:func:`explain`, remembered: rdflib's parser costs tens of milliseconds a site, and the
     same texts (the library's, a page's examples) come back again and again."""
     query = expand_dotted_names(query)  # the engine rejects them (names.py); the same IRIs
+    query = inline_constants(query)  # the engine filters late otherwise (constants.py); the same values
     if len(query) > MAX_CHARS:
         return query, ()
     q = Text(query)
