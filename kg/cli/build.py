@@ -129,7 +129,8 @@ def progress_display(console: Console) -> Iterator[ProgressReport]:
 
 
 def build_command(
-    force: Annotated[bool, typer.Option("--force", help="Rebuild even if the inputs have not changed.")] = False,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Rebuild, whole (not from the current release), even if the inputs have not changed.")] = False,
 ) -> None:
     """Ingest and validate every text in data/sources, add the reference data, write store and dumps.
 

@@ -11,7 +11,10 @@ disk; ``--force`` writes a new folder (``<version>+2``) beside the served one.
 
 A build tells how far it is through a ProgressReport (kg.release.progress), which
 ``kg build`` draws (kg.cli.build); the store is loaded in bounded batches while the dumps are
-written (kg.release.load), so the build's memory does not grow with the dataset's size.
+written (kg.release.load), so the build's memory does not grow with the dataset's size. The release
+is assembled by kg.release.assemble: whole, or, when ``build/current`` was built by the same tools,
+from it (kg.release.incremental: its store copied, only the changed texts' graphs replaced, its dumps
+spliced, its VoID counts and search index updated); ``--force`` assembles it whole.
 
     build/
       current -> releases/<version>
@@ -20,6 +23,7 @@ written (kg.release.load), so the build's memory does not grow with the dataset'
                                          (kg.release.dumps), described in catalog.ttl (kg.release.catalogue)
       releases/<version>/search/         the full-text index of the printed texts (kg.search.index)
       releases/<version>/manifest.json
+      releases/<version>/dumps-layout.json  where each graph lies in the dumps (kg.release.layout)
       releases/<version>/lease.lock      what readers hold a shared flock on
       cache/<tools digest>/              what was learnt of each conforming text (kg.release.cache):
                                          a rebuild ingests and validates only the texts that changed
@@ -27,8 +31,6 @@ written (kg.release.load), so the build's memory does not grow with the dataset'
 
 from __future__ import annotations
 
-import datetime as dt
-import errno
 import hashlib
 import logging
 import os
@@ -36,22 +38,18 @@ import shutil
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
-from itertools import chain
+from collections.abc import Iterable
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from pathlib import Path
 
-import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 import kg
 from kg.errors import BuildError, KgError, StoreError
 from kg.namespaces import ORG, RENKEI
+from kg.release.assemble import write_release
 from kg.release.cache import BuildCache, Entry, source_key
-from kg.release.dumps import Parts, graph_parts, write_dumps
-from kg.release.incremental import Plan, assemble_store, plan
-from kg.release.load import BatchLoader
-from kg.release.manifest import Manifest, Source
+from kg.release.incremental import plan
 from kg.release.progress import Progress, ProgressReport, silent
 from kg.release.text import ingest_and_validate
 from kg.settings import Settings
@@ -226,7 +224,7 @@ def build(settings: Settings, *, force: bool = False, progress: ProgressReport |
     tmp = Path(tempfile.mkdtemp(prefix=f".{version}-", dir=releases))
     try:
         with leased(tmp):  # a collector running beside this build leaves the folder alone
-            final = _write_release(tmp, version, tools, settings, shas, agreements, refs, order, cache, report, step)
+            final = write_release(tmp, version, tools, settings, shas, agreements, refs, order, cache, report, step)
             _swap_current(settings.build_path, final)
     except KgError:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -240,96 +238,6 @@ def build(settings: Settings, *, force: bool = False, progress: ProgressReport |
     return Release.open(final, hold=False)
 
 
-def _write_release(tmp: Path, version: str, tools: str, settings: Settings, shas: dict[Path, str],
-                   agreements: dict[str, Entry], refs: dict[URIRef, Graph], order: list[str],
-                   cache: BuildCache, report: ProgressReport = silent, step: Plan | None = None) -> Path:
-    """Write the release into ``tmp`` and move it to its place in ``releases/``; where it went.
-
-    With ``step``, the release is made from the previous one (kg.release.incremental); if anything
-    fails on the way, the whole release is assembled instead (logged): never a wrong release."""
-    graphs = {agreements[k].graph: agreements[k].triples for k in order}
-    graphs |= {str(n): len(g) for n, g in refs.items()}
-    ref_parts = {str(n): graph_parts(str(n), g.serialize(format="nt", encoding="utf-8"), settings.base_iri)
-                 for n, g in refs.items()}
-    manifest = Manifest(
-        version=version,
-        created=dt.datetime.now(dt.UTC).replace(microsecond=0),
-        base_iri=settings.base_iri,
-        generator=f"renkei-kg {kg.__version__}",
-        agreements=sorted(a.agreement for a in agreements.values()
-                          if a.agreement.startswith(str(settings.ids.id("agreement/")))),
-        amendments=sorted(a.agreement for a in agreements.values()
-                          if a.agreement.startswith(str(settings.ids.id("amendment/")))),
-        graphs=graphs,
-        sources=[Source(file=p.name, sha256=sha) for p, sha in shas.items()],
-        tools=tools,
-    )
-    if step is not None:
-        try:
-            with leased(step.previous):  # no collector deletes it while its store and index are read
-                return _assemble(tmp, manifest, settings, ref_parts, order, cache, report, step)
-        except Exception as e:  # noqa: BLE001 — whatever it was, the whole assembly is the answer
-            log.warning("could not make the release from %s (%s: %s); assembling the whole release",
-                        step.manifest.version, type(e).__name__, e)
-            for name in ("store", "dumps", "search"):
-                shutil.rmtree(tmp / name, ignore_errors=True)
-    return _assemble(tmp, manifest, settings, ref_parts, order, cache, report, None)
-
-
-def _assemble(tmp: Path, manifest: Manifest, settings: Settings, ref_parts: dict[str, Parts], order: list[str],
-              cache: BuildCache, report: ProgressReport, step: Plan | None) -> Path:
-    """The store, dumps, statistics, catalogue and search index of the release in ``tmp``, then its
-    manifest; moved into place. Whole, or from the previous release as ``step`` says."""
-    from kg.release.publish import Previous, publish
-    from kg.search.index import update_index, write_index
-
-    # The dumps are the agreements' cached parts put end to end, then the reference graphs'.
-    parts = _counted(chain((cache.parts(k) for k in order), ref_parts.values()), len(manifest.graphs), report)
-    previous: Previous | None = None
-    if step is None:  # the store is bulk-loaded from the N-Quads as they are written, in batches
-        store = ox.Store(str(tmp / "store"))
-        with BatchLoader(store) as loader:
-            write_dumps(parts, tmp / "dumps", nquads=loader.add)
-        report(Progress("optimize", 0, 0))
-        store.optimize()  # the batches' files merged, before the catalogue and the index read the store
-    else:
-        report(Progress("store", 0, 0))
-        store = assemble_store(step, tmp / "store", cache, ref_parts)
-        previous = Previous(ox.Store.read_only(str(step.previous / "store")), step.manifest.statistics,
-                            frozenset(ox.NamedNode(g) for g in step.changed))
-    # The search index reads only the texts' graphs, which are loaded now: it is written in a thread
-    # beside the dumps (from the previous release) or the publishing (sqlite and pyoxigraph let go of the GIL).
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-index") as pool:
-        if step is None:
-            indexed = pool.submit(write_index, store, tmp)
-        else:
-            indexed = pool.submit(update_index, step.previous, tmp, store, step.remove, step.added)
-            write_dumps(parts, tmp / "dumps")
-        report(Progress("publish", 0, 0))
-        statistics = publish(store, tmp, manifest, settings, previous)
-        report(Progress("search", 0, 0))
-        indexed.result()
-    graphs = dict(manifest.graphs)
-    for name in store.named_graphs():  # the graphs publish() made: the catalogue, the statistics
-        if isinstance(name, ox.NamedNode) and name.value not in graphs:
-            graphs[name.value] = sum(1 for _ in store.quads_for_pattern(None, None, None, name))
-    manifest = manifest.model_copy(update={"graphs": graphs, "quads": len(store), "statistics": statistics})
-    store.flush()
-    del store, previous
-    manifest.write(tmp)
-    tmp.chmod(0o755)  # mkdtemp makes it private; a server may run as another user
-    return _move_into_place(tmp, tmp.parent, manifest.version)
-
-
-def _counted(parts: Iterable[Parts], total: int, report: ProgressReport) -> Iterator[Parts]:
-    """``parts``, telling ``report`` how many graphs of ``total`` have gone to the dumps."""
-    report(Progress("dumps", 0, total))
-    for n, graph in enumerate(parts, start=1):
-        yield graph
-        report(Progress("dumps", n, total))
-
-
-
 def _swap_current(build_dir: Path, target: Path) -> None:
     """Point build/current at ``target`` atomically (rename over the old link)."""
     link = build_dir / "current"
@@ -338,24 +246,6 @@ def _swap_current(build_dir: Path, target: Path) -> None:
         tmp_link.unlink()
     tmp_link.symlink_to(target.relative_to(build_dir))
     os.replace(tmp_link, link)
-
-
-def _move_into_place(tmp: Path, releases: Path, version: str) -> Path:
-    """Rename ``tmp`` to ``releases/<version>``, or, when that exists (``kg build --force``, or two
-    builds at once), to ``<version>+2``, ``+3`` …: a release is never deleted to make room, since a
-    server may be reading it; the superseded one goes when no process uses it (:func:`collect`)."""
-    for n in range(1, 1000):
-        final = releases / (version if n == 1 else f"{version}+{n}")
-        if final.exists():
-            continue
-        try:
-            tmp.rename(final)
-        except OSError as e:
-            if e.errno in (errno.EEXIST, errno.ENOTEMPTY):  # taken by a build beside ours meanwhile
-                continue
-            raise
-        return final
-    raise StoreError(f"999 releases of version {version} already exist", file=releases)
 
 
 def collect(releases: Path, keep: set[str]) -> list[Path]:

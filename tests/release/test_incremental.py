@@ -18,9 +18,10 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-import kg.release.build
+import kg.release.assemble
 from kg.generate import write_corpus
 from kg.release.build import build
+from kg.release.layout import read_layout, write_layout
 from kg.release.manifest import Manifest
 from kg.release.void import counted
 from kg.search.index import SearchIndex, index_path
@@ -55,22 +56,22 @@ def _files(folder: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def releases(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
-    """A release of 16 texts; then one made from it after changes; then the whole assembly of the same."""
+    """A release of 10 texts; then one made from it after changes; then the whole assembly of the same."""
     data = tmp_path_factory.mktemp("data")
     aside = tmp_path_factory.mktemp("aside")
     (data / "reference").symlink_to(ROOT / "data" / "reference")
-    write_corpus(aside, 18, seed=5, settings=Settings())
+    write_corpus(aside, 12, seed=5, settings=Settings())
     generated = sorted(aside.glob("*.txt"))
     (data / "sources").mkdir()
-    for p in generated[:16]:
+    for p in generated[:10]:
         (data / "sources" / p.name).write_bytes(p.read_bytes())
     settings = Settings(data_dir=data, build_dir=tmp_path_factory.mktemp("build"))
     first = build(settings)
     before = _files(first.path / "store") | _files(first.path / "search")
     sources = sorted((data / "sources").glob("*.txt"))
     sources[0].unlink()  # a text gone
-    (data / "sources" / generated[16].name).write_bytes(generated[16].read_bytes())  # a text added
-    sources[1].write_bytes(generated[17].read_bytes())  # a text replaced by another agreement
+    (data / "sources" / generated[10].name).write_bytes(generated[10].read_bytes())  # a text added
+    sources[1].write_bytes(generated[11].read_bytes())  # a text replaced by another agreement
     sources[2].write_bytes(sources[2].read_bytes() + b"\n")  # a text touched: its graph the same
     return {"settings": settings, "first": first, "before": before}
 
@@ -80,6 +81,7 @@ def test_a_changed_corpus_makes_the_release_the_whole_assembly_makes(releases, c
     with caplog.at_level(logging.INFO, logger="kg.release"):
         made = build(settings)
     assert MADE_FROM in caplog.text and "assembling the whole release" not in caplog.text
+    assert "writing the dumps whole" not in caplog.text  # spliced from the previous release's
     caplog.clear()
     with caplog.at_level(logging.INFO, logger="kg.release"):
         whole = build(settings, force=True)  # --force: the whole assembly, of the same inputs
@@ -99,6 +101,8 @@ def test_a_changed_corpus_makes_the_release_the_whole_assembly_makes(releases, c
     for words in ("連携", "協約 目的", "観光"):
         a, b = SearchIndex.of_release(made.path).search(words), SearchIndex.of_release(whole.path).search(words)
         assert {(h.subject, round(h.score, 9)) for h in a} == {(h.subject, round(h.score, 9)) for h in b}
+    for dump in sorted(whole.dumps_path.glob("dataset.*")):  # spliced from the previous dumps, byte for byte
+        assert (made.dumps_path / dump.name).read_bytes() == dump.read_bytes(), dump.name
     # The previous release is as it was: its store's files and its search index, byte for byte.
     assert _files(first.path / "store") | _files(first.path / "search") == releases["before"]
 
@@ -111,7 +115,7 @@ def test_a_failure_on_the_way_falls_back_to_the_whole_assembly(releases, caplog,
     def broken(*_args: object) -> ox.Store:
         raise OSError("the disk is full")
 
-    monkeypatch.setattr(kg.release.build, "assemble_store", broken)
+    monkeypatch.setattr(kg.release.assemble, "assemble_store", broken)
     with caplog.at_level(logging.INFO, logger="kg.release"):
         release = build(settings)
     assert "could not make the release from" in caplog.text and "the disk is full" in caplog.text
@@ -119,6 +123,24 @@ def test_a_failure_on_the_way_falls_back_to_the_whole_assembly(releases, caplog,
     catalog = ox.NamedNode(str(settings.ids.graph("catalog")))
     assert release.manifest.statistics == counted(store, catalog, settings.base_iri)
     assert not list(release.path.parent.glob(".*"))  # no temporary folder left behind
+
+
+def test_a_dumps_layout_that_does_not_match_the_dumps_is_not_spliced(releases, caplog) -> None:
+    settings = releases["settings"]
+    current = (settings.build_path / "current").resolve()
+    layout = read_layout(current)
+    graph, lengths = layout[1]
+    layout[1] = (graph, {name: (packed + 1, plain) for name, (packed, plain) in lengths.items()})
+    write_layout(current, layout)
+    source = sorted((settings.data_path / "sources").glob("*.txt"))[5]
+    source.write_bytes(source.read_bytes() + b"\n")
+    with caplog.at_level(logging.INFO, logger="kg.release"):
+        made = build(settings)
+    assert MADE_FROM in caplog.text and "writing the dumps whole" in caplog.text
+    assert "the layout does not match" in caplog.text
+    whole = build(settings, force=True)
+    for dump in sorted(whole.dumps_path.glob("dataset.*")):
+        assert (made.dumps_path / dump.name).read_bytes() == dump.read_bytes(), dump.name
 
 
 def test_a_release_without_the_tools_digest_is_not_built_from(releases, caplog) -> None:
