@@ -26,10 +26,10 @@ Besides, in the worker processes, CPU seconds summed over them:
 Two ways to run (``--cache``):
 
     cold       the build cache is emptied first: every text is ingested and validated
-    warm       the cache holds the corpus, and one text has changed (a line added at its end,
-               taken back afterwards): what a rebuild after editing one agreement costs. The build
-               is made from the release before (kg.release.incremental), as ``kg build`` does; a cold
-               build is ``--force`` (whole)
+    warm       the cache holds the corpus, and one text has changed (lines added at its end, one
+               more each run so that each build differs from the last, taken back afterwards): what a
+               rebuild after editing one agreement costs. The build is made from the release before
+               (kg.release.incremental), as ``kg build`` does; a cold build is ``--force`` (whole)
 
 ``--baseline REV`` runs the build of commit REV as well, alternating with this tree's, from a git
 worktree of it in the system's temporary folder and with its own build folder: the ratio of the
@@ -182,8 +182,14 @@ def _prepare(data: Path, out: Path, cache: str, code: str) -> Path | None:
         if old != current:
             shutil.rmtree(old, ignore_errors=True)
     changed = sorted((data / "sources").glob("*.txt"))[0]
-    changed.write_bytes(changed.read_bytes() + b"\n")
+    # Another change each run (1, 2, 3 … lines): each build differs from the release current before it.
+    _RUNS[0] += 1
+    changed.write_bytes(changed.read_bytes() + b"\n" * _RUNS[0])
     return changed
+
+
+#: Warm runs so far in this process (each adds one more line than the last).
+_RUNS = [0]
 
 
 def run_once(size: int, seed: int, cache: str = "cold", code: Path = ROOT, name: str = "") -> dict[str, Any]:
@@ -196,7 +202,7 @@ def run_once(size: int, seed: int, cache: str = "cold", code: Path = ROOT, name:
         return _measure(size, data, out, code, cache) | {"cache": cache, "code": _head(code)}
     finally:
         if changed is not None:
-            changed.write_bytes(changed.read_bytes()[:-1])
+            changed.write_bytes(changed.read_bytes()[:-_RUNS[0]])
 
 
 def _measure(size: int, data: Path, out: Path, code: Path, cache: str = "cold") -> dict[str, Any]:
