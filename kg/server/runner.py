@@ -31,6 +31,7 @@ import logging
 import multiprocessing
 import os
 import signal
+import threading
 import time
 from collections import deque
 from collections.abc import Callable
@@ -48,6 +49,7 @@ log = logging.getLogger(__name__)
 _CTX = multiprocessing.get_context("spawn")  # never fork a process that runs an event loop
 #: Seconds a new worker may take to start (imports, opening the store) before it is replaced.
 _BOOT_S = 60.0
+_REAP_S = 0.05  # seconds the event loop waits for a killed worker to exit; then a thread reaps it
 #: Seconds the longest-waiting job may have waited before the newest waiting one is served first.
 LIFO_AFTER_S = 1.0
 
@@ -90,8 +92,7 @@ async def wait_readable(conn: Connection, deadline: float) -> None:
     finally:
         timer.cancel()
         loop.remove_reader(fd)
-        # uvloop (libuv) makes a watched fd non-blocking; the answer is then read with a blocking
-        # recv, which must wait for the rest of a message written in pieces, not fail with EAGAIN.
+        # uvloop leaves a watched fd non-blocking: the blocking recv that follows must not fail with EAGAIN.
         if not os.get_blocking(fd):
             os.set_blocking(fd, True)
 
@@ -138,10 +139,15 @@ class _Worker:
                 os.setpriority(os.PRIO_PROCESS, self.process.pid, 19)
         self.demoted = True
 
-    def kill(self) -> None:
+    def kill(self, wait: float = _REAP_S) -> None:
+        """Kill the process, waiting at most ``wait`` s on the event loop for it to exit (one demoted
+        to nice 19 on a busy machine can take seconds, every request waiting with it); a thread reaps
+        one not gone by then."""
         self.process.kill()
-        self.process.join(timeout=5)
         self.conn.close()
+        self.process.join(timeout=wait)
+        if self.process.exitcode is None:
+            threading.Thread(target=self.process.join, name="kg-worker-reaper", daemon=True).start()
 
     def ran_out_of_memory(self) -> bool:
         """Whether the (dead) worker aborted: what pyoxigraph does when an allocation fails past its
@@ -290,10 +296,10 @@ class Runner:
                 continue
             return worker
 
-    def _replace(self, worker: _Worker, *, counted: bool = True) -> None:
-        """Kill ``worker`` and start another (a lazy runner starts one when a job needs it); ``counted``
-        in ``respawned`` unless counted elsewhere."""
-        worker.kill()
+    def _replace(self, worker: _Worker, *, counted: bool = True, wait: float = _REAP_S) -> None:
+        """Kill ``worker`` (waiting ``wait`` seconds for it to exit) and start another (a lazy runner
+        starts one when a job needs it); ``counted`` in ``respawned`` unless counted elsewhere."""
+        worker.kill(wait)
         self._all.discard(worker)
         self.respawned += counted
         if not self.lazy:
@@ -311,8 +317,7 @@ class Runner:
             self._spawn()
 
     def overran(self, job: object, cpu_seconds: float | None) -> None:
-        """Told of a job stopped at its time limit after using ``cpu_seconds`` of its worker's CPU
-        (None if unknown); a subclass may remember it."""
+        """Told of a job stopped at its time limit after ``cpu_seconds`` of CPU (None: unknown)."""
 
     def close(self) -> None:
         """Stop every worker (on server shutdown)."""
@@ -329,9 +334,8 @@ class Runner:
 
     async def _reply(self, worker: _Worker, deadline: float, demote_after: float | None,
                      started: float | None) -> Any:
-        """The worker's answer by ``deadline`` (TimeoutError past it), demoting it once its job has
-        used ``demote_after`` seconds of CPU since ``started`` (of wall time where the CPU clock
-        cannot be read)."""
+        """The worker's answer by ``deadline`` (TimeoutError past it), demoting it once its job has used
+        ``demote_after`` s of CPU since ``started`` (of wall time where the CPU clock cannot be read)."""
         if demote_after is not None and not worker.demoted:
             check = time.monotonic() + demote_after
             while check < deadline:
@@ -377,7 +381,7 @@ class Runner:
                 self.overran(job, None if now is None or started is None else now - started)
             raise self.wording.overran(budget) from None
         except (EOFError, OSError) as e:
-            self._replace(worker)
+            self._replace(worker, wait=5.0)  # dead or dying: its exit status says whether memory ran out
             if self.memory_limit is not None and worker.ran_out_of_memory():
                 self.out_of_memory += 1
                 raise self.wording.out_of_memory(self.memory_limit) from None

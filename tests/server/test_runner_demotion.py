@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+import threading
 import time
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from kg.errors import KgError, QueryTimeout
 from kg.formats import QueryKind
 from kg.server import pool as pool_module
 from kg.server.pool import QueryPool
-from kg.server.runner import Runner, Wording, wait_readable
+from kg.server.runner import Runner, Wording, _Worker, wait_readable
 from kg.store import check_query, formats_for
 from kg.store.worker import Job
 from tests.server.cpu_jobs import opener
@@ -151,3 +152,30 @@ def test_a_pipe_made_non_blocking_by_the_event_loop_is_read_blocking_again() -> 
     finally:
         parent.close()
         child.close()
+
+
+class _SlowToExit:
+    """A process that takes its time to exit once killed (as a nice-19 worker on a busy machine)."""
+
+    def __init__(self) -> None:
+        self.gone = threading.Event()
+        self.exitcode: int | None = None
+
+    def kill(self) -> None:
+        pass
+
+    def join(self, timeout: float | None = None) -> None:
+        if self.gone.wait(timeout):
+            self.exitcode = -9
+
+
+def test_a_killed_worker_slow_to_exit_does_not_hold_the_event_loop() -> None:
+    """Before: kill() joined the process for up to 5 s on the event loop, and every request waited
+    (p99 2.8 s with a runaway at 4,000 agreements)."""
+    worker = object.__new__(_Worker)
+    worker.process, worker.conn = _SlowToExit(), multiprocessing.Pipe()[0]  # type: ignore[assignment]
+    started = time.monotonic()
+    worker.kill()
+    assert time.monotonic() - started < 1.0
+    assert any(t.name == "kg-worker-reaper" for t in threading.enumerate())
+    worker.process.gone.set()  # type: ignore[attr-defined]
