@@ -7,14 +7,16 @@ sorted, so the same input always gives the same bytes.
 
 from __future__ import annotations
 
-from rdflib import Dataset, Graph
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.plugins.serializers.nt import _quoteLiteral
+from rdflib.term import Node
 
 from kg.errors import InputError
 from kg.formats import Format
 from kg.ingest import IngestResult
 from kg.namespaces import bind_prefixes
 
-__all__ = ["same_agreement", "serialise", "serialise_graph"]
+__all__ = ["ntriples", "same_agreement", "serialise", "serialise_graph"]
 
 #: The syntaxes written one statement a line, which are sorted.
 _LINE_BASED = ("ntriples", "nquads")
@@ -72,3 +74,21 @@ def serialise_graph(data: Graph | Dataset, fmt: Format, base: str) -> bytes:
         lines = sorted(line for line in out.decode("utf-8").splitlines() if line.strip())
         out = ("\n".join(lines) + "\n").encode("utf-8")
     return out
+
+
+def ntriples(graph: Graph) -> bytes:
+    """``graph.serialize(format="nt", encoding="utf-8")``, byte for byte, each IRI written once: rdflib
+    checks and writes an IRI again at each of its uses (an agreement's ~700 triples name ~2,000)."""
+    iris: dict[str, str] = {}
+
+    def n3(node: Node) -> str:
+        if node.__class__ is URIRef:
+            key = str(node)
+            text = iris.get(key)
+            if text is None:
+                text = iris[key] = node.n3()
+            return text
+        return node.n3()
+
+    return "".join([f"{n3(s)} {n3(p)} {_quoteLiteral(o) if isinstance(o, Literal) else n3(o)} .\n"
+                    for s, p, o in graph]).encode()

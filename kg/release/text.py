@@ -50,10 +50,11 @@ def ingest_and_validate(path: Path, settings: Settings, cache: BuildCache, key: 
 
 def _ingest_and_validate(path: Path, settings: Settings, cache: BuildCache, key: str) -> Entry:
     from kg.ingest import ingest_file
+    from kg.ingest.serialise import ntriples
     from kg.validation.validate import conforms, validate_graph
 
     result = ingest_file(path, settings)
-    nt = result.graph.serialize(format="nt", encoding="utf-8")
+    nt = ntriples(result.graph)
     if not conforms(result.graph, settings, ntriples=nt):
         report = validate_graph(result.graph, settings, ntriples=nt)
         raise BuildError("does not conform to the shapes:\n" + report.to_text(lang="en"), file=path)
