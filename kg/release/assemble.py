@@ -19,7 +19,7 @@ import datetime as dt
 import errno
 import logging
 import shutil
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -51,8 +51,7 @@ def write_release(tmp: Path, version: str, tools: str, settings: Settings, shas:
     fails on the way, the whole release is assembled instead (logged): never a wrong release."""
     graphs = {agreements[k].graph: agreements[k].triples for k in order}
     graphs |= {str(n): len(g) for n, g in refs.items()}
-    ref_parts = {str(n): graph_parts(str(n), g.serialize(format="nt", encoding="utf-8"), settings.base_iri)
-                 for n, g in refs.items()}
+    ref_parts = _ReferenceParts(refs, settings.base_iri)
     manifest = Manifest(
         version=version,
         created=dt.datetime.now(dt.UTC).replace(microsecond=0),
@@ -78,8 +77,9 @@ def write_release(tmp: Path, version: str, tools: str, settings: Settings, shas:
     return _assemble(tmp, manifest, settings, agreements, ref_parts, order, cache, report, None)
 
 
-def _assemble(tmp: Path, manifest: Manifest, settings: Settings, entries: dict[str, Entry], ref_parts: dict[str, Parts],
-              order: list[str], cache: BuildCache, report: ProgressReport, step: Plan | None) -> Path:
+def _assemble(tmp: Path, manifest: Manifest, settings: Settings, entries: dict[str, Entry],
+              ref_parts: Mapping[str, Parts], order: list[str], cache: BuildCache, report: ProgressReport,
+              step: Plan | None) -> Path:
     """The store, dumps, statistics, catalogue and search index of the release in ``tmp``, then its
     manifest; moved into place. Whole, or from the previous release as ``step`` says."""
     from kg.release.publish import Previous, publish
@@ -127,7 +127,29 @@ def _assemble(tmp: Path, manifest: Manifest, settings: Settings, entries: dict[s
     return _move_into_place(tmp, tmp.parent, manifest.version)
 
 
-def _spliced(step: Plan, named: list[tuple[str, str]], cache: BuildCache, ref_parts: dict[str, Parts],
+class _ReferenceParts(Mapping[str, Parts]):
+    """The reference graphs' parts by name, each made when first asked for: a release made from the
+    previous one needs only those of the graphs it reloads (kg.release.incremental.REMADE)."""
+
+    def __init__(self, refs: dict[URIRef, Graph], base: str) -> None:
+        self._graphs = {str(n): g for n, g in refs.items()}
+        self._base = base
+        self._made: dict[str, Parts] = {}
+
+    def __getitem__(self, name: str) -> Parts:
+        if name not in self._made:
+            nt = self._graphs[name].serialize(format="nt", encoding="utf-8")
+            self._made[name] = graph_parts(name, nt, self._base)
+        return self._made[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._graphs)
+
+    def __len__(self) -> int:
+        return len(self._graphs)
+
+
+def _spliced(step: Plan, named: list[tuple[str, str]], cache: BuildCache, ref_parts: Mapping[str, Parts],
              dumps_dir: Path, report: ProgressReport) -> Layout:
     """The dumps written from the previous release's (kg.release.layout), the unchanged graphs' bytes
     copied; their layout, or an empty one (logged) when the previous dumps cannot be spliced."""

@@ -68,6 +68,16 @@ def _append_to_dumps(parts: Parts, dumps_dir: Path) -> None:
             f.write((gzip.compress(comma, compresslevel=6, mtime=0) if comma else b"") + member + packed_closing)
 
 
+def _turtle(ntriples: bytes, prefixes: dict[str, object]) -> bytes:
+    """The triples as Turtle, by subject and predicate, with those of ``prefixes`` they use: pyoxigraph's
+    writer, as rdflib's took 3.6 s for the 16,550 triples of the catalogue at 4,000 agreements (0.26 s;
+    the same graph). Not the data's own prefix: its local names hold slashes, which would be escaped."""
+    triples = sorted((q.triple for q in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)),
+                     key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    used = {p: str(ns) for p, ns in prefixes.items() if p not in ("", "rid") and b"<" + str(ns).encode() in ntriples}
+    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=used) or b""
+
+
 @dataclass(frozen=True)
 class Previous:
     """The release a release is made from (kg.release.incremental): its store (read-only), its VoID
@@ -106,10 +116,11 @@ def publish(store: ox.Store, release_dir: Path, manifest: Manifest, settings: Se
     # The file is the catalogue of record: the store normalises xsd:nonNegativeInteger (DCAT-AP's
     # type for dcat:byteSize) to xsd:integer (oxigraph/oxigraph#526), so /catalog serves this file
     # and SPARQL sees the same statements with the integer type.
-    g.serialize(destination=dumps_dir / CATALOG_FILE, format="turtle", encoding="utf-8")
+    catalog_nt = g.serialize(format="nt", encoding="utf-8")
+    (dumps_dir / CATALOG_FILE).write_bytes(_turtle(catalog_nt, dict(g.namespaces())))
     if store.contains_named_graph(catalog):
         store.remove_graph(catalog)
-    store.load(g.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES, to_graph=catalog)
+    store.load(catalog_nt, format=ox.RdfFormat.N_TRIPLES, to_graph=catalog)
     store.flush()
     log.info("described %d dump files in %d catalogue triples in %s", len(DUMPS) * 2, len(g), dumps_dir)
     return counts
