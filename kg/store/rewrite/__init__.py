@@ -56,8 +56,8 @@ B joined to G (``kg.store.rewrite.text.flatten_exists`` says why that is the sam
 nested spelling "no initiative ``?j`` such that EXISTS { ``?j`` has the category }" meets
 condition 1. And a prefixed name with two dots or more in its local part (``fw:3.A.7``), which
 pyoxigraph 0.5.13 rejects, is written as its IRI first (``kg.store.rewrite.names``), and the
-variable of a one-value ``VALUES`` (a parameter of the library's queries) as its value in the
-FILTERs of its group, which pyoxigraph otherwise applies after every join
+variable of a one-value ``VALUES`` (a parameter of the library's queries) or of a constant
+``BIND`` as its value in the FILTERs of its group, which pyoxigraph otherwise applies after every join
 (``kg.store.rewrite.constants``).
 
 The FILTER's place does not matter (a group's filters apply to the whole group, §18.2.2.5): the

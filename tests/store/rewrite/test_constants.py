@@ -1,4 +1,4 @@
-"""A one-value VALUES variable is written as its value in the FILTERs of its group, and nowhere else.
+"""A one-value VALUES or constant BIND variable is written as its value in its group's FILTERs, only there.
 
 pyoxigraph 0.5.13 applies a FILTER reading a VALUES variable only after every join of its group
 (kg.store.rewrite.constants; docs/perf/queries.md has the reproduction): the rewrite must give
@@ -24,6 +24,8 @@ INLINED = {
                              "SELECT ?a { ?a r:area ?x FILTER (?x != id:north) VALUES ?n { id:north } }"),
     "typed_number": ('SELECT ?i { VALUES ?k { "1"^^xsd:integer } ?i r:number ?n FILTER (?n = ?k) }',
                      'SELECT ?i { VALUES ?k { "1"^^xsd:integer } ?i r:number ?n FILTER (?n = "1"^^xsd:integer) }'),
+    "bind": ('SELECT ?c { BIND ("ICT"@ja AS ?w) ?c ?p ?l FILTER (?l = ?w) }',
+             'SELECT ?c { BIND ("ICT"@ja AS ?w) ?c ?p ?l FILTER (?l = "ICT"@ja) }'),
     "in_an_optional_group": (
         'SELECT ?a ?l { ?a r:area ?x OPTIONAL { VALUES ?w { "北" } ?a r:areaName ?l FILTER (CONTAINS(?l, ?w)) } }',
         'SELECT ?a ?l { ?a r:area ?x OPTIONAL { VALUES ?w { "北" } ?a r:areaName ?l FILTER (CONTAINS(?l, "北")) } }'),
@@ -42,6 +44,9 @@ UNTOUCHED = {
     "exists_inside_parentheses": 'SELECT ?c { VALUES ?w { "a" } ?c ?p ?l FILTER (?l = ?w || EXISTS { ?c ?q ?w }) }',
     "signed_number": "SELECT ?c { VALUES ?w { -1 } ?c ?p ?l FILTER (?l = ?w) }",
     "trailing_values": 'SELECT ?c { ?c ?p ?l FILTER (?l = ?w) } VALUES ?w { "a" }',
+    "bind_of_an_expression": 'SELECT ?c { BIND (STR(?x) AS ?w) ?c ?p ?l FILTER (?l = ?w) }',
+    "bind_of_a_variable": "SELECT ?c { ?c ?p ?l BIND (?l AS ?w) FILTER (?l = ?w) }",
+    "values_and_bind_of_one_variable": 'SELECT ?c { VALUES ?w { "a" } ?c ?p ?l BIND ("b" AS ?w) FILTER (?l = ?w) }',
     "in_a_string": 'SELECT ?c { ?c ?p "VALUES ?w { 1 } FILTER (?l = ?w)" }',
 }
 
