@@ -37,7 +37,8 @@ PARTS = (
      ("multiprocessing/", "kg/server/runner.py", "kg/server/pool.py", "kg/store/worker.py", "_pickle")),
     ("kg's own code (query guard, negotiation, parameters, cache key, request limits)",
      ("kg/store/", "kg/server/", "kg/errors.py", "kg/settings.py")),
-    ("HTTP/1.1 (uvicorn, h11: requests parsed, headers validated and written)", ("h11/", "uvicorn/")),
+    ("HTTP/1.1 (uvicorn on httptools, or h11: requests parsed, headers validated and written)",
+     ("h11/", "uvicorn/", "httptools")),
     ("gzip of answers over 1,000 bytes", ("gzip.py", "zlib")),
     ("Starlette and FastAPI (middleware, routing, dependencies, responses)", ("starlette/", "fastapi/", "anyio/")),
     ("the event loop, sockets and selectors", ("asyncio/", "selectors.py", "socket")),
@@ -48,14 +49,17 @@ def serve_profiled(release: str, port: int, out: str) -> None:
     """The child: the app under a CPU-time profiler that SIGUSR1 starts and SIGUSR2 stops and writes."""
     import uvicorn
 
+    from kg.server import security
     from kg.server.app import create_app
     from kg.settings import Settings
 
     profile = cProfile.Profile(time.process_time)
     signal.signal(signal.SIGUSR1, lambda *_: profile.enable())
     signal.signal(signal.SIGUSR2, lambda *_: (profile.disable(), profile.dump_stats(out)))
-    app = create_app(Settings(query_timeout=5, workers=2), release=Path(release))
-    uvicorn.run(app, host=HOST, port=port, log_level="warning")
+    settings = Settings(query_timeout=5, workers=2)
+    app = create_app(settings, release=Path(release))
+    # kg serve's own HTTP protocol (its request limits, on httptools when installed).
+    uvicorn.run(app, host=HOST, port=port, log_level="warning", http=security.protocol(settings))
 
 
 def _part(filename: str, function: str) -> str:
