@@ -21,10 +21,11 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from kg.ingest.amendment import AmendmentText
-from kg.ingest.build import GRAPH_STORE, Built, Writer, english_name_of
+from kg.ingest.build import Built, Writer, english_name_of
 from kg.ingest.dates import PrintedDate
 from kg.ingest.parties import Parties
 from kg.ingest.signatories import Signatory
+from kg.ingest.store import TripleStore
 from kg.namespaces import ELI, RENKEI, Ids, bind_prefixes
 
 __all__ = ["build_amendment"]
@@ -38,7 +39,7 @@ def build_amendment(text: AmendmentText, parties: Parties, date: PrintedDate, si
     amendment = ids.amendment(central, partner, date.date.isoformat())
     amended = ids.agreement(central, partner, text.amended_date.date.isoformat())
     graph_name = ids.graph("amendment/" + key)
-    graph = Graph(store=GRAPH_STORE, identifier=graph_name)
+    graph = Graph(store=TripleStore(), identifier=graph_name)
     bind_prefixes(graph, ids.base)
     doc = text.doc
     w = Writer(ids, doc.source, amendment, graph)
