@@ -34,7 +34,7 @@ import pyoxigraph as ox
 from kg.formats import Format, by_name
 from kg.namespaces import PREFIXES
 
-__all__ = ["DUMPS", "Dump", "Parts", "graph_parts", "store_parts", "write_dumps"]
+__all__ = ["DUMPS", "Dump", "Parts", "graph_parts", "gzip_member", "store_parts", "write_dumps"]
 
 #: A graph's parts: dump file name → one gzip member.
 Parts = Mapping[str, bytes]
@@ -77,8 +77,11 @@ def _dump(syntax: str) -> Dump:
 DUMPS: tuple[Dump, ...] = tuple(_dump(s) for s in ("turtle", "ntriples", "nquads", "trig", "jsonld"))
 
 
-def _member(data: bytes) -> bytes:
-    # mtime=0: the same data always gives the same bytes, hence the same checksum.
+def gzip_member(data: bytes) -> bytes:
+    """``data`` as one gzip member, as every piece of the ``.gz`` dumps is written: a dump is its
+    members end to end, so a piece can be spliced or appended without recompressing the rest
+    (kg.release.layout, kg.release.publish). mtime=0: the same data always gives the same bytes,
+    hence the same checksum."""
     return gzip.compress(data, compresslevel=_LEVEL, mtime=0)
 
 
@@ -104,7 +107,7 @@ def graph_parts(graph_name: str | None, ntriples: bytes, base: str) -> dict[str,
         # "[{…}]" → "{…}": the writer joins the graphs
         ox.RdfFormat.JSON_LD: nodes[1:-1] if graph_name is None else _json_ld(nodes, graph_name),
     }
-    return {dump.name: _member(texts[dump.fmt]) for dump in DUMPS}
+    return {dump.name: gzip_member(texts[dump.fmt]) for dump in DUMPS}
 
 
 def _in_graph(ntriples: bytes, graph_name: str) -> bytes:
@@ -145,7 +148,7 @@ def write_dumps(parts: Iterable[Parts], dumps_dir: Path, nquads: Callable[[bytes
     whole text in one call), so that a store can be loaded from them while the dumps are written."""
     dumps_dir.mkdir(parents=True, exist_ok=True)
     written = [dumps_dir / (d.name + ext) for d in DUMPS for ext in ("", ".gz")]
-    comma, first = _member(b",\n"), True
+    comma, first = gzip_member(b",\n"), True
     with ExitStack() as stack:
         out = {p.name: stack.enter_context(p.open("wb")) for p in written}
 
@@ -156,7 +159,7 @@ def write_dumps(parts: Iterable[Parts], dumps_dir: Path, nquads: Callable[[bytes
             if nquads is not None and name == "dataset.nq":
                 nquads(text)
 
-        emit("dataset.jsonld", _member(b"["))
+        emit("dataset.jsonld", gzip_member(b"["))
         for graph in parts:
             if not graph:
                 continue
@@ -165,5 +168,5 @@ def write_dumps(parts: Iterable[Parts], dumps_dir: Path, nquads: Callable[[bytes
             first = False
             for name, member in graph.items():
                 emit(name, member)
-        emit("dataset.jsonld", _member(b"]\n"))
+        emit("dataset.jsonld", gzip_member(b"]\n"))
     return written

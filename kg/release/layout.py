@@ -18,7 +18,6 @@ build writes the dumps whole.
 
 from __future__ import annotations
 
-import gzip
 import io
 import json
 import os
@@ -27,7 +26,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from kg.errors import StoreError
-from kg.release.dumps import DUMPS, Parts
+from kg.release.dumps import DUMPS, Parts, gzip_member
 
 __all__ = ["FILE", "Layout", "read_layout", "recorded", "splice_dumps", "write_layout"]
 
@@ -37,12 +36,8 @@ Layout = list[tuple[str, dict[str, tuple[int, int]]]]
 _JSONLD = "dataset.jsonld"
 
 
-def _member(data: bytes) -> bytes:
-    return gzip.compress(data, compresslevel=6, mtime=0)  # as kg.release.dumps writes its own pieces
-
-
 #: JSON-LD's pieces around the graphs: (text, gzip member).
-_OPEN, _COMMA, _CLOSE = ((t, _member(t)) for t in (b"[", b",\n", b"]\n"))
+_OPEN, _COMMA, _CLOSE = ((t, gzip_member(t)) for t in (b"[", b",\n", b"]\n"))
 
 
 def _lengths(parts: Parts) -> dict[str, tuple[int, int]]:

@@ -8,7 +8,6 @@ as they finally are, in ``dumps/catalog.ttl`` and in the store's ``graph/catalog
 
 from __future__ import annotations
 
-import gzip
 import logging
 import zlib
 from concurrent.futures import ThreadPoolExecutor
@@ -19,7 +18,7 @@ import pyoxigraph as ox
 
 from kg.errors import BuildError
 from kg.release.catalogue import CATALOG_FILE, catalog_graph, file_sha256
-from kg.release.dumps import DUMPS, Parts, graph_parts
+from kg.release.dumps import DUMPS, Parts, graph_parts, gzip_member
 from kg.release.manifest import Manifest
 from kg.release.statistics import add_statistics
 from kg.release.void import counted, updated
@@ -45,7 +44,7 @@ def _append_to_dumps(parts: Parts, dumps_dir: Path) -> None:
                 f.write(member)
             continue
         # write_dumps compresses each piece alone, with gzip's level 6 and no time: the same bytes.
-        packed_closing = gzip.compress(closing, compresslevel=6, mtime=0)
+        packed_closing = gzip_member(closing)
         size, packed_size = plain.stat().st_size, packed.stat().st_size
         with plain.open("rb") as f:
             f.seek(max(size - 3, 0))
@@ -65,7 +64,7 @@ def _append_to_dumps(parts: Parts, dumps_dir: Path) -> None:
         with packed.open("r+b") as f:
             f.truncate(packed_size - len(packed_closing))
             f.seek(0, 2)
-            f.write((gzip.compress(comma, compresslevel=6, mtime=0) if comma else b"") + member + packed_closing)
+            f.write((gzip_member(comma) if comma else b"") + member + packed_closing)
 
 
 def _turtle(ntriples: bytes, prefixes: dict[str, object]) -> bytes:
