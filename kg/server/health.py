@@ -26,7 +26,7 @@ async def health(request: Request, ctx: Ctx) -> JSONResponse:
     started = time.perf_counter()
     validator: Validator | None = getattr(request.app.state, "validator", None)
     try:
-        await ctx.pool.run(_PROBE, RESULT_FORMATS[0], limit=1, timeout=5.0)
+        await ctx.pool.run(_PROBE, RESULT_FORMATS[0], limit=1, timeout=5.0, first=True)  # not behind the queue
         ok, error = True, None
     except KgError as e:
         ok, error = False, str(e)

@@ -138,13 +138,14 @@ class QueryPool(Runner):
         named_graphs: Sequence[str] = (),
         timeout: float | None = None,
         base_iri: str | None = None,
+        first: bool = False,
     ) -> QueryResult:
         """Run one query in a worker, or answer it from the cache; QueryTimeout (and the worker
-        replaced) if it overruns."""
+        replaced) if it overruns. ``first``: a probe, served before queued queries (Runner.call)."""
         key = (query.text, fmt.name, limit, tuple(default_graphs), tuple(named_graphs), base_iri)
         job = Job(query, fmt, limit, tuple(default_graphs), tuple(named_graphs), base_iri)
         if not deterministic(query.text):
-            return await self._run(key, job, timeout)
+            return await self._run(key, job, timeout, first)
         while True:
             if (kept := self.cache.get(key)) is not None:
                 return kept
@@ -183,11 +184,11 @@ class QueryPool(Runner):
         if isinstance(job, Job) and (job in self._overran or cpu_seconds is None or cpu_seconds >= RUNAWAY_CPU_S):
             _remember(self._overran, job)
 
-    async def _run(self, key: Hashable, job: Job, timeout: float | None) -> QueryResult:
+    async def _run(self, key: Hashable, job: Job, timeout: float | None, first: bool = False) -> QueryResult:
         """Run one query in a worker (demoted at once if it ran past the time limit before),
         remembering one that ran out of memory."""
         try:
-            reply: QueryResult = await self.call(job, self.timeout if timeout is None else timeout,
+            reply: QueryResult = await self.call(job, self.timeout if timeout is None else timeout, first=first,
                                                  demote_after=DEMOTE_AFTER_S, demote_now=job in self._overran)
         except QueryMemoryLimit:
             log.warning("a query needed more than %s of memory; its worker was replaced",

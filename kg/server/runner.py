@@ -2,25 +2,19 @@
 
 The server's one way of running what a thread cannot stop: queries (:class:`~kg.server.pool.QueryPool`)
 and validations (:class:`~kg.server.validator.Validator`) are jobs of a :class:`Runner`, each in a
-process of its own (:func:`kg.store.worker.serve`) that speaks one protocol: ``Ready``, then an answer
-or a ``Failure`` carrying the typed error whole. The event loop never runs a job itself, and a slow
-job only ever occupies one worker while the others keep answering (issue 3, "safe for the public").
-What a runner's refusals say (busy, overran, died, out of memory) is its :class:`Wording`.
+process of its own (:func:`kg.store.worker.serve`) speaking one protocol: ``Ready``, then an answer or
+a ``Failure`` carrying the typed error whole. The event loop never runs a job, and a slow job only
+occupies one worker while the others answer (issue 3). Its refusals' words are its :class:`Wording`.
 
-Waiting jobs are served first come, first served while the wait is short, newest first once the
-queue is backed up (:data:`LIFO_AFTER_S`). A job that has used ``demote_after`` seconds of its
-worker's *CPU* has that worker's priority lowered to the least (nice 19), so on a machine with fewer
-cores than busy processes the scheduler serves the quick jobs first; CPU, not wall time, so that an
-ordinary job slow only because the machine is busy is not demoted behind other work and starved
-(docs/perf/serving.md, session 6). A job its caller knows to be a runaway (``demote_now``) runs
-demoted from the start. An unprivileged process cannot raise a priority again, so a demoted worker
-is replaced once it answers.
-
-A worker that dies while idle (killed from outside, a crash) is noticed at once, by its pipe
-closing, and replaced; a job never meets a dead worker. A *lazy* runner starts its workers on
-first use and takes the most recently used first, so that a quiet server runs one; an eager one
-starts ``size`` at once and takes them in turn. ``ps`` shows one more process than the workers:
-Python's multiprocessing resource tracker, started with the first (docs/http.md, "Limits").
+Waiting jobs are served first come, first served while the wait is short, newest first once the queue
+is backed up (:data:`LIFO_AFTER_S`); probes (``first``: /health) before both. A job that has used
+``demote_after`` seconds of its worker's *CPU* (not wall time: a job slow only because the machine is
+busy is not starved) has that worker lowered to nice 19, so quick jobs come first; one known to be a
+runaway (``demote_now``) runs demoted from the start; a demoted worker is replaced once it answers
+(an unprivileged process cannot raise a priority again). A worker that dies while idle is noticed by
+its pipe closing and replaced at once. A *lazy* runner starts workers on first use and takes the most
+recently used first (a quiet server runs one); an eager one starts ``size`` and takes them in turn.
+``ps`` shows one more process: multiprocessing's resource tracker (docs/http.md, "Limits").
 """
 
 from __future__ import annotations
@@ -47,8 +41,7 @@ __all__ = ["LIFO_AFTER_S", "Runner", "Wording", "wait_readable"]
 
 log = logging.getLogger(__name__)
 _CTX = multiprocessing.get_context("spawn")  # never fork a process that runs an event loop
-#: Seconds a new worker may take to start (imports, opening the store) before it is replaced.
-_BOOT_S = 60.0
+_BOOT_S = 60.0  # seconds a new worker may take to start (imports, opening the store) before it is replaced
 _REAP_S = 0.05  # seconds the event loop waits for a killed worker to exit; then a thread reaps it
 #: Seconds the longest-waiting job may have waited before the newest waiting one is served first.
 LIFO_AFTER_S = 1.0
@@ -172,6 +165,7 @@ class Runner:
         self._idle: deque[_Worker] = deque()
         # Jobs waiting for a worker: (since when, the future a freed worker is handed to).
         self._waiters: deque[tuple[float, asyncio.Future[_Worker]]] = deque()
+        self._first: deque[asyncio.Future[_Worker]] = deque()  # probes (/health): served before the queue
         self._all: set[_Worker] = set()
         self._booting: set[asyncio.Task[None]] = set()
         self.respawned = 0  # workers replaced after a timeout, a crash, running out of memory or a cancelled job
@@ -212,16 +206,15 @@ class Runner:
         self._park(worker)
 
     def _park(self, worker: _Worker) -> None:
-        """Hand a ready worker to a waiting job, or put it in the idle queue, watching its pipe: an
-        idle worker says nothing, so the pipe turning readable means it died (its end closed) and it
-        is replaced at once.
-
-        Waiting jobs are served first come, first served while the wait is short; once the
-        longest has waited ``LIFO_AFTER_S``, the queue is backed up (runaways ahead in it, each
-        holding a worker for seconds) and the newest is served first ("adaptive LIFO", B. Maurer,
-        *Fail at Scale*, ACM Queue 13(8), 2015): a job sent now is answered when a worker frees,
-        rather than after everything queued before it, and the oldest waiters meet their time limit.
-        """
+        """Hand a ready worker to a waiting probe, else a waiting job, else the idle queue, watching its
+        pipe (an idle worker says nothing: the pipe turning readable means it died; it is replaced).
+        Jobs are served first come, first served until the oldest has waited ``LIFO_AFTER_S``; then the
+        newest first ("adaptive LIFO", B. Maurer, *Fail at Scale*, ACM Queue 13(8), 2015): a job sent
+        now is answered when a worker frees, and the oldest waiters meet their time limit."""
+        while self._first:
+            if not (probe := self._first.popleft()).done():
+                probe.set_result(worker)
+                return
         while self._waiters:
             since, waiter = self._waiters[0]
             if waiter.done():  # timed out or cancelled meanwhile
@@ -256,11 +249,15 @@ class Runner:
         self.lost += 1
         self._replace(worker, counted=False)
 
-    async def _wait_for_worker(self, deadline: float) -> _Worker:
-        """The next worker :meth:`_park` hands over; TimeoutError at ``deadline``."""
+    async def _wait_for_worker(self, deadline: float, first: bool = False) -> _Worker:
+        """The next worker :meth:`_park` hands over (``first``: before every queued job); TimeoutError
+        at ``deadline``."""
         loop = asyncio.get_running_loop()
         waiter: asyncio.Future[_Worker] = loop.create_future()
-        self._waiters.append((time.monotonic(), waiter))
+        if first:
+            self._first.append(waiter)
+        else:
+            self._waiters.append((time.monotonic(), waiter))
 
         def overdue() -> None:
             if not waiter.done():
@@ -277,7 +274,7 @@ class Runner:
         finally:
             timer.cancel()
 
-    async def _take(self, budget: float) -> _Worker:
+    async def _take(self, budget: float, first: bool = False) -> _Worker:
         """An idle, living worker (a lazy runner starts one if it has fewer than ``size``);
         TimeoutError when none frees up within ``budget`` seconds."""
         deadline = time.monotonic() + budget
@@ -287,7 +284,7 @@ class Runner:
             elif self.lazy and len(self._all) < self.size:
                 return self._new()  # booted by call(), within the job's time
             else:
-                worker = await self._wait_for_worker(deadline)
+                worker = await self._wait_for_worker(deadline, first)
             if worker.lost:
                 continue
             self._unwatch(worker)
@@ -323,9 +320,10 @@ class Runner:
         """Stop every worker (on server shutdown)."""
         for task in list(self._booting):
             task.cancel()
-        for _, waiter in self._waiters:
+        for waiter in [*self._first, *(w for _, w in self._waiters)]:
             waiter.cancel()
         self._waiters.clear()
+        self._first.clear()
         for worker in list(self._all):
             self._unwatch(worker)
             worker.kill()
@@ -354,15 +352,17 @@ class Runner:
         return worker.conn.recv()
 
     async def call(self, job: object, budget: float, demote_after: float | None = None,
-                   demote_now: bool = False) -> Any:
+                   demote_now: bool = False, first: bool = False) -> Any:
         """Run ``job`` in a worker within ``budget`` seconds (waiting for one included): its answer, or
         the error it failed with; the :class:`Wording`'s errors when no worker frees up, when the job
         overruns (its worker killed and replaced, and :meth:`overran` told), when the worker dies or
-        runs out of memory. ``demote_now``: run it at the least CPU priority from the start."""
+        runs out of memory. ``demote_now``: run it at the least CPU priority from the start; ``first``:
+        a probe, handed the next free worker before every queued job (so /health tells whether a
+        worker answers, not how long the queue is)."""
         deadline = time.monotonic() + budget
         sent, started = False, None  # whether the job was sent; the worker's CPU time then
         try:
-            worker = await self._take(budget)
+            worker = await self._take(budget, first)
         except TimeoutError:
             raise self.wording.busy(budget, self.size) from None
         try:
