@@ -63,8 +63,10 @@ class QueryRunner(Protocol):
         named_graphs: Sequence[str] = (),
         timeout: float | None = None,
         base_iri: str | None = None,
+        first: bool = False,
     ) -> QueryResult:
-        """Run ``query`` and write at most ``limit`` rows or triples in ``fmt``."""
+        """Run ``query`` and write at most ``limit`` rows or triples in ``fmt``; ``first``: a probe
+        (/health), run before queries waiting their turn where the runner has a queue."""
         ...
 
 

@@ -174,8 +174,10 @@ class RemoteStore:
         named_graphs: Sequence[str] = (),
         timeout: float | None = None,
         base_iri: str | None = None,
+        first: bool = False,
     ) -> QueryResult:
-        """Run one checked query on the remote; QueryTimeout past ``timeout``, RemoteStoreError if it fails."""
+        """Run one checked query on the remote; QueryTimeout past ``timeout``, RemoteStoreError if it fails.
+        ``first`` (a probe) changes nothing here: the remote's queue is its own."""
         self._maybe_refresh()
         budget = self.timeout if timeout is None else timeout
         job = self._threads.submit(
