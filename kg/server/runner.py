@@ -14,7 +14,9 @@ runaway (``demote_now``) runs demoted from the start; a demoted worker is replac
 (an unprivileged process cannot raise a priority again). A worker that dies while idle is noticed by
 its pipe closing and replaced at once. A *lazy* runner starts workers on first use and takes the most
 recently used first (a quiet server runs one); an eager one starts ``size`` and takes them in turn.
-``ps`` shows one more process: multiprocessing's resource tracker (docs/http.md, "Limits").
+``ps`` shows one more process: multiprocessing's resource tracker (docs/http.md, "Limits"). A closed
+runner starts no worker (a cancelled start-up or job is not replaced while the server shuts down).
+Each worker is a :class:`~kg.server.worker_process.WorkerProcess`.
 """
 
 from __future__ import annotations
@@ -22,27 +24,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import multiprocessing
-import os
-import signal
-import threading
 import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
-from multiprocessing.process import BaseProcess
 from typing import Any
 
 from kg.errors import KgError
-from kg.store.worker import QUERYING, Failure, Handler, Internal, Ready, serve
+from kg.server.worker_process import REAP_S, WorkerProcess, wait_readable
+from kg.store.worker import QUERYING, Failure, Handler, Internal
 
 __all__ = ["LIFO_AFTER_S", "Runner", "Wording", "wait_readable"]
 
 log = logging.getLogger(__name__)
-_CTX = multiprocessing.get_context("spawn")  # never fork a process that runs an event loop
 _BOOT_S = 60.0  # seconds a new worker may take to start (imports, opening the store) before it is replaced
-_REAP_S = 0.05  # seconds the event loop waits for a killed worker to exit; then a thread reaps it
 #: Seconds the longest-waiting job may have waited before the newest waiting one is served first.
 LIFO_AFTER_S = 1.0
 
@@ -59,95 +54,6 @@ class Wording:
     out_of_memory: Callable[[int | None], KgError]
 
 
-async def wait_readable(conn: Connection, deadline: float) -> None:
-    """Wait, without blocking the event loop, until ``conn`` has data; TimeoutError at ``deadline``.
-
-    One future, woken by the reader or by a timer: the waiting task resumes in the loop's next
-    turn. (``asyncio.wait_for`` adds a waiter and a task hop or two, and under load each turn of
-    the loop serves dozens of requests, so every hop shows in the latency.)
-    """
-    loop = asyncio.get_running_loop()
-    ready = loop.create_future()
-    fd = conn.fileno()
-
-    def readable() -> None:
-        if not ready.done():
-            ready.set_result(None)
-
-    def overdue() -> None:
-        if not ready.done():
-            ready.set_exception(TimeoutError())
-
-    loop.add_reader(fd, readable)
-    timer = loop.call_later(max(0.0, deadline - time.monotonic()), overdue)
-    try:
-        await ready
-    finally:
-        timer.cancel()
-        loop.remove_reader(fd)
-        # uvloop leaves a watched fd non-blocking: the blocking recv that follows must not fail with EAGAIN.
-        if not os.get_blocking(fd):
-            os.set_blocking(fd, True)
-
-
-class _Worker:
-    """One process and the parent's end of its pipe."""
-
-    def __init__(self, opener: Callable[[], Handler], name: str, memory_limit: int | None,
-                 internal: Internal) -> None:
-        parent, child = _CTX.Pipe()
-        self.conn: Connection = parent
-        self.process: BaseProcess = _CTX.Process(
-            target=serve, args=(child, opener, memory_limit, internal), daemon=True, name=name
-        )
-        self.process.start()
-        child.close()
-        self.ready = False  # until its Ready message is read
-        self.demoted = False
-        self.lost = False  # died (or spoke) while idle: replaced, and skipped when taken from the queue
-
-    async def boot(self, deadline: float) -> None:
-        """Wait for the worker's Ready message (what its jobs need is open); TimeoutError at ``deadline``."""
-        if not self.ready:
-            await wait_readable(self.conn, deadline)
-            message = self.conn.recv()
-            if not isinstance(message, Ready):
-                raise EOFError(f"a worker said {type(message).__name__} before it was ready")
-            self.ready = True
-
-    def cpu_seconds(self) -> float | None:
-        """The CPU time the worker has used so far (Linux's per-process CPU clock), None if unknown."""
-        pid = self.process.pid
-        if pid is None:
-            return None
-        try:
-            return time.clock_gettime((~pid << 3) | 2)  # MAKE_PROCESS_CPUCLOCK(pid, CPUCLOCK_SCHED)
-        except (OSError, OverflowError):
-            return None
-
-    def demote(self) -> None:
-        """Lower the worker's CPU priority to the least (nice 19): its job has run long."""
-        if self.process.pid is not None:
-            with contextlib.suppress(OSError):  # not every platform lets us; the job still runs
-                os.setpriority(os.PRIO_PROCESS, self.process.pid, 19)
-        self.demoted = True
-
-    def kill(self, wait: float = _REAP_S) -> None:
-        """Kill the process, waiting at most ``wait`` s on the event loop for it to exit (one demoted
-        to nice 19 on a busy machine can take seconds, every request waiting with it); a thread reaps
-        one not gone by then."""
-        self.process.kill()
-        self.conn.close()
-        self.process.join(timeout=wait)
-        if self.process.exitcode is None:
-            threading.Thread(target=self.process.join, name="kg-worker-reaper", daemon=True).start()
-
-    def ran_out_of_memory(self) -> bool:
-        """Whether the (dead) worker aborted: what pyoxigraph does when an allocation fails past its
-        memory limit. Asked after :meth:`kill`, which reaps it (an abort's status wins over our kill)."""
-        return self.process.exitcode == -signal.SIGABRT
-
-
 class Runner:
     """Runs jobs in ``size`` worker processes made by ``opener`` (see the module docstring)."""
 
@@ -162,30 +68,34 @@ class Runner:
         self.memory_limit: int | None = memory_limit  # bytes per worker (RLIMIT_DATA); None: no limit
         self.internal = internal
         self.lazy = lazy
-        self._idle: deque[_Worker] = deque()
+        self._idle: deque[WorkerProcess] = deque()
         # Jobs waiting for a worker: (since when, the future a freed worker is handed to).
-        self._waiters: deque[tuple[float, asyncio.Future[_Worker]]] = deque()
-        self._first: deque[asyncio.Future[_Worker]] = deque()  # probes (/health): served before the queue
-        self._all: set[_Worker] = set()
+        self._waiters: deque[tuple[float, asyncio.Future[WorkerProcess]]] = deque()
+        self._first: deque[asyncio.Future[WorkerProcess]] = deque()  # probes (/health): served before the queue
+        self._all: set[WorkerProcess] = set()
         self._booting: set[asyncio.Task[None]] = set()
         self.respawned = 0  # workers replaced after a timeout, a crash, running out of memory or a cancelled job
         self.retired = 0  # workers replaced after answering a job they were demoted for
         self.out_of_memory = 0  # jobs stopped at the memory limit (their worker replaced)
         self.lost = 0  # workers that died while idle (killed from outside), replaced at once
+        self._closed = False  # closed (server shutdown) and not started again: no worker is started
 
     def start(self) -> None:
         """Start the workers (a lazy runner starts each on first use)."""
+        self._closed = False
         if not self.lazy:
             for _ in range(self.size):
                 self._spawn()
 
-    def _new(self) -> _Worker:
-        worker = _Worker(self.opener, self.name, self.memory_limit, self.internal)
+    def _new(self) -> WorkerProcess:
+        worker = WorkerProcess(self.opener, self.name, self.memory_limit, self.internal)
         self._all.add(worker)
         return worker
 
     def _spawn(self) -> None:
         """Start a worker; it joins the idle queue once it says it is ready (at once without a loop)."""
+        if self._closed:
+            return
         worker = self._new()
         try:
             loop = asyncio.get_running_loop()
@@ -196,16 +106,18 @@ class Runner:
         self._booting.add(task)
         task.add_done_callback(self._booting.discard)
 
-    async def _admit(self, worker: _Worker) -> None:
+    async def _admit(self, worker: WorkerProcess) -> None:
         try:
             await worker.boot(time.monotonic() + _BOOT_S)
         except (TimeoutError, EOFError, OSError) as e:
+            if self._closed:
+                return
             log.warning("%s %s did not start (%r); starting another", self.name, worker.process.pid, e)
             self._replace(worker)
             return
         self._park(worker)
 
-    def _park(self, worker: _Worker) -> None:
+    def _park(self, worker: WorkerProcess) -> None:
         """Hand a ready worker to a waiting probe, else a waiting job, else the idle queue, watching its
         pipe (an idle worker says nothing: the pipe turning readable means it died; it is replaced).
         Jobs are served first come, first served until the oldest has waited ``LIFO_AFTER_S``; then the
@@ -234,11 +146,11 @@ class Runner:
         with contextlib.suppress(RuntimeError, OSError, ValueError):  # no running loop: checked when taken
             asyncio.get_running_loop().add_reader(worker.conn.fileno(), self._lost, worker)
 
-    def _unwatch(self, worker: _Worker) -> None:
+    def _unwatch(self, worker: WorkerProcess) -> None:
         with contextlib.suppress(RuntimeError, OSError, ValueError):
             asyncio.get_running_loop().remove_reader(worker.conn.fileno())
 
-    def _lost(self, worker: _Worker) -> None:
+    def _lost(self, worker: WorkerProcess) -> None:
         """An idle worker's pipe turned readable: it died; start its replacement now."""
         self._unwatch(worker)
         if worker.lost or worker not in self._all:
@@ -249,11 +161,11 @@ class Runner:
         self.lost += 1
         self._replace(worker, counted=False)
 
-    async def _wait_for_worker(self, deadline: float, first: bool = False) -> _Worker:
+    async def _wait_for_worker(self, deadline: float, first: bool = False) -> WorkerProcess:
         """The next worker :meth:`_park` hands over (``first``: before every queued job); TimeoutError
         at ``deadline``."""
         loop = asyncio.get_running_loop()
-        waiter: asyncio.Future[_Worker] = loop.create_future()
+        waiter: asyncio.Future[WorkerProcess] = loop.create_future()
         if first:
             self._first.append(waiter)
         else:
@@ -274,7 +186,7 @@ class Runner:
         finally:
             timer.cancel()
 
-    async def _take(self, budget: float, first: bool = False) -> _Worker:
+    async def _take(self, budget: float, first: bool = False) -> WorkerProcess:
         """An idle, living worker (a lazy runner starts one if it has fewer than ``size``);
         TimeoutError when none frees up within ``budget`` seconds."""
         deadline = time.monotonic() + budget
@@ -293,7 +205,7 @@ class Runner:
                 continue
             return worker
 
-    def _replace(self, worker: _Worker, *, counted: bool = True, wait: float = _REAP_S) -> None:
+    def _replace(self, worker: WorkerProcess, *, counted: bool = True, wait: float = REAP_S) -> None:
         """Kill ``worker`` (waiting ``wait`` seconds for it to exit) and start another (a lazy runner
         starts one when a job needs it); ``counted`` in ``respawned`` unless counted elsewhere."""
         worker.kill(wait)
@@ -302,7 +214,7 @@ class Runner:
         if not self.lazy:
             self._spawn()
 
-    def _release(self, worker: _Worker) -> None:
+    def _release(self, worker: WorkerProcess) -> None:
         """Back to the idle queue; a demoted worker is replaced by one at normal priority instead."""
         if not worker.demoted:
             self._park(worker)
@@ -317,7 +229,9 @@ class Runner:
         """Told of a job stopped at its time limit after ``cpu_seconds`` of CPU (None: unknown)."""
 
     def close(self) -> None:
-        """Stop every worker (on server shutdown)."""
+        """Stop every worker (on server shutdown); none is started again (to replace one whose start-up
+        or job was cancelled) until :meth:`start`."""
+        self._closed = True
         for task in list(self._booting):
             task.cancel()
         for waiter in [*self._first, *(w for _, w in self._waiters)]:
@@ -330,7 +244,7 @@ class Runner:
         self._all.clear()
         self._idle.clear()
 
-    async def _reply(self, worker: _Worker, deadline: float, demote_after: float | None,
+    async def _reply(self, worker: WorkerProcess, deadline: float, demote_after: float | None,
                      started: float | None) -> Any:
         """The worker's answer by ``deadline`` (TimeoutError past it), demoting it once its job has used
         ``demote_after`` s of CPU since ``started`` (of wall time where the CPU clock cannot be read)."""

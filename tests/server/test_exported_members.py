@@ -16,6 +16,7 @@ MODULES = [
     "kg.server.negotiate",
     "kg.server.params",
     "kg.server.pool",
+    "kg.server.worker_process",
 ]
 
 

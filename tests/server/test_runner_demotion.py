@@ -22,7 +22,8 @@ from kg.errors import KgError, QueryTimeout
 from kg.formats import QueryKind
 from kg.server import pool as pool_module
 from kg.server.pool import QueryPool
-from kg.server.runner import Runner, Wording, _Worker, wait_readable
+from kg.server.runner import Runner, Wording
+from kg.server.worker_process import WorkerProcess, wait_readable
 from kg.store import check_query, formats_for
 from kg.store.worker import Job
 from tests.server.cpu_jobs import opener
@@ -172,7 +173,7 @@ class _SlowToExit:
 def test_a_killed_worker_slow_to_exit_does_not_hold_the_event_loop() -> None:
     """Before: kill() joined the process for up to 5 s on the event loop, and every request waited
     (p99 2.8 s with a runaway at 4,000 agreements)."""
-    worker = object.__new__(_Worker)
+    worker = object.__new__(WorkerProcess)
     worker.process, worker.conn = _SlowToExit(), multiprocessing.Pipe()[0]  # type: ignore[assignment]
     started = time.monotonic()
     worker.kill()
