@@ -136,6 +136,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--minimal", action="store_true", help="measure the minimal endpoint on the store on disk")
     parser.add_argument("--minimal-memory", action="store_true",
                         help="measure the minimal endpoint on an in-memory copy of the release")
+    parser.add_argument("--runaway", choices=("both", "yes", "no"), default="both",
+                        help="runs with a runaway, without, or both (the capacity left needs both)")
     parser.add_argument("--label", default="capacity")
     args = parser.parse_args(argv)
     release = args.release.resolve()
@@ -152,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
                   for t in targets}, "loadavg_before": os.getloadavg(), "runs": [],
     }
     for rnd in range(args.rounds):
-        for runaway in (False, True):
+        for runaway in [r for r in (False, True) if args.runaway in ("both", "yes" if r else "no")]:
             # Each tree first in every other round: the first of a pair meets a colder page cache.
             for name, target in (list(trees.items()) if rnd % 2 == 0 else list(trees.items())[::-1]):
                 run = one_run(target, release, args.clients, args.seconds, runaway, args.timeout, rnd, args.query,
@@ -167,6 +169,8 @@ def main(argv: list[str] | None = None) -> int:
     for name in trees:
         for runaway in (False, True):
             runs = [r for r in record["runs"] if r["tree"] == name and r["runaway"] == runaway]
+            if not runs:
+                continue
             summary[f"{name} {'with' if runaway else 'without'} a runaway"] = {
                 k: statistics.median(r[k] for r in runs)
                 for k in ("rate", "p50_ms", "p99_ms", "errors", "server_cpu_ms", "workers_cpu_ms")}
@@ -179,9 +183,10 @@ def main(argv: list[str] | None = None) -> int:
           "| worker CPU ms |")
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
     for name in trees:
-        alone = summary[f"{name} without a runaway"]["rate"]
+        alone = summary.get(f"{name} without a runaway", {}).get("rate")
         for runaway in (False, True):
-            s = summary[f"{name} {'with' if runaway else 'without'} a runaway"]
+            if (s := summary.get(f"{name} {'with' if runaway else 'without'} a runaway")) is None:
+                continue
             left = f"{s['rate'] / alone:.2f}" if runaway and alone else ""
             print(f"| {name} | {'yes' if runaway else 'no'} | {s['rate']:.1f} | {s['p50_ms']:.1f} | "
                   f"{s['p99_ms']:.1f} | {s['errors']:g} | {left} | {s['server_cpu_ms']:.2f} | "

@@ -121,21 +121,27 @@ def tree_rss(pid: int) -> dict[str, float]:
 
 
 def cpu_split(pid: int) -> tuple[float, float]:
-    """CPU seconds so far of the server process itself, and of its workers: the live ones, and those
-    it has reaped (a worker killed at a timeout is joined by the pool, its time then in the server's
-    cutime/cstime)."""
+    """CPU seconds so far of the server process itself, and of its workers: every live descendant
+    (the workers, and a fork server's workers are its children, not the server's) and those reaped
+    (a process's cutime/cstime holds the time of the children it has waited for)."""
     tick = os.sysconf("SC_CLK_TCK")
-    server = workers = 0.0
+    stats: dict[int, list[str]] = {}
     for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        with contextlib.suppress(OSError, IndexError, ValueError):
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            if int(entry.name) == pid:
-                server += (int(fields[11]) + int(fields[12])) / tick  # utime stime
-                workers += (int(fields[13]) + int(fields[14])) / tick  # cutime cstime
-            elif int(fields[1]) == pid:
-                workers += (int(fields[11]) + int(fields[12])) / tick
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                stats[int(entry.name)] = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+    tree, frontier = {pid}, {pid}
+    while frontier:
+        frontier = {p for p, fields in stats.items() if int(fields[1]) in frontier} - tree
+        tree |= frontier
+    server = workers = 0.0
+    for p in tree & stats.keys():
+        own, reaped = (int(stats[p][11]) + int(stats[p][12])) / tick, (int(stats[p][13]) + int(stats[p][14])) / tick
+        if p == pid:
+            server += own  # utime stime
+            workers += reaped  # cutime cstime: workers it has joined
+        else:
+            workers += own + reaped
     return server, workers
 
 

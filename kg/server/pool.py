@@ -15,9 +15,11 @@ And a query stopped at the time limit after using ``RUNAWAY_CPU_S`` of CPU is re
 release, like one that ran out of memory): asked again, it runs at the least priority from its
 start, so a runaway sent again and again never competes with the others' queries (issue 13). One
 stopped having used less, slow only because the machine was busy, is not; one that answers in
-time is forgotten.
-(A spare worker started beside a demoted one was tried and measured: no more capacity on two
-cores, where the server's own CPU is the limit; docs/perf/serving.md.)
+time is forgotten. While a demoted worker runs, a spare (:data:`SPARE_WORKERS`) takes its place, so
+the other queries keep ``KG_WORKERS`` workers at normal priority (kg.server.runner): tried in session 5
+on a loaded machine, where the server's own CPU was the limit, it gained nothing; quiet, a runaway left
+the lookups one worker and its queue (session 6), and with workers forked from a fork server
+(kg.server.worker_process) a spare is ready in tens of milliseconds (docs/perf/serving.md, session 7).
 
 Every worker is bounded in memory too (issue 14, ``KG_QUERY_MEMORY``; kg.store.worker): a query
 that needs more is stopped, its worker replaced, and the client answered 503
@@ -43,11 +45,14 @@ from kg.settings import InMemory, Settings
 from kg.store import CheckedQuery, Format, QueryResult, open_read_only
 from kg.store.worker import Job, queries
 
-__all__ = ["CACHE_BYTES", "DEMOTE_AFTER_S", "LIFO_AFTER_S", "RUNAWAY_CPU_S", "QueryPool", "wait_readable"]
+__all__ = ["CACHE_BYTES", "DEMOTE_AFTER_S", "LIFO_AFTER_S", "RUNAWAY_CPU_S", "SPARE_WORKERS", "QueryPool",
+           "wait_readable"]
 
 log = logging.getLogger(__name__)
 #: Seconds after which a running query's worker yields the CPU to the others (nice 19).
 DEMOTE_AFTER_S = 1.0
+#: Spare workers started, at most at once, beside demoted ones (each may use KG_QUERY_MEMORY too).
+SPARE_WORKERS = 1
 #: CPU seconds a query stopped at the time limit must have used to be remembered as a runaway.
 RUNAWAY_CPU_S = 1.0
 #: Bytes of answers kept; one answer above an eighth of it is never kept.
@@ -115,7 +120,7 @@ class QueryPool(Runner):
         if memory_limit == "settings":  # KG_QUERY_MEMORY, or its default for this many workers
             memory_limit = Settings(workers=max(1, size)).query_memory_bytes
         super().__init__(partial(queries, str(store_path), in_memory, size), size, WORDING, name="kg-query-worker",
-                         memory_limit=memory_limit)
+                         memory_limit=memory_limit, spares=SPARE_WORKERS)
         self.store_path = store_path
         self.timeout = timeout
         self.cache = ResultCache(cache_bytes, cache_bytes // 8)

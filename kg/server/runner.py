@@ -11,12 +11,15 @@ is backed up (:data:`LIFO_AFTER_S`); probes (``first``: /health) before both. A 
 ``demote_after`` seconds of its worker's *CPU* (not wall time: a job slow only because the machine is
 busy is not starved) has that worker lowered to nice 19, so quick jobs come first; one known to be a
 runaway (``demote_now``) runs demoted from the start; a demoted worker is replaced once it answers
-(an unprivileged process cannot raise a priority again). A worker that dies while idle is noticed by
-its pipe closing and replaced at once. A *lazy* runner starts workers on first use and takes the most
-recently used first (a quiet server runs one); an eager one starts ``size`` and takes them in turn.
-``ps`` shows one more process: multiprocessing's resource tracker (docs/http.md, "Limits"). A closed
-runner starts no worker (a cancelled start-up or job is not replaced while the server shuts down).
-Each worker is a :class:`~kg.server.worker_process.WorkerProcess`.
+(an unprivileged process cannot raise a priority again). While it runs, a *spare* worker takes its
+place (at most ``spares`` at once): the other jobs keep ``size`` workers at normal priority instead
+of queueing on one fewer (issue 13: "a runaway must not halve the capacity left for everyone else").
+A worker that dies while idle is noticed by its pipe closing and replaced at once. A *lazy* runner
+starts workers on first use and takes the most recently used first (a quiet server runs one); an
+eager one starts ``size`` and takes them in turn. A closed runner starts no worker (a cancelled
+start-up or job is not replaced while the server shuts down). Each worker is a
+:class:`~kg.server.worker_process.WorkerProcess`; ``ps`` shows two more processes: multiprocessing's
+fork server and resource tracker (docs/http.md, "Limits").
 """
 
 from __future__ import annotations
@@ -59,7 +62,7 @@ class Runner:
 
     def __init__(
         self, opener: Callable[[], Handler], size: int, wording: Wording, *, name: str = "kg-worker",
-        memory_limit: int | None = None, internal: Internal = QUERYING, lazy: bool = False,
+        memory_limit: int | None = None, internal: Internal = QUERYING, lazy: bool = False, spares: int = 0,
     ) -> None:
         self.opener = opener
         self.size = max(1, size)
@@ -68,6 +71,7 @@ class Runner:
         self.memory_limit: int | None = memory_limit  # bytes per worker (RLIMIT_DATA); None: no limit
         self.internal = internal
         self.lazy = lazy
+        self.spares = 0 if lazy else spares  # workers started beside demoted ones, at most at once
         self._idle: deque[WorkerProcess] = deque()
         # Jobs waiting for a worker: (since when, the future a freed worker is handed to).
         self._waiters: deque[tuple[float, asyncio.Future[WorkerProcess]]] = deque()
@@ -76,6 +80,7 @@ class Runner:
         self._booting: set[asyncio.Task[None]] = set()
         self.respawned = 0  # workers replaced after a timeout, a crash, running out of memory or a cancelled job
         self.retired = 0  # workers replaced after answering a job they were demoted for
+        self.spared = 0  # spare workers started beside a demoted one
         self.out_of_memory = 0  # jobs stopped at the memory limit (their worker replaced)
         self.lost = 0  # workers that died while idle (killed from outside), replaced at once
         self._closed = False  # closed (server shutdown) and not started again: no worker is started
@@ -211,7 +216,7 @@ class Runner:
         worker.kill(wait)
         self._all.discard(worker)
         self.respawned += counted
-        if not self.lazy:
+        if not (self.lazy or worker.spared):  # a spare took its place when it was demoted
             self._spawn()
 
     def _release(self, worker: WorkerProcess) -> None:
@@ -222,7 +227,15 @@ class Runner:
         worker.kill()
         self._all.discard(worker)
         self.retired += 1
-        if not self.lazy:
+        if not (self.lazy or worker.spared):
+            self._spawn()
+
+    def _demote(self, worker: WorkerProcess) -> None:
+        """Lower the worker's priority, and start a spare in its place if fewer than ``spares`` run."""
+        worker.demote()
+        if not worker.spared and sum(w.spared for w in self._all) < self.spares and not self._closed:
+            worker.spared = True
+            self.spared += 1
             self._spawn()
 
     def overran(self, job: object, cpu_seconds: float | None) -> None:
@@ -258,7 +271,7 @@ class Runner:
                     now = worker.cpu_seconds()
                     used = demote_after if started is None or now is None else now - started
                     if used >= demote_after:
-                        worker.demote()
+                        self._demote(worker)
                         break
                     # CPU is at most wall time: check again when the job could have used the rest.
                     check = time.monotonic() + (demote_after - used)
@@ -282,7 +295,7 @@ class Runner:
         try:
             await worker.boot(deadline)
             if demote_now:
-                worker.demote()
+                self._demote(worker)
             started = worker.cpu_seconds()
             worker.conn.send(job)
             sent = True

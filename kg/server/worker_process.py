@@ -1,8 +1,16 @@
 """One worker process of a :class:`~kg.server.runner.Runner` and the parent's end of its pipe.
 
-Started with ``spawn`` (never fork a process that runs an event loop); its first message is
-``Ready`` (:func:`kg.store.worker.serve`). Waiting on its pipe never blocks the event loop
-(:func:`wait_readable`), and killing it never holds the loop for longer than :data:`REAP_S`.
+Its first message is ``Ready`` (:func:`kg.store.worker.serve`). Waiting on its pipe never blocks
+the event loop (:func:`wait_readable`), and killing it never holds the loop for longer than
+:data:`REAP_S`.
+
+Workers are forked by multiprocessing's *fork server*, a process of its own that has imported the
+worker's modules (:data:`PRELOAD`) once and runs no event loop and no thread (never fork a process
+that does), where the platform has one; else spawned, each a new interpreter. A worker replaced after
+every runaway cut off at ``KG_QUERY_TIMEOUT`` made the imports a recurring cost: spawned, a query
+worker took 0.40–0.46 s of CPU at normal priority (and 0.6–2 s of wall time on a busy machine)
+before it was ready; forked from the fork server, 0.01–0.03 s and 0.04–0.1 s (400 agreements,
+docs/perf/serving.md, session 7). ``ps`` shows the fork server as one more process.
 """
 
 from __future__ import annotations
@@ -16,15 +24,26 @@ import threading
 import time
 from collections.abc import Callable
 from multiprocessing.connection import Connection
+from multiprocessing.context import ForkServerContext, SpawnContext
 from multiprocessing.process import BaseProcess
 
 from kg.store.worker import Handler, Internal, Ready, serve
 
-__all__ = ["REAP_S", "WorkerProcess", "wait_readable"]
+__all__ = ["PRELOAD", "REAP_S", "WorkerProcess", "start_method", "wait_readable"]
 
-_CTX = multiprocessing.get_context("spawn")  # never fork a process that runs an event loop
+#: Modules the fork server imports once, before it forks a worker: what every worker's job needs.
+PRELOAD = ("kg.store.worker",)
 #: Seconds the event loop waits for a killed worker to exit; then a thread reaps it.
 REAP_S = 0.05
+
+
+def start_method() -> ForkServerContext | SpawnContext:
+    """The fork server's context, preloading :data:`PRELOAD`, where the platform has one; else spawn."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(list(PRELOAD))  # read when the fork server starts (the first worker)
+    return context
 
 
 async def wait_readable(conn: Connection, deadline: float) -> None:
@@ -66,15 +85,17 @@ class WorkerProcess:
 
     def __init__(self, opener: Callable[[], Handler], name: str, memory_limit: int | None,
                  internal: Internal) -> None:
-        parent, child = _CTX.Pipe()
+        context = start_method()
+        parent, child = context.Pipe()
         self.conn: Connection = parent
-        self.process: BaseProcess = _CTX.Process(
+        self.process: BaseProcess = context.Process(
             target=serve, args=(child, opener, memory_limit, internal), daemon=True, name=name
         )
         self.process.start()
         child.close()
         self.ready = False  # until its Ready message is read
         self.demoted = False
+        self.spared = False  # a spare was started in its place when it was demoted
         self.lost = False  # died (or spoke) while idle: replaced, and skipped when taken from the queue
 
     async def boot(self, deadline: float) -> None:

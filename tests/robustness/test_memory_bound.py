@@ -200,19 +200,21 @@ def _server_pid(url: str) -> int:
 
 
 def _query_workers(server_pid: int) -> list[int]:
-    """The server's query worker processes (its children running multiprocessing's spawn_main)."""
-    found = []
+    """The server's worker processes: the children of its fork server (kg/server/worker_process.py), or
+    where workers are spawned, its own children running multiprocessing's spawn_main."""
+    processes: dict[int, tuple[int, bytes]] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
             ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            cmdline = (entry / "cmdline").read_bytes()
+            processes[int(entry.name)] = (ppid, (entry / "cmdline").read_bytes())
         except OSError:
             continue
-        if ppid == server_pid and b"spawn_main" in cmdline:
-            found.append(int(entry.name))
-    return found
+    fork_servers = {pid for pid, (ppid, cmdline) in processes.items()
+                    if ppid == server_pid and b"multiprocessing.forkserver" in cmdline}
+    return [pid for pid, (ppid, cmdline) in processes.items()
+            if ppid in fork_servers or (ppid == server_pid and b"spawn_main" in cmdline)]
 
 
 @pytest.fixture(scope="module")
@@ -237,7 +239,7 @@ def test_over_http_the_client_is_told_in_its_language_and_the_server_stays_healt
 def test_over_http_health_is_ok_right_after_the_workers_are_killed(bounded: Server) -> None:
     before = bounded.get("/health").json()
     workers = _query_workers(_server_pid(bounded.url))
-    assert len(workers) == 2, "KG_WORKERS=2: two query workers (the resource tracker has no spawn_main)"
+    assert len(workers) == 2, "KG_WORKERS=2: two query workers (the fork server and the resource tracker are not)"
     for pid in workers:
         os.kill(pid, signal.SIGKILL)
     time.sleep(0.3)

@@ -106,8 +106,9 @@ def test_a_query_stopped_at_the_time_limit_runs_demoted_at_once_when_asked_again
             await pool.run(check_query("ASK {} # the replacement is up"), JSON, limit=1)
             again = asyncio.create_task(pool.run(check_query(RUNAWAY), JSON, limit=1))
             await asyncio.sleep(0.3)
-            (worker,) = pool._all
+            (worker,) = [w for w in pool._all if w.demoted]  # and a spare in its place (runner.py, spares)
             assert worker.process.pid is not None and os.getpriority(os.PRIO_PROCESS, worker.process.pid) == 19
+            assert pool.spared == 1 and len(pool._all) == 2
             with pytest.raises(QueryTimeout):
                 await again
             other = await pool.run(check_query("ASK { ?s ?p ?o }"), JSON, limit=1)  # unknown: not demoted
