@@ -16,15 +16,50 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, TI
 
 DEFAULT_BASE = "https://w3id.org/renkei/"
 
-RENKEI = Namespace(DEFAULT_BASE + "ns#")
-ELI = Namespace("http://data.europa.eu/eli/ontology#")
-ORG = Namespace("http://www.w3.org/ns/org#")
-VANN = Namespace("http://purl.org/vocab/vann/")
-SH = Namespace("http://www.w3.org/ns/shacl#")
-OA = Namespace("http://www.w3.org/ns/oa#")  # W3C Web Annotation: selectors into a source document
-SPDX = Namespace("http://spdx.org/rdf/terms#")  # checksums of files (and of the dumps in the catalogue)
-CNT = Namespace("http://www.w3.org/2011/content#")  # W3C Representing Content in RDF: character encodings
-GEO = Namespace("http://www.opengis.net/ont/geosparql#")  # OGC GeoSPARQL: boundaries (WKT), which border which
+
+class _Namespace(Namespace):
+    """rdflib's ``Namespace``, each term made once: rdflib makes (and checks) a new ``URIRef`` at every
+    ``RENKEI.party``, about 600 times a text in a build (≈ 1 ms of a text's 19, docs/perf/build.md).
+    A term read as an attribute is kept on the namespace, so the next read is a plain attribute's;
+    one read as an item is kept in a table. ``URIRef`` is immutable, so one object serves every use.
+
+    >>> ns = _Namespace("http://example.org/")
+    >>> ns.Person is ns.Person and ns["first-name"] is ns["first-name"]
+    True
+    >>> ns.Person == Namespace("http://example.org/").Person
+    True
+    """
+
+    _terms: dict[str, URIRef]
+
+    def __new__(cls, value: str | bytes) -> _Namespace:
+        ns = super().__new__(cls, value)
+        ns.__dict__["_terms"] = {}
+        return ns  # type: ignore[return-value]
+
+    def term(self, name: str) -> URIRef:
+        if not isinstance(name, str):  # a slice: rdflib's answer, not kept
+            return super().term(name)
+        made = self._terms.get(name)
+        if made is None:
+            made = self._terms[name] = super().term(name)
+        return made
+
+    def __getattr__(self, name: str) -> URIRef:
+        made = super().__getattr__(name)  # raises AttributeError for Python's special names
+        self.__dict__[name] = made  # found before __getattr__ from now on (str's own names never reach here)
+        return made
+
+
+RENKEI = _Namespace(DEFAULT_BASE + "ns#")
+ELI = _Namespace("http://data.europa.eu/eli/ontology#")
+ORG = _Namespace("http://www.w3.org/ns/org#")
+VANN = _Namespace("http://purl.org/vocab/vann/")
+SH = _Namespace("http://www.w3.org/ns/shacl#")
+OA = _Namespace("http://www.w3.org/ns/oa#")  # W3C Web Annotation: selectors into a source document
+SPDX = _Namespace("http://spdx.org/rdf/terms#")  # checksums of files (and of the dumps in the catalogue)
+CNT = _Namespace("http://www.w3.org/2011/content#")  # W3C Representing Content in RDF: character encodings
+GEO = _Namespace("http://www.opengis.net/ont/geosparql#")  # OGC GeoSPARQL: boundaries (WKT), which border which
 DCT = DCTERMS
 
 #: e-Gov law id of 地方自治法 (昭和22年法律第67号).

@@ -36,6 +36,10 @@ class SourceWriter:
         self.ids, self.source, self.agreement, self.g = ids, source, agreement, graph
         self.excerpts: set[URIRef] = set()  # excerpts written so far
         self.doc_iri = ids.source(source.stem)
+        # Straight to the graph's store: rdflib's Graph.add only asserts that each term is an rdflib
+        # node, three isinstance checks through an ABC for each of a text's ~750 triples (≈ 0.5 ms a
+        # text, docs/perf/build.md); here the subject and predicate are typed, the object made one.
+        self._add = graph.store.add
 
     def add(self, s: URIRef, p: URIRef, o: URIRef | Literal | str | int | bool | None) -> None:
         """Add one triple; ``None`` and empty text add nothing (the shapes judge what is missing)."""
@@ -44,7 +48,7 @@ class SourceWriter:
         if not isinstance(o, URIRef | Literal):
             # Plain str is printed Japanese text; bool and int are typed xsd:boolean / xsd:integer.
             o = Literal(o, lang="ja") if isinstance(o, str) else Literal(o)
-        self.g.add((s, p, o))
+        self._add((s, p, o), self.g, quoted=False)
 
     def derived(self, node: URIRef, span: Span, column: int | None = None) -> None:
         """``node`` comes from lines ``span`` of the source (and, in a PDF or Word table, from the cell in
