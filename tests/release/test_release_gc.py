@@ -172,6 +172,12 @@ def _parent(pid: int) -> int:
     return int(Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[1])
 
 
+def _query_workers(current: set[int], server: set[int]) -> set[int]:
+    """The lease holders among ``current`` forked for one of ``server``: the query workers, children of
+    the server's fork server (kg.server.worker_process), which holds no lease itself."""
+    return {p for p in current if _parent(p) not in server and _parent(_parent(p)) in server}
+
+
 def _answers_every_route(url: str) -> None:
     for route in ROUTES:
         deadline = time.monotonic() + 10
@@ -197,7 +203,7 @@ def _rebuilds_beside_a_server(served: tuple[Settings, str], rebuilds: int) -> No
             build(settings)
         _answers_every_route(url)
         if n == rebuilds // 2:  # kill the query workers: their replacements must open the served release
-            workers = {p for p in _lease_holders(first) if _parent(p) in holders}
+            workers = _query_workers(_lease_holders(first), holders)
             assert workers, "no query worker holds a lease"
             for pid in workers:
                 os.kill(pid, signal.SIGKILL)
