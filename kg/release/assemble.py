@@ -22,7 +22,6 @@ import shutil
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from types import TracebackType
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
@@ -33,25 +32,23 @@ from kg.release.cache import BuildCache, Entry
 from kg.release.dumps import Parts, graph_parts, write_dumps
 from kg.release.incremental import Plan, assemble_store
 from kg.release.layout import Layout, recorded, splice_dumps, write_layout
-from kg.release.load import BatchLoader, nquads
+from kg.release.load import BatchLoader
 from kg.release.manifest import Manifest, Source
 from kg.release.progress import Progress, ProgressReport, silent
 from kg.settings import Settings
 from kg.store.release import leased
 
-__all__ = ["Preload", "write_release"]
+__all__ = ["write_release"]
 
 log = logging.getLogger(__name__)
 
 def write_release(tmp: Path, version: str, tools: str, settings: Settings, shas: dict[Path, str],
                    agreements: dict[str, Entry], refs: dict[URIRef, Graph], order: list[str],
-                   cache: BuildCache, report: ProgressReport = silent, step: Plan | None = None,
-                   preload: Preload | None = None) -> Path:
+                   cache: BuildCache, report: ProgressReport = silent, step: Plan | None = None) -> Path:
     """Write the release into ``tmp`` and move it to its place in ``releases/``; where it went.
 
     With ``step``, the release is made from the previous one (kg.release.incremental); if anything
-    fails on the way, the whole release is assembled instead (logged): never a wrong release. Without,
-    ``preload`` is the store the texts' graphs were loaded into as they were ingested, when they were."""
+    fails on the way, the whole release is assembled instead (logged): never a wrong release."""
     graphs = {agreements[k].graph: agreements[k].triples for k in order}
     graphs |= {str(n): len(g) for n, g in refs.items()}
     ref_parts = _ReferenceParts(refs, settings.base_iri)
@@ -77,13 +74,12 @@ def write_release(tmp: Path, version: str, tools: str, settings: Settings, shas:
                         step.manifest.version, type(e).__name__, e)
             for name in ("store", "dumps", "search"):
                 shutil.rmtree(tmp / name, ignore_errors=True)
-    return _assemble(tmp, manifest, settings, agreements, ref_parts, order, cache, report, None,
-                     preload if step is None else None)
+    return _assemble(tmp, manifest, settings, agreements, ref_parts, order, cache, report, None)
 
 
 def _assemble(tmp: Path, manifest: Manifest, settings: Settings, entries: dict[str, Entry],
               ref_parts: Mapping[str, Parts], order: list[str], cache: BuildCache, report: ProgressReport,
-              step: Plan | None, preload: Preload | None = None) -> Path:
+              step: Plan | None) -> Path:
     """The store, dumps, statistics, catalogue and search index of the release in ``tmp``, then its
     manifest; moved into place. Whole, or from the previous release as ``step`` says."""
     from kg.release.publish import Previous, publish
@@ -95,17 +91,7 @@ def _assemble(tmp: Path, manifest: Manifest, settings: Settings, entries: dict[s
     parts = _counted(recorded(((g, cache.parts(k) if k else ref_parts[g]) for g, k in named), layout),
                      len(manifest.graphs), report)
     previous: Previous | None = None
-    if preload is not None:  # the texts' graphs are in the store: the reference graphs' join them
-        for ref in ref_parts:
-            preload.add(nquads(ref_parts[ref]))
-        store = preload.store
-        # The store is optimised beside the dumps' writing (pyoxigraph lets go of the GIL).
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="optimize") as pool:
-            optimized = pool.submit(preload.optimize)
-            write_dumps(parts, tmp / "dumps")
-            report(Progress("optimize", 0, 0))
-            optimized.result()
-    elif step is None:  # the store is bulk-loaded from the N-Quads as they are written, in batches
+    if step is None:  # the store is bulk-loaded from the N-Quads as they are written, in batches
         store = ox.Store(str(tmp / "store"))
         with BatchLoader(store) as loader:
             write_dumps(parts, tmp / "dumps", nquads=loader.add)
@@ -139,41 +125,6 @@ def _assemble(tmp: Path, manifest: Manifest, settings: Settings, entries: dict[s
     manifest.write(tmp)
     tmp.chmod(0o755)  # mkdtemp makes it private; a server may run as another user
     return _move_into_place(tmp, tmp.parent, manifest.version)
-
-
-class Preload:
-    """The store of a release assembled whole, loaded while the build's workers ingest and validate
-    the texts: each conforming text's N-Quads (from the build cache) go to a
-    :class:`~kg.release.load.BatchLoader` as soon as the text is done, so that loading the store (≈ 25
-    CPU-s at 4,000 agreements, one core) runs beside the workers rather than after them (issue 13,
-    docs/perf/build.md, session 8). The order the graphs are loaded in changes nothing in the store."""
-
-    def __init__(self, folder: Path, cache: BuildCache) -> None:
-        self.store = ox.Store(str(folder))
-        self._cache = cache
-        self._loader = BatchLoader(self.store)
-
-    def __enter__(self) -> Preload:
-        self._loader.__enter__()
-        return self
-
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 tb: TracebackType | None) -> None:
-        self._loader.close(loaded=kind is None)
-
-    def text(self, key: str) -> None:
-        """Load the graph of the text whose build cache entry is ``key``."""
-        self.add(nquads(self._cache.parts(key, only=("dataset.nq",))))
-
-    def add(self, text: bytes) -> None:
-        """Load one whole graph's N-Quads."""
-        if text:
-            self._loader.add(text)
-
-    def optimize(self) -> None:
-        """Wait for the last batches, then optimise the store (the batches' files merged)."""
-        self._loader.close()
-        self.store.optimize()
 
 
 class _ReferenceParts(Mapping[str, Parts]):

@@ -38,9 +38,8 @@ import shutil
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from contextlib import ExitStack
 from pathlib import Path
 
 from rdflib import Graph, URIRef
@@ -48,9 +47,9 @@ from rdflib import Graph, URIRef
 import kg
 from kg.errors import BuildError, KgError, StoreError
 from kg.namespaces import ORG, RENKEI
-from kg.release.assemble import Preload, write_release
+from kg.release.assemble import write_release
 from kg.release.cache import BuildCache, Entry, source_key
-from kg.release.incremental import plan, unusable
+from kg.release.incremental import plan
 from kg.release.progress import Progress, ProgressReport, silent
 from kg.release.text import ingest_and_validate
 from kg.settings import Settings
@@ -127,12 +126,9 @@ def ensure_built(settings: Settings) -> Release:
 
 
 def _agreements(settings: Settings, sources: dict[Path, str], cache: BuildCache,
-                report: ProgressReport = silent, loaded: Callable[[str], None] | None = None) -> dict[str, Entry]:
+                report: ProgressReport = silent) -> dict[str, Entry]:
     """Every source's entry by cache key: from the cache, or ingested and validated (in worker
-    processes when there are many); all failures are reported together, in the sources' order.
-
-    ``loaded``, when given, is called with each conforming text's key as soon as its entry is had
-    (kg.release.assemble.Preload: its graph goes to the store while the workers work on the others)."""
+    processes when there are many); all failures are reported together, in the sources' order."""
     errors: dict[str, str] = {}
     done: dict[str, Entry] = {}
     todo: list[tuple[Path, str]] = []
@@ -145,33 +141,22 @@ def _agreements(settings: Settings, sources: dict[Path, str], cache: BuildCache,
             done[key] = entry
     log.info("%d of %d sources from the build cache; ingesting %d", len(done), len(sources), len(todo))
     report(Progress("agreements", len(done), len(sources)))
-    load: Callable[[str], None] = loaded if loaded is not None else (lambda _key: None)
     if len(todo) < PARALLEL_THRESHOLD:
-        for key in list(done):
-            load(key)
         for p, key in todo:
             try:
                 done[key] = ingest_and_validate(p, settings, cache, key)
             except KgError as e:
                 errors[key] = str(e)
-            else:
-                if not errors:  # after a refusal the build fails: nothing more to load
-                    load(key)
             report(Progress("agreements", len(done) + len(errors), len(sources)))
     else:
         with ProcessPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
             futures: dict[Future[Entry], str] = {
                 pool.submit(ingest_and_validate, p, settings, cache, key): key for p, key in todo}
-            for key in list(done):  # while the workers start
-                load(key)
             for f in as_completed(futures):
                 try:
                     done[futures[f]] = f.result()
                 except KgError as e:
                     errors[futures[f]] = str(e)
-                else:
-                    if not errors:
-                        load(futures[f])
                 report(Progress("agreements", len(done) + len(errors), len(sources)))
     if errors:
         order = [key for _, key in todo]
@@ -224,26 +209,22 @@ def build(settings: Settings, *, force: bool = False, progress: ProgressReport |
     from kg.querylib import catalog_graph, load_queries
 
     cache = BuildCache(settings.build_path / "cache", tools)
+    agreements = _agreements(settings, shas, cache, report)
+    report(Progress("reference", 0, 0))
+    refs = reference_graphs(settings)
+    # The example queries as data (sh:SPARQLExecutable), so /id/query/NNN dereferences.
+    refs[settings.ids.graph("queries")] = catalog_graph(load_queries(settings.queries_path), settings)
+    areas_name = settings.ids.graph("areas")
+    refs[areas_name] = refs[areas_name] + Graph()  # a copy: the cached reference graph stays pristine
+    _link_memberships(refs[areas_name], agreements.values())
+    order = sorted(agreements, key=lambda k: agreements[k].graph)
+
     releases.mkdir(parents=True, exist_ok=True)
+    step = None if force else plan(current, tools, shas, agreements, [str(n) for n in refs], settings)
     tmp = Path(tempfile.mkdtemp(prefix=f".{version}-", dir=releases))
     try:
-        with leased(tmp), ExitStack() as stack:  # leased: a collector running beside this build leaves it alone
-            # With no release to make this one from, the store is loaded while the texts are worked on.
-            whole = _whole(current, tools, settings, force)
-            preload = stack.enter_context(Preload(tmp / "store", cache)) if whole else None
-            agreements = _agreements(settings, shas, cache, report, preload.text if preload else None)
-            report(Progress("reference", 0, 0))
-            refs = reference_graphs(settings)
-            # The example queries as data (sh:SPARQLExecutable), so /id/query/NNN dereferences.
-            refs[settings.ids.graph("queries")] = catalog_graph(load_queries(settings.queries_path), settings)
-            areas_name = settings.ids.graph("areas")
-            refs[areas_name] = refs[areas_name] + Graph()  # a copy: the cached reference graph stays pristine
-            _link_memberships(refs[areas_name], agreements.values())
-            order = sorted(agreements, key=lambda k: agreements[k].graph)
-            step = None if preload or force else plan(current, tools, shas, agreements, [str(n) for n in refs],
-                                                     settings)
-            final = write_release(tmp, version, tools, settings, shas, agreements, refs, order, cache, report,
-                                  step, preload)
+        with leased(tmp):  # a collector running beside this build leaves the folder alone
+            final = write_release(tmp, version, tools, settings, shas, agreements, refs, order, cache, report, step)
             _swap_current(settings.build_path, final)
     except KgError:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -255,19 +236,6 @@ def build(settings: Settings, *, force: bool = False, progress: ProgressReport |
     cache.prune(keep=set(agreements))
     log.info("built release %s in %.1f s", version, time.perf_counter() - started)
     return Release.open(final, hold=False)
-
-
-def _whole(current: Release | None, tools: str, settings: Settings, force: bool) -> bool:
-    """Whether the release will be assembled whole, known before the texts are worked on (logged
-    why): ``--force``, no current release, or one no release can be made from (built by other tools,
-    …). kg.release.incremental.plan may still find later that too many texts changed; the store is
-    then loaded after the texts, as before."""
-    if force or current is None:
-        return True
-    reason = unusable(current, tools, settings)
-    if reason:
-        log.info("assembling the whole release: the previous one (%s) %s", current.version, reason)
-    return bool(reason)
 
 
 def _swap_current(build_dir: Path, target: Path) -> None:

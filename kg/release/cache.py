@@ -25,7 +25,6 @@ import shutil
 import tempfile
 import time
 import zipfile
-from collections.abc import Collection
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -77,11 +76,10 @@ class BuildCache:
             log.warning("ignoring unreadable cache entry %s: %s", key, e)
             return None
 
-    def parts(self, key: str, only: Collection[str] | None = None) -> dict[str, bytes]:
-        """The dump parts of ``key`` (which :meth:`get` found); those named in ``only``, when given."""
+    def parts(self, key: str) -> dict[str, bytes]:
+        """The dump parts of ``key`` (which :meth:`get` found)."""
         with zipfile.ZipFile(self._file(key)) as z:
-            return {name: z.read(name) for name in z.namelist()
-                    if name != "meta.json" and (only is None or name in only)}
+            return {name: z.read(name) for name in z.namelist() if name != "meta.json"}
 
     def put(self, key: str, entry: Entry, parts: Parts) -> None:
         """Keep ``entry`` and ``parts`` under ``key``, atomically."""

@@ -21,6 +21,7 @@ the whole assembly when it cannot, or when anything fails on the way.
 from __future__ import annotations
 
 import logging
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,12 +30,12 @@ import pyoxigraph as ox
 
 from kg.release.cache import BuildCache, Entry, source_key
 from kg.release.dumps import Parts
-from kg.release.load import BatchLoader, nquads
+from kg.release.load import BatchLoader
 from kg.release.manifest import Manifest
 from kg.settings import Settings
 from kg.store.release import Release
 
-__all__ = ["MAX_CHANGED", "Plan", "assemble_store", "plan", "unusable"]
+__all__ = ["MAX_CHANGED", "Plan", "assemble_store", "plan"]
 
 log = logging.getLogger(__name__)
 
@@ -65,21 +66,6 @@ class Plan:
         return self.remove | self.added | set(self.reload)
 
 
-def unusable(previous: Release, tools: str, settings: Settings) -> str:
-    """Why no release can be made from ``previous``, whatever the texts (what :func:`plan` checks
-    first; kg.release.build asks before the texts are worked on); "" when one may be."""
-    m = previous.manifest
-    if m is None or m.demo is not None:
-        return "is a demo release or has no manifest"
-    if m.tools != tools or m.base_iri != settings.base_iri:
-        return "was built with other code, shapes or reference data"
-    if not m.statistics:
-        return "has no VoID counts in its manifest (built before they were kept)"
-    if not all((previous.path / f).is_file() for f in ("store/CURRENT", "search/index.sqlite")):
-        return "has no store or search index"
-    return ""
-
-
 def plan(previous: Release | None, tools: str, shas: Mapping[Path, str], agreements: Mapping[str, Entry],
          references: list[str], settings: Settings) -> Plan | None:
     """How to make the new release from ``previous``, or None (logged) when it cannot be: none, built
@@ -87,9 +73,17 @@ def plan(previous: Release | None, tools: str, shas: Mapping[Path, str], agreeme
     if previous is None:
         return None
     m = previous.manifest
+    reason = ""
     generated = {str(settings.ids.graph(n)) for n in ("statistics", "catalog")}
-    reason = unusable(previous, tools, settings)
-    if not reason and m is not None and not set(references) | generated <= set(m.graphs):
+    if m is None or m.demo is not None:
+        reason = "is a demo release or has no manifest"
+    elif m.tools != tools or m.base_iri != settings.base_iri:
+        reason = "was built with other code, shapes or reference data"
+    elif not m.statistics:
+        reason = "has no VoID counts in its manifest (built before they were kept)"
+    elif not all((previous.path / f).is_file() for f in ("store/CURRENT", "search/index.sqlite")):
+        reason = "has no store or search index"
+    elif not set(references) | generated <= set(m.graphs):
         reason = "lacks a reference graph"
     if reason:
         log.info("assembling the whole release: the previous one (%s) %s", m.version if m else previous.path, reason)
@@ -110,6 +104,11 @@ def plan(previous: Release | None, tools: str, shas: Mapping[Path, str], agreeme
     return Plan(previous.path, m, frozenset(texts - kept), load, frozenset(agreements[k].graph for k in load), reload)
 
 
+def _nquads(parts: Parts) -> bytes:
+    member = parts.get("dataset.nq")
+    return zlib.decompress(member, wbits=31) if member else b""
+
+
 def assemble_store(p: Plan, folder: Path, cache: BuildCache, references: Mapping[str, Parts]) -> ox.Store:
     """The new release's store at ``folder`` (not existing yet), made from the previous release's as
     ``p`` says; the previous one is only read. The statistics and catalogue graphs are still the
@@ -121,7 +120,7 @@ def assemble_store(p: Plan, folder: Path, cache: BuildCache, references: Mapping
         if store.contains_named_graph(graph):
             store.remove_graph(graph)
     with BatchLoader(store) as loader:
-        for text in [*(nquads(cache.parts(k)) for k in p.load), *(nquads(references[r]) for r in p.reload)]:
-            if text:
-                loader.add(text)
+        for nquads in [*(_nquads(cache.parts(k)) for k in p.load), *(_nquads(references[r]) for r in p.reload)]:
+            if nquads:
+                loader.add(nquads)
     return store

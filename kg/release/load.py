@@ -4,25 +4,17 @@ from __future__ import annotations
 
 import queue
 import threading
-import zlib
-from collections.abc import Mapping
 from types import TracebackType
 
 import pyoxigraph as ox
 
 from kg.errors import StoreError
 
-__all__ = ["LOAD_BATCH", "BatchLoader", "nquads"]
+__all__ = ["LOAD_BATCH", "BatchLoader"]
 
 #: The store is bulk-loaded in batches of about this many bytes of N-Quads, each ending at a
 #: graph's end: one bulk load of the whole dump held 1.47 GB at 4,000 agreements (issue 13).
 LOAD_BATCH = 16 * 2**20
-
-
-def nquads(parts: Mapping[str, bytes]) -> bytes:
-    """A graph's N-Quads, from its dump parts (kg.release.dumps; b"" for an empty graph)."""
-    member = parts.get("dataset.nq")
-    return zlib.decompress(member, wbits=31) if member else b""
 
 
 class BatchLoader:
@@ -43,7 +35,6 @@ class BatchLoader:
         self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=1)
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._load, name="bulk-load", daemon=True)
-        self._closed = False
 
     def __enter__(self) -> BatchLoader:
         self._thread.start()
@@ -74,22 +65,11 @@ class BatchLoader:
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  tb: TracebackType | None) -> None:
-        self.close(loaded=kind is None)
-
-    def close(self, *, loaded: bool = True) -> None:
-        """Load what is left (when ``loaded``: else it is dropped) and wait for the loading to end;
-        raise what failed in it. Once: a second call does nothing."""
-        if self._closed:
-            return
-        self._closed = True
-        try:
-            if loaded and self._pending:
-                self._send()
-        finally:
-            if self._thread.ident is not None:  # started
-                self._queue.put(None)
-                self._thread.join()
-        if loaded:
+        if kind is None and self._pending:
+            self._send()
+        self._queue.put(None)
+        self._thread.join()
+        if kind is None:
             self._raise()
 
     def _raise(self) -> None:
