@@ -21,7 +21,9 @@ agreements has an initiative in a category).
 Counts per agreement (its categories, its initiatives per pillar) were measured too and are not
 published: on pyoxigraph, reading an observation costs more index look-ups than counting the
 initiatives again (queries/004 at 4,000 agreements: 6.4 s as written, 8.8 s from observations;
-docs/perf/queries.md).
+docs/perf/queries.md). Read instead with one sub-select per property (a scan each, joined by
+hash), observations per agreement and pillar answered queries/003 in 0.39 of its time in memory
+(Session 8 there: a prototype, not published; its agreement dimension needs a property chosen).
 """
 
 from __future__ import annotations
