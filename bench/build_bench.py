@@ -276,10 +276,11 @@ def _summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _table(results: dict[str, Any]) -> None:
-    print("| agreements | cache | code | runs | wall s | ingest s (Σ workers) | validate s (Σ workers) | workers s "
+    print("| agreements | cache | code | runs | wall s | CPU s (whole tree) | ingest s (Σ workers) "
+          "| validate s (Σ workers) | workers s "
           "| reference s | store s | dumps (+ load) s | optimize s | publish s | search s | peak tree MB "
           "| peak in dumps + load | largest process MB | quads | load avg |")
-    print("|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for key in sorted((k for k in results if k.split("-")[0].isdigit()), key=lambda k: (int(k.split("-")[0]), k)):
         s = results[key]["summary"]
         if "optimize" not in s:
@@ -295,7 +296,8 @@ def _table(results: dict[str, Any]) -> None:
         size, _, mode = key.partition("-")
         cache, _, base = mode.partition("-")
         print(f"| {int(size):,} | {cache or 'cold'} | {s['code']}{' (baseline)' if base else ''} | {s['runs']} "
-              f"| {f('wall')} | {f('ingest')} | {f('validate')} | {f('workers')} | {f('reference')} | {f('store')} "
+              f"| {f('wall')} | {f('cpu')} | {f('ingest')} | {f('validate')} | {f('workers')} | {f('reference')} "
+              f"| {f('store')} "
               f"| {f('dumps')} "
               f"| {f('optimize')} | {f('publish')} | {f('search')} | {s['peak_tree_mb']['max']:.0f} "
               f"| {s['peak_dumps_mb']['max']:.0f} | {s['max_process_mb']['max']:.0f} | {s['quads']['median']:,.0f} "
