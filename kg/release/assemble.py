@@ -82,7 +82,7 @@ def _assemble(tmp: Path, manifest: Manifest, settings: Settings, entries: dict[s
               step: Plan | None) -> Path:
     """The store, dumps, statistics, catalogue and search index of the release in ``tmp``, then its
     manifest; moved into place. Whole, or from the previous release as ``step`` says."""
-    from kg.release.publish import Previous, publish
+    from kg.release.publish import DumpDigests, Previous, publish
     from kg.search.index import update_index, write_index
 
     # The dumps are the agreements' cached parts put end to end, then the reference graphs'.
@@ -91,11 +91,14 @@ def _assemble(tmp: Path, manifest: Manifest, settings: Settings, entries: dict[s
     parts = _counted(recorded(((g, cache.parts(k) if k else ref_parts[g]) for g, k in named), layout),
                      len(manifest.graphs), report)
     previous: Previous | None = None
+    digests: DumpDigests | None = None
     if step is None:  # the store is bulk-loaded from the N-Quads as they are written, in batches
         store = ox.Store(str(tmp / "store"))
         with BatchLoader(store) as loader:
             write_dumps(parts, tmp / "dumps", nquads=loader.add)
         report(Progress("optimize", 0, 0))
+        # The dumps are hashed on the core optimize() leaves idle (RocksDB compacts in one thread).
+        digests = DumpDigests(tmp / "dumps")
         store.optimize()  # the batches' files merged, before the catalogue and the index read the store
     else:
         report(Progress("store", 0, 0))
@@ -111,7 +114,7 @@ def _assemble(tmp: Path, manifest: Manifest, settings: Settings, entries: dict[s
             if not layout:  # the previous release's dumps could not be spliced: written whole
                 write_dumps(parts, tmp / "dumps")
         report(Progress("publish", 0, 0))
-        statistics = publish(store, tmp, manifest, settings, previous)
+        statistics = publish(store, tmp, manifest, settings, previous, digests)
         report(Progress("search", 0, 0))
         indexed.result()
     graphs = dict(manifest.graphs)

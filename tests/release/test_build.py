@@ -88,3 +88,20 @@ def test_kg_build_refusal_exits_one_with_the_file_named_and_no_traceback(tmp_pat
     assert done.returncode == 1
     assert "empty.txt" in done.stderr and "Traceback" not in done.stderr
     assert not (tmp_path / "build" / "current").exists()
+
+
+def test_the_catalogue_gives_each_dump_its_sha256(built) -> None:
+    """The dumps are hashed while the store is optimised, before the statistics graph is appended to
+    them (kg.release.publish.DumpDigests): the catalogue has the final files' SHA-256."""
+    import hashlib
+
+    from rdflib import Graph, Namespace
+
+    _settings, path = built
+    spdx = Namespace("http://spdx.org/rdf/terms#")
+    catalogue = Graph().parse(path / "dumps" / "catalog.ttl")
+    found = {str(url).rsplit("/", 1)[-1]: str(catalogue.value(catalogue.value(dist, spdx.checksum),
+                                                               spdx.checksumValue))
+             for dist, url in catalogue.subject_objects(Namespace("http://www.w3.org/ns/dcat#").downloadURL)}
+    files = sorted(p for p in (path / "dumps").iterdir() if p.name.startswith("dataset."))
+    assert files and found == {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in files}

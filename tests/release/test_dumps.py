@@ -9,7 +9,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg.release.dumps import DUMPS, graph_parts, store_parts, write_dumps
+from kg.release.dumps import DUMPS, graph_parts, gzip_member, store_parts, write_dumps
 
 BASE = "https://w3id.org/renkei/"
 G1, G2 = "https://w3id.org/renkei/graph/a", "https://w3id.org/renkei/graph/b"
@@ -95,3 +95,34 @@ def test_each_part_alone_is_its_graph(graph_name: str | None, dump: object) -> N
     expected = [ox.Quad(t.subject, t.predicate, t.object, name)
                 for t in (q.triple for q in ox.parse(NT2, format=ox.RdfFormat.N_TRIPLES))]
     assert canonical(list(ox.parse(text, format=dump.fmt))) == canonical(expected)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("tail", [0, len(gzip_member(b"]\n")), 100, 1 << 16])
+def test_digests_begun_before_the_statistics_graph_is_added_are_the_files_sha256(
+        dumps: Path, tail: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """kg.release.publish.DumpDigests hashes the dumps while the store is optimised, then reads past
+    what it hashed once the statistics graph is appended. The JSON-LD dumps' closing bracket (its own
+    gzip member in the .gz) is rewritten then: only a tail at least that long may be left unhashed
+    (with none, those two digests are wrong, and the test says so)."""
+    import hashlib
+
+    from kg.release import publish
+
+    monkeypatch.setattr(publish, "_TAIL", tail)
+    begun = publish.DumpDigests(dumps)
+    for hashing in begun._begun.values():  # as in a build: hashed during optimize, before the append
+        hashing.result()
+    nt = b'<https://w3id.org/renkei/id/s> <http://www.w3.org/2000/01/rdf-schema#label> "s"@ja .\n'
+    publish._append_to_dumps(graph_parts(BASE + "graph/statistics", nt, BASE), dumps)
+    found = begun.finished()
+    files = sorted(p for p in dumps.iterdir() if p.name.startswith("dataset."))
+    wrong = {name for name, digest in found.items()
+             if digest != hashlib.sha256((dumps / name).read_bytes()).hexdigest()}
+    assert len(found) == len(files) == 2 * len(DUMPS)
+    assert wrong == ({"dataset.jsonld", "dataset.jsonld.gz"} if tail == 0 else set())
+
+
+def test_the_unhashed_tail_covers_what_the_statistics_graph_rewrites() -> None:
+    from kg.release.publish import _TAIL
+
+    assert _TAIL >= len(gzip_member(b"]\n")) >= len(b"]\n")
