@@ -224,11 +224,8 @@ class Runner:
         if not worker.demoted:
             self._park(worker)
             return
-        worker.kill()
-        self._all.discard(worker)
+        self._replace(worker, counted=False)
         self.retired += 1
-        if not (self.lazy or worker.spared):
-            self._spawn()
 
     def _demote(self, worker: WorkerProcess) -> None:
         """Lower the worker's priority, and start a spare in its place if fewer than ``spares`` run."""
