@@ -26,6 +26,7 @@ from kg.reference.geo import geometry_graph
 from kg.reference.romaji import english_name
 from kg.reference.tables import load_registry
 from kg.settings import Settings
+from kg.validation.reads import only_read
 
 __all__ = [
     "E_GOV_LAW", "E_STAT_SAC", "areas_graph", "context_ntriples", "e_gov_page", "e_stat_iri", "law_graph",
@@ -301,16 +302,20 @@ def reference_graphs(settings: Settings) -> dict[URIRef, Graph]:
     }
 
 
-def context_ntriples(data: Graph, settings: Settings, ntriples: bytes | None = None) -> bytes:
+def context_ntriples(data: Graph, settings: Settings, ntriples: bytes | None = None, *,
+                     predicates: frozenset[str] | None = None) -> bytes:
     """What ``data`` (one agreement) needs beside it to be validated, as N-Triples: framework,
     statute, its municipalities (with their prefectures) and areas (without the other members).
     ``ntriples`` is ``data`` as N-Triples, when the caller has it: the municipalities are then
-    read from the text, not from rdflib's store (2 ms an agreement).
+    read from the text, not from rdflib's store (2 ms an agreement). With ``predicates``, only the
+    triples with one of them: what the shapes can read (kg.validation.reads).
 
     Put together from pieces serialised once per process: a build validates thousands of
     agreements, and building each context as an rdflib graph took as long as validating it."""
     ids = settings.ids
     pieces = _context_pieces(settings.ontology_path, _ref(settings), settings.base_iri)
+    if predicates is not None:
+        pieces = _sliced(pieces, predicates)
     prefix = str(ids.id("municipality/"))
     codes = None if ntriples is None else _codes_in(ntriples, prefix)
     if codes is None:
@@ -346,7 +351,7 @@ def _codes_in(ntriples: bytes, prefix: str) -> set[str] | None:
     return codes
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity: one per process (cached), a key of _sliced's cache
 class _ContextPieces:
     fixed: bytes  #: the framework and the statute
     municipalities: dict[str, bytes]  #: code → its description
@@ -373,6 +378,14 @@ def _context_pieces(ontology_dir: Path, ref_dir: Path, base: str) -> _ContextPie
         {m.code: m.prefecture_code for m in reg.municipalities.values() if m.kind != "prefecture"},
         {str(area): nt(g) for area, g in _area_descriptions(ref_dir, base).items()},
     )
+
+
+@cache
+def _sliced(pieces: _ContextPieces, predicates: frozenset[str]) -> _ContextPieces:
+    """``pieces`` with only the triples whose predicate is in ``predicates`` (once per process)."""
+    return _ContextPieces(only_read(pieces.fixed, predicates),
+                          {c: only_read(nt, predicates) for c, nt in pieces.municipalities.items()},
+                          pieces.prefecture_of, {a: only_read(nt, predicates) for a, nt in pieces.areas.items()})
 
 
 @cache

@@ -30,6 +30,7 @@ from kg.rdfguard import check_rdf
 from kg.settings import Settings
 from kg.validation.engine import run_shapes
 from kg.validation.locate import Location, describe, locate, printed_date_line
+from kg.validation.reads import only_read, predicates_read
 from kg.validation.report import Report, Result, Severity, Text
 
 __all__ = [
@@ -60,6 +61,8 @@ class Shapes:
 
     graph: Graph
     rules: dict[URIRef, dict[URIRef, Text]]  #: shape → {sh:name, sh:message, sh:description → Text}
+    #: The predicates the shapes can read (kg.validation.reads), or None: all of them.
+    reads: frozenset[str] | None = None
 
     def text(self, shape: Node | None, prop: URIRef) -> Text:
         """The shape's ``prop`` (sh:name, sh:message, sh:description) in both languages."""
@@ -93,7 +96,7 @@ def load_shapes(shapes_dir: Path, base_iri: str = DEFAULT_BASE) -> Shapes:
     for shape in set(g.subjects(SH.severity, None)):
         if isinstance(shape, URIRef):
             rules[shape] = {p: _bilingual(g, shape, p) for p in (SH.name, SH.message, SH.description)}
-    return Shapes(g, rules)
+    return Shapes(g, rules, predicates_read(g))
 
 
 def _bilingual(g: Graph, s: Node, p: URIRef) -> Text:
@@ -110,8 +113,12 @@ def validate_graph(data: Graph, settings: Settings, *, source: str | None = None
     ``renkei:Agreement`` nor a ``renkei:Amendment``: an empty or unrelated graph would otherwise
     "conform" vacuously.
     """
-    data, _conforms, report_graph, context = _run(data, settings, source, ntriples)
-    return build_report(report_graph, _with_named(data, context, report_graph),
+    from kg.reference.graphs import context_ntriples
+
+    data, _conforms, report_graph, ntriples = _run(data, settings, source, ntriples)
+    if (None, RDF.type, SH.ValidationResult) in report_graph:  # names for the results: the whole context
+        data = _with_named(data, context_ntriples(data, settings, ntriples), report_graph)
+    return build_report(report_graph, data,
                         load_shapes(settings.shapes_path, settings.base_iri), source)
 
 
@@ -123,7 +130,9 @@ def conforms(data: Graph, settings: Settings, *, ntriples: bytes | None = None) 
 
 def _run(data: Graph, settings: Settings, source: str | None,
          ntriples: bytes | None) -> tuple[Graph, bool, Graph, bytes]:
-    """The engine's verdict and report on ``data`` (flattened if it is a Dataset) and its context."""
+    """``data`` (flattened if it is a Dataset), the engine's verdict and report on it beside its
+    context, and ``data`` as N-Triples. The engine is given only the triples a shape can read, of
+    ``data`` and of its context (kg.validation.reads): the same results, less to parse."""
     from kg.reference.graphs import context_ntriples
 
     if isinstance(data, Dataset) or data.context_aware:
@@ -138,20 +147,19 @@ def _run(data: Graph, settings: Settings, source: str | None,
     shapes = load_shapes(settings.shapes_path, settings.base_iri)
     if ntriples is None:
         ntriples = data.serialize(format="nt", encoding="utf-8")
-    context = context_ntriples(data, settings, ntriples)
+    context = context_ntriples(data, settings, ntriples, predicates=shapes.reads)
     started = time.perf_counter()
-    ok, report_graph = run_shapes(ntriples + context, shapes.graph, (settings.shapes_path, settings.base_iri),
+    read = only_read(ntriples, shapes.reads) + context
+    ok, report_graph = run_shapes(read, shapes.graph, (settings.shapes_path, settings.base_iri),
                                   settings.shacl_engine)
     log.debug("validated %s in %.2fs", source or "graph", time.perf_counter() - started)
-    return data, ok, report_graph, context
+    return data, ok, report_graph, ntriples
 
 
 def _with_named(data: Graph, context: bytes, report: Graph) -> Graph:
     """``data`` plus what the context says of the nodes ``data`` and the results name (a party's
     municipality, a pillar), so that the report can call them by name. Not the whole context (the
     framework scheme is most of it): parsing it back took longer than validating."""
-    if (None, RDF.type, SH.ValidationResult) not in report:
-        return data
     named = {f"<{n}>".encode() for n in (*data.objects(), *report.objects(None, SH.focusNode),
                                          *report.objects(None, SH.value)) if isinstance(n, URIRef)}
     lines = [line for line in context.splitlines(keepends=True) if line[:line.find(b" ")] in named]

@@ -15,6 +15,7 @@ from kg.namespaces import SH
 from kg.reference.graphs import context_ntriples
 from kg.settings import Settings
 from kg.validation.engine import ENGINES, run_shapes
+from kg.validation.reads import only_read
 from kg.validation.validate import load_shapes
 from tests.shapes.test_shape_fixtures import DATA, fixture_folders, fixture_graph
 from tests.shared import shared_dir
@@ -25,10 +26,12 @@ ROOT = Path(__file__).resolve().parents[2]
 Outcome = tuple[bool, frozenset[tuple[str, ...]]]
 
 
-def outcome(data: Graph, engine: str) -> Outcome:
-    """Conformance and every result as (shape, focus, path, value, severity); blank nodes as '_'."""
+def outcome(data: Graph, engine: str, predicates: frozenset[str] | None = None) -> Outcome:
+    """Conformance and every result as (shape, focus, path, value, severity); blank nodes as '_'.
+    The whole graph and context, or only their triples with one of ``predicates``."""
     shapes = load_shapes(SETTINGS.shapes_path, SETTINGS.base_iri)
-    nt = data.serialize(format="nt", encoding="utf-8") + context_ntriples(data, SETTINGS)
+    nt = (only_read(data.serialize(format="nt", encoding="utf-8"), predicates)
+          + context_ntriples(data, SETTINGS, predicates=predicates))
     conforms, report = run_shapes(nt, shapes.graph, (SETTINGS.shapes_path, SETTINGS.base_iri), engine)  # type: ignore[arg-type]
 
     def term(n: Node | None) -> str:
