@@ -38,8 +38,8 @@ import shutil
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterable
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 from rdflib import Graph, URIRef
@@ -126,9 +126,12 @@ def ensure_built(settings: Settings) -> Release:
 
 
 def _agreements(settings: Settings, sources: dict[Path, str], cache: BuildCache,
-                report: ProgressReport = silent) -> dict[str, Entry]:
+                report: ProgressReport = silent, beside: Callable[[], None] | None = None) -> dict[str, Entry]:
     """Every source's entry by cache key: from the cache, or ingested and validated (in worker
-    processes when there are many); all failures are reported together, in the sources' order."""
+    processes when there are many); all failures are reported together, in the sources' order.
+
+    ``beside`` is run in this process while the workers work, once they are forked (a fork while
+    another thread runs could copy a lock it holds), or before any text is ingested here."""
     errors: dict[str, str] = {}
     done: dict[str, Entry] = {}
     todo: list[tuple[Path, str]] = []
@@ -142,6 +145,8 @@ def _agreements(settings: Settings, sources: dict[Path, str], cache: BuildCache,
     log.info("%d of %d sources from the build cache; ingesting %d", len(done), len(sources), len(todo))
     report(Progress("agreements", len(done), len(sources)))
     if len(todo) < PARALLEL_THRESHOLD:
+        if beside is not None:
+            beside()
         for p, key in todo:
             try:
                 done[key] = ingest_and_validate(p, settings, cache, key)
@@ -152,6 +157,10 @@ def _agreements(settings: Settings, sources: dict[Path, str], cache: BuildCache,
         with ProcessPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
             futures: dict[Future[Entry], str] = {
                 pool.submit(ingest_and_validate, p, settings, cache, key): key for p, key in todo}
+            if beside is not None:
+                meanwhile = ThreadPoolExecutor(1, thread_name_prefix="reference")
+                meanwhile.submit(beside)
+                meanwhile.shutdown(wait=False)
             for f in as_completed(futures):
                 try:
                     done[futures[f]] = f.result()
@@ -209,11 +218,20 @@ def build(settings: Settings, *, force: bool = False, progress: ProgressReport |
     from kg.querylib import catalog_graph, load_queries
 
     cache = BuildCache(settings.build_path / "cache", tools)
-    agreements = _agreements(settings, shas, cache, report)
+    made: Future[dict[URIRef, Graph]] = Future()
+
+    def reference() -> None:  # made while the workers ingest: the build's own process waits for them
+        try:
+            refs = reference_graphs(settings)
+            # The example queries as data (sh:SPARQLExecutable), so /id/query/NNN dereferences.
+            refs[settings.ids.graph("queries")] = catalog_graph(load_queries(settings.queries_path), settings)
+            made.set_result(refs)
+        except BaseException as e:  # raised in this thread by made.result() below
+            made.set_exception(e)
+
+    agreements = _agreements(settings, shas, cache, report, beside=reference)
     report(Progress("reference", 0, 0))
-    refs = reference_graphs(settings)
-    # The example queries as data (sh:SPARQLExecutable), so /id/query/NNN dereferences.
-    refs[settings.ids.graph("queries")] = catalog_graph(load_queries(settings.queries_path), settings)
+    refs = made.result()  # _agreements ran reference() one way or the other
     areas_name = settings.ids.graph("areas")
     refs[areas_name] = refs[areas_name] + Graph()  # a copy: the cached reference graph stays pristine
     _link_memberships(refs[areas_name], agreements.values())

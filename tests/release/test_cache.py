@@ -152,3 +152,24 @@ def test_a_cache_that_cannot_be_written_is_a_typed_error(tmp_path: Path) -> None
     cache = BuildCache(blocker, "tools")
     with pytest.raises(StoreError, match="cannot write the build cache"):
         cache.put("k", Entry("a", "g", "", "", "x.txt", 1), {})
+
+
+@pytest.mark.parametrize("parallel", [True, False])
+def test_reference_data_made_beside_the_workers_fails_the_build_as_itself(settings: Settings, parallel: bool,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reference graphs are made in a thread while the workers ingest (or before the texts, when
+    they are ingested in this process): an error there is still the build's typed error, after the
+    texts are done, and the previous release stays."""
+    from kg.errors import ReferenceDataError
+
+    if not parallel:
+        monkeypatch.setattr(kg.release.build, "PARALLEL_THRESHOLD", 10**6)
+
+    def broken(_settings: Settings) -> None:
+        raise ReferenceDataError("municipalities.csv: a broken row", ja="市町村の表の行が壊れています。")
+
+    monkeypatch.setattr("kg.reference.graphs.reference_graphs", broken)
+    with pytest.raises(ReferenceDataError, match="a broken row"):
+        build(settings)
+    assert len(entries(settings)) == N  # the texts were ingested and cached all the same
+    assert not (settings.build_path / "current").exists()
