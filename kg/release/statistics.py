@@ -90,9 +90,11 @@ CUBES: tuple[Cube, ...] = (
          "initiative falling under each category (renkei:initiative/renkei:category; dct:subject). A "
          "combination counting none has no observation. A derived figure, counted by the build.",
          (("area", _REF_AREA), ("category", _SUBJECT)),
+         # Each pattern a sub-select: pyoxigraph reads it whole and joins by hash, where as patterns it
+         # looked up each initiative's categories one by one (0.375 -> 0.077 s at 4,000, the same rows).
          _R + "SELECT ?area ?category (COUNT(DISTINCT ?a) AS ?value) "
-              "{ ?a renkei:area ?area ; renkei:initiative ?i . ?i renkei:category ?category } "
-              "GROUP BY ?area ?category"),
+              "{ { SELECT ?a ?area { ?a renkei:area ?area } } { SELECT ?a ?i { ?a renkei:initiative ?i } } "
+              "{ SELECT ?i ?category { ?i renkei:category ?category } } } GROUP BY ?area ?category"),
     # A data-quality figure over the whole dataset, with no dimension: its one observation is
     # written even when it counts 0, so that 0 ("none") differs from "not counted". queries/022
     # asks it instead of the anti-join over every initiative and party (263 ms at 4,000).
@@ -104,8 +106,10 @@ CUBES: tuple[Cube, ...] = (
          "(renkei:role) whose actor (renkei:actor) is one of the agreement's parties (renkei:party). One "
          "observation for the whole dataset, written even when it is 0. A derived figure, counted by the build.",
          (),
-         _R + "SELECT (COUNT(DISTINCT ?i) AS ?value) { ?a renkei:party ?party ; renkei:initiative ?i "
-              "MINUS { ?i renkei:role ?role . ?role renkei:actor ?party } }"),
+         # The same, sub-selects joined by hash on both sides of MINUS (0.66 -> 0.22 s at 4,000).
+         _R + "SELECT (COUNT(DISTINCT ?i) AS ?value) { { SELECT ?a ?party { ?a renkei:party ?party } } "
+              "{ SELECT ?a ?i { ?a renkei:initiative ?i } } MINUS { { SELECT ?i ?role { ?i renkei:role ?role } } "
+              "{ SELECT ?role ?party { ?role renkei:actor ?party } } } }"),
 )
 
 
