@@ -8,12 +8,9 @@ previous release (kg.release.incremental), and moved to its place in ``releases/
   from their N-Quads in batches as they are written (kg.release.load), then optimised;
 - from the previous release: its store copied and the changed graphs replaced
   (kg.release.incremental.assemble_store), the dumps spliced from its files (kg.release.layout);
-- then, either way, the statistics graph and the catalogue (kg.release.publish).
-
-The search index (kg.search.index) is written in a thread beside the publishing: whole, from the
-printed literals each text's cache entry keeps (reading them back from the store held the GIL for
-seconds beside publish's own store queries); from the previous release, from the changed texts'
-graphs in the store, beside the dumps too (sqlite and pyoxigraph let go of the GIL).
+- then, either way, the statistics graph and the catalogue (kg.release.publish), while the search index
+  is written (kg.search.index) in a thread beside the dumps or the publishing: it reads only the texts'
+  graphs, loaded by then, and sqlite and pyoxigraph let go of the GIL.
 """
 
 from __future__ import annotations
@@ -95,23 +92,23 @@ def _assemble(tmp: Path, manifest: Manifest, settings: Settings, entries: dict[s
                      len(manifest.graphs), report)
     previous: Previous | None = None
     digests: DumpDigests | None = None
+    if step is None:  # the store is bulk-loaded from the N-Quads as they are written, in batches
+        store = ox.Store(str(tmp / "store"))
+        with BatchLoader(store) as loader:
+            write_dumps(parts, tmp / "dumps", nquads=loader.add)
+        report(Progress("optimize", 0, 0))
+        # The dumps are hashed on the core optimize() leaves idle (RocksDB compacts in one thread).
+        digests = DumpDigests(tmp / "dumps")
+        store.optimize()  # the batches' files merged, before the catalogue and the index read the store
+    else:
+        report(Progress("store", 0, 0))
+        store = assemble_store(step, tmp / "store", cache, ref_parts)
+        previous = Previous(ox.Store.read_only(str(step.previous / "store")), step.manifest.statistics,
+                            frozenset(ox.NamedNode(g) for g in step.changed))
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-index") as pool:
-        if step is None:  # the store is bulk-loaded from the N-Quads as they are written, in batches
-            store = ox.Store(str(tmp / "store"))
-            with BatchLoader(store) as loader:
-                write_dumps(parts, tmp / "dumps", nquads=loader.add)
-            report(Progress("optimize", 0, 0))
-            # The dumps are hashed on the core optimize() leaves idle (RocksDB compacts in one thread).
-            digests = DumpDigests(tmp / "dumps")
-            store.optimize()  # the batches' files merged, before the catalogue reads the store
-            # Beside publish, from the texts' printed literals the cache holds, not from the store: the
-            # index's thread then holds the GIL for ≈ 1.5 s instead of ≈ 5 (docs/perf/build.md, Session 9).
-            indexed = pool.submit(_index_from_cache, cache, [entries[k].graph for k in order], order, tmp)
+        if step is None:
+            indexed = pool.submit(write_index, store, tmp)
         else:
-            report(Progress("store", 0, 0))
-            store = assemble_store(step, tmp / "store", cache, ref_parts)
-            previous = Previous(ox.Store.read_only(str(step.previous / "store")), step.manifest.statistics,
-                                frozenset(ox.NamedNode(g) for g in step.changed))
             indexed = pool.submit(update_index, step.previous, tmp, store, step.remove, step.added)
             layout = _spliced(step, named, cache, ref_parts, tmp / "dumps", report) or layout
             if not layout:  # the previous release's dumps could not be spliced: written whole
@@ -119,8 +116,7 @@ def _assemble(tmp: Path, manifest: Manifest, settings: Settings, entries: dict[s
         report(Progress("publish", 0, 0))
         statistics = publish(store, tmp, manifest, settings, previous, digests)
         report(Progress("search", 0, 0))
-        if indexed.result() is None:  # an entry without its printed literals: read from the store
-            write_index(store, tmp)
+        indexed.result()
     graphs = dict(manifest.graphs)
     for name in store.named_graphs():  # the graphs publish() made: the catalogue, the statistics
         if isinstance(name, ox.NamedNode) and name.value not in graphs:
@@ -132,23 +128,6 @@ def _assemble(tmp: Path, manifest: Manifest, settings: Settings, entries: dict[s
     manifest.write(tmp)
     tmp.chmod(0o755)  # mkdtemp makes it private; a server may run as another user
     return _move_into_place(tmp, tmp.parent, manifest.version)
-
-
-def _index_from_cache(cache: BuildCache, graphs: list[str], keys: list[str], folder: Path) -> Path | None:
-    """Write the search index in ``folder`` from the printed literals the cache keeps for each text
-    (kg.search.index.graph_texts), reading nothing of the store; None, writing nothing, when an
-    entry cannot give them."""
-    from kg.search.index import index_path, write_texts
-
-    rows: list[tuple[str, str, str, str, str]] = []
-    for graph, key in zip(graphs, keys, strict=True):
-        printed = cache.printed(key)
-        if printed is None:
-            return None
-        rows.extend((graph, *row) for row in printed)
-    path = index_path(folder)
-    write_texts(rows, path)
-    return path
 
 
 class _ReferenceParts(Mapping[str, Parts]):

@@ -6,10 +6,7 @@ provenance names it), and the *tools* — the code, shapes, ontology, reference 
 (:class:`Entry`) and the graph's dump parts (kg.release.dumps). Rebuilding 4,000 agreements after one
 changed ingests and validates one.
 
-    build/cache/<tools digest>/<source_key>.zip   meta.json + printed.json + one gzip member per dump
-
-``printed.json`` holds the literals the text prints, as the search index takes them
-(kg.search.index.graph_texts): a cold build writes the index from them, not from the store.
+    build/cache/<tools digest>/<source_key>.zip   meta.json + one gzip member per dump
 
 A text that did not conform is never cached (its report is made again, and it is cheap). A
 cache file is written whole or not at all (a temporary name, then a rename), so an interrupted
@@ -28,7 +25,6 @@ import shutil
 import tempfile
 import time
 import zipfile
-from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -83,19 +79,10 @@ class BuildCache:
     def parts(self, key: str) -> dict[str, bytes]:
         """The dump parts of ``key`` (which :meth:`get` found)."""
         with zipfile.ZipFile(self._file(key)) as z:
-            return {name: z.read(name) for name in z.namelist() if name not in _NOT_PARTS}
+            return {name: z.read(name) for name in z.namelist() if name != "meta.json"}
 
-    def printed(self, key: str) -> list[tuple[str, str, str, str]] | None:
-        """The printed literals of ``key``'s text (subject, property, language, text), or None when
-        the entry cannot give them."""
-        try:
-            with zipfile.ZipFile(self._file(key)) as z:
-                return [tuple(row) for row in json.loads(z.read(_PRINTED))]
-        except (OSError, KeyError, TypeError, ValueError, zipfile.BadZipFile):
-            return None
-
-    def put(self, key: str, entry: Entry, parts: Parts, printed: Iterable[tuple[str, str, str, str]] = ()) -> None:
-        """Keep ``entry``, ``parts`` and the text's ``printed`` literals under ``key``, atomically."""
+    def put(self, key: str, entry: Entry, parts: Parts) -> None:
+        """Keep ``entry`` and ``parts`` under ``key``, atomically."""
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{key[:16]}-", dir=self.folder)
@@ -104,7 +91,6 @@ class BuildCache:
         try:
             with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_STORED) as z:
                 z.writestr("meta.json", json.dumps(asdict(entry), ensure_ascii=False))
-                z.writestr(_PRINTED, json.dumps(list(printed), ensure_ascii=False))
                 for name, member in parts.items():  # already gzip members: storing is enough
                     z.writestr(name, member)
             os.replace(tmp, self._file(key))
@@ -129,10 +115,6 @@ class BuildCache:
                 if path.name.removesuffix(".zip") not in keep:
                     path.unlink(missing_ok=True)
 
-
-#: The members of an entry that are not dump parts.
-_PRINTED = "printed.json"
-_NOT_PARTS = ("meta.json", _PRINTED)
 
 #: A temporary cache file older than this was left by a build that was killed.
 _ABANDONED_S = 600.0

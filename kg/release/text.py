@@ -14,7 +14,6 @@ from kg.errors import BuildError
 from kg.namespaces import RENKEI
 from kg.release.cache import BuildCache, Entry
 from kg.release.dumps import graph_parts
-from kg.search.index import graph_texts
 from kg.settings import Settings
 
 __all__ = ["ingest_and_validate"]
@@ -65,5 +64,5 @@ def _ingest_and_validate(path: Path, settings: Settings, cache: BuildCache, key:
     partner = next(iter(partners), None)
     entry = Entry(str(result.agreement), str(result.graph_name), str(area or ""), str(partner or ""),
                   result.source, len(result.graph))
-    cache.put(key, entry, graph_parts(entry.graph, nt, settings.base_iri), graph_texts(entry.graph, result.graph))
+    cache.put(key, entry, graph_parts(entry.graph, nt, settings.base_iri))
     return entry

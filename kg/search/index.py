@@ -21,13 +21,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph, Literal, URIRef
 
 from kg.errors import QueryError
 from kg.search.text import Snippet, bigrams, match_expression, parse_query
 
-__all__ = ["FILE", "FOLDER", "FORMAT", "PRINTED", "Hit", "SearchIndex", "graph_texts", "index_path", "printed_texts",
-           "update_index", "write_index", "write_texts"]
+__all__ = ["FILE", "FOLDER", "FORMAT", "PRINTED", "Hit", "SearchIndex", "index_path", "printed_texts", "update_index",
+           "write_index", "write_texts"]
 
 #: The index's folder in a release, and its file there.
 FOLDER = "search"
@@ -144,24 +143,6 @@ def printed_texts(store: ox.Store, graphs: Iterable[str] | None = None) -> Itera
         g, s, p, o = row["g"], row["s"], row["p"], row["o"]
         assert isinstance(o, ox.Literal)
         yield g.value, s.value, p.value, o.language or "", o.value
-
-
-def graph_texts(graph_name: str, graph: Graph) -> list[tuple[str, str, str, str]]:
-    """(subject, property, language, text) of every printed literal of one text's graph, as
-    :func:`printed_texts` finds them in a store that holds it as ``graph_name``: a build's worker
-    keeps them with the text (kg.release.cache), so that a cold build writes the index from them
-    instead of reading them back from the store beside publish's own queries (≈ 4 s holding the GIL
-    at 4,000 agreements; docs/perf/build.md, Session 9)."""
-    if "/graph/agreement/" not in graph_name and "/graph/amendment/" not in graph_name:
-        return []
-    out = []
-    for p in PRINTED:
-        for s, o in graph.subject_objects(URIRef(p)):
-            if isinstance(o, Literal) and isinstance(s, URIRef) and "/derivation/" not in s:
-                lang = (o.language or "").lower()  # LANGMATCHES(LANG(?o), "ja"), as _COLLECT asks
-                if lang == "ja" or lang.startswith("ja-"):
-                    out.append((str(s), p, lang, str(o)))
-    return out
 
 
 def write_index(store: ox.Store, folder: Path) -> Path:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -174,46 +173,3 @@ def test_reference_data_made_beside_the_workers_fails_the_build_as_itself(settin
         build(settings)
     assert len(entries(settings)) == N  # the texts were ingested and cached all the same
     assert not (settings.build_path / "current").exists()
-
-
-def _index_rows(path: Path) -> list[tuple[str, ...]]:
-    """Every (text, property, subject, graph, language) of a search index, whatever the ids it gave."""
-    import sqlite3
-
-    db = sqlite3.connect(path)
-    try:
-        return sorted(db.execute("SELECT t.text, p.iri, o.subject, g.iri, o.lang FROM occurs o "
-                                 "JOIN text t ON t.id = o.text JOIN property p ON p.id = t.property "
-                                 "JOIN graph g ON g.id = o.graph"))
-    finally:
-        db.close()
-
-
-def test_the_index_written_from_the_cache_is_the_one_read_from_the_store(settings: Settings) -> None:
-    """A cold build writes the search index from the printed literals each entry keeps
-    (kg.search.index.graph_texts) while the store is optimised: the same rows as read back from the
-    store (kg.search.index.printed_texts), and as when an entry lacks them and the store is read."""
-    import pyoxigraph as ox
-
-    from kg.search.index import index_path, printed_texts, write_texts
-
-    release = build(settings)
-    from_cache = _index_rows(index_path(release.path))
-    store = ox.Store.read_only(str(release.path / "store"))
-    try:
-        expected = settings.build_path / "from-store.sqlite"
-        write_texts(printed_texts(store), expected)
-    finally:
-        del store
-    assert from_cache == _index_rows(expected)
-    assert len(from_cache) > 100 and {row[1].rsplit("#", 1)[-1] for row in from_cache} >= {"content", "text", "heading"}
-    key = source_key(settings.data_path / "sources" / SEED.name)
-    victim = next(p for p in entries(settings) if p.name == f"{key}.zip")
-    with zipfile.ZipFile(victim) as z:  # an entry written before the cache kept printed literals
-        members = {n: z.read(n) for n in z.namelist() if n != "printed.json"}
-    with zipfile.ZipFile(victim, "w") as z:
-        for name, data in members.items():
-            z.writestr(name, data)
-    assert BuildCache(victim.parent.parent, victim.parent.name).printed(key) is None
-    again = build(settings, force=True)
-    assert _index_rows(index_path(again.path)) == from_cache
