@@ -66,11 +66,16 @@ def only_read(ntriples: bytes, predicates: frozenset[str] | None) -> bytes:
     """The lines of ``ntriples`` whose predicate is one of ``predicates`` (all of them if None).
 
     A line of N-Triples is one triple: its subject (an IRI or a blank node, without spaces), a space,
-    its predicate, a space, its object."""
+    its predicate, a space, its object. A line that is not (blank, or a comment) is left out."""
     if predicates is None:
         return ntriples
     keep = _written(predicates)
-    return b"".join([line for line in ntriples.splitlines(keepends=True) if line.split(b" ", 2)[1] in keep])
+    out = []
+    for line in ntriples.splitlines(keepends=True):
+        parts = line.split(b" ", 2)
+        if len(parts) == 3 and parts[1] in keep:
+            out.append(line)
+    return b"".join(out)
 
 
 @cache

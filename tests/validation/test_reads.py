@@ -10,7 +10,7 @@ from rdflib import RDF, RDFS, SKOS, Graph
 from kg.namespaces import ELI, RENKEI
 from kg.reference.graphs import context_ntriples
 from kg.settings import Settings
-from kg.validation.reads import predicates_read
+from kg.validation.reads import only_read, predicates_read
 from kg.validation.validate import load_shapes
 from tests.shapes.test_engines import graphs, outcome
 
@@ -98,3 +98,11 @@ ex:S a sh:NodeShape ; sh:targetClass ex:C ;
     reads = predicates_read(g)
     assert reads is not None and {f"http://example.org/{x}" for x in "abcde"} <= reads
     assert "http://example.org/z" not in reads
+
+
+def test_only_the_lines_with_a_predicate_read_are_kept() -> None:
+    nt = (b'<urn:a> <urn:p> "x y z" .\n\n# a comment\n_:b <urn:q> <urn:c> .\n<urn:a> <urn:q> "1" .\n'
+          b'<urn:a> <urn:r> <urn:p> .\n')
+    assert only_read(nt, frozenset({"urn:q"})) == b'_:b <urn:q> <urn:c> .\n<urn:a> <urn:q> "1" .\n'
+    assert only_read(nt, None) == nt
+    assert only_read(nt, frozenset()) == b""
