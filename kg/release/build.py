@@ -130,8 +130,8 @@ def _agreements(settings: Settings, sources: dict[Path, str], cache: BuildCache,
     """Every source's entry by cache key: from the cache, or ingested and validated (in worker
     processes when there are many); all failures are reported together, in the sources' order.
 
-    ``beside`` is run in this process while the workers work, once they are forked (a fork while
-    another thread runs could copy a lock it holds), or before any text is ingested here."""
+    ``beside`` is called once the workers are forked (a fork while another thread runs could copy a
+    lock it holds), or before any text is ingested here: it starts work of its own beside them."""
     errors: dict[str, str] = {}
     done: dict[str, Entry] = {}
     todo: list[tuple[Path, str]] = []
@@ -158,9 +158,7 @@ def _agreements(settings: Settings, sources: dict[Path, str], cache: BuildCache,
             futures: dict[Future[Entry], str] = {
                 pool.submit(ingest_and_validate, p, settings, cache, key): key for p, key in todo}
             if beside is not None:
-                meanwhile = ThreadPoolExecutor(1, thread_name_prefix="reference")
-                meanwhile.submit(beside)
-                meanwhile.shutdown(wait=False)
+                beside()
             for f in as_completed(futures):
                 try:
                     done[futures[f]] = f.result()
@@ -188,12 +186,21 @@ def _link_memberships(areas: Graph, agreements: Iterable[Entry]) -> None:
                 areas.add((mem, RENKEI.agreement, URIRef(a.agreement)))
 
 
+def _reference_graphs(settings: Settings) -> dict[URIRef, Graph]:
+    """The reference graphs, and the example queries as data (sh:SPARQLExecutable), so that
+    /id/query/NNN dereferences."""
+    from kg.querylib import catalog_graph, load_queries
+    from kg.reference.graphs import reference_graphs
+
+    refs = reference_graphs(settings)
+    refs[settings.ids.graph("queries")] = catalog_graph(load_queries(settings.queries_path), settings)
+    return refs
+
+
 def build(settings: Settings, *, force: bool = False, progress: ProgressReport | None = None) -> Release:
     """Build the dataset from ``settings.data_path`` into a new release and make it current.
 
     ``progress`` is told where the build is as it goes (phase by phase, item by item)."""
-    from kg.reference.graphs import reference_graphs
-
     report = progress or silent
     started = time.perf_counter()
     sources = source_files(settings)
@@ -215,23 +222,15 @@ def build(settings: Settings, *, force: bool = False, progress: ProgressReport |
         log.info("release %s was built before: current again", version)
         return Release.open(releases / version, hold=False)
 
-    from kg.querylib import catalog_graph, load_queries
-
     cache = BuildCache(settings.build_path / "cache", tools)
-    made: Future[dict[URIRef, Graph]] = Future()
-
-    def reference() -> None:  # made while the workers ingest: the build's own process waits for them
-        try:
-            refs = reference_graphs(settings)
-            # The example queries as data (sh:SPARQLExecutable), so /id/query/NNN dereferences.
-            refs[settings.ids.graph("queries")] = catalog_graph(load_queries(settings.queries_path), settings)
-            made.set_result(refs)
-        except BaseException as e:  # raised in this thread by made.result() below
-            made.set_exception(e)
-
-    agreements = _agreements(settings, shas, cache, report, beside=reference)
-    report(Progress("reference", 0, 0))
-    refs = made.result()  # _agreements ran reference() one way or the other
+    # The reference graphs are made in a thread while the workers ingest (the build's own process
+    # only waits for them then); an error there is raised here by result().
+    with ThreadPoolExecutor(1, thread_name_prefix="reference") as meanwhile:
+        made: list[Future[dict[URIRef, Graph]]] = []
+        agreements = _agreements(settings, shas, cache, report,
+                                 beside=lambda: made.append(meanwhile.submit(_reference_graphs, settings)))
+        report(Progress("reference", 0, 0))
+        refs = made[0].result()
     areas_name = settings.ids.graph("areas")
     refs[areas_name] = refs[areas_name] + Graph()  # a copy: the cached reference graph stays pristine
     _link_memberships(refs[areas_name], agreements.values())
