@@ -32,21 +32,35 @@ SNIPPET_CHARS = 80
 _LEAD = 20
 
 
+class _FoldTable(dict[int, str]):
+    """Each character's folded form by code point, made the first time the character is met: the table
+    :meth:`str.translate` folds a whole text with (≈ 10× a loop over its characters in Python; the
+    search index folds 25,000 distinct texts at 4,000 agreements). A character folds alone, so a text
+    folds as its characters do, in order."""
+
+    def __missing__(self, code: int) -> str:
+        folded = "".join(c for c in unicodedata.normalize("NFKC", chr(code)).casefold() if c.isalnum())
+        self[code] = folded
+        return folded
+
+
+_FOLDED = _FoldTable()
+
+
 def folded_with_positions(text: str) -> tuple[str, list[int]]:
     """``text`` folded for matching, and for each folded character the index of the printed one it came from."""
     out: list[str] = []
     where: list[int] = []
     for i, ch in enumerate(text):
-        for c in unicodedata.normalize("NFKC", ch).casefold():
-            if c.isalnum():
-                out.append(c)
-                where.append(i)
+        folded = _FOLDED[ord(ch)]
+        out.append(folded)
+        where.extend([i] * len(folded))
     return "".join(out), where
 
 
 def fold(text: str) -> str:
     """``text`` as it is matched: NFKC, case-folded, letters and digits only."""
-    return folded_with_positions(text)[0]
+    return text.translate(_FOLDED)
 
 
 def bigrams(text: str) -> str:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import sys
+import unicodedata
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -10,7 +12,7 @@ import pytest
 
 from kg.errors import QueryError
 from kg.search.index import FORMAT, PRINTED, SearchIndex, index_path, printed_texts, write_index
-from kg.search.text import Snippet, bigrams, fold, match_expression, parse_query
+from kg.search.text import Snippet, bigrams, fold, folded_with_positions, match_expression, parse_query
 
 RENKEI = "https://w3id.org/renkei/ns#"
 K2 = "https://w3id.org/renkei/id/agreement/072036-072109-2019-10-18"
@@ -125,6 +127,57 @@ def test_folding_bigrams_and_the_match_expression() -> None:
     assert parse_query("災害 災害　応援") == ("災害", "応援")
     assert match_expression(("地域公共交通",)) == '"地域 域公 公共 共交 交通"'
     assert match_expression(("災",)) == '"災"*'
+
+
+def test_folding_a_text_is_folding_each_of_its_characters_for_every_code_point() -> None:
+    """fold and folded_with_positions read a table made character by character: the same as NFKC and
+    case-folding each printed character and keeping its letters and digits, over the whole of Unicode
+    (the characters that expand: ㍿ → 株式会社, ß → ss; a half-width sound mark, which folds to a
+    combining mark and is dropped)."""
+    def by_hand(text: str) -> tuple[str, list[int]]:
+        out, where = [], []
+        for i, ch in enumerate(text):
+            for c in unicodedata.normalize("NFKC", ch).casefold():
+                if c.isalnum():
+                    out.append(c)
+                    where.append(i)
+        return "".join(out), where
+
+    every = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF)
+    for start in range(0, len(every), 4096):
+        chunk = every[start:start + 4096]
+        assert fold(chunk) == by_hand(chunk)[0]
+        assert folded_with_positions(chunk) == by_hand(chunk)
+    assert folded_with_positions("㍿ｶﾞ、ß") == ("株式会社カss", [0, 0, 0, 0, 1, 4, 4])
+
+
+def test_the_texts_indexed_are_those_the_sparql_filter_it_replaced_keeps(tmp_path: Path) -> None:
+    """printed_texts reads the store's index and filters in Python what a query's ``FILTER (isLiteral(?o)
+    && CONTAINS(STR(?g), …) && !CONTAINS(STR(?s), "/derivation/") && LANGMATCHES(LANG(?o), "ja"))`` did:
+    the same texts, found by that query here."""
+    amendment = ox.NamedNode("https://w3id.org/renkei/graph/amendment/t")
+    store = _store(
+        ("http://x/a", RENKEI + "content", ox.Literal("観光の振興", language="ja"), G),
+        ("http://x/b", RENKEI + "content", ox.Literal("観光の推進", language="ja-JP"), amendment),
+        ("http://x/c", RENKEI + "content", ox.Literal("観光の連携", language="JA"), G),
+        ("http://x/d", RENKEI + "content", ox.Literal("観光の交流", language="jav"), G),
+        ("http://x/e", RENKEI + "content", ox.Literal("観光の支援"), G),
+        ("http://x/f", RENKEI + "heading", ox.Literal("観光", language="ja"),
+         ox.NamedNode("https://w3id.org/renkei/graph/areas")),
+    )
+    store.add(ox.Quad(ox.BlankNode("b1"), ox.NamedNode(RENKEI + "content"), ox.Literal("観光の周遊", language="ja"), G))
+    store.add(ox.Quad(ox.NamedNode("http://x/g"), ox.NamedNode(RENKEI + "content"), ox.NamedNode("http://x/h"), G))
+    store.add(ox.Quad(ox.NamedNode("http://x/i"), ox.NamedNode(RENKEI + "content"), ox.Literal("観光", language="ja"),
+                      ox.DefaultGraph()))
+    by_query = {(r["g"].value, r["s"].value, r["o"].value) for r in store.query(
+        "SELECT ?g ?s ?o { GRAPH ?g { ?s ?p ?o } FILTER (isLiteral(?o) && (CONTAINS(STR(?g), '/graph/agreement/') "
+        "|| CONTAINS(STR(?g), '/graph/amendment/')) && !CONTAINS(STR(?s), '/derivation/') "
+        "&& LANGMATCHES(LANG(?o), 'ja')) }")}
+    rows = list(printed_texts(store))
+    assert {(g, s, t) for g, s, _, _, t in rows} == by_query
+    assert {s for _, s, _, _, _ in rows} == {"http://x/a", "http://x/b", "http://x/c"}
+    assert [s for _, s, _, _, _ in printed_texts(store, [amendment.value, "http://x/none"])] == ["http://x/b"]
+    assert list(printed_texts(store, [])) == []
 
 
 def test_a_query_cannot_inject_fts5_syntax(index: SearchIndex) -> None:
