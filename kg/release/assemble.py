@@ -82,7 +82,7 @@ def _assemble(tmp: Path, manifest: Manifest, settings: Settings, entries: dict[s
               step: Plan | None) -> Path:
     """The store, dumps, statistics, catalogue and search index of the release in ``tmp``, then its
     manifest; moved into place. Whole, or from the previous release as ``step`` says."""
-    from kg.release.publish import DumpDigests, Previous, publish
+    from kg.release.publish import DumpDigests, Previous, publish, published_statistics
     from kg.search.index import update_index, write_index
 
     # The dumps are the agreements' cached parts put end to end, then the reference graphs'.
@@ -105,23 +105,29 @@ def _assemble(tmp: Path, manifest: Manifest, settings: Settings, entries: dict[s
         store = assemble_store(step, tmp / "store", cache, ref_parts)
         previous = Previous(ox.Store.read_only(str(step.previous / "store")), step.manifest.statistics,
                             frozenset(ox.NamedNode(g) for g in step.changed))
+    statistics: ox.NamedNode | None = None
+    if step is None:
+        report(Progress("publish", 0, 0))
+        # Before the index's thread starts: beside its Python loop, each row and triple this step hands
+        # to Python waits for the GIL (0.3 s alone, 2.5 s beside it; docs/perf/build.md, "Session 10").
+        statistics = published_statistics(store, tmp, settings)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-index") as pool:
         if step is None:
             indexed = pool.submit(write_index, store, tmp)
-        else:
+        else:  # a few graphs to index again: counted by publish() beside
             indexed = pool.submit(update_index, step.previous, tmp, store, step.remove, step.added)
             layout = _spliced(step, named, cache, ref_parts, tmp / "dumps", report) or layout
             if not layout:  # the previous release's dumps could not be spliced: written whole
                 write_dumps(parts, tmp / "dumps")
-        report(Progress("publish", 0, 0))
-        statistics = publish(store, tmp, manifest, settings, previous, digests)
+            report(Progress("publish", 0, 0))
+        counts = publish(store, tmp, manifest, settings, previous, digests, statistics)
         report(Progress("search", 0, 0))
         indexed.result()
     graphs = dict(manifest.graphs)
     for name in store.named_graphs():  # the graphs publish() made: the catalogue, the statistics
         if isinstance(name, ox.NamedNode) and name.value not in graphs:
             graphs[name.value] = sum(1 for _ in store.quads_for_pattern(None, None, None, name))
-    manifest = manifest.model_copy(update={"graphs": graphs, "quads": len(store), "statistics": statistics})
+    manifest = manifest.model_copy(update={"graphs": graphs, "quads": len(store), "statistics": counts})
     store.flush()
     del store, previous
     write_layout(tmp, layout)
