@@ -36,12 +36,19 @@ class _FoldTable(dict[int, str]):
     """Each character's folded form by code point, made the first time the character is met: the table
     :meth:`str.translate` folds a whole text with (≈ 10× a loop over its characters in Python; the
     search index folds 25,000 distinct texts at 4,000 agreements). A character folds alone, so a text
-    folds as its characters do, in order."""
+    folds as its characters do, in order. It keeps at most :data:`_FOLD_TABLE_SIZE` characters (a
+    server folds what users send: Unicode's million code points would be ≈ 100 MB); the rest are
+    folded each time they are met."""
 
     def __missing__(self, code: int) -> str:
         folded = "".join(c for c in unicodedata.normalize("NFKC", chr(code)).casefold() if c.isalnum())
-        self[code] = folded
+        if len(self) < _FOLD_TABLE_SIZE:
+            self[code] = folded
         return folded
+
+
+#: The most characters :class:`_FoldTable` keeps (Japanese texts use a few thousand).
+_FOLD_TABLE_SIZE = 1 << 16
 
 
 _FOLDED = _FoldTable()

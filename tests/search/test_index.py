@@ -11,6 +11,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg.errors import QueryError
+from kg.search import text as text_module
 from kg.search.index import FORMAT, PRINTED, SearchIndex, index_path, printed_texts, write_index
 from kg.search.text import Snippet, bigrams, fold, folded_with_positions, match_expression, parse_query
 
@@ -149,6 +150,8 @@ def test_folding_a_text_is_folding_each_of_its_characters_for_every_code_point()
         assert fold(chunk) == by_hand(chunk)[0]
         assert folded_with_positions(chunk) == by_hand(chunk)
     assert folded_with_positions("㍿ｶﾞ、ß") == ("株式会社カss", [0, 0, 0, 0, 1, 4, 4])
+    # The table stays bounded: past its size, a character is folded each time it is met, the same way.
+    assert len(text_module._FOLDED) == text_module._FOLD_TABLE_SIZE < len(every)
 
 
 def test_the_texts_indexed_are_those_the_sparql_filter_it_replaced_keeps(tmp_path: Path) -> None:
