@@ -19,7 +19,7 @@ import datetime as dt
 import errno
 import logging
 import shutil
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -163,8 +163,11 @@ def _spliced(step: Plan, named: list[tuple[str, str]], cache: BuildCache, ref_pa
     """The dumps written from the previous release's (kg.release.layout), the unchanged graphs' bytes
     copied; their layout, or an empty one (logged) when the previous dumps cannot be spliced."""
     loaded = set(step.load)
-    graphs = [(g, None if (k not in loaded if k else g not in step.reload) else
-               (lambda k=k, g=g: cache.parts(k) if k else ref_parts[g])) for g, k in named]
+
+    def written(k: str, g: str) -> Callable[[], Parts]:  # a text's parts from the cache, or a reference graph's
+        return lambda: cache.parts(k) if k else ref_parts[g]
+
+    graphs = [(g, None if (k not in loaded if k else g not in step.reload) else written(k, g)) for g, k in named]
     report(Progress("dumps", 0, len(graphs)))
     try:
         layout = splice_dumps(step.previous, graphs, dumps_dir)

@@ -27,6 +27,7 @@ NAMES = ("triples", "distinctSubjects", "properties", "distinctObjects", "entiti
 _TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+Subject = ox.NamedNode | ox.BlankNode | ox.Triple
 
 
 def counted(store: ox.Store, catalog: ox.NamedNode, base: str) -> dict[str, int]:
@@ -113,7 +114,7 @@ def _triples(store: ox.Store, graph: ox.NamedNode) -> set[ox.Triple]:
     return {q.triple for q in store.quads_for_pattern(None, None, None, graph)}
 
 
-def _occurs(store: ox.Store, catalog: ox.NamedNode, s: Term | None, p: ox.NamedNode | None,
+def _occurs(store: ox.Store, catalog: ox.NamedNode, s: Subject | None, p: ox.NamedNode | None,
             o: Term | None) -> bool:
     """Whether a triple matching (s, p, o) is in a named graph of ``store`` other than ``catalog``."""
     return any(isinstance(q.graph_name, ox.NamedNode) and q.graph_name != catalog
@@ -131,7 +132,7 @@ def updated(before: ox.Store, after: ox.Store, previous: dict[str, int], graphs:
         old, new = _triples(before, g), _triples(after, g)
         changed |= old ^ new
     entity = base + "id/"
-    candidates: dict[str, set[tuple[Term | None, ox.NamedNode | None, Term | None]]] = {n: set() for n in NAMES}
+    candidates: dict[str, set[tuple[Subject | None, ox.NamedNode | None, Term | None]]] = {n: set() for n in NAMES}
     for t in changed:
         candidates["triples"].add((t.subject, t.predicate, t.object))
         candidates["distinctSubjects"].add((t.subject, None, None))

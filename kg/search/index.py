@@ -237,8 +237,8 @@ def update_index(previous: Path, folder: Path, store: ox.Store, removed: Iterabl
         db.executemany("INSERT INTO printed (rowid, tokens) VALUES (?, ?)",
                        ((i, bigrams(t)) for (t, _), i in new.items()))
         db.executemany("INSERT INTO occurs (text, subject, graph, lang) VALUES (?, ?, ?, ?)", sorted(occurs))
-        for key, query in (("texts", "SELECT COUNT(*) FROM occurs"), ("distinct", "SELECT COUNT(*) FROM text")):
-            db.execute("UPDATE meta SET value = ? WHERE key = ?", (str(db.execute(query).fetchone()[0]), key))
+        for name, query in (("texts", "SELECT COUNT(*) FROM occurs"), ("distinct", "SELECT COUNT(*) FROM text")):
+            db.execute("UPDATE meta SET value = ? WHERE key = ?", (str(db.execute(query).fetchone()[0]), name))
         db.commit()
     except BaseException:
         db.close()

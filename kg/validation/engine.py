@@ -61,8 +61,8 @@ def run_shapes(ntriples: bytes, shapes: Graph, shapes_key: tuple[Path, str], eng
     # blank-node labels kept), without loading a Store and dumping it again first (3 ms an agreement
     # of the 10 its validation took). N-Triples are N-Quads; labels are kept, so that a report's
     # focus node is the same node as in the caller's graph.
-    data = Input(ntriples.decode("utf-8"), "oxigraph-nquads", None, {}, preserve_ids=True)
-    conforms, report, _text = program.validate(data, **_OPTIONS)
+    given = Input(ntriples.decode("utf-8"), "oxigraph-nquads", None, {}, preserve_ids=True)
+    conforms, report, _text = program.validate(given, **_OPTIONS)
     return bool(conforms), report
 
 
