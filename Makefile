@@ -33,11 +33,8 @@ demo: setup
 # The coverage floor is the suite's figure when it was set (85.6–85.8 % in two fresh-clone runs of
 # .ci/run, 2026-12-07), less a small margin: a change that drops it fails the run.
 COVERAGE_FLOOR := 84
-# pytest-xdist workers: one per core (tests/conftest.py keeps Virtuoso's and the browser's tests in one).
-TEST_WORKERS ?= auto
 test: setup
-	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadgroup --cov=kg --cov-report=term:skip-covered \
-		--cov-fail-under=$(COVERAGE_FLOOR)
+	$(BIN)/python -m pytest -q --cov=kg --cov-report=term:skip-covered --cov-fail-under=$(COVERAGE_FLOOR)
 
 # Every figure of issue 13 side by side (build, queries on each engine, search, load): about an hour at
 # 4,000 agreements; bench-quick is a three-minute smoke run at 40 (docs/perf/, bench/README.md).
