@@ -100,21 +100,20 @@ def _assemble(tmp: Path, manifest: Manifest, settings: Settings, entries: dict[s
         # The dumps are hashed on the core optimize() leaves idle (RocksDB compacts in one thread).
         digests = DumpDigests(tmp / "dumps")
         store.optimize()  # the batches' files merged, before the catalogue and the index read the store
+        report(Progress("publish", 0, 0))
+        # Before the index's thread starts: beside its Python loop, each row and triple this step hands
+        # to Python waits for the GIL (0.3 s alone, 2.5 s beside it; docs/perf/build.md, "Session 10").
+        statistics: ox.NamedNode | None = published_statistics(store, tmp, settings)
     else:
         report(Progress("store", 0, 0))
         store = assemble_store(step, tmp / "store", cache, ref_parts)
         previous = Previous(ox.Store.read_only(str(step.previous / "store")), step.manifest.statistics,
                             frozenset(ox.NamedNode(g) for g in step.changed))
-    statistics: ox.NamedNode | None = None
-    if step is None:
-        report(Progress("publish", 0, 0))
-        # Before the index's thread starts: beside its Python loop, each row and triple this step hands
-        # to Python waits for the GIL (0.3 s alone, 2.5 s beside it; docs/perf/build.md, "Session 10").
-        statistics = published_statistics(store, tmp, settings)
+        statistics = None  # counted by publish(), beside the few graphs indexed again
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-index") as pool:
         if step is None:
             indexed = pool.submit(write_index, store, tmp)
-        else:  # a few graphs to index again: counted by publish() beside
+        else:
             indexed = pool.submit(update_index, step.previous, tmp, store, step.remove, step.added)
             layout = _spliced(step, named, cache, ref_parts, tmp / "dumps", report) or layout
             if not layout:  # the previous release's dumps could not be spliced: written whole

@@ -158,7 +158,8 @@ def publish(store: ox.Store, release_dir: Path, manifest: Manifest, settings: Se
     counted and added to the dumps already (:func:`published_statistics`), else it is here."""
     catalog = ox.NamedNode(str(settings.ids.graph("catalog")))
     dumps_dir = release_dir / "dumps"
-    statistics = statistics or published_statistics(store, release_dir, settings)
+    if statistics is None:
+        statistics = published_statistics(store, release_dir, settings)
     hashing = digests or DumpDigests(dumps_dir, threads=2)
     if previous is None:
         counts = counted(store, catalog, settings.base_iri)

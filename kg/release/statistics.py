@@ -5,7 +5,7 @@ the framework, and how many initiatives lack a role for one of their agreement's
 questions such as queries/021 and 022 count them again from every initiative each time (2.5 s and
 0.26 s at 4,000 agreements, docs/perf/queries.md), though they change only with a release. The
 build counts them once, after the store is loaded, into the named graph ``{base}graph/statistics``
-(:func:`add_statistics`, called by kg.release.publish.publish), and the dumps and the VoID
+(:func:`add_statistics`, called by kg.release.publish.published_statistics), and the dumps and the VoID
 description carry it like every other graph. docs/model.md ("The statistics graph") shows how to
 query it.
 
